@@ -1,0 +1,101 @@
+package io.minirpc;
+
+import java.util.Objects;
+
+/**
+ * The one exception type minirpc throws from a remote call, with a {@link Code} that says what kind
+ * of failure it was.
+ *
+ * <pre>{@code
+ * try {
+ *   calc.add(1, 2);
+ * } catch (RpcException e) {
+ *   if (e.code() == RpcException.Code.TIMEOUT) { ... retry or give up ... }
+ * }
+ * }</pre>
+ *
+ * <p>An exception thrown by the remote implementation is not wrapped when it can be rebuilt on the
+ * client: see {@link Code#APPLICATION}. Messages say which service and method, which address,
+ * what happened and what to check.
+ */
+public class RpcException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * What kind of failure a call met. Each code has a stable number that travels in error frames;
+   * numbers are never reused, and a code never relies on its declaration order.
+   */
+  public enum Code {
+    /** The call was cancelled by the caller, or the client was closed while it was pending. */
+    CANCELLED(1),
+    /**
+     * The remote implementation threw an exception that could not be rebuilt on the client (its
+     * class is not on the client's classpath, or cannot be constructed with a message). The message
+     * contains the remote class name and message.
+     */
+    APPLICATION(2),
+    /** A value could not be encoded or decoded: a type mismatch, corrupt bytes, a refused class. */
+    CODEC(3),
+    /** The call did not complete within its timeout. */
+    TIMEOUT(4),
+    /** The server does not know the service or method: check both sides use the same interface. */
+    NOT_FOUND(5),
+    /**
+     * The server is overloaded (its executor is full), or a message is larger than the maximum
+     * frame size.
+     */
+    RESOURCE_EXHAUSTED(8),
+    /** A bug or broken invariant in minirpc itself, or a protocol violation by the peer. */
+    INTERNAL(13),
+    /** The server cannot be reached, or the connection was lost while the call was pending. */
+    UNAVAILABLE(14);
+
+    private final int wireNumber;
+
+    Code(int wireNumber) {
+      this.wireNumber = wireNumber;
+    }
+
+    /** The number that represents this code on the wire; stable across versions. */
+    public int wireNumber() {
+      return wireNumber;
+    }
+
+    /**
+     * The code with the given wire number, or {@link #INTERNAL} for a number this version does not
+     * know (a newer peer may send codes added later).
+     */
+    public static Code fromWireNumber(int wireNumber) {
+      for (Code code : values()) {
+        if (code.wireNumber == wireNumber) {
+          return code;
+        }
+      }
+      return INTERNAL;
+    }
+  }
+
+  private final Code code;
+
+  /** Creates an exception with a code and a message that says what happened and what to check. */
+  public RpcException(Code code, String message) {
+    super(message);
+    this.code = Objects.requireNonNull(code, "code == null");
+  }
+
+  /** Creates an exception with a code, a message, and the failure that caused it. */
+  public RpcException(Code code, String message, Throwable cause) {
+    super(message, cause);
+    this.code = Objects.requireNonNull(code, "code == null");
+  }
+
+  /** What kind of failure this is. */
+  public Code code() {
+    return code;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getName() + ": " + code + ": " + getMessage();
+  }
+}
