@@ -1,0 +1,165 @@
+package io.minirpc;
+
+import io.minirpc.internal.client.ClientRuntime;
+import io.minirpc.internal.config.Settings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Calls a server's services through proxies of their interfaces.
+ *
+ * <pre>{@code
+ * try (RpcClient client = RpcClient.builder()
+ *     .address("127.0.0.1", 4242)
+ *     .codec("kryo")
+ *     .timeout(Duration.ofSeconds(2))
+ *     .build()) {
+ *   Calculator calc = client.proxy(Calculator.class);
+ *   int three = calc.add(1, 2);                            // blocks until the answer
+ *   CompletableFuture<Long> f = calc.factorial(20);        // returns at once
+ * }
+ * }</pre>
+ *
+ * <p>Every call ends: with its result, or with an exception. Failures of the call itself are
+ * {@link RpcException}s with a {@link RpcException.Code}; an exception thrown by the remote
+ * implementation is rethrown as itself when the client can rebuild it. Methods that return {@code
+ * CompletableFuture} or {@code CompletionStage} never block the caller; their futures complete on
+ * the client's network thread, so use the {@code ...Async} variants for slow callbacks.
+ *
+ * <p>The client connects on the first call and reconnects on the next call after a connection is
+ * lost. All calls share one connection; responses may arrive in any order. A client is
+ * thread-safe, and should be shared and closed when no longer needed.
+ */
+public final class RpcClient implements AutoCloseable {
+  private final ClientRuntime runtime;
+
+  private RpcClient(ClientRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /** A builder with every setting at its default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A proxy of {@code service} whose abstract methods call the server. Default methods and {@code
+   * equals}, {@code hashCode} and {@code toString} run locally. The interface is checked now, so
+   * an unsupported signature fails here rather than on the first call. Repeated calls return the
+   * same proxy.
+   *
+   * @throws IllegalArgumentException if {@code service} is not an interface or has a method that
+   *     cannot be called remotely, saying which and why
+   * @throws IllegalStateException if this client is closed
+   */
+  public <T> T proxy(Class<T> service) {
+    Objects.requireNonNull(service, "service == null");
+    return runtime.proxy(service);
+  }
+
+  /**
+   * Fails calls still pending with {@link RpcException.Code#CANCELLED}, closes the connection and
+   * ends every thread of this client. Calling it again does nothing.
+   */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RpcClient{" + runtime.address() + ", " + runtime.codecName() + "}";
+  }
+
+  /**
+   * Configures and builds an {@link RpcClient}. Settings come from explicit calls and from {@link
+   * #configure(Properties)}; whichever comes later wins. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Settings settings = new Settings();
+
+    private Builder() {}
+
+    /**
+     * Reads every {@code minirpc.*} key of {@code properties} (see the README for the list); keys
+     * outside {@code minirpc.*} are ignored, so {@code System.getProperties()} can be passed.
+     * Values set here replace earlier calls and are replaced by later ones.
+     *
+     * @throws IllegalArgumentException for an unknown {@code minirpc.*} key or a bad value
+     */
+    public Builder configure(Properties properties) {
+      settings.apply(properties);
+      return this;
+    }
+
+    /** The server to call ({@code minirpc.address} = {@code host:port}). Required. */
+    public Builder address(String host, int port) {
+      settings.host(host);
+      settings.port(port);
+      return this;
+    }
+
+    /**
+     * The codec, by name: {@code "json"} or {@code "kryo"}, or another installed one ({@code
+     * minirpc.codec}). Default: the only installed codec, or {@code json} when several are.
+     */
+    public Builder codec(String name) {
+      Objects.requireNonNull(name, "name == null");
+      settings.codecs(List.of(name));
+      return this;
+    }
+
+    /**
+     * How long a call may take, from the moment it is made until its result arrives, including
+     * the time to connect. Default 5 seconds ({@code minirpc.timeout}).
+     */
+    public Builder timeout(Duration timeout) {
+      settings.timeout(timeout);
+      return this;
+    }
+
+    /** How long to wait for a connection to open. Default 3 seconds ({@code minirpc.connectTimeout}). */
+    public Builder connectTimeout(Duration timeout) {
+      settings.connectTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * The largest frame accepted or sent, in bytes; a larger request fails before it is sent with
+     * {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 16 MiB ({@code
+     * minirpc.maxFrameSize}). Keep it equal on client and server.
+     */
+    public Builder maxFrameSize(int bytes) {
+      settings.maxFrameSize(bytes);
+      return this;
+    }
+
+    /** The number of network threads. Default 1 ({@code minirpc.ioThreads}). */
+    public Builder ioThreads(int threads) {
+      settings.ioThreads(threads);
+      return this;
+    }
+
+    /**
+     * Classes the Kryo codec may decode beyond those the interfaces' signatures reach ({@code
+     * minirpc.codec.allow}). The server needs the same list.
+     */
+    public Builder allowClasses(Class<?>... classes) {
+      settings.allowClasses(classes);
+      return this;
+    }
+
+    /**
+     * Builds the client. It connects on the first call.
+     *
+     * @throws IllegalStateException if no address is set, or the codec is not installed (the
+     *     message names the installed codecs and the artifact to add)
+     */
+    public RpcClient build() {
+      Settings frozen = settings.copy();
+      return new RpcClient(new ClientRuntime(frozen, AllowedClasses.resolve(frozen)));
+    }
+  }
+}

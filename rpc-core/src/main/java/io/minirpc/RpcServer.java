@@ -1,0 +1,239 @@
+package io.minirpc;
+
+import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.server.Registration;
+import io.minirpc.internal.server.ServerRuntime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Serves implementations of plain Java interfaces to {@link RpcClient}s.
+ *
+ * <pre>{@code
+ * RpcServer server = RpcServer.builder()
+ *     .port(4242)
+ *     .register(Calculator.class, new CalculatorImpl())
+ *     .build()
+ *     .start();
+ * ...
+ * server.close();
+ * }</pre>
+ *
+ * <p>A server speaks every installed codec by default and answers each request in the codec it
+ * came in, so clients with different codecs can share it. Implementations run on a bounded pool of
+ * worker threads, never on a network thread; when the pool and its queue are full, callers get
+ * {@link RpcException.Code#RESOURCE_EXHAUSTED} at once. An implementation may return a {@code
+ * CompletableFuture} that completes later, without holding a thread while it waits.
+ *
+ * <p>A server is thread-safe. {@link #close()} is graceful: it stops accepting connections and
+ * calls, lets the calls in flight finish within the grace period, and returns once every server
+ * thread has ended.
+ */
+public final class RpcServer implements AutoCloseable {
+  private final ServerRuntime runtime;
+
+  private RpcServer(ServerRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /** A builder with every setting at its default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the port and starts serving. Returns this server, for chaining after {@code build()}.
+   *
+   * @throws RpcException with code {@link RpcException.Code#UNAVAILABLE} if the port cannot be
+   *     bound, saying why
+   * @throws IllegalStateException if the server was already started or closed
+   */
+  public RpcServer start() {
+    runtime.start();
+    return this;
+  }
+
+  /** The port the server is bound to: the chosen one when the builder asked for port 0. */
+  public int port() {
+    int port = runtime.port();
+    if (port < 0) {
+      throw new IllegalStateException("The server is not started: call start() first");
+    }
+    return port;
+  }
+
+  /**
+   * Shuts down gracefully: stops accepting connections and new calls (which fail with {@link
+   * RpcException.Code#UNAVAILABLE}), waits up to the grace period for the calls in flight to
+   * finish, then closes every connection and returns once all server threads have ended. Calling
+   * it again does nothing.
+   */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+
+  @Override
+  public String toString() {
+    int port = runtime.port();
+    return "RpcServer{" + (port < 0 ? "not started" : "port=" + port) + "}";
+  }
+
+  /**
+   * Configures and builds an {@link RpcServer}. Settings come from explicit calls and from {@link
+   * #configure(Properties)}; whichever comes later wins. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Settings settings = new Settings();
+    private final Map<Class<?>, Registration> registrations = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Reads every {@code minirpc.*} key of {@code properties} (see the README for the list); keys
+     * outside {@code minirpc.*} are ignored, so {@code System.getProperties()} can be passed.
+     * Values set here replace earlier calls and are replaced by later ones.
+     *
+     * @throws IllegalArgumentException for an unknown {@code minirpc.*} key or a bad value
+     */
+    public Builder configure(Properties properties) {
+      settings.apply(properties);
+      return this;
+    }
+
+    /** The port to listen on; 0, the default, picks a free one (read it with {@link #port}). */
+    public Builder port(int port) {
+      settings.port(port);
+      return this;
+    }
+
+    /**
+     * The local address to bind, such as {@code 127.0.0.1} to accept only local clients. Default:
+     * every interface.
+     */
+    public Builder host(String host) {
+      settings.host(host);
+      return this;
+    }
+
+    /**
+     * Serves {@code implementation} under {@code service}'s name. Every method of the interface is
+     * checked now: a signature that cannot be sent (type variables, raw futures) is refused here,
+     * and a type the codecs cannot handle is refused at {@link #build()}.
+     *
+     * @throws IllegalArgumentException if {@code service} is not an interface, is already
+     *     registered, or has a method that cannot be called remotely
+     */
+    public <T> Builder register(Class<T> service, T implementation) {
+      Objects.requireNonNull(service, "service == null");
+      Objects.requireNonNull(implementation, "implementation == null");
+      if (!service.isInstance(implementation)) {
+        throw new IllegalArgumentException(
+            implementation.getClass().getName() + " does not implement " + service.getName());
+      }
+      if (registrations.containsKey(service)) {
+        throw new IllegalArgumentException(service.getName() + " is already registered");
+      }
+      io.minirpc.internal.registry.MethodDescriptor.forService(service);
+      registrations.put(service, new Registration(service, implementation));
+      return this;
+    }
+
+    /**
+     * The codecs this server accepts, by name. Default: every installed codec ({@code
+     * minirpc.codec}, comma-separated).
+     */
+    public Builder codecs(String... names) {
+      Objects.requireNonNull(names, "names == null");
+      settings.codecs(List.of(names));
+      return this;
+    }
+
+    /**
+     * The most worker threads that run implementations at once. Default 200 ({@code
+     * minirpc.server.threads}).
+     */
+    public Builder threads(int threads) {
+      settings.serverThreads(threads);
+      return this;
+    }
+
+    /**
+     * How many calls may wait for a worker thread; past that, calls fail with {@link
+     * RpcException.Code#RESOURCE_EXHAUSTED}. 0 means none wait. Default 1000 ({@code
+     * minirpc.server.queue}).
+     */
+    public Builder queueCapacity(int capacity) {
+      settings.serverQueue(capacity);
+      return this;
+    }
+
+    /**
+     * The number of network threads. Default: the number of processors ({@code
+     * minirpc.ioThreads}).
+     */
+    public Builder ioThreads(int threads) {
+      settings.ioThreads(threads);
+      return this;
+    }
+
+    /**
+     * The largest frame accepted or sent, in bytes; larger requests close the connection, larger
+     * results fail their call. Default 16 MiB ({@code minirpc.maxFrameSize}).
+     */
+    public Builder maxFrameSize(int bytes) {
+      settings.maxFrameSize(bytes);
+      return this;
+    }
+
+    /** How long {@link #close()} waits for calls in flight. Default 10 seconds. */
+    public Builder gracePeriod(Duration gracePeriod) {
+      settings.gracePeriod(gracePeriod);
+      return this;
+    }
+
+    /**
+     * Whether errors sent to clients carry the implementation's stack trace. Default true ({@code
+     * minirpc.server.sendStackTraces}); turn off to keep internals private.
+     */
+    public Builder sendStackTraces(boolean send) {
+      settings.sendStackTraces(send);
+      return this;
+    }
+
+    /**
+     * Classes the Kryo codec may decode beyond those the interfaces' signatures reach, such as
+     * concrete subclasses of a declared abstract type ({@code minirpc.codec.allow}, class names
+     * comma-separated). Clients need the same list.
+     */
+    public Builder allowClasses(Class<?>... classes) {
+      settings.allowClasses(classes);
+      return this;
+    }
+
+    /**
+     * Builds the server, without starting it. Creates the codecs and checks every registered
+     * method against each of them.
+     *
+     * @throws IllegalStateException if nothing is registered or a codec is not installed
+     * @throws IllegalArgumentException if a method has a type a codec cannot handle
+     */
+    public RpcServer build() {
+      if (registrations.isEmpty()) {
+        throw new IllegalStateException(
+            "No service is registered: call register(Interface.class, implementation)");
+      }
+      Settings frozen = settings.copy();
+      return new RpcServer(
+          new ServerRuntime(
+              frozen,
+              new ArrayList<>(registrations.values()),
+              AllowedClasses.resolve(frozen)));
+    }
+  }
+}

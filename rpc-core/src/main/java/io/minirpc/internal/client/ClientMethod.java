@@ -1,0 +1,66 @@
+package io.minirpc.internal.client;
+
+import io.minirpc.codec.ValueReader;
+import io.minirpc.codec.ValueWriter;
+import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.MethodDescriptor;
+
+/**
+ * One remote method as a client calls it: the argument writers and result reader of the client's
+ * codec, the service and method name already encoded for the request header, and the timeout.
+ * Built once per proxy; a call only reads these fields.
+ */
+final class ClientMethod {
+  private final MethodDescriptor descriptor;
+  private final ValueWriter[] writers;
+  private final ValueReader reader;
+  private final byte[] serviceAndMethod;
+  private final long timeoutNanos;
+  private final String callPrefix;
+
+  ClientMethod(MethodDescriptor descriptor, Codecs.Entry codec, long timeoutNanos, String address) {
+    this.descriptor = descriptor;
+    this.writers = new ValueWriter[descriptor.parameterCount()];
+    for (int i = 0; i < writers.length; i++) {
+      writers[i] = codec.writer(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
+    }
+    this.reader =
+        descriptor.isVoid()
+            ? null
+            : codec.reader(descriptor.resultType(), descriptor, "the result");
+    byte[] service = Frames.encodeString(descriptor.serviceName());
+    byte[] method = Frames.encodeString(descriptor.key());
+    this.serviceAndMethod = new byte[service.length + method.length];
+    System.arraycopy(service, 0, serviceAndMethod, 0, service.length);
+    System.arraycopy(method, 0, serviceAndMethod, service.length, method.length);
+    this.timeoutNanos = timeoutNanos;
+    this.callPrefix = "Call to " + descriptor.displayName() + " at " + address + " ";
+  }
+
+  MethodDescriptor descriptor() {
+    return descriptor;
+  }
+
+  ValueWriter writer(int i) {
+    return writers[i];
+  }
+
+  /** The result reader, or {@code null} for a method without a result. */
+  ValueReader reader() {
+    return reader;
+  }
+
+  byte[] serviceAndMethod() {
+    return serviceAndMethod;
+  }
+
+  long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  /** "Call to com.example.Calculator.add(int,int) at 127.0.0.1:4242 ", to start messages. */
+  String callPrefix() {
+    return callPrefix;
+  }
+}

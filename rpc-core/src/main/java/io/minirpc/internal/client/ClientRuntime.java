@@ -1,0 +1,400 @@
+package io.minirpc.internal.client;
+
+import io.minirpc.RpcException;
+import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.protocol.FrameDecoder;
+import io.minirpc.internal.protocol.FrameTooLargeException;
+import io.minirpc.internal.protocol.FrameType;
+import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Protocol;
+import io.minirpc.internal.protocol.RequestHeader;
+import io.minirpc.internal.protocol.Slots;
+import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.AttributeKey;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A built client: its codec, its connection to the server, the timer that ends overdue calls, and
+ * the proxies. {@code RpcClient} is its public face.
+ */
+public final class ClientRuntime {
+  private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("minirpc.conn");
+  /** Extra wait of a blocking caller beyond the call's timeout, in case the timer is late. */
+  private static final long TIMER_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private final Settings settings;
+  private final Codecs.Entry codec;
+  private final String host;
+  private final int port;
+  private final String address;
+  private final EventLoopGroup group;
+  private final Bootstrap bootstrap;
+  private final HashedWheelTimer timer;
+  private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+  private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+  private final Object connectLock = new Object();
+
+  private volatile Connection current;
+  private CompletableFuture<Connection> connecting; // guarded by connectLock
+  private volatile boolean closed;
+
+  /**
+   * Creates the client's codec, threads and timer; connects lazily, on the first call.
+   *
+   * @throws IllegalStateException if the codec is not installed, naming the artifact to add
+   */
+  public ClientRuntime(Settings settings, Set<Class<?>> allowed) {
+    this.settings = settings;
+    if (settings.host() == null || settings.port() < 0) {
+      throw new IllegalStateException(
+          "The server address is not set: call address(host, port) or set minirpc.address");
+    }
+    if (settings.port() == 0) {
+      throw new IllegalStateException(
+          "The server address has port 0: give the port the server is listening on");
+    }
+    if (settings.codecs().size() > 1) {
+      throw new IllegalArgumentException(
+          "A client speaks one codec, but minirpc.codec lists " + settings.codecs());
+    }
+    String codecName =
+        settings.codecs().isEmpty()
+            ? io.minirpc.internal.registry.CodecRegistry.installed().defaultName()
+            : settings.codecs().get(0);
+    this.codec =
+        Codecs.create(java.util.List.of(codecName), allowed, settings.maxFrameSize())
+            .entries()
+            .get(0);
+    this.host = settings.host();
+    this.port = settings.port();
+    this.address = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
+    this.group = Transport.group(ioThreads, "minirpc-client-io", true);
+    this.timer =
+        new HashedWheelTimer(
+            new DefaultThreadFactory("minirpc-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
+    int maxFrameSize = settings.maxFrameSize();
+    this.bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(Transport.channel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_KEEPALIVE, true)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+            .option(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    Connection c = new Connection(ch, address);
+                    ch.attr(CONNECTION).set(c);
+                    ch.pipeline()
+                        .addLast("frames", new FrameDecoder(maxFrameSize))
+                        .addLast("calls", new ClientHandler(c));
+                  }
+                });
+  }
+
+  /** "host:port" of the server. */
+  public String address() {
+    return address;
+  }
+
+  /** The codec's name. */
+  public String codecName() {
+    return codec.name();
+  }
+
+  /**
+   * The proxy for {@code service}, created and validated on first request and reused.
+   *
+   * @throws IllegalArgumentException if the interface cannot be called remotely, with the reason
+   */
+  public <T> T proxy(Class<T> service) {
+    if (closed) {
+      throw new IllegalStateException("This RpcClient is closed; build a new one");
+    }
+    return service.cast(proxies.computeIfAbsent(service, this::newProxy));
+  }
+
+  private Object newProxy(Class<?> service) {
+    long timeoutNanos = settings.timeout().toNanos();
+    Map<String, ClientMethod> byKey = new HashMap<>();
+    for (MethodDescriptor d : MethodDescriptor.forService(service)) {
+      byKey.put(d.key(), new ClientMethod(d, codec, timeoutNanos, address));
+    }
+    // The proxy hands us the Method of whichever interface declared it; map them all.
+    Map<Method, ClientMethod> methods = new HashMap<>();
+    for (Method m : service.getMethods()) {
+      ClientMethod cm = byKey.get(MethodDescriptor.keyOf(m));
+      if (cm != null && MethodDescriptor.isRemote(m)) {
+        methods.put(m, cm);
+      }
+    }
+    String description =
+        "minirpc proxy of " + service.getName() + " at " + address + " (" + codec.name() + ")";
+    return Proxy.newProxyInstance(
+        service.getClassLoader(),
+        new Class<?>[] {service},
+        new ServiceProxy(this, methods, description));
+  }
+
+  /** A blocking call: returns the result or throws what the call ended with. */
+  Object callBlocking(ClientMethod method, Object[] args) throws Throwable {
+    checkNotOnEventLoop(method);
+    PendingCall call = start(method, args);
+    try {
+      return call.get(method.timeoutNanos() + TIMER_SLACK_NANOS, TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw forCaller(e.getCause());
+    } catch (TimeoutException e) {
+      call.run(null);
+      throw forCaller(call.handle((v, t) -> t).join());
+    } catch (InterruptedException e) {
+      call.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new RpcException(
+          RpcException.Code.CANCELLED,
+          method.callPrefix() + "was cancelled: the calling thread was interrupted");
+    }
+  }
+
+  /** An asynchronous call: the returned future ends as the call does. Never throws. */
+  CompletableFuture<Object> callAsync(ClientMethod method, Object[] args) {
+    try {
+      return start(method, args);
+    } catch (RpcException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private PendingCall start(ClientMethod method, Object[] args) {
+    if (closed) {
+      throw new RpcException(
+          RpcException.Code.UNAVAILABLE,
+          method.callPrefix() + "failed: this RpcClient is closed. Build a new client");
+    }
+    PendingCall call = new PendingCall(method, encode(method, args));
+    Timeout t = timer.newTimeout(call, method.timeoutNanos(), TimeUnit.NANOSECONDS);
+    call.timeout(t);
+    Connection c = current;
+    if (c != null && c.isActive()) {
+      c.send(call);
+    } else {
+      connection()
+          .whenComplete(
+              (conn, error) -> {
+                if (error != null) {
+                  call.fail(error);
+                } else {
+                  conn.send(call);
+                }
+              });
+    }
+    return call;
+  }
+
+  private ByteBuf encode(ClientMethod method, Object[] args) {
+    ByteBuf buf = alloc.ioBuffer(256);
+    int i = 0;
+    try {
+      int start = Frames.begin(buf, FrameType.REQUEST, codec.id(), 0);
+      RequestHeader.write(buf, method.serviceAndMethod(), method.timeoutNanos(), Map.of());
+      Frames.endHeader(buf, start);
+      int limit = start + Protocol.LENGTH_FIELD + settings.maxFrameSize();
+      int n = method.descriptor().parameterCount();
+      for (; i < n; i++) {
+        Slots.write(buf, args[i], method.writer(i), limit);
+      }
+      Frames.finish(buf, start);
+      return buf;
+    } catch (IOException | RuntimeException e) {
+      buf.release();
+      if (FrameTooLargeException.isCause(e)) {
+        throw new RpcException(
+            RpcException.Code.RESOURCE_EXHAUSTED,
+            method.callPrefix()
+                + "was refused before sending: the request is larger than the maximum frame size"
+                + " of "
+                + settings.maxFrameSize()
+                + " bytes (minirpc.maxFrameSize). Send less data per call, or raise"
+                + " minirpc.maxFrameSize on both client and server",
+            e);
+      }
+      MethodDescriptor d = method.descriptor();
+      throw new RpcException(
+          RpcException.Code.CODEC,
+          method.callPrefix()
+              + "failed: could not encode argument "
+              + (i + 1)
+              + " ("
+              + d.parameterType(i).getTypeName()
+              + ") with codec "
+              + codec.name()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The connected connection, connecting first if there is none. */
+  private CompletableFuture<Connection> connection() {
+    synchronized (connectLock) {
+      Connection c = current;
+      if (c != null && c.isActive()) {
+        return CompletableFuture.completedFuture(c);
+      }
+      if (connecting != null) {
+        return connecting;
+      }
+      CompletableFuture<Connection> future = new CompletableFuture<>();
+      connecting = future;
+      ChannelFuture connect;
+      try {
+        connect = bootstrap.connect(host, port);
+      } catch (RuntimeException e) {
+        connecting = null;
+        future.completeExceptionally(unavailable(e));
+        return future;
+      }
+      connect.addListener(
+          (ChannelFuture f) -> {
+            synchronized (connectLock) {
+              connecting = null;
+              if (f.isSuccess()) {
+                Connection conn = f.channel().attr(CONNECTION).get();
+                if (closed) {
+                  conn.closeLocally();
+                } else {
+                  current = conn;
+                  f.channel()
+                      .closeFuture()
+                      .addListener(
+                          cf -> {
+                            synchronized (connectLock) {
+                              if (current == conn) {
+                                current = null;
+                              }
+                            }
+                          });
+                }
+              }
+            }
+            if (f.isSuccess()) {
+              if (closed) {
+                future.completeExceptionally(closedError());
+              } else {
+                future.complete(f.channel().attr(CONNECTION).get());
+              }
+            } else {
+              future.completeExceptionally(unavailable(f.cause()));
+            }
+          });
+      return future;
+    }
+  }
+
+  private RpcException unavailable(Throwable cause) {
+    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new RpcException(
+        RpcException.Code.UNAVAILABLE,
+        "cannot connect to "
+            + address
+            + " ("
+            + why
+            + "). Check that the server is running and that minirpc.address is right",
+        cause);
+  }
+
+  private RpcException closedError() {
+    return new RpcException(RpcException.Code.CANCELLED, "the RpcClient was closed");
+  }
+
+  /**
+   * A blocking call made on one of this client's I/O threads would wait for a response that only
+   * that thread can read: fail at once instead of deadlocking until the timeout.
+   */
+  private void checkNotOnEventLoop(ClientMethod method) {
+    for (EventExecutor e : group) {
+      if (e.inEventLoop()) {
+        throw new RpcException(
+            RpcException.Code.INTERNAL,
+            method.callPrefix()
+                + "was refused: a blocking call was made on the client's I/O thread (probably"
+                + " from a callback of an asynchronous call), where it would deadlock. Use an"
+                + " asynchronous method, or thenApplyAsync/thenComposeAsync to leave the I/O"
+                + " thread");
+      }
+    }
+  }
+
+  /**
+   * The exception a blocking caller sees: a fresh RpcException carrying the caller's own stack
+   * trace, or the rebuilt application exception as it is.
+   */
+  private static Throwable forCaller(Throwable t) {
+    if (t instanceof RpcException) {
+      RpcException e = (RpcException) t;
+      RpcException local = new RpcException(e.code(), e.getMessage(), e.getCause());
+      for (Throwable s : e.getSuppressed()) {
+        local.addSuppressed(s);
+      }
+      return local;
+    }
+    return t;
+  }
+
+  /**
+   * Fails pending calls with CANCELLED, closes the connection, and stops every thread of this
+   * client.
+   */
+  public void close() {
+    synchronized (connectLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    Connection c = current;
+    if (c != null) {
+      c.closeLocally();
+      c.channel().closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    for (Timeout t : timer.stop()) {
+      if (t.task() instanceof PendingCall) {
+        ((PendingCall) t.task())
+            .fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
+      }
+    }
+  }
+}

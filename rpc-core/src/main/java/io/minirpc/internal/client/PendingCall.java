@@ -1,0 +1,204 @@
+package io.minirpc.internal.client;
+
+import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.ErrorInfo;
+import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.Slots;
+import io.minirpc.internal.registry.MethodDescriptor;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+/**
+ * One call from the moment it is encoded until it ends. It is the future the caller holds, the
+ * timer task of its timeout and the listener of its write. It ends exactly once: with a result, or
+ * with an exception, whichever comes first; everything after that is ignored.
+ *
+ * <p>The request buffer belongs to this call until it is handed to the channel; whoever ends the
+ * call first releases it if it was never sent.
+ */
+final class PendingCall extends CompletableFuture<Object>
+    implements TimerTask, ChannelFutureListener {
+  private static final AtomicReferenceFieldUpdater<PendingCall, ByteBuf> REQUEST =
+      AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, ByteBuf.class, "request");
+
+  private final ClientMethod method;
+  private volatile ByteBuf request;
+  private volatile Timeout timeout;
+  /** Set on the event loop when the call is written. */
+  private volatile Connection connection;
+  private volatile long sequence;
+
+  PendingCall(ClientMethod method, ByteBuf request) {
+    this.method = method;
+    this.request = request;
+  }
+
+  ClientMethod method() {
+    return method;
+  }
+
+  void timeout(Timeout timeout) {
+    this.timeout = timeout;
+  }
+
+  /** Takes the request buffer to write it; {@code null} if the call already ended. */
+  ByteBuf takeRequest() {
+    return REQUEST.getAndSet(this, null);
+  }
+
+  /** Called on the event loop once the call has a sequence number on a connection. */
+  void sent(Connection connection, long sequence) {
+    this.connection = connection;
+    this.sequence = sequence;
+  }
+
+  long sequence() {
+    return sequence;
+  }
+
+  /** Ends the call with its response frame; runs on the event loop and releases the frame. */
+  void complete(Frame frame) {
+    try {
+      switch (frame.type()) {
+        case RESPONSE:
+          completeWithValue(frame);
+          break;
+        case ERROR:
+          fail(RemoteExceptions.rebuild(ErrorInfo.read(frame.header()), method));
+          break;
+        default:
+          fail(RpcException.Code.INTERNAL, "failed: the server answered with a " + frame.type()
+              + " frame");
+      }
+    } catch (CorruptedFrameException e) {
+      fail(RpcException.Code.INTERNAL, "failed: the server's error frame is malformed: "
+          + e.getMessage());
+    } finally {
+      frame.release();
+    }
+  }
+
+  private void completeWithValue(Frame frame) {
+    MethodDescriptor d = method.descriptor();
+    Object value;
+    try {
+      value = method.reader() == null ? discard(frame) : Slots.read(frame.body(), method.reader());
+      if (frame.body().isReadable()) {
+        throw new IOException(frame.body().readableBytes() + " bytes follow the result");
+      }
+    } catch (IOException | RuntimeException e) {
+      fail(RpcException.Code.CODEC, "failed: could not decode the result ("
+          + d.resultType().getTypeName() + ") with the client's codec: " + e.getMessage()
+          + ". Check that client and server use the same version of the interface", e);
+      return;
+    }
+    if (value == null && d.isPrimitiveResult()) {
+      fail(RpcException.Code.CODEC, "failed: the server sent null for a result of primitive type "
+          + d.resultType().getTypeName());
+      return;
+    }
+    complete(value);
+  }
+
+  private static Object discard(Frame frame) throws IOException {
+    // A method without a result still gets one slot back, which must be the null slot.
+    return Slots.read(frame.body(), in -> {
+      throw new IOException("a method without a result got a value");
+    });
+  }
+
+  /** Ends the call with a code and a message that follows "Call to X at Y ". */
+  void fail(RpcException.Code code, String message) {
+    fail(new RpcException(code, method.callPrefix() + message));
+  }
+
+  void fail(RpcException.Code code, String message, Throwable cause) {
+    fail(new RpcException(code, method.callPrefix() + message, cause));
+  }
+
+  void fail(Throwable error) {
+    if (completeExceptionally(error)) {
+      cancelTimer();
+      releaseRequest();
+      forget();
+    }
+  }
+
+  /** The timeout fired (timer thread). */
+  @Override
+  public void run(Timeout t) {
+    if (isDone()) {
+      return;
+    }
+    fail(RpcException.Code.TIMEOUT, "timed out after " + (method.timeoutNanos() / 1_000_000)
+        + " ms. The server may be slow or overloaded, or the network partitioned: check the"
+        + " server, or raise the timeout (minirpc.timeout)");
+  }
+
+  /** The write finished (event loop). */
+  @Override
+  public void operationComplete(ChannelFuture future) {
+    if (!future.isSuccess() && !isDone()) {
+      fail(RpcException.Code.UNAVAILABLE, "failed: the request could not be sent ("
+          + future.cause() + "). The connection was lost; the next call reconnects",
+          future.cause());
+    }
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean cancelled = super.cancel(mayInterruptIfRunning);
+    if (cancelled) {
+      cancelTimer();
+      releaseRequest();
+      forget();
+    }
+    return cancelled;
+  }
+
+  private void cancelTimer() {
+    Timeout t = timeout;
+    if (t != null) {
+      t.cancel();
+    }
+  }
+
+  void releaseRequest() {
+    ByteBuf buf = takeRequest();
+    if (buf != null) {
+      buf.release();
+    }
+  }
+
+  /** Removes this call from its connection's table, so a late response is dropped. */
+  private void forget() {
+    Connection c = connection;
+    if (c != null) {
+      c.forget(this);
+    }
+  }
+
+  /** Ends the call with a value: the response's, or one a caller chose to complete it with. */
+  @Override
+  public boolean complete(Object value) {
+    boolean completed = super.complete(value);
+    if (completed) {
+      cancelTimer();
+      releaseRequest();
+      forget();
+    }
+    return completed;
+  }
+
+  @Override
+  public <U> CompletableFuture<U> newIncompleteFuture() {
+    return new CompletableFuture<>();
+  }
+}

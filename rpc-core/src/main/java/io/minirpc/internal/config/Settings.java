@@ -1,0 +1,323 @@
+package io.minirpc.internal.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.BiConsumer;
+
+/**
+ * Every setting of a client or a server, with its default, and the one place that maps {@code
+ * minirpc.*} Properties keys onto them. The builders of {@code RpcClient} and {@code RpcServer}
+ * fill one of these; {@link #copy()} freezes it at {@code build()}.
+ *
+ * <p>Client and server accept the same keys, so one Properties file can configure both; a key
+ * that only matters to the other side is accepted and ignored. An unknown {@code minirpc.*} key is
+ * an error, because a misspelt key silently ignored is worse than a failed start.
+ */
+public final class Settings {
+  public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+  public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
+  public static final int DEFAULT_SERVER_THREADS = 200;
+  public static final int DEFAULT_SERVER_QUEUE = 1000;
+
+  public static final String CODEC = "minirpc.codec";
+  public static final String ADDRESS = "minirpc.address";
+  public static final String HOST = "minirpc.host";
+  public static final String PORT = "minirpc.port";
+  public static final String TIMEOUT = "minirpc.timeout";
+  public static final String CONNECT_TIMEOUT = "minirpc.connectTimeout";
+  public static final String MAX_FRAME_SIZE = "minirpc.maxFrameSize";
+  public static final String IO_THREADS = "minirpc.ioThreads";
+  public static final String ALLOW = "minirpc.codec.allow";
+  public static final String SERVER_THREADS = "minirpc.server.threads";
+  public static final String SERVER_QUEUE = "minirpc.server.queue";
+  public static final String GRACE_PERIOD = "minirpc.server.gracePeriod";
+  public static final String SEND_STACK_TRACES = "minirpc.server.sendStackTraces";
+
+  private static final Map<String, BiConsumer<Settings, String>> KEYS = new LinkedHashMap<>();
+
+  static {
+    KEYS.put(CODEC, (s, v) -> s.codecs(splitList(v)));
+    KEYS.put(ADDRESS, Settings::parseAddress);
+    KEYS.put(HOST, (s, v) -> s.host(v.trim()));
+    KEYS.put(PORT, (s, v) -> s.port(parseInt(PORT, v)));
+    KEYS.put(TIMEOUT, (s, v) -> s.timeout(Durations.parse(TIMEOUT, v)));
+    KEYS.put(CONNECT_TIMEOUT, (s, v) -> s.connectTimeout(Durations.parse(CONNECT_TIMEOUT, v)));
+    KEYS.put(MAX_FRAME_SIZE, (s, v) -> s.maxFrameSize(Sizes.parse(MAX_FRAME_SIZE, v)));
+    KEYS.put(IO_THREADS, (s, v) -> s.ioThreads(parseInt(IO_THREADS, v)));
+    KEYS.put(ALLOW, (s, v) -> s.allowedClassNames(splitList(v)));
+    KEYS.put(SERVER_THREADS, (s, v) -> s.serverThreads(parseInt(SERVER_THREADS, v)));
+    KEYS.put(SERVER_QUEUE, (s, v) -> s.serverQueue(parseInt(SERVER_QUEUE, v)));
+    KEYS.put(GRACE_PERIOD, (s, v) -> s.gracePeriod(Durations.parse(GRACE_PERIOD, v)));
+    KEYS.put(SEND_STACK_TRACES, (s, v) -> s.sendStackTraces(parseBoolean(SEND_STACK_TRACES, v)));
+  }
+
+  private List<String> codecs = List.of();
+  private String host;
+  private int port = -1;
+  private Duration timeout = DEFAULT_TIMEOUT;
+  private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+  private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  private int ioThreads;
+  private List<String> allowedClassNames = List.of();
+  private final List<Class<?>> allowedClasses = new ArrayList<>();
+  private int serverThreads = DEFAULT_SERVER_THREADS;
+  private int serverQueue = DEFAULT_SERVER_QUEUE;
+  private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+  private boolean sendStackTraces = true;
+
+  /** Every key this version understands, in documentation order. */
+  public static List<String> keys() {
+    return List.copyOf(KEYS.keySet());
+  }
+
+  /**
+   * Applies every {@code minirpc.*} key found in {@code properties}; other keys are ignored, so
+   * {@code System.getProperties()} can be passed as is.
+   *
+   * @throws IllegalArgumentException for an unknown {@code minirpc.*} key or a bad value, naming
+   *     the key
+   */
+  public void apply(Properties properties) {
+    Objects.requireNonNull(properties, "properties == null");
+    for (String key : properties.stringPropertyNames()) {
+      if (!key.startsWith("minirpc.")) {
+        continue;
+      }
+      BiConsumer<Settings, String> setter = KEYS.get(key);
+      if (setter == null) {
+        throw new IllegalArgumentException(
+            "Unknown setting '" + key + "'. Known settings: " + String.join(", ", KEYS.keySet()));
+      }
+      setter.accept(this, properties.getProperty(key));
+    }
+  }
+
+  /** An independent copy, for a built client or server that must not see later builder calls. */
+  public Settings copy() {
+    Settings c = new Settings();
+    c.codecs = codecs;
+    c.host = host;
+    c.port = port;
+    c.timeout = timeout;
+    c.connectTimeout = connectTimeout;
+    c.maxFrameSize = maxFrameSize;
+    c.ioThreads = ioThreads;
+    c.allowedClassNames = allowedClassNames;
+    c.allowedClasses.addAll(allowedClasses);
+    c.serverThreads = serverThreads;
+    c.serverQueue = serverQueue;
+    c.gracePeriod = gracePeriod;
+    c.sendStackTraces = sendStackTraces;
+    return c;
+  }
+
+  // ---- setters: each checks its argument where it enters, naming it and echoing the value ----
+
+  public void codecs(List<String> names) {
+    Objects.requireNonNull(names, "codec == null");
+    List<String> normalized = new ArrayList<>();
+    for (String name : names) {
+      Objects.requireNonNull(name, "codec == null");
+      String n = name.trim().toLowerCase(Locale.ROOT);
+      if (n.isEmpty()) {
+        throw new IllegalArgumentException("codec name is empty");
+      }
+      normalized.add(n);
+    }
+    this.codecs = List.copyOf(normalized);
+  }
+
+  public void host(String host) {
+    Objects.requireNonNull(host, "host == null");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("host is empty");
+    }
+    this.host = host;
+  }
+
+  public void port(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port (" + port + ") must be between 0 and 65535");
+    }
+    this.port = port;
+  }
+
+  public void timeout(Duration timeout) {
+    this.timeout = positive(timeout, "timeout");
+  }
+
+  public void connectTimeout(Duration connectTimeout) {
+    this.connectTimeout = positive(connectTimeout, "connectTimeout");
+  }
+
+  public void maxFrameSize(int bytes) {
+    // The fixed frame header alone is 22 bytes; anything below 1 KiB cannot carry a useful call.
+    if (bytes < 1024) {
+      throw new IllegalArgumentException(
+          "maxFrameSize (" + bytes + ") must be at least 1024 bytes");
+    }
+    this.maxFrameSize = bytes;
+  }
+
+  public void ioThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("ioThreads (" + threads + ") must be at least 1");
+    }
+    this.ioThreads = threads;
+  }
+
+  public void allowedClassNames(List<String> names) {
+    this.allowedClassNames = List.copyOf(names);
+  }
+
+  public void allowClasses(Class<?>... classes) {
+    Objects.requireNonNull(classes, "classes == null");
+    for (Class<?> c : classes) {
+      allowedClasses.add(Objects.requireNonNull(c, "class == null"));
+    }
+  }
+
+  public void serverThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads (" + threads + ") must be at least 1");
+    }
+    this.serverThreads = threads;
+  }
+
+  public void serverQueue(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("queue (" + capacity + ") must not be negative");
+    }
+    this.serverQueue = capacity;
+  }
+
+  public void gracePeriod(Duration gracePeriod) {
+    Objects.requireNonNull(gracePeriod, "gracePeriod == null");
+    if (gracePeriod.isNegative()) {
+      throw new IllegalArgumentException("gracePeriod (" + gracePeriod + ") must not be negative");
+    }
+    this.gracePeriod = gracePeriod;
+  }
+
+  public void sendStackTraces(boolean send) {
+    this.sendStackTraces = send;
+  }
+
+  // ---- getters ----
+
+  public List<String> codecs() {
+    return codecs;
+  }
+
+  /** The configured host, or {@code null} if none was set. */
+  public String host() {
+    return host;
+  }
+
+  /** The configured port, or -1 if none was set. */
+  public int port() {
+    return port;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public int maxFrameSize() {
+    return maxFrameSize;
+  }
+
+  /** The configured number of I/O threads, or 0 for the default. */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  public List<String> allowedClassNames() {
+    return allowedClassNames;
+  }
+
+  public List<Class<?>> allowedClasses() {
+    return Collections.unmodifiableList(allowedClasses);
+  }
+
+  public int serverThreads() {
+    return serverThreads;
+  }
+
+  public int serverQueue() {
+    return serverQueue;
+  }
+
+  public Duration gracePeriod() {
+    return gracePeriod;
+  }
+
+  public boolean sendStackTraces() {
+    return sendStackTraces;
+  }
+
+  // ---- parsing helpers ----
+
+  private static void parseAddress(Settings s, String value) {
+    String v = value.trim();
+    int colon = v.lastIndexOf(':');
+    if (colon <= 0 || colon == v.length() - 1) {
+      throw new IllegalArgumentException(
+          ADDRESS + " = '" + value + "' is not host:port (for example 127.0.0.1:4242)");
+    }
+    String host = v.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    s.host(host);
+    s.port(parseInt(ADDRESS, v.substring(colon + 1)));
+  }
+
+  private static int parseInt(String key, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " = '" + value + "' is not a whole number");
+    }
+  }
+
+  private static boolean parseBoolean(String key, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("true") || v.equals("false")) {
+      return Boolean.parseBoolean(v);
+    }
+    throw new IllegalArgumentException(key + " = '" + value + "' is not true or false");
+  }
+
+  private static List<String> splitList(String value) {
+    List<String> out = new ArrayList<>();
+    for (String part : Arrays.asList(value.split(","))) {
+      if (!part.isBlank()) {
+        out.add(part.trim());
+      }
+    }
+    return out;
+  }
+
+  private static Duration positive(Duration d, String name) {
+    Objects.requireNonNull(d, name + " == null");
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(name + " (" + d + ") must be positive");
+    }
+    return d;
+  }
+}

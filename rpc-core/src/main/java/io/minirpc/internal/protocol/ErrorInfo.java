@@ -1,0 +1,72 @@
+package io.minirpc.internal.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The header of an ERROR frame: why a call failed. Codec-independent, so a failure to encode or
+ * decode can itself be reported, and readable without any class lookup.
+ *
+ * <pre>
+ * +--------------+-----------------+---------+----------------+------------------------------+
+ * | code (int32) | exception class | message | count (uint16) | count x (class, method, file |
+ * | wire number  | string, "" none | string  | stack frames   | strings, line int32)         |
+ * +--------------+-----------------+---------+----------------+------------------------------+
+ * </pre>
+ */
+public record ErrorInfo(
+    int code, String exceptionClass, String message, List<StackTraceElement> stackTrace) {
+  /** Messages are cut to this many characters so the header always fits its string fields. */
+  public static final int MAX_MESSAGE_CHARS = 8192;
+  /** At most this many stack frames travel. */
+  public static final int MAX_STACK_FRAMES = 64;
+
+  public static ErrorInfo read(ByteBuf header) {
+    int code = Frames.readInt(header);
+    String exceptionClass = Frames.readString(header);
+    String message = Frames.readString(header);
+    int count = Frames.readUnsignedShort(header);
+    List<StackTraceElement> stack = new ArrayList<>(Math.min(count, MAX_STACK_FRAMES));
+    for (int i = 0; i < count; i++) {
+      String declaringClass = Frames.readString(header);
+      String methodName = Frames.readString(header);
+      String file = Frames.readString(header);
+      int line = Frames.readInt(header);
+      stack.add(
+          new StackTraceElement(declaringClass, methodName, file.isEmpty() ? null : file, line));
+    }
+    return new ErrorInfo(code, exceptionClass, message, stack);
+  }
+
+  /** A whole ERROR frame for call {@code sequence}. */
+  public ByteBuf toFrame(ByteBufAllocator alloc, long sequence) {
+    ByteBuf buf = alloc.ioBuffer(64 + message.length());
+    try {
+      int start = Frames.begin(buf, FrameType.ERROR, Protocol.NO_CODEC, sequence);
+      write(buf);
+      Frames.endHeader(buf, start);
+      Frames.finish(buf, start);
+      return buf;
+    } catch (RuntimeException e) {
+      buf.release();
+      throw e;
+    }
+  }
+
+  void write(ByteBuf buf) {
+    buf.writeInt(code);
+    Frames.writeString(buf, Frames.truncate(exceptionClass, 1024));
+    Frames.writeString(buf, Frames.truncate(message, MAX_MESSAGE_CHARS));
+    int count = Math.min(stackTrace.size(), MAX_STACK_FRAMES);
+    buf.writeShort(count);
+    for (int i = 0; i < count; i++) {
+      StackTraceElement e = stackTrace.get(i);
+      Frames.writeString(buf, Frames.truncate(e.getClassName(), 1024));
+      Frames.writeString(buf, Frames.truncate(e.getMethodName(), 1024));
+      Frames.writeString(buf, e.getFileName() == null ? "" : Frames.truncate(e.getFileName(), 1024));
+      buf.writeInt(e.getLineNumber());
+    }
+  }
+}

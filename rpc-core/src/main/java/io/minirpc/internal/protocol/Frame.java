@@ -1,0 +1,70 @@
+package io.minirpc.internal.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One decoded frame. {@link #header()} and {@link #body()} are slices of one buffer that this frame
+ * owns: whoever takes the frame must call {@link #release()} exactly once.
+ */
+public final class Frame {
+  private final FrameType type;
+  private final byte codecId;
+  private final byte flags;
+  private final long sequence;
+  private final ByteBuf header;
+  private final ByteBuf body;
+  private final ByteBuf owner;
+
+  Frame(
+      FrameType type,
+      byte codecId,
+      byte flags,
+      long sequence,
+      ByteBuf header,
+      ByteBuf body,
+      ByteBuf owner) {
+    this.type = type;
+    this.codecId = codecId;
+    this.flags = flags;
+    this.sequence = sequence;
+    this.header = header;
+    this.body = body;
+    this.owner = owner;
+  }
+
+  public FrameType type() {
+    return type;
+  }
+
+  public byte codecId() {
+    return codecId;
+  }
+
+  public byte flags() {
+    return flags;
+  }
+
+  public long sequence() {
+    return sequence;
+  }
+
+  /** The type-specific header; reading it moves only this slice's reader index. */
+  public ByteBuf header() {
+    return header;
+  }
+
+  /** The body: the codec slots. */
+  public ByteBuf body() {
+    return body;
+  }
+
+  /** Releases the buffer behind header and body. */
+  public void release() {
+    owner.release();
+  }
+
+  @Override
+  public String toString() {
+    return type + "(seq=" + sequence + ", codec=" + codecId + ", " + owner.readableBytes() + " bytes)";
+  }
+}

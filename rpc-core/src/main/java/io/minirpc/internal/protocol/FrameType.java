@@ -1,0 +1,34 @@
+package io.minirpc.internal.protocol;
+
+/** The kinds of frame, with the byte that stands for each on the wire. See docs/PROTOCOL.md. */
+public enum FrameType {
+  /** Client to server: call a method. Header: service, method, timeout, metadata. */
+  REQUEST(1),
+  /** Server to client: the method's result, one slot, in the request's codec. */
+  RESPONSE(2),
+  /** Server to client: the call failed. Header: code, exception class, message, stack. */
+  ERROR(3);
+
+  private static final FrameType[] BY_CODE = new FrameType[256];
+
+  static {
+    for (FrameType t : values()) {
+      BY_CODE[t.code] = t;
+    }
+  }
+
+  private final int code;
+
+  FrameType(int code) {
+    this.code = code;
+  }
+
+  public byte code() {
+    return (byte) code;
+  }
+
+  /** The type for a wire byte, or {@code null} if this version does not know it. */
+  public static FrameType of(byte code) {
+    return BY_CODE[code & 0xFF];
+  }
+}

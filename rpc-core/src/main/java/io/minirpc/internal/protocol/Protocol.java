@@ -1,0 +1,26 @@
+package io.minirpc.internal.protocol;
+
+/** Constants of the wire format; docs/PROTOCOL.md draws them. */
+public final class Protocol {
+  /** "MR": the first two bytes after the length of every frame. */
+  public static final short MAGIC = 0x4D52;
+  /** The protocol version this code speaks. */
+  public static final byte VERSION = 1;
+  /** Bytes of the length prefix. */
+  public static final int LENGTH_FIELD = 4;
+  /**
+   * Bytes after the length prefix that every frame has: magic (2), version (1), type (1), codec
+   * (1), flags (1), sequence (8), header length (4).
+   */
+  public static final int FIXED_HEADER = 18;
+  /** Offset of the sequence number from the start of the frame (its length prefix). */
+  public static final int SEQUENCE_OFFSET = 10;
+  /** Offset of the header length from the start of the frame. */
+  public static final int HEADER_LENGTH_OFFSET = 18;
+  /** Codec id of frames whose body carries no codec data (errors). */
+  public static final byte NO_CODEC = 0;
+  /** Slot length that stands for a {@code null} value. */
+  public static final int NULL_SLOT = -1;
+
+  private Protocol() {}
+}

@@ -1,0 +1,275 @@
+package io.minirpc.internal.server;
+
+import io.minirpc.RpcException;
+import io.minirpc.codec.ValueReader;
+import io.minirpc.codec.ValueWriter;
+import io.minirpc.internal.protocol.ErrorInfo;
+import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.FrameTooLargeException;
+import io.minirpc.internal.protocol.FrameType;
+import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Protocol;
+import io.minirpc.internal.protocol.RequestHeader;
+import io.minirpc.internal.protocol.Slots;
+import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.MethodDescriptor;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.CorruptedFrameException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes requests: on the event loop it finds the method (before any argument reaches a codec) and
+ * hands the call to the bounded executor; on the executor it decodes, invokes, encodes and writes
+ * the response. Every accepted request ends in exactly one RESPONSE or ERROR frame.
+ */
+final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final ServiceRegistry registry;
+  private final Codecs codecs;
+  private final Executor executor;
+  private final InFlight inFlight;
+  private final int maxFrameSize;
+  private final boolean sendStackTraces;
+  private final String executorLimits;
+
+  Dispatcher(
+      ServiceRegistry registry,
+      Codecs codecs,
+      Executor executor,
+      InFlight inFlight,
+      int maxFrameSize,
+      boolean sendStackTraces,
+      String executorLimits) {
+    this.registry = registry;
+    this.codecs = codecs;
+    this.executor = executor;
+    this.inFlight = inFlight;
+    this.maxFrameSize = maxFrameSize;
+    this.sendStackTraces = sendStackTraces;
+    this.executorLimits = executorLimits;
+  }
+
+  /** Called on the event loop; takes ownership of {@code frame}. */
+  void onRequest(Channel channel, Frame frame) {
+    long seq = frame.sequence();
+    RequestHeader header;
+    try {
+      header = RequestHeader.read(frame.header());
+    } catch (CorruptedFrameException e) {
+      frame.release();
+      throw e;
+    }
+    ServerMethod method = registry.find(header.service(), header.method());
+    if (method == null) {
+      frame.release();
+      log.debug("Unknown method {}.{} called from {}", header.service(), header.method(),
+          channel.remoteAddress());
+      sendError(channel, seq, RpcException.Code.NOT_FOUND,
+          registry.describeMissing(header.service(), header.method()));
+      return;
+    }
+    Codecs.Entry codec = codecs.byId(frame.codecId());
+    if (codec == null) {
+      frame.release();
+      sendError(channel, seq, RpcException.Code.CODEC,
+          "the server does not speak codec id " + (frame.codecId() & 0xFF) + " (it speaks: "
+              + codecs.names() + "). Set minirpc.codec on the client to one of those");
+      return;
+    }
+    if (!inFlight.tryEnter()) {
+      frame.release();
+      sendError(channel, seq, RpcException.Code.UNAVAILABLE,
+          "the server is shutting down and accepts no new calls. Retry on another server or"
+              + " after it restarts");
+      return;
+    }
+    Call call = new Call(channel, frame, method, codec);
+    try {
+      executor.execute(call);
+    } catch (RejectedExecutionException e) {
+      frame.release();
+      inFlight.exit();
+      log.debug("Executor full; refusing {}", method.descriptor().displayName());
+      sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
+          "the server is overloaded: all worker threads are busy and the queue is full ("
+              + executorLimits + "). Retry later with backoff, or raise those limits");
+    }
+  }
+
+  private void sendError(Channel channel, long seq, RpcException.Code code, String message) {
+    send(channel, new ErrorInfo(code.wireNumber(), "", message, List.of()), seq);
+  }
+
+  private void send(Channel channel, ErrorInfo info, long seq) {
+    channel.writeAndFlush(info.toFrame(channel.alloc(), seq), channel.voidPromise());
+  }
+
+  /** One accepted request, run on the executor. */
+  private final class Call implements Runnable {
+    private final Channel channel;
+    private final Frame frame;
+    private final ServerMethod method;
+    private final Codecs.Entry codec;
+    private final long seq;
+
+    Call(Channel channel, Frame frame, ServerMethod method, Codecs.Entry codec) {
+      this.channel = channel;
+      this.frame = frame;
+      this.method = method;
+      this.codec = codec;
+      this.seq = frame.sequence();
+    }
+
+    @Override
+    public void run() {
+      MethodDescriptor d = method.descriptor();
+      Object[] args;
+      try {
+        args = decodeArguments(d);
+      } catch (IOException e) {
+        log.warn("Could not decode the arguments of {} from {} with codec {}",
+            d.displayName(), channel.remoteAddress(), codec.name());
+        fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
+            + d.displayName() + " with codec " + codec.name() + ": " + e.getMessage()
+            + ". Check that client and server use the same version of the interface");
+        return;
+      } finally {
+        frame.release();
+      }
+      Object result;
+      try {
+        result = method.invoke(args);
+      } catch (Throwable t) {
+        failWith(t);
+        return;
+      }
+      if (d.isAsync() && result != null) {
+        ((CompletionStage<?>) result).whenComplete((value, error) -> {
+          if (error != null) {
+            failWith(unwrap(error));
+          } else {
+            respond(value);
+          }
+        });
+      } else {
+        respond(result);
+      }
+    }
+
+    private Object[] decodeArguments(MethodDescriptor d) throws IOException {
+      ValueReader[] readers = method.readers(codec);
+      Object[] args = new Object[readers.length];
+      ByteBuf body = frame.body();
+      Class<?>[] classes = d.parameterClasses();
+      for (int i = 0; i < readers.length; i++) {
+        try {
+          args[i] = Slots.read(body, readers[i]);
+        } catch (IOException | RuntimeException e) {
+          throw new IOException("argument " + (i + 1) + " (" + d.parameterType(i).getTypeName()
+              + "): " + e.getMessage(), e);
+        }
+        if (args[i] == null && classes[i].isPrimitive()) {
+          throw new IOException("argument " + (i + 1) + " (" + classes[i].getName()
+              + ") is null, which a primitive cannot be");
+        }
+      }
+      if (body.isReadable()) {
+        throw new IOException(body.readableBytes() + " bytes follow the last argument");
+      }
+      return args;
+    }
+
+    private void respond(Object value) {
+      ByteBuf buf = channel.alloc().ioBuffer();
+      try {
+        int start = Frames.begin(buf, FrameType.RESPONSE, codec.id(), seq);
+        Frames.endHeader(buf, start);
+        ValueWriter writer = method.writer(codec);
+        Slots.write(buf, writer == null ? null : value, writer,
+            start + Protocol.LENGTH_FIELD + maxFrameSize);
+        Frames.finish(buf, start);
+      } catch (IOException | RuntimeException e) {
+        buf.release();
+        String what = method.descriptor().displayName();
+        if (FrameTooLargeException.isCause(e)) {
+          log.warn("The result of {} is larger than {} bytes; sending an error instead",
+              what, maxFrameSize);
+          fail(RpcException.Code.RESOURCE_EXHAUSTED, "the result of " + what
+              + " is larger than the maximum frame size of " + maxFrameSize
+              + " bytes (minirpc.maxFrameSize), so the server did not send it. Return less data"
+              + " per call, or raise minirpc.maxFrameSize on both client and server");
+        } else {
+          log.warn("Could not encode the result of {} with codec {}", what, codec.name());
+          fail(RpcException.Code.CODEC, "the server could not encode the result of " + what
+              + " with codec " + codec.name() + ": " + e.getMessage());
+        }
+        return;
+      }
+      channel.writeAndFlush(buf).addListener(done());
+    }
+
+    private void failWith(Throwable t) {
+      MethodDescriptor d = method.descriptor();
+      if (t instanceof RpcException) {
+        RpcException e = (RpcException) t;
+        send(new ErrorInfo(e.code().wireNumber(), "", e.getMessage(), stack(e)));
+        return;
+      }
+      if (t instanceof Error && !(t instanceof AssertionError)) {
+        log.error("{} failed with {}", d.displayName(), t.toString(), t);
+      } else if (log.isDebugEnabled()) {
+        log.debug("{} threw {}", d.displayName(), t.getClass().getName());
+      }
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      send(new ErrorInfo(RpcException.Code.APPLICATION.wireNumber(), t.getClass().getName(),
+          message, stack(t)));
+    }
+
+    private List<StackTraceElement> stack(Throwable t) {
+      if (!sendStackTraces) {
+        return List.of();
+      }
+      StackTraceElement[] trace = t.getStackTrace();
+      return Arrays.asList(trace).subList(0, Math.min(trace.length, ErrorInfo.MAX_STACK_FRAMES));
+    }
+
+    private void fail(RpcException.Code code, String message) {
+      send(new ErrorInfo(code.wireNumber(), "", message, List.of()));
+    }
+
+    private void send(ErrorInfo info) {
+      ByteBuf buf;
+      try {
+        buf = info.toFrame(channel.alloc(), seq);
+      } catch (RuntimeException e) {
+        inFlight.exit();
+        throw e;
+      }
+      channel.writeAndFlush(buf).addListener(done());
+    }
+
+    private ChannelFutureListener done() {
+      return future -> inFlight.exit();
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,82 @@
+package io.minirpc.internal.server;
+
+import io.minirpc.codec.ValueReader;
+import io.minirpc.codec.ValueWriter;
+import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.MethodDescriptor;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.util.List;
+
+/**
+ * One remote method as the server runs it: the implementation's invoker and, for every codec the
+ * server speaks, the argument readers and the result writer. Built once at {@code build()}; a call
+ * only indexes into these arrays.
+ */
+final class ServerMethod {
+  private final MethodDescriptor descriptor;
+  private final MethodHandle invoker;
+  private final ValueReader[][] readers;
+  private final ValueWriter[] writers;
+
+  ServerMethod(MethodDescriptor descriptor, Object implementation, Codecs codecs) {
+    this.descriptor = descriptor;
+    this.invoker = invoker(descriptor.method(), implementation);
+    List<Codecs.Entry> entries = codecs.entries();
+    this.readers = new ValueReader[entries.size()][];
+    this.writers = new ValueWriter[entries.size()];
+    for (Codecs.Entry codec : entries) {
+      ValueReader[] r = new ValueReader[descriptor.parameterCount()];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = codec.reader(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
+      }
+      readers[codec.index()] = r;
+      writers[codec.index()] =
+          descriptor.isVoid() ? null : codec.writer(descriptor.resultType(), descriptor, "the result");
+    }
+  }
+
+  private static MethodHandle invoker(Method method, Object implementation) {
+    MethodHandle handle;
+    try {
+      handle = MethodHandles.publicLookup().unreflect(method);
+    } catch (IllegalAccessException e) {
+      // A non-public interface (common in tests and small programs): open it, then unreflect.
+      try {
+        method.setAccessible(true);
+        handle = MethodHandles.lookup().unreflect(method);
+      } catch (RuntimeException | IllegalAccessException e2) {
+        throw new IllegalArgumentException(
+            "Cannot call "
+                + method
+                + ": the interface is not accessible to minirpc. Make it public, or open its"
+                + " package to minirpc",
+            e2);
+      }
+    }
+    return handle
+        .bindTo(implementation)
+        .asSpreader(Object[].class, method.getParameterCount())
+        .asType(MethodType.methodType(Object.class, Object[].class));
+  }
+
+  MethodDescriptor descriptor() {
+    return descriptor;
+  }
+
+  ValueReader[] readers(Codecs.Entry codec) {
+    return readers[codec.index()];
+  }
+
+  /** The result writer for {@code codec}, or {@code null} for a method without a result. */
+  ValueWriter writer(Codecs.Entry codec) {
+    return writers[codec.index()];
+  }
+
+  /** Calls the implementation. Whatever it throws, this throws. */
+  Object invoke(Object[] args) throws Throwable {
+    return invoker.invokeExact(args);
+  }
+}

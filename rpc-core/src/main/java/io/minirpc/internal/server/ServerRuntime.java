@@ -1,0 +1,254 @@
+package io.minirpc.internal.server;
+
+import io.minirpc.RpcException;
+import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.protocol.FrameDecoder;
+import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A built server: services, codecs, the listening socket, the event loops and the bounded worker
+ * pool, and the shutdown that takes them down in order. {@code RpcServer} is its public face.
+ */
+public final class ServerRuntime {
+  private static final Logger log = LoggerFactory.getLogger(ServerRuntime.class);
+
+  private final Settings settings;
+  private final Codecs codecs;
+  private final ServiceRegistry registry;
+  private final List<String> serviceNames;
+  private final InFlight inFlight = new InFlight();
+  private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+  private final Object lifecycle = new Object();
+
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private ThreadPoolExecutor executor;
+  private Channel serverChannel;
+  private int port = -1;
+  private boolean started;
+  private boolean closed;
+
+  /**
+   * Validates every registered interface against every codec the server speaks.
+   *
+   * @throws IllegalArgumentException or IllegalStateException with what is wrong and where
+   */
+  public ServerRuntime(Settings settings, List<Registration> registrations, Set<Class<?>> allowed) {
+    this.settings = settings;
+    List<String> names =
+        settings.codecs().isEmpty()
+            ? io.minirpc.internal.registry.CodecRegistry.installed().names()
+            : settings.codecs();
+    if (names.isEmpty()) {
+      throw new IllegalStateException(
+          "No codec is installed. Add io.minirpc:rpc-codec-json or io.minirpc:rpc-codec-binary to"
+              + " the classpath.");
+    }
+    this.codecs = Codecs.create(names, allowed, settings.maxFrameSize());
+    this.registry = new ServiceRegistry(registrations, codecs);
+    Set<String> services = new LinkedHashSet<>();
+    for (Registration r : registrations) {
+      services.add(r.service().getName());
+    }
+    this.serviceNames = List.copyOf(services);
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws RpcException with code UNAVAILABLE if the port cannot be bound
+   * @throws IllegalStateException if started twice or after close
+   */
+  public void start() {
+    synchronized (lifecycle) {
+      if (closed) {
+        throw new IllegalStateException("This server was closed; build a new one");
+      }
+      if (started) {
+        throw new IllegalStateException("This server is already started, on port " + port);
+      }
+      started = true;
+      int ioThreads =
+          settings.ioThreads() > 0
+              ? settings.ioThreads()
+              : Math.max(1, Runtime.getRuntime().availableProcessors());
+      bossGroup = Transport.group(1, "minirpc-server-accept", false);
+      workerGroup = Transport.group(ioThreads, "minirpc-server-io", false);
+      executor = newExecutor();
+      Dispatcher dispatcher =
+          new Dispatcher(
+              registry,
+              codecs,
+              executor,
+              inFlight,
+              settings.maxFrameSize(),
+              settings.sendStackTraces(),
+              Settings.SERVER_THREADS + "=" + settings.serverThreads() + ", "
+                  + Settings.SERVER_QUEUE + "=" + settings.serverQueue());
+      int maxFrameSize = settings.maxFrameSize();
+      ServerBootstrap bootstrap =
+          new ServerBootstrap()
+              .group(bossGroup, workerGroup)
+              .channel(Transport.serverChannel())
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+              .childHandler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      connections.add(ch);
+                      ch.closeFuture().addListener(f -> connections.remove(ch));
+                      ch.pipeline()
+                          .addLast("frames", new FrameDecoder(maxFrameSize))
+                          .addLast("dispatch", new ServerHandler(dispatcher));
+                    }
+                  });
+      String host = settings.host();
+      int requestedPort = Math.max(0, settings.port());
+      InetSocketAddress address =
+          host == null ? new InetSocketAddress(requestedPort) : new InetSocketAddress(host, requestedPort);
+      ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
+      if (!bind.isSuccess()) {
+        shutdownThreads();
+        Throwable cause = bind.cause();
+        throw new RpcException(
+            RpcException.Code.UNAVAILABLE,
+            "Could not start the minirpc server on "
+                + (host == null ? "*" : host)
+                + ":"
+                + requestedPort
+                + ": "
+                + cause.getMessage()
+                + ". Choose another port (minirpc.port), or stop the process that holds it",
+            cause);
+      }
+      serverChannel = bind.channel();
+      port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+      log.info(
+          "minirpc server listening on {} ({}; codecs: {}; services: {})",
+          serverChannel.localAddress(),
+          Transport.name(),
+          codecs.names(),
+          String.join(", ", serviceNames));
+    }
+  }
+
+  private ThreadPoolExecutor newExecutor() {
+    int threads = settings.serverThreads();
+    int queue = settings.serverQueue();
+    BlockingQueue<Runnable> workQueue =
+        queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
+    AtomicInteger counter = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            workQueue,
+            r -> {
+              Thread t = new Thread(r, "minirpc-server-worker-" + counter.incrementAndGet());
+              t.setDaemon(false);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    // Idle workers go away, so a quiet server holds few threads.
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** The bound port, or -1 before start. */
+  public int port() {
+    synchronized (lifecycle) {
+      return port;
+    }
+  }
+
+  /**
+   * Stops accepting connections and new calls, lets the calls in flight finish within the grace
+   * period, then closes every connection (failing what remains) and waits for every thread to end.
+   */
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (!started) {
+        return;
+      }
+      serverChannel.close().awaitUninterruptibly();
+      long grace = settings.gracePeriod().toNanos();
+      if (!inFlight.closeAndAwait(grace)) {
+        log.warn(
+            "{} call(s) still running after the grace period of {} ms; closing their connections",
+            inFlight.count(),
+            settings.gracePeriod().toMillis());
+      }
+      for (Channel ch : connections) {
+        ch.close();
+      }
+      for (Channel ch : connections) {
+        ch.closeFuture().awaitUninterruptibly();
+      }
+      shutdownThreads();
+      log.info("minirpc server on port {} closed", port);
+    }
+  }
+
+  private void shutdownThreads() {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    boolean interrupted = false;
+    try {
+      bossGroup.terminationFuture().awaitUninterruptibly();
+      workerGroup.terminationFuture().awaitUninterruptibly();
+      if (executor != null) {
+        while (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+          log.warn(
+              "Waiting for {} worker thread(s) that ignore interruption to finish",
+              executor.getActiveCount());
+        }
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The number of open client connections. */
+  public int connectionCount() {
+    return connections.size();
+  }
+}

@@ -1,0 +1,64 @@
+package io.minirpc.internal.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.CorruptedFrameException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HeadersTest {
+  @Test
+  void requestHeaderRoundTrips() {
+    ByteBuf buf = Unpooled.buffer();
+    byte[] names = concat(Frames.encodeString("com.example.Calc"), Frames.encodeString("add(int,int)"));
+    RequestHeader.write(buf, names, 5_000_000_000L, Map.of("trace", "abc-é"));
+    RequestHeader h = RequestHeader.read(buf);
+    assertEquals(
+        new RequestHeader("com.example.Calc", "add(int,int)", 5_000_000_000L, Map.of("trace", "abc-é")),
+        h);
+    assertEquals(0, buf.readableBytes());
+    buf.release();
+  }
+
+  @Test
+  void errorInfoRoundTripsWithStackFrames() {
+    ByteBuf buf = Unpooled.buffer();
+    ErrorInfo info = new ErrorInfo(2, "java.lang.IllegalStateException", "boom",
+        List.of(new StackTraceElement("a.B", "c", "B.java", 12),
+            new StackTraceElement("a.B", "d", null, -1)));
+    info.write(buf);
+    assertEquals(info, ErrorInfo.read(buf));
+    buf.release();
+  }
+
+  @Test
+  void longMessagesAreTruncatedToFitTheHeader() {
+    ByteBuf buf = Unpooled.buffer();
+    String huge = "é".repeat(100_000);
+    new ErrorInfo(13, "", huge, List.of()).write(buf);
+    ErrorInfo back = ErrorInfo.read(buf);
+    assertEquals(ErrorInfo.MAX_MESSAGE_CHARS + "... (truncated)".length(), back.message().length());
+    buf.release();
+  }
+
+  @Test
+  void aTruncatedHeaderIsACorruptFrame() {
+    ByteBuf buf = Unpooled.buffer();
+    buf.writeShort(10).writeByte('a');
+    CorruptedFrameException e =
+        assertThrows(CorruptedFrameException.class, () -> RequestHeader.read(buf));
+    assertEquals("Header string of 10 bytes overruns the header (1 bytes left)", e.getMessage());
+    buf.release();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
