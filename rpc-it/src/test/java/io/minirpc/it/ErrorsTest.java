@@ -1,0 +1,295 @@
+package io.minirpc.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.minirpc.RpcClient;
+import io.minirpc.RpcException;
+import io.minirpc.RpcException.Code;
+import io.minirpc.RpcServer;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every error code, each produced by a real situation, for each codec. */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = {"json", "kryo"})
+class ErrorsTest {
+  @Parameter String codec;
+
+  /** An interface the servers in these tests never register. */
+  public interface Unregistered {
+    String hello();
+  }
+
+  private static String at(Fixture f) {
+    return "127.0.0.1:" + f.server.port();
+  }
+
+  @Test
+  void timeoutWhenTheServerIsTooSlow() {
+    try (Fixture f = Fixture.start(codec, s -> s, c -> c.timeout(Duration.ofMillis(200)))) {
+      long start = System.nanoTime();
+      RpcException e =
+          assertThrows(RpcException.class, () -> f.calculator().sleepThenEcho(2000, 1));
+      long took = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(Code.TIMEOUT, e.code());
+      assertEquals(
+          "Call to io.minirpc.it.Calculator.sleepThenEcho(int,int) at " + at(f)
+              + " timed out after 200 ms. The server may be slow or overloaded, or the network"
+              + " partitioned: check the server, or raise the timeout (minirpc.timeout)",
+          e.getMessage());
+      assertTrue(took >= 190 && took < 1500, "timed out after " + took + " ms");
+    }
+  }
+
+  @Test
+  void timeoutAlsoEndsAsyncCalls() {
+    try (Fixture f = Fixture.start(codec, s -> s, c -> c.timeout(Duration.ofMillis(150)))) {
+      CompletableFuture<Integer> call = f.calculator().echoLater(5000, 1);
+      Exception e = assertThrows(Exception.class, () -> call.get(3, TimeUnit.SECONDS));
+      assertEquals(Code.TIMEOUT, ((RpcException) e.getCause()).code());
+    }
+  }
+
+  @Test
+  void unavailableWhenNothingListens() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec).build()) {
+      RpcException e =
+          assertThrows(RpcException.class, () -> client.proxy(Calculator.class).add(1, 2));
+      assertEquals(Code.UNAVAILABLE, e.code());
+      assertTrue(e.getMessage().startsWith("cannot connect to 127.0.0.1:" + port + " ("),
+          e.getMessage());
+      assertTrue(e.getMessage().endsWith(
+          "). Check that the server is running and that minirpc.address is right"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void unavailableForPendingCallsWhenTheServerGoesAwayAndTheNextCallReconnects()
+      throws Exception {
+    try (Fixture f = Fixture.start(codec, s -> s.gracePeriod(Duration.ZERO), c -> c)) {
+      int port = f.server.port();
+      Calculator calc = f.calculator();
+      assertEquals(2, calc.add(1, 1));
+      CompletableFuture<Integer> pending = calc.echoLater(10_000, 1);
+      Thread.sleep(100);
+      long start = System.nanoTime();
+      f.server.close();
+      Exception e = assertThrows(Exception.class, () -> pending.get(5, TimeUnit.SECONDS));
+      long took = (System.nanoTime() - start) / 1_000_000;
+      RpcException cause = (RpcException) e.getCause();
+      assertEquals(Code.UNAVAILABLE, cause.code());
+      assertEquals(
+          "Call to io.minirpc.it.Calculator.echoLater(int,int) at 127.0.0.1:" + port
+              + " failed: the connection to 127.0.0.1:" + port + " was lost before the response"
+              + " arrived. The server may have stopped or crashed, and the call may or may not"
+              + " have run. The next call reconnects",
+          cause.getMessage());
+      assertTrue(took < 3000, "pending call failed after " + took + " ms");
+
+      try (RpcServer again = RpcServer.builder().host("127.0.0.1").port(port)
+          .register(Calculator.class, new CalculatorImpl()).build().start()) {
+        assertEquals(5, calc.add(2, 3));
+      }
+    }
+  }
+
+  @Test
+  void notFoundForAServiceTheServerDoesNotHave() {
+    try (Fixture f = Fixture.start(codec)) {
+      RpcException e = assertThrows(RpcException.class,
+          () -> f.client.proxy(Unregistered.class).hello());
+      assertEquals(Code.NOT_FOUND, e.code());
+      assertEquals(
+          "Call to io.minirpc.it.ErrorsTest$Unregistered.hello() at " + at(f) + " failed:"
+              + " service io.minirpc.it.ErrorsTest$Unregistered is not registered on the server"
+              + " (registered: io.minirpc.it.Calculator, io.minirpc.it.TypesService). Check that"
+              + " the server registers it and that both sides use the same interface",
+          e.getMessage());
+      // The connection survives: the next call works.
+      assertEquals(3, f.calculator().add(1, 2));
+    }
+  }
+
+  @Test
+  void codecErrorWhenTheServerDoesNotSpeakTheClientsCodec() {
+    String other = codec.equals("json") ? "kryo" : "json";
+    try (Fixture f = Fixture.start(codec, s -> s.codecs(other), c -> c)) {
+      RpcException e = assertThrows(RpcException.class, () -> f.calculator().add(1, 2));
+      assertEquals(Code.CODEC, e.code());
+      assertEquals(
+          "Call to io.minirpc.it.Calculator.add(int,int) at " + at(f) + " failed: the server"
+              + " does not speak codec id " + (codec.equals("json") ? 1 : 2) + " (it speaks: "
+              + other + "). Set minirpc.codec on the client to one of those",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void applicationWhenTheExceptionCannotBeRebuilt() {
+    try (Fixture f = Fixture.start(codec)) {
+      RpcException e = assertThrows(RpcException.class,
+          () -> f.calculator().fail("no-message-constructor", "ignored"));
+      assertEquals(Code.APPLICATION, e.code());
+      assertEquals(
+          "Call to io.minirpc.it.Calculator.fail(java.lang.String,java.lang.String) at " + at(f)
+              + " failed: the implementation threw"
+              + " io.minirpc.it.CalculatorImpl$NoMessageConstructorException: built without a"
+              + " message constructor (that class is not on the client's classpath, or cannot be"
+              + " thrown from this method; the exception was not rebuilt)",
+          e.getMessage());
+      // The remote stack trace travels as a suppressed exception.
+      assertEquals(CalculatorImpl.class.getName(),
+          e.getSuppressed()[0].getStackTrace()[0].getClassName());
+    }
+  }
+
+  @Test
+  void applicationForAnUndeclaredCheckedException() {
+    try (Fixture f = Fixture.start(codec)) {
+      RpcException e = assertThrows(RpcException.class,
+          () -> f.calculator().fail("undeclared-checked", "disk on fire"));
+      assertEquals(Code.APPLICATION, e.code());
+      assertTrue(e.getMessage().contains(
+          "the implementation threw java.io.IOException: disk on fire"), e.getMessage());
+    }
+  }
+
+  @Test
+  void applicationForAnError() {
+    try (Fixture f = Fixture.start(codec)) {
+      RpcException e = assertThrows(RpcException.class,
+          () -> f.calculator().fail("error", "invariant broken"));
+      assertEquals(Code.APPLICATION, e.code());
+      assertTrue(e.getMessage().contains(
+          "the implementation threw java.lang.AssertionError: invariant broken"), e.getMessage());
+    }
+  }
+
+  @Test
+  void resourceExhaustedWhenEveryWorkerIsBusyAndTheQueueFull() throws Exception {
+    try (Fixture f = Fixture.start(codec, s -> s.threads(1).queueCapacity(0), c -> c)) {
+      Calculator calc = f.calculator();
+      CompletableFuture<Integer> busy = calc.echoLater(0, 0); // warm the connection
+      busy.get(5, TimeUnit.SECONDS);
+      CountDownLatch started = new CountDownLatch(1);
+      AtomicReference<Integer> first = new AtomicReference<>();
+      Thread t = new Thread(() -> {
+        started.countDown();
+        first.set(calc.sleepThenEcho(1000, 1));
+      });
+      t.start();
+      started.await();
+      Thread.sleep(200);
+      long start = System.nanoTime();
+      RpcException e = assertThrows(RpcException.class, () -> calc.sleepThenEcho(0, 2));
+      long took = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(Code.RESOURCE_EXHAUSTED, e.code());
+      assertEquals(
+          "Call to io.minirpc.it.Calculator.sleepThenEcho(int,int) at " + at(f) + " failed: the"
+              + " server is overloaded: all worker threads are busy and the queue is full"
+              + " (minirpc.server.threads=1, minirpc.server.queue=0). Retry later with backoff,"
+              + " or raise those limits",
+          e.getMessage());
+      assertTrue(took < 500, "refusal took " + took + " ms");
+      t.join();
+      assertEquals(1, first.get());
+    }
+  }
+
+  @Test
+  void resourceExhaustedForARequestOverTheFrameLimitWhichIsNeverSent() {
+    try (Fixture f = Fixture.start(codec, s -> s, c -> c.maxFrameSize(64 * 1024))) {
+      TypesService types = f.client.proxy(TypesService.class);
+      RpcException e =
+          assertThrows(RpcException.class, () -> types.echoBytes(new byte[100 * 1024]));
+      assertEquals(Code.RESOURCE_EXHAUSTED, e.code());
+      assertEquals(
+          "Call to io.minirpc.it.TypesService.echoBytes(byte[]) at " + at(f) + " was refused"
+              + " before sending: the request is larger than the maximum frame size of 65536"
+              + " bytes (minirpc.maxFrameSize). Send less data per call, or raise"
+              + " minirpc.maxFrameSize on both client and server",
+          e.getMessage());
+      assertEquals(3, f.calculator().add(1, 2), "the connection is still usable");
+    }
+  }
+
+  @Test
+  void resourceExhaustedAtOnceForAResponseOverTheServersFrameLimit() {
+    try (Fixture f = Fixture.start(codec, s -> s.maxFrameSize(64 * 1024),
+        c -> c.timeout(Duration.ofSeconds(30)))) {
+      long start = System.nanoTime();
+      // A small request whose answer is 100 KiB.
+      RpcException e = assertThrows(RpcException.class,
+          () -> f.calculator().repeat("x", 100 * 1024));
+      long took = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(Code.RESOURCE_EXHAUSTED, e.code());
+      assertEquals(
+          "Call to io.minirpc.it.Calculator.repeat(java.lang.String,int) at " + at(f)
+              + " failed: the result of io.minirpc.it.Calculator.repeat(java.lang.String,int)"
+              + " is larger than the maximum frame size of 65536 bytes (minirpc.maxFrameSize), so"
+              + " the server did not send it. Return less data per call, or raise"
+              + " minirpc.maxFrameSize on both client and server",
+          e.getMessage());
+      assertTrue(took < 5000, "the caller waited " + took + " ms instead of failing at once");
+    }
+  }
+
+  @Test
+  void cancelledWhenTheClientClosesWithCallsPending() throws Exception {
+    try (Fixture f = Fixture.start(codec)) {
+      CompletableFuture<Integer> pending = f.calculator().echoLater(10_000, 1);
+      Thread.sleep(100);
+      f.client.close();
+      Exception e = assertThrows(Exception.class, () -> pending.get(5, TimeUnit.SECONDS));
+      RpcException cause = (RpcException) e.getCause();
+      assertEquals(Code.CANCELLED, cause.code());
+      assertEquals(
+          "Call to io.minirpc.it.Calculator.echoLater(int,int) at " + at(f) + " was cancelled:"
+              + " the client was closed while the call was pending",
+          cause.getMessage());
+      RpcException after = assertThrows(RpcException.class, () -> f.calculator().add(1, 2));
+      assertEquals(Code.UNAVAILABLE, after.code());
+    }
+  }
+
+  @Test
+  void cancellingAnAsyncCallEndsItAtOnce() {
+    try (Fixture f = Fixture.start(codec)) {
+      CompletableFuture<Integer> pending = f.calculator().echoLater(10_000, 1);
+      assertTrue(pending.cancel(true));
+      assertTrue(pending.isCancelled());
+      assertEquals(3, f.calculator().add(1, 2));
+    }
+  }
+
+  @Test
+  void internalForABlockingCallOnTheClientsIoThread() throws Exception {
+    try (Fixture f = Fixture.start(codec)) {
+      Calculator calc = f.calculator();
+      CompletableFuture<Integer> nested = calc.echoLater(10, 1).thenApply(v -> calc.add(v, 1));
+      Exception e = assertThrows(Exception.class, () -> nested.get(5, TimeUnit.SECONDS));
+      RpcException cause = (RpcException) e.getCause();
+      assertEquals(Code.INTERNAL, cause.code());
+      assertTrue(cause.getMessage().contains("a blocking call was made on the client's I/O"
+          + " thread"), cause.getMessage());
+      // The ...Async variant leaves the I/O thread and works.
+      assertEquals(3, calc.echoLater(10, 1).thenApplyAsync(v -> calc.add(v, 2))
+          .get(5, TimeUnit.SECONDS));
+    }
+  }
+}

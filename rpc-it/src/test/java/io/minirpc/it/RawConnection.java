@@ -1,0 +1,143 @@
+package io.minirpc.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A plain socket that writes frames byte by byte, as docs/PROTOCOL.md describes them, with no
+ * minirpc code involved: the tests' independent check of the wire format.
+ */
+final class RawConnection implements AutoCloseable {
+  static final int REQUEST = 1;
+  static final int RESPONSE = 2;
+  static final int ERROR = 3;
+
+  private final Socket socket;
+  private final DataOutputStream out;
+  private final DataInputStream in;
+
+  RawConnection(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(5000);
+    out = new DataOutputStream(socket.getOutputStream());
+    in = new DataInputStream(socket.getInputStream());
+  }
+
+  void writeRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** A REQUEST frame for {@code service.method} whose body is the given slots. */
+  void request(int codec, long seq, String service, String method, byte[]... slots)
+      throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    DataOutputStream b = new DataOutputStream(body);
+    for (byte[] slot : slots) {
+      b.writeInt(slot.length);
+      b.write(slot);
+    }
+    requestWithBody(codec, seq, service, method, body.toByteArray());
+  }
+
+  /** A REQUEST frame with a body given byte for byte. */
+  void requestWithBody(int codec, long seq, String service, String method, byte[] body)
+      throws IOException {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    DataOutputStream h = new DataOutputStream(header);
+    writeString(h, service);
+    writeString(h, method);
+    h.writeLong(5_000_000_000L);
+    h.writeShort(0);
+    frame(REQUEST, codec, seq, header.toByteArray(), body);
+  }
+
+  void frame(int type, int codec, long seq, byte[] header, byte[] body) throws IOException {
+    out.writeInt(18 + header.length + body.length);
+    out.writeShort(0x4D52);
+    out.writeByte(1);
+    out.writeByte(type);
+    out.writeByte(codec);
+    out.writeByte(0);
+    out.writeLong(seq);
+    out.writeInt(header.length);
+    out.write(header);
+    out.write(body);
+    out.flush();
+  }
+
+  /** A frame read back: its type, sequence, header and body bytes. */
+  record Reply(int type, long seq, byte[] header, byte[] body) {
+    int errorCode() {
+      return ((header[0] & 0xFF) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
+          | (header[3] & 0xFF);
+    }
+
+    String errorMessage() throws IOException {
+      DataInputStream h = new DataInputStream(new java.io.ByteArrayInputStream(header));
+      h.readInt();
+      readString(h);
+      return readString(h);
+    }
+
+    /** The body's one slot, as text (JSON). */
+    String slotText() {
+      return new String(body, 4, body.length - 4, StandardCharsets.UTF_8);
+    }
+  }
+
+  Reply read() throws IOException {
+    int length = in.readInt();
+    byte[] frame = new byte[length];
+    in.readFully(frame);
+    DataInputStream f = new DataInputStream(new java.io.ByteArrayInputStream(frame));
+    f.readShort();
+    f.readByte();
+    int type = f.readByte();
+    f.readByte();
+    f.readByte();
+    long seq = f.readLong();
+    int headerLength = f.readInt();
+    byte[] header = new byte[headerLength];
+    f.readFully(header);
+    byte[] body = f.readAllBytes();
+    return new Reply(type, seq, header, body);
+  }
+
+  /** Whether the server closed the connection within the socket timeout. */
+  boolean closedByPeer() throws IOException {
+    try {
+      while (true) {
+        if (in.read() < 0) {
+          return true;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true; // reset
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeShort(b.length);
+    out.write(b);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    byte[] b = new byte[in.readUnsignedShort()];
+    in.readFully(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

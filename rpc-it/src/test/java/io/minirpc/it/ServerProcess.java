@@ -1,0 +1,71 @@
+package io.minirpc.it;
+
+import io.minirpc.RpcServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A minirpc server in a JVM of its own, so tests can kill it with SIGKILL. Prints {@code PORT n}
+ * once it listens; exits when its standard input closes, so it never outlives the test JVM.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private final Process process;
+  private final int port;
+
+  private ServerProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Starts a server JVM on {@code port} (0 for any) and waits until it listens. */
+  static ServerProcess start(int port) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse(
+        System.getProperty("java.home") + "/bin/java");
+    Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ServerProcess.class.getName(), Integer.toString(port))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    BufferedReader out = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    if (line == null || !line.startsWith("PORT ")) {
+      p.destroyForcibly();
+      throw new IOException("server process did not start: " + line);
+    }
+    return new ServerProcess(p, Integer.parseInt(line.substring(5).trim()));
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** SIGKILL: no shutdown hook, no FIN from a graceful close, nothing. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    kill();
+  }
+
+  public static void main(String[] args) throws IOException {
+    RpcServer server = RpcServer.builder()
+        .host("127.0.0.1")
+        .port(Integer.parseInt(args[0]))
+        .register(Calculator.class, new CalculatorImpl())
+        .build()
+        .start();
+    System.out.println("PORT " + server.port());
+    System.out.flush();
+    // Live until the parent closes our stdin (or kills us).
+    while (System.in.read() >= 0) {
+      // keep reading
+    }
+    server.close();
+  }
+}
