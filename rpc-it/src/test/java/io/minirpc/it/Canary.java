@@ -1,18 +1,26 @@
 package io.minirpc.it;
 
 /**
- * A class that records whether it was ever initialized or constructed. Crafted payloads name it;
- * the tests then check that no decoder touched it.
+ * A class that crafted payloads name; the tests then check, through {@link Flags}, that no decoder
+ * initialized or constructed it.
  */
 public class Canary {
-  static volatile boolean initialized;
-  static volatile boolean constructed;
-
   static {
-    initialized = true;
+    Flags.initialized = true;
   }
 
   public Canary() {
-    constructed = true;
+    Flags.constructed = true;
+  }
+
+  /**
+   * The flags live outside Canary because reading a static field of Canary would itself initialize
+   * it.
+   */
+  static final class Flags {
+    static volatile boolean initialized;
+    static volatile boolean constructed;
+
+    private Flags() {}
   }
 }

@@ -174,8 +174,8 @@ class MalformedInputTest {
       assertTrue(error.errorMessage().startsWith("the server could not decode the arguments of"
           + " io.minirpc.it.TypesService.echoStringList(java.util.List) with codec kryo:"),
           error.errorMessage());
-      assertFalse(Canary.initialized, "the named class must not even be initialized");
-      assertFalse(Canary.constructed);
+      assertFalse(Canary.Flags.initialized, "the named class must not even be initialized");
+      assertFalse(Canary.Flags.constructed);
       // The same connection still serves calls.
       raw.request(JSON, 12, CALC, "add(int,int)", utf8("2"), utf8("2"));
       assertEquals("4", raw.read().slotText());
