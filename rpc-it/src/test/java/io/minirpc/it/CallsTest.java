@@ -20,10 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,13 +38,13 @@ class CallsTest {
   private Fixture fixture;
   private Calculator calc;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void start() {
     fixture = Fixture.start(codec);
     calc = fixture.calculator();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     fixture.close();
   }

@@ -252,7 +252,8 @@ class ErrorsTest {
   @Test
   void cancelledWhenTheClientClosesWithCallsPending() throws Exception {
     try (Fixture f = Fixture.start(codec)) {
-      CompletableFuture<Integer> pending = f.calculator().echoLater(10_000, 1);
+      Calculator calc = f.calculator();
+      CompletableFuture<Integer> pending = calc.echoLater(10_000, 1);
       Thread.sleep(100);
       f.client.close();
       Exception e = assertThrows(Exception.class, () -> pending.get(5, TimeUnit.SECONDS));
@@ -262,7 +263,7 @@ class ErrorsTest {
           "Call to io.minirpc.it.Calculator.echoLater(int,int) at " + at(f) + " was cancelled:"
               + " the client was closed while the call was pending",
           cause.getMessage());
-      RpcException after = assertThrows(RpcException.class, () -> f.calculator().add(1, 2));
+      RpcException after = assertThrows(RpcException.class, () -> calc.add(1, 2));
       assertEquals(Code.UNAVAILABLE, after.code());
     }
   }

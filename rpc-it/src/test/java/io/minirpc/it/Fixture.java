@@ -33,6 +33,8 @@ final class Fixture implements AutoCloseable {
                 RpcServer.builder()
                     .host("127.0.0.1")
                     .port(0)
+                    // Tests leave slow calls behind on purpose; don't wait long for them.
+                    .gracePeriod(Duration.ofSeconds(1))
                     .register(Calculator.class, impl)
                     .register(TypesService.class, TypesService.echo()))
             .build()

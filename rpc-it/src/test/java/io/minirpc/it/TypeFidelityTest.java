@@ -29,12 +29,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,13 +52,13 @@ class TypeFidelityTest {
   private Fixture fixture;
   private TypesService types;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   void start() {
     fixture = Fixture.start(codec);
     types = fixture.client.proxy(TypesService.class);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void stop() {
     fixture.close();
   }

@@ -1,0 +1,203 @@
+package io.minirpc.codec.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.util.Pool;
+import io.minirpc.codec.Codec;
+import io.minirpc.codec.CodecContext;
+import io.minirpc.codec.ValueReader;
+import io.minirpc.codec.ValueWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.Set;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * Kryo for one client or server: a shared registration table, and a pool of Kryo instances (each
+ * with its own resolver, input and output buffers) so calls on many threads never share one.
+ */
+final class KryoCodec implements Codec {
+  /** Deeper object graphs than this are refused, well before a thread's stack runs out. */
+  static final int MAX_DEPTH = 256;
+
+  private final KryoRegistrations registrations;
+  private final Pool<Worker> pool;
+
+  KryoCodec(CodecContext context) {
+    this.registrations = new KryoRegistrations(context.allowedClasses());
+    int cap = Math.max(16, Runtime.getRuntime().availableProcessors() * 8);
+    this.pool =
+        new Pool<>(true, false, cap) {
+          @Override
+          protected Worker create() {
+            return new Worker(registrations);
+          }
+        };
+  }
+
+  /** One Kryo instance and what goes with it; used by one thread at a time. */
+  static final class Worker {
+    final ScopedClassResolver resolver;
+    final Kryo kryo;
+    final BoundedInput input = new BoundedInput();
+    final Output output = new Output(4096, -1);
+
+    Worker(KryoRegistrations registrations) {
+      resolver = new ScopedClassResolver(registrations);
+      kryo = new Kryo(resolver, null);
+      kryo.setRegistrationRequired(true);
+      kryo.setReferences(false);
+      kryo.setMaxDepth(MAX_DEPTH);
+      kryo.setInstantiatorStrategy(
+          new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+      CheckedSerializers.installDefaults(kryo);
+    }
+  }
+
+  @Override
+  public ValueWriter writer(Type type) {
+    Slot slot = slot(type);
+    return (value, out) -> write(slot, value, out);
+  }
+
+  @Override
+  public ValueReader reader(Type type) {
+    Slot slot = slot(type);
+    return in -> read(slot, in);
+  }
+
+  /** What one declared type needs per call, worked out once. */
+  private record Slot(String name, Class<?> boxed, boolean exact, Set<Class<?>> scope) {}
+
+  private Slot slot(Type type) {
+    Class<?> raw = box(rawClass(type));
+    Set<Class<?>> scope = registrations.scope(type);
+    return new Slot(type.getTypeName(), raw, exactClass(raw), scope);
+  }
+
+  /**
+   * Whether a value of the declared class can only be of that very class, so no class id needs to
+   * be written: final classes, and arrays of primitives or of final classes.
+   */
+  private static boolean exactClass(Class<?> c) {
+    if (c.isArray()) {
+      Class<?> component = c.getComponentType();
+      return component.isPrimitive() || (!component.isArray() && exactClass(component));
+    }
+    return Modifier.isFinal(c.getModifiers()) && !c.isEnum();
+  }
+
+  private void write(Slot slot, Object value, OutputStream out) throws IOException {
+    if (!slot.boxed.isInstance(value)) {
+      throw new IOException(
+          "a " + value.getClass().getName() + " is not a " + slot.name + " as declared");
+    }
+    Worker w = pool.obtain();
+    try {
+      w.resolver.scope(slot.scope, slot.name);
+      w.output.setOutputStream(out);
+      if (slot.exact) {
+        w.kryo.writeObject(w.output, value);
+      } else {
+        w.kryo.writeClassAndObject(w.output, value);
+      }
+      w.output.flush();
+    } catch (RuntimeException | StackOverflowError e) {
+      throw failure("encode", slot, e);
+    } finally {
+      w.output.setOutputStream(null);
+      pool.free(w);
+    }
+  }
+
+  private Object read(Slot slot, InputStream in) throws IOException {
+    Worker w = pool.obtain();
+    try {
+      w.input.load(in);
+      w.resolver.scope(slot.scope, slot.name);
+      Object value =
+          slot.exact ? w.kryo.readObject(w.input, slot.boxed) : w.kryo.readClassAndObject(w.input);
+      if (w.input.remaining() > 0) {
+        throw new IOException(
+            "the " + slot.name + " ended with " + w.input.remaining() + " bytes of the slot unread");
+      }
+      if (value != null && !slot.boxed.isInstance(value)) {
+        throw new IOException(
+            "the payload holds a " + value.getClass().getName() + " where " + slot.name
+                + " is declared");
+      }
+      return value;
+    } catch (RuntimeException | StackOverflowError e) {
+      throw failure("decode", slot, e);
+    } finally {
+      w.input.release();
+      pool.free(w);
+    }
+  }
+
+  /**
+   * Kryo reports everything as unchecked exceptions; the SPI wants IOException. An IOException
+   * from the stream itself (a frame grown past its limit) is passed through as it is.
+   */
+  private static IOException failure(String verb, Slot slot, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException io) {
+        return io;
+      }
+    }
+    String message =
+        e instanceof StackOverflowError
+            ? "the value is nested too deeply"
+            : String.valueOf(e.getMessage()).replace("\nSerialization trace:", "; trace:");
+    return new IOException("kryo could not " + verb + " a " + slot.name + ": " + message, e);
+  }
+
+  private static Class<?> rawClass(Type type) {
+    if (type instanceof Class<?> c) {
+      return c;
+    }
+    if (type instanceof ParameterizedType p) {
+      return (Class<?>) p.getRawType();
+    }
+    if (type instanceof java.lang.reflect.GenericArrayType g) {
+      return rawClass(g.getGenericComponentType()).arrayType();
+    }
+    return Object.class;
+  }
+
+  private static Class<?> box(Class<?> c) {
+    if (!c.isPrimitive()) {
+      return c;
+    }
+    if (c == int.class) {
+      return Integer.class;
+    }
+    if (c == long.class) {
+      return Long.class;
+    }
+    if (c == boolean.class) {
+      return Boolean.class;
+    }
+    if (c == double.class) {
+      return Double.class;
+    }
+    if (c == float.class) {
+      return Float.class;
+    }
+    if (c == short.class) {
+      return Short.class;
+    }
+    if (c == byte.class) {
+      return Byte.class;
+    }
+    if (c == char.class) {
+      return Character.class;
+    }
+    return Void.class;
+  }
+}
