@@ -1,0 +1,28 @@
+package io.minirpc.examples.kv;
+
+import io.minirpc.RpcServer;
+import io.minirpc.examples.ExampleConfig;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/** Serves {@link KeyValueStore} with the settings in {@code server.properties}; Ctrl-C stops it. */
+public final class KeyValueServer {
+  private KeyValueServer() {}
+
+  public static void main(String[] args) throws Exception {
+    Properties config = ExampleConfig.load(KeyValueServer.class, "server.properties", args);
+    RpcServer server = RpcServer.builder()
+        .configure(config)
+        .register(KeyValueStore.class, new KeyValueStoreImpl())
+        .build()
+        .start();
+    System.out.println("Key-value server listening on port " + server.port()
+        + "; press Ctrl-C to stop");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }));
+    stopped.await();
+  }
+}

@@ -1,0 +1,84 @@
+package io.minirpc.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.minirpc.RpcClient;
+import io.minirpc.RpcServer;
+import io.minirpc.examples.calculator.Calculator;
+import io.minirpc.examples.calculator.CalculatorException;
+import io.minirpc.examples.calculator.CalculatorImpl;
+import io.minirpc.examples.kv.KeyValueStore;
+import io.minirpc.examples.kv.KeyValueStoreImpl;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assertions;
+
+/** The examples do what the README says they do. */
+class ExamplesTest {
+  @Test
+  void theDemoCallsBothServicesWithBothCodecs() throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      Demo.main(new String[0]);
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("json}") && out.contains("kryo}"), out);
+    assertTrue(out.contains("add(2, 3)          = 5"), out);
+    assertTrue(out.contains("factorial(20)      = 2432902008176640000"), out);
+    assertTrue(out.contains("divide(1, 0)       threw CalculatorException: cannot divide 1 by"
+        + " zero"), out);
+    assertTrue(out.contains("Done: server and clients closed."), out);
+  }
+
+  @Test
+  void thePropertiesFilesConfigureServerAndClientAndTheSystemPropertyOverridesTheCodec()
+      throws Exception {
+    Properties server = ExampleConfig.load(
+        io.minirpc.examples.kv.KeyValueServer.class, "server.properties", new String[0]);
+    server.setProperty("minirpc.port", "0"); // the file's fixed port may be taken on a CI box
+    try (RpcServer s = RpcServer.builder().configure(server)
+        .register(KeyValueStore.class, new KeyValueStoreImpl()).build().start()) {
+      Properties client = ExampleConfig.load(
+          io.minirpc.examples.kv.KeyValueClient.class, "client.properties", new String[0]);
+      assertEquals("kryo", client.getProperty("minirpc.codec"));
+      System.setProperty("minirpc.codec", "json");
+      try {
+        client = ExampleConfig.load(
+            io.minirpc.examples.kv.KeyValueClient.class, "client.properties", new String[0]);
+      } finally {
+        System.clearProperty("minirpc.codec");
+      }
+      assertEquals("json", client.getProperty("minirpc.codec"));
+      client.setProperty("minirpc.address", "127.0.0.1:" + s.port());
+      try (RpcClient c = RpcClient.builder().configure(client).build()) {
+        KeyValueStore kv = c.proxy(KeyValueStore.class);
+        kv.put("a", "1", Set.of("t"));
+        assertEquals(2, kv.put("a", "2", Set.of("t")).version());
+        assertEquals("2", kv.get("a").orElseThrow().value());
+        assertEquals(1, kv.byTag().get("t").size());
+      }
+    }
+  }
+
+  @Test
+  void theCalculatorsCheckedExceptionReachesTheCaller() {
+    try (RpcServer s = RpcServer.builder().host("127.0.0.1").port(0)
+            .register(Calculator.class, new CalculatorImpl()).build().start();
+        RpcClient c = RpcClient.builder().address("127.0.0.1", s.port()).codec("kryo").build()) {
+      Calculator calc = c.proxy(Calculator.class);
+      CalculatorException e =
+          Assertions.assertThrows(CalculatorException.class, () -> calc.divide(4, 0));
+      assertEquals("cannot divide 4 by zero", e.getMessage());
+      assertEquals(144, calc.square(12));
+    }
+  }
+}
