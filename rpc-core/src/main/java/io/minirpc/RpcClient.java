@@ -136,6 +136,25 @@ public final class RpcClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds metadata sent with every call of this client, readable on the server through {@link
+     * RpcContext#metadata()}; for example an API key, a tenant or a tracing id. Also settable as
+     * {@code minirpc.metadata.<key>=<value>}. A later value for the same key replaces the earlier.
+     */
+    public Builder metadata(String key, String value) {
+      settings.metadata(key, value);
+      return this;
+    }
+
+    /**
+     * Whether a call made from inside a server call ends no later than the call being served
+     * (gRPC's deadline propagation). Default true ({@code minirpc.propagateDeadline}).
+     */
+    public Builder propagateDeadline(boolean propagate) {
+      settings.propagateDeadline(propagate);
+      return this;
+    }
+
     /** The number of network threads. Default 1 ({@code minirpc.ioThreads}). */
     public Builder ioThreads(int threads) {
       settings.ioThreads(threads);

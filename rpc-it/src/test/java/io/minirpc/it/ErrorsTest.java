@@ -45,7 +45,8 @@ class ErrorsTest {
       assertEquals(
           "Call to io.minirpc.it.Calculator.sleepThenEcho(int,int) at " + at(f)
               + " timed out after 200 ms. The server may be slow or overloaded, or the network"
-              + " partitioned: check the server, or raise the timeout (minirpc.timeout)",
+              + " partitioned: check the server, or raise the timeout (minirpc.timeout, or"
+              + " @Timeout on the method)",
           e.getMessage());
       assertTrue(took >= 190 && took < 1500, "timed out after " + took + " ms");
     }

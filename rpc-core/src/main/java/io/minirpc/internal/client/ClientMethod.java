@@ -5,6 +5,7 @@ import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One remote method as a client calls it: the argument writers and result reader of the client's
@@ -34,7 +35,14 @@ final class ClientMethod {
     this.serviceAndMethod = new byte[service.length + method.length];
     System.arraycopy(service, 0, serviceAndMethod, 0, service.length);
     System.arraycopy(method, 0, serviceAndMethod, service.length, method.length);
-    this.timeoutNanos = timeoutNanos;
+    io.minirpc.Timeout annotation = descriptor.method().getAnnotation(io.minirpc.Timeout.class);
+    if (annotation != null && annotation.millis() <= 0) {
+      throw new IllegalArgumentException(
+          descriptor.displayName() + " has @Timeout(millis = " + annotation.millis()
+              + "); a timeout must be positive");
+    }
+    this.timeoutNanos =
+        annotation != null ? TimeUnit.MILLISECONDS.toNanos(annotation.millis()) : timeoutNanos;
     this.callPrefix = "Call to " + descriptor.displayName() + " at " + address + " ";
   }
 
@@ -55,6 +63,7 @@ final class ClientMethod {
     return serviceAndMethod;
   }
 
+  /** The method's own timeout: its {@code @Timeout}, else the client's default. */
   long timeoutNanos() {
     return timeoutNanos;
   }

@@ -2,6 +2,7 @@ package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
 import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.context.CurrentCall;
 import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.FrameTooLargeException;
 import io.minirpc.internal.protocol.FrameType;
@@ -48,6 +49,8 @@ public final class ClientRuntime {
   private static final long TIMER_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final Settings settings;
+  /** Sent with every call; fixed when the client is built. */
+  private final Map<String, String> metadata;
   private final Codecs.Entry codec;
   private final String host;
   private final int port;
@@ -70,6 +73,7 @@ public final class ClientRuntime {
    */
   public ClientRuntime(Settings settings, Set<Class<?>> allowed) {
     this.settings = settings;
+    this.metadata = settings.metadata();
     if (settings.host() == null || settings.port() < 0) {
       throw new IllegalStateException(
           "The server address is not set: call address(host, port) or set minirpc.address");
@@ -173,7 +177,7 @@ public final class ClientRuntime {
     checkNotOnEventLoop(method);
     PendingCall call = start(method, args);
     try {
-      return call.get(method.timeoutNanos() + TIMER_SLACK_NANOS, TimeUnit.NANOSECONDS);
+      return call.get(call.timeoutNanos() + TIMER_SLACK_NANOS, TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       throw forCaller(e.getCause());
     } catch (TimeoutException e) {
@@ -203,8 +207,26 @@ public final class ClientRuntime {
           RpcException.Code.UNAVAILABLE,
           method.callPrefix() + "failed: this RpcClient is closed. Build a new client");
     }
-    PendingCall call = new PendingCall(method, encode(method, args));
-    Timeout t = timer.newTimeout(call, method.timeoutNanos(), TimeUnit.NANOSECONDS);
+    long timeoutNanos = method.timeoutNanos();
+    boolean inherited = false;
+    if (settings.propagateDeadline()) {
+      long left = CurrentCall.remainingNanos();
+      if (left < timeoutNanos) {
+        if (left <= 0) {
+          throw new RpcException(
+              RpcException.Code.TIMEOUT,
+              method.callPrefix()
+                  + "was not sent: the deadline of the server call it was made from has already"
+                  + " passed (deadline propagation). Give the outer call more time, or build this"
+                  + " client with propagateDeadline(false)");
+        }
+        timeoutNanos = left;
+        inherited = true;
+      }
+    }
+    PendingCall call =
+        new PendingCall(method, encode(method, args, timeoutNanos), timeoutNanos, inherited);
+    Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
     Connection c = current;
     if (c != null && c.isActive()) {
@@ -223,12 +245,12 @@ public final class ClientRuntime {
     return call;
   }
 
-  private ByteBuf encode(ClientMethod method, Object[] args) {
+  private ByteBuf encode(ClientMethod method, Object[] args, long timeoutNanos) {
     ByteBuf buf = alloc.ioBuffer(256);
     int i = 0;
     try {
       int start = Frames.begin(buf, FrameType.REQUEST, codec.id(), 0);
-      RequestHeader.write(buf, method.serviceAndMethod(), method.timeoutNanos(), Map.of());
+      RequestHeader.write(buf, method.serviceAndMethod(), timeoutNanos, metadata);
       Frames.endHeader(buf, start);
       int limit = start + Protocol.LENGTH_FIELD + settings.maxFrameSize();
       int n = method.descriptor().parameterCount();

@@ -2,7 +2,9 @@ package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -77,17 +79,30 @@ final class Connection {
     call.complete(frame);
   }
 
-  /** Drops an ended call from the table, from any thread. */
+  /**
+   * Drops an ended call from the table, from any thread. A call still in the table ended without
+   * its response (it timed out or was cancelled), so the server is told to stop working on it.
+   */
   void forget(PendingCall call) {
     if (loop.inEventLoop()) {
-      pending.remove(call.sequence());
+      if (pending.remove(call.sequence()) != null && channel.isActive()) {
+        sendCancel(call.sequence());
+      }
     } else {
       try {
-        loop.execute(() -> pending.remove(call.sequence()));
+        loop.execute(() -> forget(call));
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // The client is closing; the table goes with it.
       }
     }
+  }
+
+  private void sendCancel(long seq) {
+    ByteBuf buf = channel.alloc().ioBuffer(Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER);
+    int start = Frames.begin(buf, FrameType.CANCEL, (byte) 0, seq);
+    Frames.endHeader(buf, start);
+    Frames.finish(buf, start);
+    channel.writeAndFlush(buf, channel.voidPromise());
   }
 
   /** Fails every pending call; runs on the event loop when the channel goes inactive. */

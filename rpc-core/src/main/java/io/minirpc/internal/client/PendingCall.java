@@ -29,15 +29,27 @@ final class PendingCall extends CompletableFuture<Object>
       AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, ByteBuf.class, "request");
 
   private final ClientMethod method;
+  private final long timeoutNanos;
+  private final boolean inherited;
   private volatile ByteBuf request;
   private volatile Timeout timeout;
   /** Set on the event loop when the call is written. */
   private volatile Connection connection;
   private volatile long sequence;
 
-  PendingCall(ClientMethod method, ByteBuf request) {
+  /**
+   * @param timeoutNanos this call's timeout: the method's, or less when inherited
+   * @param inherited whether the timeout is the remaining deadline of the server call being served
+   */
+  PendingCall(ClientMethod method, ByteBuf request, long timeoutNanos, boolean inherited) {
     this.method = method;
     this.request = request;
+    this.timeoutNanos = timeoutNanos;
+    this.inherited = inherited;
+  }
+
+  long timeoutNanos() {
+    return timeoutNanos;
   }
 
   ClientMethod method() {
@@ -137,9 +149,16 @@ final class PendingCall extends CompletableFuture<Object>
     if (isDone()) {
       return;
     }
-    fail(RpcException.Code.TIMEOUT, "timed out after " + (method.timeoutNanos() / 1_000_000)
+    if (inherited) {
+      fail(RpcException.Code.TIMEOUT, "timed out after " + (timeoutNanos / 1_000_000)
+          + " ms, the time left of the server call it was made from (deadline propagation)."
+          + " Give the outer call more time, or build this client with"
+          + " propagateDeadline(false)");
+      return;
+    }
+    fail(RpcException.Code.TIMEOUT, "timed out after " + (timeoutNanos / 1_000_000)
         + " ms. The server may be slow or overloaded, or the network partitioned: check the"
-        + " server, or raise the timeout (minirpc.timeout)");
+        + " server, or raise the timeout (minirpc.timeout, or @Timeout on the method)");
   }
 
   /** The write finished (event loop). */

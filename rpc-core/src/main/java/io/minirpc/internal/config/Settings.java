@@ -1,5 +1,7 @@
 package io.minirpc.internal.config;
 
+import io.minirpc.internal.protocol.Frames;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +44,9 @@ public final class Settings {
   public static final String SERVER_QUEUE = "minirpc.server.queue";
   public static final String GRACE_PERIOD = "minirpc.server.gracePeriod";
   public static final String SEND_STACK_TRACES = "minirpc.server.sendStackTraces";
+  public static final String PROPAGATE_DEADLINE = "minirpc.propagateDeadline";
+  /** A family of keys: {@code minirpc.metadata.tenant=acme} sends metadata {@code tenant=acme}. */
+  public static final String METADATA_PREFIX = "minirpc.metadata.";
 
   private static final Map<String, BiConsumer<Settings, String>> KEYS = new LinkedHashMap<>();
 
@@ -59,6 +64,8 @@ public final class Settings {
     KEYS.put(SERVER_QUEUE, (s, v) -> s.serverQueue(parseInt(SERVER_QUEUE, v)));
     KEYS.put(GRACE_PERIOD, (s, v) -> s.gracePeriod(Durations.parse(GRACE_PERIOD, v)));
     KEYS.put(SEND_STACK_TRACES, (s, v) -> s.sendStackTraces(parseBoolean(SEND_STACK_TRACES, v)));
+    KEYS.put(
+        PROPAGATE_DEADLINE, (s, v) -> s.propagateDeadline(parseBoolean(PROPAGATE_DEADLINE, v)));
   }
 
   private List<String> codecs = List.of();
@@ -74,6 +81,8 @@ public final class Settings {
   private int serverQueue = DEFAULT_SERVER_QUEUE;
   private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
   private boolean sendStackTraces = true;
+  private final Map<String, String> metadata = new LinkedHashMap<>();
+  private boolean propagateDeadline = true;
 
   /** Every key this version understands, in documentation order. */
   public static List<String> keys() {
@@ -91,6 +100,10 @@ public final class Settings {
     Objects.requireNonNull(properties, "properties == null");
     for (String key : properties.stringPropertyNames()) {
       if (!key.startsWith("minirpc.")) {
+        continue;
+      }
+      if (key.startsWith(METADATA_PREFIX)) {
+        metadata(key.substring(METADATA_PREFIX.length()), properties.getProperty(key));
         continue;
       }
       BiConsumer<Settings, String> setter = KEYS.get(key);
@@ -118,6 +131,8 @@ public final class Settings {
     c.serverQueue = serverQueue;
     c.gracePeriod = gracePeriod;
     c.sendStackTraces = sendStackTraces;
+    c.metadata.putAll(metadata);
+    c.propagateDeadline = propagateDeadline;
     return c;
   }
 
@@ -214,6 +229,35 @@ public final class Settings {
   }
 
   // ---- getters ----
+
+  /** Adds one metadata entry sent with every call; a later value for the same key replaces it. */
+  public void metadata(String key, String value) {
+    Objects.requireNonNull(key, "metadata key == null");
+    Objects.requireNonNull(value, "metadata value for '" + key + "' == null");
+    if (key.isEmpty()) {
+      throw new IllegalArgumentException("metadata key must not be empty");
+    }
+    for (String part : new String[] {key, value}) {
+      if (part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 0xFFFF) {
+        throw new IllegalArgumentException(
+            "metadata '" + Frames.truncate(key, 40) + "' is longer than 65535 UTF-8 bytes");
+      }
+    }
+    metadata.put(key, value);
+  }
+
+  public void propagateDeadline(boolean propagate) {
+    this.propagateDeadline = propagate;
+  }
+
+  public boolean propagateDeadline() {
+    return propagateDeadline;
+  }
+
+  /** The metadata sent with every call, in insertion order; unmodifiable. */
+  public Map<String, String> metadata() {
+    return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+  }
 
   public List<String> codecs() {
     return codecs;

@@ -7,7 +7,13 @@ public enum FrameType {
   /** Server to client: the method's result, one slot, in the request's codec. */
   RESPONSE(2),
   /** Server to client: the call failed. Header: code, exception class, message, stack. */
-  ERROR(3);
+  ERROR(3),
+  /**
+   * Client to server: the caller gave up on the call with this sequence number (it timed out or
+   * was cancelled). No header, no body. The server stops the call if it can and sends nothing more
+   * for it.
+   */
+  CANCEL(4);
 
   private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -29,10 +29,11 @@ public record RequestHeader(
     if (count == 0) {
       metadata = Map.of();
     } else {
-      metadata = new LinkedHashMap<>();
+      Map<String, String> read = new LinkedHashMap<>();
       for (int i = 0; i < count; i++) {
-        metadata.put(Frames.readString(header), Frames.readString(header));
+        read.put(Frames.readString(header), Frames.readString(header));
       }
+      metadata = java.util.Collections.unmodifiableMap(read);
     }
     return new RequestHeader(service, method, timeoutNanos, metadata);
   }

@@ -1,8 +1,10 @@
 package io.minirpc.internal.server;
 
+import io.minirpc.RpcContext;
 import io.minirpc.RpcException;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
+import io.minirpc.internal.context.CurrentCall;
 import io.minirpc.internal.protocol.ErrorInfo;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameTooLargeException;
@@ -18,8 +20,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -61,8 +67,12 @@ final class Dispatcher {
     this.executorLimits = executorLimits;
   }
 
-  /** Called on the event loop; takes ownership of {@code frame}. */
-  void onRequest(Channel channel, Frame frame) {
+  /**
+   * Called on the event loop; takes ownership of {@code frame}. {@code calls} is the connection's
+   * table of calls that have not ended, where the call stays until its answer is written.
+   */
+  void onRequest(Channel channel, Frame frame, Map<Long, Call> calls) {
+    long received = System.nanoTime();
     long seq = frame.sequence();
     RequestHeader header;
     try {
@@ -95,11 +105,13 @@ final class Dispatcher {
               + " after it restarts");
       return;
     }
-    Call call = new Call(channel, frame, method, codec);
+    Call call = new Call(channel, frame, method, codec, header, received, calls);
+    calls.put(seq, call);
     try {
       executor.execute(call);
     } catch (RejectedExecutionException e) {
       frame.release();
+      calls.remove(seq, call);
       inFlight.exit();
       log.debug("Executor full; refusing {}", method.descriptor().displayName());
       sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
@@ -116,25 +128,101 @@ final class Dispatcher {
     channel.writeAndFlush(info.toFrame(channel.alloc(), seq), channel.voidPromise());
   }
 
-  /** One accepted request, run on the executor. */
-  private final class Call implements Runnable {
+  /**
+   * One accepted request, run on the executor. It is also the call's {@link RpcContext}: the
+   * deadline it carried, whether the client gave up, who called and with which metadata.
+   */
+  final class Call extends RpcContext implements Runnable, CurrentCall.Deadlined {
     private final Channel channel;
     private final Frame frame;
     private final ServerMethod method;
     private final Codecs.Entry codec;
     private final long seq;
+    private final Map<String, String> metadata;
+    private final Map<Long, Call> calls;
+    private final long received;
+    /** On the System.nanoTime() clock; meaningless when {@link #timeoutNanos} is not positive. */
+    private final long deadlineNanos;
+    private final long timeoutNanos;
+    /** Guarded by this: the thread running the implementation, to interrupt on cancel. */
+    private Thread runner;
+    private volatile boolean cancelled;
 
-    Call(Channel channel, Frame frame, ServerMethod method, Codecs.Entry codec) {
+    Call(Channel channel, Frame frame, ServerMethod method, Codecs.Entry codec,
+        RequestHeader header, long received, Map<Long, Call> calls) {
       this.channel = channel;
       this.frame = frame;
       this.method = method;
       this.codec = codec;
       this.seq = frame.sequence();
+      this.metadata = header.metadata();
+      this.calls = calls;
+      this.received = received;
+      this.timeoutNanos = header.timeoutNanos();
+      this.deadlineNanos = received + timeoutNanos;
+    }
+
+    /** The client gave up, or went away: stop the implementation if it runs, answer nothing. */
+    void cancel() {
+      synchronized (this) {
+        cancelled = true;
+        if (runner != null) {
+          runner.interrupt();
+        }
+      }
+    }
+
+    @Override
+    public long remainingNanos() {
+      return timeoutNanos > 0 ? deadlineNanos - System.nanoTime() : Long.MAX_VALUE;
+    }
+
+    @Override
+    public Optional<Instant> deadline() {
+      return timeoutNanos > 0
+          ? Optional.of(Instant.now().plusNanos(remainingNanos()))
+          : Optional.empty();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled || remainingNanos() <= 0;
+    }
+
+    @Override
+    public Optional<SocketAddress> remoteAddress() {
+      return Optional.ofNullable(channel.remoteAddress());
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+      return metadata;
+    }
+
+    @Override
+    public String toString() {
+      return "RpcContext(" + method.descriptor().displayName() + " from " + channel.remoteAddress()
+          + (cancelled ? ", cancelled" : "") + ")";
     }
 
     @Override
     public void run() {
       MethodDescriptor d = method.descriptor();
+      if (cancelled) {
+        frame.release();
+        finish();
+        return;
+      }
+      if (timeoutNanos > 0 && remainingNanos() <= 0) {
+        frame.release();
+        log.debug("{} expired in the queue", d.displayName());
+        fail(RpcException.Code.TIMEOUT, "the deadline of " + d.displayName() + " passed before"
+            + " the server could start it (it waited "
+            + (System.nanoTime() - received) / 1_000_000 + " ms for a worker; its timeout was "
+            + timeoutNanos / 1_000_000 + " ms). The server is overloaded, or the timeout is too"
+            + " short");
+        return;
+      }
       Object[] args;
       try {
         args = decodeArguments(d);
@@ -149,11 +237,23 @@ final class Dispatcher {
         frame.release();
       }
       Object result;
+      RpcContext previous = CurrentCall.enter(this);
+      synchronized (this) {
+        runner = Thread.currentThread();
+      }
       try {
         result = method.invoke(args);
       } catch (Throwable t) {
         failWith(t);
         return;
+      } finally {
+        synchronized (this) {
+          runner = null;
+          if (cancelled) {
+            Thread.interrupted(); // the interrupt was for this call, not for the next one
+          }
+        }
+        CurrentCall.exit(previous);
       }
       if (d.isAsync() && result != null) {
         ((CompletionStage<?>) result).whenComplete((value, error) -> {
@@ -192,6 +292,10 @@ final class Dispatcher {
     }
 
     private void respond(Object value) {
+      if (cancelled) {
+        finish(); // nobody is waiting for it
+        return;
+      }
       ByteBuf buf = channel.alloc().ioBuffer();
       try {
         int start = Frames.begin(buf, FrameType.RESPONSE, codec.id(), seq);
@@ -250,18 +354,28 @@ final class Dispatcher {
     }
 
     private void send(ErrorInfo info) {
+      if (cancelled) {
+        finish();
+        return;
+      }
       ByteBuf buf;
       try {
         buf = info.toFrame(channel.alloc(), seq);
       } catch (RuntimeException e) {
-        inFlight.exit();
+        finish();
         throw e;
       }
       channel.writeAndFlush(buf).addListener(done());
     }
 
     private ChannelFutureListener done() {
-      return future -> inFlight.exit();
+      return future -> finish();
+    }
+
+    /** The call has ended: it leaves the connection's table and the server's in-flight count. */
+    private void finish() {
+      calls.remove(seq, this);
+      inFlight.exit();
     }
   }
 

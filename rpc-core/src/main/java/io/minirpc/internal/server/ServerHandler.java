@@ -4,6 +4,8 @@ import io.minirpc.internal.protocol.Frame;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
 
   private final Dispatcher dispatcher;
+  /** The calls of this connection that have not ended, by sequence number, to cancel them. */
+  private final Map<Long, Dispatcher.Call> calls = new ConcurrentHashMap<>();
 
   ServerHandler(Dispatcher dispatcher) {
     this.dispatcher = dispatcher;
@@ -25,7 +29,14 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     Frame frame = (Frame) msg;
     switch (frame.type()) {
       case REQUEST:
-        dispatcher.onRequest(ctx.channel(), frame);
+        dispatcher.onRequest(ctx.channel(), frame, calls);
+        break;
+      case CANCEL:
+        frame.release();
+        Dispatcher.Call call = calls.get(frame.sequence());
+        if (call != null) {
+          call.cancel();
+        }
         break;
       default:
         frame.release();
@@ -35,6 +46,15 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             frame.type());
         ctx.close();
     }
+  }
+
+  /** The client is gone: nobody will read what its calls produce. */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    for (Dispatcher.Call call : calls.values()) {
+      call.cancel();
+    }
+    ctx.fireChannelInactive();
   }
 
   @Override
