@@ -45,7 +45,7 @@ public final class ServerRuntime {
   private EventLoopGroup workerGroup;
   private ThreadPoolExecutor executor;
   private Channel serverChannel;
-  private int port = -1;
+  private volatile int port = -1;
   private boolean started;
   private boolean closed;
 
@@ -183,11 +183,9 @@ public final class ServerRuntime {
     return pool;
   }
 
-  /** The bound port, or -1 before start. */
+  /** The bound port, or -1 before start. Never blocks, not even while close() waits. */
   public int port() {
-    synchronized (lifecycle) {
-      return port;
-    }
+    return port;
   }
 
   /**
