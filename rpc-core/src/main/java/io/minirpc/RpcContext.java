@@ -31,63 +31,46 @@ import java.util.Optional;
  * <p>A call that a server implementation makes to another service, on the same thread, inherits
  * the remaining deadline: it times out no later than the call being served.
  */
-public abstract class RpcContext {
-  private static final RpcContext EMPTY =
-      new RpcContext() {
-        @Override
-        public Optional<Instant> deadline() {
-          return Optional.empty();
-        }
+public final class RpcContext {
+  private static final RpcContext EMPTY = new RpcContext(null);
 
-        @Override
-        public boolean isCancelled() {
-          return false;
-        }
+  /** The call this context shows, or {@code null} for the empty context. */
+  private final CurrentCall.Context call;
 
-        @Override
-        public Optional<SocketAddress> remoteAddress() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Map<String, String> metadata() {
-          return Map.of();
-        }
-
-        @Override
-        public String toString() {
-          return "RpcContext(none)";
-        }
-      };
-
-  /** For minirpc's own implementations. */
-  protected RpcContext() {}
+  private RpcContext(CurrentCall.Context call) {
+    this.call = call;
+  }
 
   /**
    * The context of the call running on this thread, or an empty context outside a call. Never
    * {@code null}.
    */
   public static RpcContext current() {
-    RpcContext c = CurrentCall.get();
-    return c == null ? EMPTY : c;
+    CurrentCall.Context c = CurrentCall.get();
+    return c == null ? EMPTY : new RpcContext(c);
   }
 
   /**
    * When the caller stops waiting: the time the request arrived plus the timeout it carried. Empty
    * outside a call.
    */
-  public abstract Optional<Instant> deadline();
+  public Optional<Instant> deadline() {
+    if (call == null) {
+      return Optional.empty();
+    }
+    long left = call.remainingNanos();
+    return left == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.now().plusNanos(left));
+  }
 
   /**
    * Time left until the {@link #deadline()}, zero once it has passed; empty when there is no
    * deadline.
    */
   public Optional<Duration> remaining() {
-    return deadline()
-        .map(d -> {
-          Duration left = Duration.between(Instant.now(), d);
-          return left.isNegative() ? Duration.ZERO : left;
-        });
+    if (call == null || call.remainingNanos() == Long.MAX_VALUE) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofNanos(Math.max(0, call.remainingNanos())));
   }
 
   /**
@@ -95,14 +78,25 @@ public abstract class RpcContext {
    * or its connection closed. The result of a cancelled call is never delivered, so long work can
    * check this and stop. The thread running a cancelled call is also interrupted.
    */
-  public abstract boolean isCancelled();
+  public boolean isCancelled() {
+    return call != null && call.isCancelled();
+  }
 
   /** The address of the client that made the call; empty outside a call. */
-  public abstract Optional<SocketAddress> remoteAddress();
+  public Optional<SocketAddress> remoteAddress() {
+    return call == null ? Optional.empty() : Optional.ofNullable(call.remoteAddress());
+  }
 
   /**
    * The metadata the caller sent with the call ({@code RpcClient.Builder.metadata}); unmodifiable,
    * empty when there is none.
    */
-  public abstract Map<String, String> metadata();
+  public Map<String, String> metadata() {
+    return call == null ? Map.of() : call.metadata();
+  }
+
+  @Override
+  public String toString() {
+    return call == null ? "RpcContext(none)" : "RpcContext(" + call + ")";
+  }
 }

@@ -1,27 +1,42 @@
 package io.minirpc.internal.context;
 
-import io.minirpc.RpcContext;
+import java.net.SocketAddress;
+import java.util.Map;
 
-/** The context of the call running on the current thread; set by the server around each call. */
+/** The server call running on the current thread; set by the server around each call. */
 public final class CurrentCall {
-  private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
 
   private CurrentCall() {}
 
-  /** The current call's context, or {@code null} outside a call. */
-  public static RpcContext get() {
+  /** What a server call knows of itself; {@code io.minirpc.RpcContext} shows it to users. */
+  public interface Context {
+    /** Nanoseconds left, possibly negative; {@code Long.MAX_VALUE} when there is no deadline. */
+    long remainingNanos();
+
+    boolean isCancelled();
+
+    /** The caller's address, or {@code null} if unknown. */
+    SocketAddress remoteAddress();
+
+    /** Unmodifiable. */
+    Map<String, String> metadata();
+  }
+
+  /** The current call, or {@code null} outside a call. */
+  public static Context get() {
     return CURRENT.get();
   }
 
   /** Makes {@code context} current and returns what was current before, to restore it. */
-  public static RpcContext enter(RpcContext context) {
-    RpcContext previous = CURRENT.get();
+  public static Context enter(Context context) {
+    Context previous = CURRENT.get();
     CURRENT.set(context);
     return previous;
   }
 
   /** Restores what {@link #enter} returned. */
-  public static void exit(RpcContext previous) {
+  public static void exit(Context previous) {
     if (previous == null) {
       CURRENT.remove();
     } else {
@@ -34,16 +49,7 @@ public final class CurrentCall {
    * call or no deadline. Used to bound calls made from inside a server call.
    */
   public static long remainingNanos() {
-    RpcContext c = CURRENT.get();
-    if (c instanceof Deadlined d) {
-      return d.remainingNanos();
-    }
-    return Long.MAX_VALUE;
-  }
-
-  /** A context that knows its deadline on the {@link System#nanoTime()} clock. */
-  public interface Deadlined {
-    /** Nanoseconds left, possibly negative; {@code Long.MAX_VALUE} when there is no deadline. */
-    long remainingNanos();
+    Context c = CURRENT.get();
+    return c == null ? Long.MAX_VALUE : c.remainingNanos();
   }
 }

@@ -21,11 +21,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -129,10 +127,10 @@ final class Dispatcher {
   }
 
   /**
-   * One accepted request, run on the executor. It is also the call's {@link RpcContext}: the
+   * One accepted request, run on the executor. It is also what {@link RpcContext} shows: the
    * deadline it carried, whether the client gave up, who called and with which metadata.
    */
-  final class Call extends RpcContext implements Runnable, CurrentCall.Deadlined {
+  final class Call implements Runnable, CurrentCall.Context {
     private final Channel channel;
     private final Frame frame;
     private final ServerMethod method;
@@ -178,20 +176,13 @@ final class Dispatcher {
     }
 
     @Override
-    public Optional<Instant> deadline() {
-      return timeoutNanos > 0
-          ? Optional.of(Instant.now().plusNanos(remainingNanos()))
-          : Optional.empty();
-    }
-
-    @Override
     public boolean isCancelled() {
       return cancelled || remainingNanos() <= 0;
     }
 
     @Override
-    public Optional<SocketAddress> remoteAddress() {
-      return Optional.ofNullable(channel.remoteAddress());
+    public SocketAddress remoteAddress() {
+      return channel.remoteAddress();
     }
 
     @Override
@@ -201,8 +192,8 @@ final class Dispatcher {
 
     @Override
     public String toString() {
-      return "RpcContext(" + method.descriptor().displayName() + " from " + channel.remoteAddress()
-          + (cancelled ? ", cancelled" : "") + ")";
+      return method.descriptor().displayName() + " from " + channel.remoteAddress()
+          + (cancelled ? ", cancelled" : "");
     }
 
     @Override
@@ -237,7 +228,7 @@ final class Dispatcher {
         frame.release();
       }
       Object result;
-      RpcContext previous = CurrentCall.enter(this);
+      CurrentCall.Context previous = CurrentCall.enter(this);
       synchronized (this) {
         runner = Thread.currentThread();
       }
