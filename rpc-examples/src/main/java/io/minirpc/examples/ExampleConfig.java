@@ -1,5 +1,7 @@
 package io.minirpc.examples;
 
+import io.minirpc.RpcServer;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -41,5 +43,16 @@ public final class ExampleConfig {
       }
     }
     return p;
+  }
+
+  /** Prints where {@code server} listens, then waits until Ctrl-C closes it gracefully. */
+  public static void serveUntilStopped(String what, RpcServer server) throws InterruptedException {
+    System.out.println(what + " listening on port " + server.port() + "; press Ctrl-C to stop");
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }));
+    stopped.await();
   }
 }

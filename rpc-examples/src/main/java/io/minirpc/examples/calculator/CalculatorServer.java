@@ -3,7 +3,6 @@ package io.minirpc.examples.calculator;
 import io.minirpc.RpcServer;
 import io.minirpc.examples.ExampleConfig;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Serves {@link Calculator} with the settings in {@code server.properties}. Stop it with Ctrl-C;
@@ -19,13 +18,6 @@ public final class CalculatorServer {
         .register(Calculator.class, new CalculatorImpl())
         .build()
         .start();
-    System.out.println("Calculator server listening on port " + server.port()
-        + "; press Ctrl-C to stop");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }));
-    stopped.await();
+    ExampleConfig.serveUntilStopped("Calculator server", server);
   }
 }

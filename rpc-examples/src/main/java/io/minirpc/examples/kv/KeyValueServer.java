@@ -3,7 +3,6 @@ package io.minirpc.examples.kv;
 import io.minirpc.RpcServer;
 import io.minirpc.examples.ExampleConfig;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 
 /** Serves {@link KeyValueStore} with the settings in {@code server.properties}; Ctrl-C stops it. */
 public final class KeyValueServer {
@@ -16,13 +15,6 @@ public final class KeyValueServer {
         .register(KeyValueStore.class, new KeyValueStoreImpl())
         .build()
         .start();
-    System.out.println("Key-value server listening on port " + server.port()
-        + "; press Ctrl-C to stop");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }));
-    stopped.await();
+    ExampleConfig.serveUntilStopped("Key-value server", server);
   }
 }
