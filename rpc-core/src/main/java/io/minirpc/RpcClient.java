@@ -155,6 +155,85 @@ public final class RpcClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Heartbeats: a connection that has received nothing for {@code interval} sends a ping; one
+     * that has received nothing, not even a pong, for {@code idleTimeout} is closed, its pending
+     * calls fail with {@link RpcException.Code#UNAVAILABLE}, and the client reconnects. Defaults
+     * 5 s and 20 s ({@code minirpc.heartbeatInterval}, {@code minirpc.idleTimeout}); the client
+     * pings more often if the server's idle timeout asks for it.
+     *
+     * @throws IllegalArgumentException at {@link #build()} unless {@code interval < idleTimeout}
+     */
+    public Builder heartbeat(Duration interval, Duration idleTimeout) {
+      settings.heartbeatInterval(interval);
+      settings.idleTimeout(idleTimeout);
+      return this;
+    }
+
+    /**
+     * How many connections to open to the server; calls are spread over them. Default 1 ({@code
+     * minirpc.connections}). More connections help when one connection's I/O thread or socket is
+     * the bottleneck.
+     */
+    public Builder connections(int connections) {
+      settings.connections(connections);
+      return this;
+    }
+
+    /**
+     * How long to wait before reconnecting after a failed attempt: {@code initial}, doubling after
+     * each failure up to {@code max}, each with 20% random jitter. A connection that was working
+     * is replaced at once. Defaults 100 ms and 5 s ({@code minirpc.reconnect.initialBackoff},
+     * {@code minirpc.reconnect.maxBackoff}).
+     */
+    public Builder reconnectBackoff(Duration initial, Duration max) {
+      settings.reconnectBackoff(initial, max);
+      return this;
+    }
+
+    /**
+     * What a call does while the client has no connection. False (the default, {@code
+     * minirpc.failFast}): it waits for one, up to its own timeout, then fails with {@link
+     * RpcException.Code#UNAVAILABLE}. True: once an attempt to connect has failed, calls fail at
+     * once with {@code UNAVAILABLE} until a connection is back.
+     */
+    public Builder failFast(boolean failFast) {
+      settings.failFast(failFast);
+      return this;
+    }
+
+    /**
+     * The most calls in flight on one connection; the server may ask for fewer ({@code
+     * minirpc.server.maxCallsPerConnection}). Default 4096 ({@code minirpc.maxInFlight}). A call
+     * beyond the limit, or made while the connection's write buffer is full, waits for room (see
+     * {@link #failWhenBusy}).
+     */
+    public Builder maxInFlight(int callsPerConnection) {
+      settings.maxInFlight(callsPerConnection);
+      return this;
+    }
+
+    /**
+     * What a call does when every connection is full (see {@link #maxInFlight}). False (the
+     * default, {@code minirpc.failWhenBusy}): it waits for room up to its own timeout, then fails
+     * with {@link RpcException.Code#RESOURCE_EXHAUSTED}. True: it fails at once with {@code
+     * RESOURCE_EXHAUSTED}.
+     */
+    public Builder failWhenBusy(boolean fail) {
+      settings.failWhenBusy(fail);
+      return this;
+    }
+
+    /**
+     * The most calls that may wait for a connection or for room at once; more fail at once with
+     * {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 10,000 ({@code
+     * minirpc.maxQueuedCalls}). Waiting calls hold their encoded request in memory.
+     */
+    public Builder maxQueuedCalls(int calls) {
+      settings.maxQueuedCalls(calls);
+      return this;
+    }
+
     /** The number of network threads. Default 1 ({@code minirpc.ioThreads}). */
     public Builder ioThreads(int threads) {
       settings.ioThreads(threads);

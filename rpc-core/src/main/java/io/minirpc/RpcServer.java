@@ -78,6 +78,11 @@ public final class RpcServer implements AutoCloseable {
     runtime.close();
   }
 
+  /** The number of client connections open now. */
+  public int connectionCount() {
+    return runtime.connectionCount();
+  }
+
   @Override
   public String toString() {
     int port = runtime.port();
@@ -191,7 +196,40 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link #close()} waits for calls in flight. Default 10 seconds. */
+    /**
+     * A connection that sends nothing, not even a heartbeat, for this long is closed. Clients
+     * ping often enough to stay connected while idle. Default 20 s ({@code minirpc.idleTimeout}).
+     */
+    public Builder idleTimeout(Duration timeout) {
+      settings.idleTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * The most calls one connection may have in flight (running or queued); more are refused with
+     * {@link RpcException.Code#RESOURCE_EXHAUSTED}, so one client cannot take every worker.
+     * Clients learn the limit in the handshake and stay under it. Default 1000 ({@code
+     * minirpc.server.maxCallsPerConnection}).
+     */
+    public Builder maxCallsPerConnection(int calls) {
+      settings.maxCallsPerConnection(calls);
+      return this;
+    }
+
+    /**
+     * The most bytes that requests waiting for a worker may hold; past it, new calls are refused
+     * at once with {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 64 MiB ({@code
+     * minirpc.server.maxQueuedBytes}).
+     */
+    public Builder maxQueuedBytes(long bytes) {
+      settings.maxQueuedBytes(bytes);
+      return this;
+    }
+
+    /**
+     * How long {@link #close()} waits for calls in flight before failing them with {@link
+     * RpcException.Code#UNAVAILABLE}. Default 10 seconds ({@code minirpc.server.gracePeriod}).
+     */
     public Builder gracePeriod(Duration gracePeriod) {
       settings.gracePeriod(gracePeriod);
       return this;

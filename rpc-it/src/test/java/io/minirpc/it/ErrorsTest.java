@@ -67,15 +67,43 @@ class ErrorsTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec).build()) {
+    try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
+        .timeout(Duration.ofMillis(700)).build()) {
+      long start = System.nanoTime();
       RpcException e =
           assertThrows(RpcException.class, () -> client.proxy(Calculator.class).add(1, 2));
+      long took = (System.nanoTime() - start) / 1_000_000;
       assertEquals(Code.UNAVAILABLE, e.code());
-      assertTrue(e.getMessage().startsWith("cannot connect to 127.0.0.1:" + port + " ("),
+      assertTrue(e.getMessage().startsWith("Call to io.minirpc.it.Calculator.add(int,int) at "
+          + "127.0.0.1:" + port + " was not sent: no connection to 127.0.0.1:" + port + " could"
+          + " be made within its timeout of 700 ms (last attempt: cannot connect: "),
           e.getMessage());
-      assertTrue(e.getMessage().endsWith(
-          "). Check that the server is running and that minirpc.address is right"),
-          e.getMessage());
+      assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
+      assertTrue(e.getMessage().endsWith(". It did not run. Check that the server is running and"
+          + " reachable; the client keeps reconnecting"), e.getMessage());
+      assertTrue(took >= 650 && took < 3000, "failed after " + took + " ms");
+    }
+  }
+
+  @Test
+  void unavailableAtOnceWhenNothingListensAndTheClientFailsFast() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
+        .timeout(Duration.ofSeconds(30)).failFast(true).build()) {
+      Calculator calc = client.proxy(Calculator.class);
+      for (int i = 0; i < 3; i++) {
+        long start = System.nanoTime();
+        RpcException e = assertThrows(RpcException.class, () -> calc.add(1, 2));
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(Code.UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().startsWith("Call to io.minirpc.it.Calculator.add(int,int) at "
+            + "127.0.0.1:" + port + " failed fast: there is no connection to 127.0.0.1:" + port
+            + " (cannot connect: "), e.getMessage());
+        assertTrue(took < 2000, "failed after " + took + " ms");
+      }
     }
   }
 
@@ -96,9 +124,8 @@ class ErrorsTest {
       assertEquals(Code.UNAVAILABLE, cause.code());
       assertEquals(
           "Call to io.minirpc.it.Calculator.echoLater(int,int) at 127.0.0.1:" + port
-              + " failed: the connection to 127.0.0.1:" + port + " was lost before the response"
-              + " arrived. The server may have stopped or crashed, and the call may or may not"
-              + " have run. The next call reconnects",
+              + " failed: the server shut down before the call finished: it did not end within"
+              + " the grace period of 0 ms (minirpc.server.gracePeriod). It may have partly run",
           cause.getMessage());
       assertTrue(took < 3000, "pending call failed after " + took + " ms");
 
@@ -116,10 +143,10 @@ class ErrorsTest {
           () -> f.client.proxy(Unregistered.class).hello());
       assertEquals(Code.NOT_FOUND, e.code());
       assertEquals(
-          "Call to io.minirpc.it.ErrorsTest$Unregistered.hello() at " + at(f) + " failed:"
-              + " service io.minirpc.it.ErrorsTest$Unregistered is not registered on the server"
-              + " (registered: io.minirpc.it.Calculator, io.minirpc.it.TypesService). Check that"
-              + " the server registers it and that both sides use the same interface",
+          "Call to io.minirpc.it.ErrorsTest$Unregistered.hello() at " + at(f) + " was not sent:"
+              + " the server has no service io.minirpc.it.ErrorsTest$Unregistered (it serves:"
+              + " io.minirpc.it.Calculator, io.minirpc.it.TypesService). Register it on the"
+              + " server, or check that the client points at the right server",
           e.getMessage());
       // The connection survives: the next call works.
       assertEquals(3, f.calculator().add(1, 2));
@@ -130,13 +157,19 @@ class ErrorsTest {
   void codecErrorWhenTheServerDoesNotSpeakTheClientsCodec() {
     String other = codec.equals("json") ? "kryo" : "json";
     try (Fixture f = Fixture.start(codec, s -> s.codecs(other), c -> c)) {
+      long start = System.nanoTime();
       RpcException e = assertThrows(RpcException.class, () -> f.calculator().add(1, 2));
       assertEquals(Code.CODEC, e.code());
       assertEquals(
-          "Call to io.minirpc.it.Calculator.add(int,int) at " + at(f) + " failed: the server"
-              + " does not speak codec id " + (codec.equals("json") ? 1 : 2) + " (it speaks: "
-              + other + "). Set minirpc.codec on the client to one of those",
+          "Call to io.minirpc.it.Calculator.add(int,int) at " + at(f) + " was not sent: The"
+              + " server at " + at(f) + " does not speak codec '" + codec + "' (it speaks: "
+              + other + "). Set minirpc.codec on the client to one of those, or install the"
+              + " codec's module on the server",
           e.getMessage());
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3),
+          "the mismatch is known at the handshake, not after the call's timeout");
+      RpcException again = assertThrows(RpcException.class, () -> f.calculator().add(1, 2));
+      assertEquals(Code.CODEC, again.code(), "later calls fail at once too");
     }
   }
 
@@ -222,7 +255,7 @@ class ErrorsTest {
       assertEquals(
           "Call to io.minirpc.it.TypesService.echoBytes(byte[]) at " + at(f) + " was refused"
               + " before sending: the request is larger than the maximum frame size of 65536"
-              + " bytes (minirpc.maxFrameSize). Send less data per call, or raise"
+              + " bytes (minirpc.maxFrameSize of client and server). Send less data per call, or raise"
               + " minirpc.maxFrameSize on both client and server",
           e.getMessage());
       assertEquals(3, f.calculator().add(1, 2), "the connection is still usable");

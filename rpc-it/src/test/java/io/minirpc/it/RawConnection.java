@@ -16,16 +16,48 @@ final class RawConnection implements AutoCloseable {
   static final int REQUEST = 1;
   static final int RESPONSE = 2;
   static final int ERROR = 3;
+  static final int HELLO = 8;
 
   private final Socket socket;
   private final DataOutputStream out;
   private final DataInputStream in;
 
+  /** Connects and completes the handshake: a HELLO each way. */
   RawConnection(int port) throws IOException {
+    this(port, true);
+  }
+
+  RawConnection(int port, boolean handshake) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(5000);
     out = new DataOutputStream(socket.getOutputStream());
     in = new DataInputStream(socket.getInputStream());
+    if (handshake) {
+      hello();
+      Reply reply = read();
+      if (reply.type() != HELLO) {
+        throw new IOException("the server answered HELLO with frame type " + reply.type());
+      }
+    }
+  }
+
+  /** A client HELLO: protocol 1 only, 16 MiB frames, no heartbeat, codec json (id 1). */
+  void hello() throws IOException {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    DataOutputStream h = new DataOutputStream(header);
+    h.writeByte(1); // min version
+    h.writeByte(1); // max version
+    h.writeInt(16 * 1024 * 1024); // max frame size
+    h.writeLong(0); // heartbeat interval
+    h.writeLong(0); // idle timeout
+    h.writeInt(0); // max calls per connection (a server's setting)
+    h.writeShort(1); // codecs
+    h.writeByte(1);
+    writeString(h, "json");
+    h.writeShort(0); // allowed classes
+    h.writeShort(0); // services
+    h.writeShort(0); // shapes
+    frame(HELLO, 0, 0, header.toByteArray(), new byte[0]);
   }
 
   void writeRaw(byte[] bytes) throws IOException {

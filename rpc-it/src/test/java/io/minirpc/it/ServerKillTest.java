@@ -1,6 +1,7 @@
 package io.minirpc.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,7 @@ class ServerKillTest {
         .address("127.0.0.1", port)
         .codec(codec)
         .timeout(Duration.ofSeconds(30))
+        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
         .build()) {
       Calculator calc = client.proxy(Calculator.class);
       assertEquals(3, calc.add(1, 2));
@@ -45,14 +47,50 @@ class ServerKillTest {
       long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
       assertTrue(tookMillis < 5000, "pending calls failed " + tookMillis + " ms after the kill");
 
-      RpcException down = assertThrows(RpcException.class, () -> calc.add(1, 1));
-      assertEquals(RpcException.Code.UNAVAILABLE, down.code());
-
+      // While the server is down a call waits for a connection, within its own timeout...
+      CompletableFuture<Integer> duringGap = calc.echoLater(0, 7);
+      Thread.sleep(300);
+      assertFalse(duringGap.isDone(), "no server, so no answer yet");
+      // ...and the client, reconnecting with backoff, finds the restarted server in time.
       try (ServerProcess second = ServerProcess.start(port)) {
-        assertEquals(7, calc.add(3, 4), "the next call after a restart reconnects");
+        assertEquals(7, duringGap.get(10, TimeUnit.SECONDS));
+        assertEquals(7, calc.add(3, 4));
       }
     } finally {
       first.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"json", "kryo"})
+  void aFrozenServerIsFoundOutByHeartbeatsAndItsCallsFailWithUnavailable(String codec)
+      throws Exception {
+    try (ServerProcess server = ServerProcess.start(0);
+        RpcClient client = RpcClient.builder()
+            .address("127.0.0.1", server.port())
+            .codec(codec)
+            .timeout(Duration.ofSeconds(30))
+            .heartbeat(Duration.ofMillis(200), Duration.ofMillis(1000))
+            .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+            .build()) {
+      Calculator calc = client.proxy(Calculator.class);
+      assertEquals(3, calc.add(1, 2));
+      CompletableFuture<Integer> pending = calc.echoLater(5_000, 1);
+      Thread.sleep(100);
+      server.pause(); // the socket stays open: only silence tells
+      long pausedAt = System.nanoTime();
+      try {
+        ExecutionException e =
+            assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+        long took = (System.nanoTime() - pausedAt) / 1_000_000;
+        RpcException cause = (RpcException) e.getCause();
+        assertEquals(RpcException.Code.UNAVAILABLE, cause.code());
+        assertTrue(cause.getMessage().contains("the server sent nothing for"), cause.getMessage());
+        assertTrue(took >= 800 && took < 4000, "failed " + took + " ms after the freeze");
+      } finally {
+        server.resume();
+      }
+      assertEquals(5, calc.add(2, 3), "the thawed server is reached on a new connection");
     }
   }
 }

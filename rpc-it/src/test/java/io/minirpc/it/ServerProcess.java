@@ -5,6 +5,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,10 +24,22 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts a server JVM on {@code port} (0 for any) and waits until it listens. */
   static ServerProcess start(int port) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse(
+    return start(port, "-Xmx256m");
+  }
+
+  /**
+   * Starts a server JVM with extra JVM options, such as {@code -Xmx64m} or {@code
+   * -Dminirpc.server.threads=2} (the server reads {@code minirpc.*} system properties).
+   */
+  static ServerProcess start(int port, String... jvmOptions) throws IOException {
+    String javaBin = ProcessHandle.current().info().command().orElse(
         System.getProperty("java.home") + "/bin/java");
-    Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        ServerProcess.class.getName(), Integer.toString(port))
+    List<String> command = new ArrayList<>();
+    command.add(javaBin);
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        ServerProcess.class.getName(), Integer.toString(port)));
+    Process p = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
     BufferedReader out = new BufferedReader(
@@ -48,6 +62,24 @@ public final class ServerProcess implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** SIGSTOP: the process freezes with its sockets open, like a hung or partitioned host. */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: the frozen process runs on. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+        .inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     kill();
@@ -55,9 +87,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public static void main(String[] args) throws IOException {
     RpcServer server = RpcServer.builder()
+        .configure(System.getProperties())
         .host("127.0.0.1")
         .port(Integer.parseInt(args[0]))
         .register(Calculator.class, new CalculatorImpl())
+        .register(SlowService.class, new SlowServiceImpl())
         .build()
         .start();
     System.out.println("PORT " + server.port());

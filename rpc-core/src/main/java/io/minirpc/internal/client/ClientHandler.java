@@ -1,42 +1,157 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.FrameType;
+import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Hello;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hands responses to their calls, and fails every pending call when the connection ends. */
+/**
+ * The client's side of one connection: handshake first, then responses to their calls, heartbeats
+ * while the line is quiet, GOAWAY from a server that shuts down, and failing every pending call
+ * when the connection ends.
+ */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
 
   private final Connection connection;
+  private final ConnectionPool.Slot slot;
+  private final ConnectionPool pool;
+  private final long idleTimeoutNanos;
+  private final long handshakeTimeoutNanos;
+  private boolean handshaken;
+  private long lastReadNanos;
+  private long pings;
+  private ScheduledFuture<?> handshakeTimeout;
 
-  ClientHandler(Connection connection) {
+  ClientHandler(Connection connection, ConnectionPool.Slot slot) {
     this.connection = connection;
+    this.slot = slot;
+    this.pool = connection.pool();
+    this.idleTimeoutNanos = pool.idleTimeoutNanos();
+    this.handshakeTimeoutNanos = pool.handshakeTimeoutNanos();
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    lastReadNanos = System.nanoTime();
+    ctx.writeAndFlush(pool.clientHello().toFrame(ctx.alloc()), ctx.voidPromise());
+    handshakeTimeout = ctx.executor().schedule(() -> {
+      if (!handshaken) {
+        connection.closeBecause("the server did not answer the handshake within "
+            + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos) + " ms (minirpc.connectTimeout);"
+            + " is it a minirpc server?");
+      }
+    }, handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
+    ctx.fireChannelActive();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Frame frame = (Frame) msg;
+    lastReadNanos = System.nanoTime();
+    if (!handshaken) {
+      handshake(ctx, frame);
+      return;
+    }
     switch (frame.type()) {
       case RESPONSE:
       case ERROR:
         connection.onResponse(frame);
         break;
+      case PING:
+        frame.release();
+        connection.sendEmpty(FrameType.PONG, frame.sequence());
+        break;
+      case PONG:
+        frame.release();
+        break;
+      case GOAWAY:
+        String reason;
+        try {
+          reason = Frames.readString(frame.header());
+        } finally {
+          frame.release();
+        }
+        pool.onGoAway(connection, slot, reason);
+        break;
       default:
         frame.release();
-        log.warn("Closing connection to {}: a server must not send {} frames",
-            ctx.channel().remoteAddress(), frame.type());
-        ctx.close();
+        protocolError(ctx, "a server must not send " + frame.type() + " frames");
+    }
+  }
+
+  private void handshake(ChannelHandlerContext ctx, Frame frame) {
+    if (frame.type() != FrameType.HELLO) {
+      frame.release();
+      protocolError(ctx, "the server sent " + frame.type() + " before its HELLO");
+      return;
+    }
+    Hello hello;
+    try {
+      hello = Hello.read(frame.header());
+    } catch (CorruptedFrameException e) {
+      protocolError(ctx, "the server's HELLO is malformed: " + e.getMessage());
+      return;
+    } finally {
+      frame.release();
+    }
+    handshaken = true;
+    handshakeTimeout.cancel(false);
+    pool.onHello(connection, slot, hello);
+  }
+
+  private void protocolError(ChannelHandlerContext ctx, String reason) {
+    log.warn("Closing connection to {}: {}", ctx.channel().remoteAddress(), reason);
+    connection.closeBecause("protocol error: " + reason);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof IdleStateEvent)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    long silentNanos = System.nanoTime() - lastReadNanos;
+    if (silentNanos >= idleTimeoutNanos) {
+      String reason = "the server sent nothing for " + TimeUnit.NANOSECONDS.toMillis(silentNanos)
+          + " ms, not even a heartbeat reply (minirpc.idleTimeout="
+          + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + "ms)";
+      log.warn("Closing connection to {}: {}", ctx.channel().remoteAddress(), reason);
+      connection.closeBecause(reason);
+    } else {
+      connection.sendEmpty(FrameType.PING, ++pings);
     }
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      pool.capacityFreed();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (handshakeTimeout != null) {
+      handshakeTimeout.cancel(false);
+    }
     connection.failAll();
+    pool.onClosed(connection, slot, connection.closeReason());
     ctx.fireChannelInactive();
   }
 
@@ -44,12 +159,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable reason =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    String why = reason.getMessage() == null ? reason.toString() : reason.getMessage();
     if (reason instanceof IOException) {
       log.debug("Connection to {} failed: {}", ctx.channel().remoteAddress(), reason.toString());
     } else if (ctx.channel().isActive()) {
-      log.warn("Closing connection to {}: {}", ctx.channel().remoteAddress(),
-          reason.getMessage() == null ? reason.toString() : reason.getMessage());
+      log.warn("Closing connection to {}: {}", ctx.channel().remoteAddress(), why);
     }
-    ctx.close();
+    connection.closeBecause(why);
   }
 }

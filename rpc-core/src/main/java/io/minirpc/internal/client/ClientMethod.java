@@ -4,6 +4,7 @@ import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.Fingerprints;
 import io.minirpc.internal.registry.MethodDescriptor;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +20,9 @@ final class ClientMethod {
   private final byte[] serviceAndMethod;
   private final long timeoutNanos;
   private final String callPrefix;
+  private final String signature;
+  private final java.util.SortedMap<String, String> shapes;
+  private final long digest;
 
   ClientMethod(MethodDescriptor descriptor, Codecs.Entry codec, long timeoutNanos, String address) {
     this.descriptor = descriptor;
@@ -44,6 +48,24 @@ final class ClientMethod {
     this.timeoutNanos =
         annotation != null ? TimeUnit.MILLISECONDS.toNanos(annotation.millis()) : timeoutNanos;
     this.callPrefix = "Call to " + descriptor.displayName() + " at " + address + " ";
+    this.signature = Fingerprints.signature(descriptor);
+    this.shapes = Fingerprints.shapes(descriptor);
+    this.digest = Fingerprints.digest(signature, shapes);
+  }
+
+  /** The signature the handshake compares, see {@link Fingerprints#signature}. */
+  String signature() {
+    return signature;
+  }
+
+  /** The application classes the method reaches, with their shapes. */
+  java.util.SortedMap<String, String> shapes() {
+    return shapes;
+  }
+
+  /** The digest of signature and shapes the server's HELLO is compared with. */
+  long digest() {
+    return digest;
   }
 
   MethodDescriptor descriptor() {

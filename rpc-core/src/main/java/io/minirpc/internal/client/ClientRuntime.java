@@ -3,26 +3,20 @@ package io.minirpc.internal.client;
 import io.minirpc.RpcException;
 import io.minirpc.internal.config.Settings;
 import io.minirpc.internal.context.CurrentCall;
-import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.FrameTooLargeException;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.Transport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.util.AttributeKey;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -30,7 +24,10 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,13 +35,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A built client: its codec, its connection to the server, the timer that ends overdue calls, and
  * the proxies. {@code RpcClient} is its public face.
  */
 public final class ClientRuntime {
-  private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("minirpc.conn");
+  private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
   /** Extra wait of a blocking caller beyond the call's timeout, in case the timer is late. */
   private static final long TIMER_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -56,14 +55,13 @@ public final class ClientRuntime {
   private final int port;
   private final String address;
   private final EventLoopGroup group;
-  private final Bootstrap bootstrap;
   private final HashedWheelTimer timer;
+  private final ConnectionPool pool;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
-  private final Object connectLock = new Object();
-
-  private volatile Connection current;
-  private CompletableFuture<Connection> connecting; // guarded by connectLock
+  /** The remote methods of every proxy, to check against each server that connects. */
+  private final Map<Class<?>, List<ClientMethod>> methodsByService = new ConcurrentHashMap<>();
+  private final Object lifecycle = new Object();
   private volatile boolean closed;
 
   /**
@@ -74,6 +72,7 @@ public final class ClientRuntime {
   public ClientRuntime(Settings settings, Set<Class<?>> allowed) {
     this.settings = settings;
     this.metadata = settings.metadata();
+    settings.checkHeartbeat();
     if (settings.host() == null || settings.port() < 0) {
       throw new IllegalStateException(
           "The server address is not set: call address(host, port) or set minirpc.address");
@@ -102,30 +101,28 @@ public final class ClientRuntime {
     this.timer =
         new HashedWheelTimer(
             new DefaultThreadFactory("minirpc-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
-    int maxFrameSize = settings.maxFrameSize();
-    this.bootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(Transport.channel())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.SO_KEEPALIVE, true)
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-            .option(
-                ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    Connection c = new Connection(ch, address);
-                    ch.attr(CONNECTION).set(c);
-                    ch.pipeline()
-                        .addLast("frames", new FrameDecoder(maxFrameSize))
-                        .addLast("calls", new ClientHandler(c));
-                  }
-                });
+    Hello hello =
+        new Hello(
+            Protocol.VERSION,
+            Protocol.VERSION,
+            settings.maxFrameSize(),
+            settings.heartbeatInterval().toNanos(),
+            settings.idleTimeout().toNanos(),
+            0,
+            List.of(new Hello.CodecInfo(codec.id(), codec.name())),
+            allowedNames(allowed),
+            List.of(),
+            Map.of());
+    this.pool = new ConnectionPool(settings, address, group, hello, codec.name(), this::checkServer);
+  }
+
+  private static List<String> allowedNames(Set<Class<?>> allowed) {
+    List<String> names = new ArrayList<>();
+    for (Class<?> c : allowed) {
+      names.add(c.getName());
+    }
+    Collections.sort(names);
+    return names;
   }
 
   /** "host:port" of the server. */
@@ -155,6 +152,10 @@ public final class ClientRuntime {
     Map<String, ClientMethod> byKey = new HashMap<>();
     for (MethodDescriptor d : MethodDescriptor.forService(service)) {
       byKey.put(d.key(), new ClientMethod(d, codec, timeoutNanos, address));
+    }
+    methodsByService.put(service, List.copyOf(byKey.values()));
+    for (Connection c : pool.readyConnections()) {
+      report(service, byKey.values(), c.serverHello());
     }
     // The proxy hands us the Method of whichever interface declared it; map them all.
     Map<Method, ClientMethod> methods = new HashMap<>();
@@ -228,21 +229,32 @@ public final class ClientRuntime {
         new PendingCall(method, encode(method, args, timeoutNanos), timeoutNanos, inherited);
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
-    Connection c = current;
-    if (c != null && c.isActive()) {
-      c.send(call);
-    } else {
-      connection()
-          .whenComplete(
-              (conn, error) -> {
-                if (error != null) {
-                  call.fail(error);
-                } else {
-                  conn.send(call);
-                }
-              });
-    }
+    pool.submit(call);
     return call;
+  }
+
+  /** A server connected: say now, in the log, which proxied methods it cannot serve. */
+  private void checkServer(Connection c) {
+    for (Map.Entry<Class<?>, List<ClientMethod>> e : methodsByService.entrySet()) {
+      report(e.getKey(), e.getValue(), c.serverHello());
+    }
+  }
+
+  private void report(Class<?> service, Iterable<ClientMethod> methods, Hello hello) {
+    List<String> problems = new ArrayList<>();
+    for (ClientMethod m : methods) {
+      String problem = Compatibility.problem(m, hello);
+      if (problem != null) {
+        problems.add(m.descriptor().key() + ": " + problem);
+        if (problem.startsWith("the server has no service")) {
+          break; // one line says it for every method
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      log.warn("The server at {} does not match this client's {}; calls to these methods will fail"
+          + " without being sent: {}", address, service.getName(), String.join(" | ", problems));
+    }
   }
 
   private ByteBuf encode(ClientMethod method, Object[] args, long timeoutNanos) {
@@ -252,7 +264,7 @@ public final class ClientRuntime {
       int start = Frames.begin(buf, FrameType.REQUEST, codec.id(), 0);
       RequestHeader.write(buf, method.serviceAndMethod(), timeoutNanos, metadata);
       Frames.endHeader(buf, start);
-      int limit = start + Protocol.LENGTH_FIELD + settings.maxFrameSize();
+      int limit = start + Protocol.LENGTH_FIELD + pool.maxFrameSize();
       int n = method.descriptor().parameterCount();
       for (; i < n; i++) {
         Slots.write(buf, args[i], method.writer(i), limit);
@@ -267,8 +279,8 @@ public final class ClientRuntime {
             method.callPrefix()
                 + "was refused before sending: the request is larger than the maximum frame size"
                 + " of "
-                + settings.maxFrameSize()
-                + " bytes (minirpc.maxFrameSize). Send less data per call, or raise"
+                + pool.maxFrameSize()
+                + " bytes (minirpc.maxFrameSize of client and server). Send less data per call, or raise"
                 + " minirpc.maxFrameSize on both client and server",
             e);
       }
@@ -286,79 +298,6 @@ public final class ClientRuntime {
               + e.getMessage(),
           e);
     }
-  }
-
-  /** The connected connection, connecting first if there is none. */
-  private CompletableFuture<Connection> connection() {
-    synchronized (connectLock) {
-      Connection c = current;
-      if (c != null && c.isActive()) {
-        return CompletableFuture.completedFuture(c);
-      }
-      if (connecting != null) {
-        return connecting;
-      }
-      CompletableFuture<Connection> future = new CompletableFuture<>();
-      connecting = future;
-      ChannelFuture connect;
-      try {
-        connect = bootstrap.connect(host, port);
-      } catch (RuntimeException e) {
-        connecting = null;
-        future.completeExceptionally(unavailable(e));
-        return future;
-      }
-      connect.addListener(
-          (ChannelFuture f) -> {
-            synchronized (connectLock) {
-              connecting = null;
-              if (f.isSuccess()) {
-                Connection conn = f.channel().attr(CONNECTION).get();
-                if (closed) {
-                  conn.closeLocally();
-                } else {
-                  current = conn;
-                  f.channel()
-                      .closeFuture()
-                      .addListener(
-                          cf -> {
-                            synchronized (connectLock) {
-                              if (current == conn) {
-                                current = null;
-                              }
-                            }
-                          });
-                }
-              }
-            }
-            if (f.isSuccess()) {
-              if (closed) {
-                future.completeExceptionally(closedError());
-              } else {
-                future.complete(f.channel().attr(CONNECTION).get());
-              }
-            } else {
-              future.completeExceptionally(unavailable(f.cause()));
-            }
-          });
-      return future;
-    }
-  }
-
-  private RpcException unavailable(Throwable cause) {
-    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    return new RpcException(
-        RpcException.Code.UNAVAILABLE,
-        "cannot connect to "
-            + address
-            + " ("
-            + why
-            + "). Check that the server is running and that minirpc.address is right",
-        cause);
-  }
-
-  private RpcException closedError() {
-    return new RpcException(RpcException.Code.CANCELLED, "the RpcClient was closed");
   }
 
   /**
@@ -400,16 +339,14 @@ public final class ClientRuntime {
    * client.
    */
   public void close() {
-    synchronized (connectLock) {
+    synchronized (lifecycle) {
       if (closed) {
         return;
       }
       closed = true;
     }
-    Connection c = current;
-    if (c != null) {
-      c.closeLocally();
-      c.channel().closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    for (Channel ch : pool.close()) {
+      ch.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     for (Timeout t : timer.stop()) {

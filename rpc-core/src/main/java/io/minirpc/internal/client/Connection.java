@@ -4,6 +4,7 @@ import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -11,60 +12,145 @@ import io.netty.channel.EventLoop;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connection to the server and the calls pending on it. The pending table and the sequence
  * counter belong to the connection's event loop: every access runs there, so neither needs a lock,
  * and a response can never race the registration of its call.
+ *
+ * <p>A connection is usable once the server's HELLO has arrived and matched; it stops taking calls
+ * when the server says GOAWAY, when it is closed, or while it is full: at most {@code maxInFlight}
+ * calls at once (the smaller of the client's limit and the server's), and none while the channel's
+ * outbound buffer is above its high-water mark.
  */
 final class Connection {
+  private static final Object COMPATIBLE = new Object();
+
   private final Channel channel;
   private final EventLoop loop;
   private final String address;
+  private final ConnectionPool pool;
   private final LongObjectMap<PendingCall> pending = new LongObjectHashMap<>();
+  /** Per method: {@link #COMPATIBLE}, or the exception its calls fail with. Event loop only. */
+  private final Map<ClientMethod, Object> verdicts = new HashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private long lastSequence;
-  /** The code pending calls fail with when the channel closes: UNAVAILABLE unless we closed it. */
+  private volatile Hello serverHello;
+  private volatile int maxInFlight;
+  private volatile boolean draining;
+  /** The code pending calls fail with when the channel closes, and why it closed. */
   private RpcException.Code closeCode = RpcException.Code.UNAVAILABLE;
+  private String closeReason;
 
-  Connection(Channel channel, String address) {
+  Connection(Channel channel, String address, ConnectionPool pool) {
     this.channel = channel;
     this.loop = channel.eventLoop();
     this.address = address;
+    this.pool = pool;
   }
 
   Channel channel() {
     return channel;
   }
 
-  boolean isActive() {
-    return channel.isActive();
+  ConnectionPool pool() {
+    return pool;
   }
 
-  /** Sends {@code call} from any thread. */
+  /** The server's HELLO, or {@code null} before the handshake. */
+  Hello serverHello() {
+    return serverHello;
+  }
+
+  /** The handshake succeeded: calls may flow, at most {@code maxInFlight} at once. */
+  void ready(Hello hello, int maxInFlight) {
+    this.serverHello = hello;
+    this.maxInFlight = maxInFlight;
+  }
+
+  /** The server said GOAWAY: finish what was sent, take nothing new. */
+  void drain() {
+    draining = true;
+  }
+
+  boolean isDraining() {
+    return draining;
+  }
+
+  /** Whether the connection takes new calls at all (it may still be full). */
+  boolean isUsable() {
+    return serverHello != null && !draining && channel.isActive();
+  }
+
+  /** Takes one in-flight permit if the connection is usable, writable and not full. */
+  boolean tryAcquire() {
+    if (!isUsable() || !channel.isWritable()) {
+      return false;
+    }
+    for (;;) {
+      int n = inFlight.get();
+      if (n >= maxInFlight) {
+        return false;
+      }
+      if (inFlight.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives back a permit taken by {@link #tryAcquire} for a call that was never assigned. */
+  void releasePermit() {
+    inFlight.decrementAndGet();
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Sends {@code call}, which holds a permit of this connection, from any thread. */
   void send(PendingCall call) {
     if (loop.inEventLoop()) {
       write(call);
     } else {
-      loop.execute(() -> write(call));
+      try {
+        loop.execute(() -> write(call));
+      } catch (RejectedExecutionException e) {
+        call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
+      }
     }
   }
 
   private void write(PendingCall call) {
+    Object verdict = verdicts.get(call.method());
+    if (verdict == null) {
+      RpcException mismatch = Compatibility.check(call.method(), serverHello, address);
+      verdict = mismatch == null ? COMPATIBLE : mismatch;
+      verdicts.put(call.method(), verdict);
+    }
+    if (verdict != COMPATIBLE) {
+      RpcException mismatch = (RpcException) verdict;
+      call.fail(new RpcException(mismatch.code(), mismatch.getMessage()));
+      return;
+    }
     ByteBuf request = call.takeRequest();
     if (request == null) {
-      return; // ended (timed out or cancelled) while waiting for the connection
+      return; // ended (timed out or cancelled) on its way here
     }
     if (!channel.isActive()) {
       request.release();
       call.fail(RpcException.Code.UNAVAILABLE, "failed: the connection to " + address
-          + " closed before the request was sent. The next call reconnects");
+          + " closed before the request was sent" + reasonSuffix() + ". It did not run");
       return;
     }
     long seq = ++lastSequence;
     Frames.setSequence(request, request.readerIndex(), seq);
     pending.put(seq, call);
-    call.sent(this, seq);
+    call.sent(seq);
     channel.writeAndFlush(request).addListener(call);
   }
 
@@ -80,26 +166,36 @@ final class Connection {
   }
 
   /**
-   * Drops an ended call from the table, from any thread. A call still in the table ended without
-   * its response (it timed out or was cancelled), so the server is told to stop working on it.
+   * A call given to this connection ended, from any thread: its permit comes back, and if it is
+   * still in the table it ended without its response (it timed out or was cancelled), so the
+   * server is told to stop working on it.
    */
-  void forget(PendingCall call) {
+  void ended(PendingCall call) {
+    inFlight.decrementAndGet();
+    pool.capacityFreed();
     if (loop.inEventLoop()) {
-      if (pending.remove(call.sequence()) != null && channel.isActive()) {
-        sendCancel(call.sequence());
-      }
+      forget(call);
     } else {
       try {
         loop.execute(() -> forget(call));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         // The client is closing; the table goes with it.
       }
     }
   }
 
-  private void sendCancel(long seq) {
+  /** Event loop only, where the sequence number was set. */
+  private void forget(PendingCall call) {
+    long seq = call.sequence();
+    if (seq != 0 && pending.remove(seq) != null && channel.isActive()) {
+      sendEmpty(FrameType.CANCEL, seq);
+    }
+  }
+
+  /** Sends a frame with no header and no body, such as CANCEL, PING or PONG; event loop only. */
+  void sendEmpty(FrameType type, long seq) {
     ByteBuf buf = channel.alloc().ioBuffer(Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER);
-    int start = Frames.begin(buf, FrameType.CANCEL, (byte) 0, seq);
+    int start = Frames.begin(buf, type, Protocol.NO_CODEC, seq);
     Frames.endHeader(buf, start);
     Frames.finish(buf, start);
     channel.writeAndFlush(buf, channel.voidPromise());
@@ -115,11 +211,32 @@ final class Connection {
     String message =
         closeCode == RpcException.Code.CANCELLED
             ? "was cancelled: the client was closed while the call was pending"
-            : "failed: the connection to " + address + " was lost before the response arrived."
-                + " The server may have stopped or crashed, and the call may or may not have run."
-                + " The next call reconnects";
+            : "failed: the connection to " + address + " was lost before the response arrived"
+                + reasonSuffix() + ". The server may have stopped or crashed, and the call may or"
+                + " may not have run. The client reconnects by itself";
     for (PendingCall call : calls) {
       call.fail(closeCode, message);
+    }
+  }
+
+  /** Why the connection was closed by this side, or {@code null}. Event loop only. */
+  String closeReason() {
+    return closeReason;
+  }
+
+  private String reasonSuffix() {
+    return closeReason == null ? "" : " (" + closeReason + ")";
+  }
+
+  /** Closes the channel because of {@code reason}, failing pending calls with UNAVAILABLE. */
+  void closeBecause(String reason) {
+    if (loop.inEventLoop()) {
+      if (closeReason == null) {
+        closeReason = reason;
+      }
+      channel.close();
+    } else {
+      loop.execute(() -> closeBecause(reason));
     }
   }
 
@@ -129,7 +246,17 @@ final class Connection {
       closeCode = RpcException.Code.CANCELLED;
       channel.close();
     } else {
-      loop.execute(this::closeLocally);
+      try {
+        loop.execute(this::closeLocally);
+      } catch (RejectedExecutionException e) {
+        channel.close();
+      }
     }
+  }
+
+  @Override
+  public String toString() {
+    return "connection " + channel.localAddress() + " -> " + address
+        + (draining ? " (draining)" : "") + ", " + inFlight.get() + " in flight";
   }
 }

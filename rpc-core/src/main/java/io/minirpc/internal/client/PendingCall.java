@@ -27,14 +27,27 @@ final class PendingCall extends CompletableFuture<Object>
     implements TimerTask, ChannelFutureListener {
   private static final AtomicReferenceFieldUpdater<PendingCall, ByteBuf> REQUEST =
       AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, ByteBuf.class, "request");
+  private static final AtomicReferenceFieldUpdater<PendingCall, Object> OWNER =
+      AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, Object.class, "owner");
+  /** Owner while the call waits in its pool's queue for a connection or a free slot. */
+  private static final Object WAITING = new Object();
+  /** Owner once the call has ended. */
+  private static final Object ENDED = new Object();
 
   private final ClientMethod method;
   private final long timeoutNanos;
   private final boolean inherited;
   private volatile ByteBuf request;
   private volatile Timeout timeout;
+  /**
+   * Who holds the call: nobody yet ({@code null}), the pool's wait queue ({@link #WAITING}), the
+   * {@link Connection} it was given to (which holds one of its in-flight permits for it), or
+   * nobody any more ({@link #ENDED}). Ending the call hands back what the owner gave.
+   */
+  private volatile Object owner;
+  /** The pool the call waits in, set before it is queued. */
+  private volatile ConnectionPool pool;
   /** Set on the event loop when the call is written. */
-  private volatile Connection connection;
   private volatile long sequence;
 
   /**
@@ -65,9 +78,30 @@ final class PendingCall extends CompletableFuture<Object>
     return REQUEST.getAndSet(this, null);
   }
 
-  /** Called on the event loop once the call has a sequence number on a connection. */
-  void sent(Connection connection, long sequence) {
-    this.connection = connection;
+  /**
+   * Gives the call to {@code connection}, which has taken an in-flight permit for it; false if the
+   * call already ended, and the permit is the caller's to give back.
+   */
+  boolean assign(Connection connection) {
+    for (;;) {
+      Object o = owner;
+      if (o == ENDED) {
+        return false;
+      }
+      if (OWNER.compareAndSet(this, o, connection)) {
+        return true;
+      }
+    }
+  }
+
+  /** Marks the call as waiting in {@code pool}'s queue; false if it already ended. */
+  boolean waitIn(ConnectionPool pool) {
+    this.pool = pool;
+    return OWNER.compareAndSet(this, null, WAITING);
+  }
+
+  /** Called on the event loop once the call has a sequence number on its connection. */
+  void sent(long sequence) {
     this.sequence = sequence;
   }
 
@@ -137,9 +171,7 @@ final class PendingCall extends CompletableFuture<Object>
 
   void fail(Throwable error) {
     if (completeExceptionally(error)) {
-      cancelTimer();
-      releaseRequest();
-      forget();
+      ended();
     }
   }
 
@@ -147,6 +179,11 @@ final class PendingCall extends CompletableFuture<Object>
   @Override
   public void run(Timeout t) {
     if (isDone()) {
+      return;
+    }
+    ConnectionPool p = pool;
+    if (owner == WAITING && p != null) {
+      fail(p.waitExpired(this));
       return;
     }
     if (inherited) {
@@ -175,9 +212,7 @@ final class PendingCall extends CompletableFuture<Object>
   public boolean cancel(boolean mayInterruptIfRunning) {
     boolean cancelled = super.cancel(mayInterruptIfRunning);
     if (cancelled) {
-      cancelTimer();
-      releaseRequest();
-      forget();
+      ended();
     }
     return cancelled;
   }
@@ -196,11 +231,19 @@ final class PendingCall extends CompletableFuture<Object>
     }
   }
 
-  /** Removes this call from its connection's table, so a late response is dropped. */
-  private void forget() {
-    Connection c = connection;
-    if (c != null) {
-      c.forget(this);
+  /**
+   * The call has just ended, one way or another: stop its timer, free its request if it was never
+   * sent, and hand back what its owner gave it. A connection drops the call from its table (so a
+   * late response is ignored, and the server is told to stop) and gets its permit back.
+   */
+  private void ended() {
+    cancelTimer();
+    releaseRequest();
+    Object o = OWNER.getAndSet(this, ENDED);
+    if (o instanceof Connection) {
+      ((Connection) o).ended(this);
+    } else if (o == WAITING) {
+      pool.waitEnded(this);
     }
   }
 
@@ -209,9 +252,7 @@ final class PendingCall extends CompletableFuture<Object>
   public boolean complete(Object value) {
     boolean completed = super.complete(value);
     if (completed) {
-      cancelTimer();
-      releaseRequest();
-      forget();
+      ended();
     }
     return completed;
   }

@@ -30,6 +30,14 @@ public final class Settings {
   public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
   public static final int DEFAULT_SERVER_THREADS = 200;
   public static final int DEFAULT_SERVER_QUEUE = 1000;
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(20);
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
+  public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
+  public static final int DEFAULT_MAX_QUEUED_CALLS = 10_000;
+  public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 1000;
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
 
   public static final String CODEC = "minirpc.codec";
   public static final String ADDRESS = "minirpc.address";
@@ -45,6 +53,17 @@ public final class Settings {
   public static final String GRACE_PERIOD = "minirpc.server.gracePeriod";
   public static final String SEND_STACK_TRACES = "minirpc.server.sendStackTraces";
   public static final String PROPAGATE_DEADLINE = "minirpc.propagateDeadline";
+  public static final String HEARTBEAT_INTERVAL = "minirpc.heartbeatInterval";
+  public static final String IDLE_TIMEOUT = "minirpc.idleTimeout";
+  public static final String CONNECTIONS = "minirpc.connections";
+  public static final String INITIAL_BACKOFF = "minirpc.reconnect.initialBackoff";
+  public static final String MAX_BACKOFF = "minirpc.reconnect.maxBackoff";
+  public static final String FAIL_FAST = "minirpc.failFast";
+  public static final String MAX_IN_FLIGHT = "minirpc.maxInFlight";
+  public static final String FAIL_WHEN_BUSY = "minirpc.failWhenBusy";
+  public static final String MAX_QUEUED_CALLS = "minirpc.maxQueuedCalls";
+  public static final String MAX_CALLS_PER_CONNECTION = "minirpc.server.maxCallsPerConnection";
+  public static final String MAX_QUEUED_BYTES = "minirpc.server.maxQueuedBytes";
   /** A family of keys: {@code minirpc.metadata.tenant=acme} sends metadata {@code tenant=acme}. */
   public static final String METADATA_PREFIX = "minirpc.metadata.";
 
@@ -66,6 +85,21 @@ public final class Settings {
     KEYS.put(SEND_STACK_TRACES, (s, v) -> s.sendStackTraces(parseBoolean(SEND_STACK_TRACES, v)));
     KEYS.put(
         PROPAGATE_DEADLINE, (s, v) -> s.propagateDeadline(parseBoolean(PROPAGATE_DEADLINE, v)));
+    KEYS.put(HEARTBEAT_INTERVAL,
+        (s, v) -> s.heartbeatInterval(Durations.parse(HEARTBEAT_INTERVAL, v)));
+    KEYS.put(IDLE_TIMEOUT, (s, v) -> s.idleTimeout(Durations.parse(IDLE_TIMEOUT, v)));
+    KEYS.put(CONNECTIONS, (s, v) -> s.connections(parseInt(CONNECTIONS, v)));
+    KEYS.put(INITIAL_BACKOFF, (s, v) -> s.reconnectBackoff(
+        Durations.parse(INITIAL_BACKOFF, v), s.maxBackoff));
+    KEYS.put(MAX_BACKOFF, (s, v) -> s.reconnectBackoff(
+        s.initialBackoff, Durations.parse(MAX_BACKOFF, v)));
+    KEYS.put(FAIL_FAST, (s, v) -> s.failFast(parseBoolean(FAIL_FAST, v)));
+    KEYS.put(MAX_IN_FLIGHT, (s, v) -> s.maxInFlight(parseInt(MAX_IN_FLIGHT, v)));
+    KEYS.put(FAIL_WHEN_BUSY, (s, v) -> s.failWhenBusy(parseBoolean(FAIL_WHEN_BUSY, v)));
+    KEYS.put(MAX_QUEUED_CALLS, (s, v) -> s.maxQueuedCalls(parseInt(MAX_QUEUED_CALLS, v)));
+    KEYS.put(MAX_CALLS_PER_CONNECTION,
+        (s, v) -> s.maxCallsPerConnection(parseInt(MAX_CALLS_PER_CONNECTION, v)));
+    KEYS.put(MAX_QUEUED_BYTES, (s, v) -> s.maxQueuedBytes(Sizes.parse(MAX_QUEUED_BYTES, v)));
   }
 
   private List<String> codecs = List.of();
@@ -83,6 +117,17 @@ public final class Settings {
   private boolean sendStackTraces = true;
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private boolean propagateDeadline = true;
+  private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+  private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+  private int connections = 1;
+  private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+  private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+  private boolean failFast;
+  private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+  private boolean failWhenBusy;
+  private int maxQueuedCalls = DEFAULT_MAX_QUEUED_CALLS;
+  private int maxCallsPerConnection = DEFAULT_MAX_CALLS_PER_CONNECTION;
+  private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
 
   /** Every key this version understands, in documentation order. */
   public static List<String> keys() {
@@ -133,6 +178,17 @@ public final class Settings {
     c.sendStackTraces = sendStackTraces;
     c.metadata.putAll(metadata);
     c.propagateDeadline = propagateDeadline;
+    c.heartbeatInterval = heartbeatInterval;
+    c.idleTimeout = idleTimeout;
+    c.connections = connections;
+    c.initialBackoff = initialBackoff;
+    c.maxBackoff = maxBackoff;
+    c.failFast = failFast;
+    c.maxInFlight = maxInFlight;
+    c.failWhenBusy = failWhenBusy;
+    c.maxQueuedCalls = maxQueuedCalls;
+    c.maxCallsPerConnection = maxCallsPerConnection;
+    c.maxQueuedBytes = maxQueuedBytes;
     return c;
   }
 
@@ -228,7 +284,125 @@ public final class Settings {
     this.sendStackTraces = send;
   }
 
+  public void heartbeatInterval(Duration interval) {
+    this.heartbeatInterval = positive(interval, "heartbeatInterval");
+  }
+
+  public void idleTimeout(Duration timeout) {
+    this.idleTimeout = positive(timeout, "idleTimeout");
+  }
+
+  /** A ping interval must leave room for at least one missed ping before the idle timeout. */
+  public void checkHeartbeat() {
+    if (heartbeatInterval.compareTo(idleTimeout) >= 0) {
+      throw new IllegalArgumentException(
+          HEARTBEAT_INTERVAL + " (" + heartbeatInterval + ") must be shorter than " + IDLE_TIMEOUT
+              + " (" + idleTimeout + "), or a healthy idle connection would be closed");
+    }
+  }
+
+  public void connections(int connections) {
+    if (connections < 1 || connections > 64) {
+      throw new IllegalArgumentException(
+          "connections (" + connections + ") must be between 1 and 64");
+    }
+    this.connections = connections;
+  }
+
+  public void reconnectBackoff(Duration initial, Duration max) {
+    positive(initial, "initial reconnect backoff");
+    positive(max, "maximum reconnect backoff");
+    if (max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException("maximum reconnect backoff (" + max
+          + ") is shorter than the initial backoff (" + initial + ")");
+    }
+    this.initialBackoff = initial;
+    this.maxBackoff = max;
+  }
+
+  public void failFast(boolean failFast) {
+    this.failFast = failFast;
+  }
+
+  public void maxInFlight(int calls) {
+    if (calls < 1) {
+      throw new IllegalArgumentException("maxInFlight (" + calls + ") must be at least 1");
+    }
+    this.maxInFlight = calls;
+  }
+
+  public void failWhenBusy(boolean fail) {
+    this.failWhenBusy = fail;
+  }
+
+  public void maxQueuedCalls(int calls) {
+    if (calls < 0) {
+      throw new IllegalArgumentException("maxQueuedCalls (" + calls + ") must not be negative");
+    }
+    this.maxQueuedCalls = calls;
+  }
+
+  public void maxCallsPerConnection(int calls) {
+    if (calls < 1) {
+      throw new IllegalArgumentException(
+          "maxCallsPerConnection (" + calls + ") must be at least 1");
+    }
+    this.maxCallsPerConnection = calls;
+  }
+
+  public void maxQueuedBytes(long bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException(
+          "maxQueuedBytes (" + bytes + ") must be at least 1024 bytes");
+    }
+    this.maxQueuedBytes = bytes;
+  }
+
   // ---- getters ----
+
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  public int connections() {
+    return connections;
+  }
+
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  public boolean failFast() {
+    return failFast;
+  }
+
+  public int maxInFlight() {
+    return maxInFlight;
+  }
+
+  public boolean failWhenBusy() {
+    return failWhenBusy;
+  }
+
+  public int maxQueuedCalls() {
+    return maxQueuedCalls;
+  }
+
+  public int maxCallsPerConnection() {
+    return maxCallsPerConnection;
+  }
+
+  public long maxQueuedBytes() {
+    return maxQueuedBytes;
+  }
 
   /** Adds one metadata entry sent with every call; a later value for the same key replaces it. */
   public void metadata(String key, String value) {

@@ -58,6 +58,11 @@ public final class Frame {
     return body;
   }
 
+  /** The bytes this frame holds in memory, length prefix included. */
+  public int size() {
+    return owner.capacity();
+  }
+
   /** Releases the buffer behind header and body. */
   public void release() {
     owner.release();

@@ -13,7 +13,22 @@ public enum FrameType {
    * was cancelled). No header, no body. The server stops the call if it can and sends nothing more
    * for it.
    */
-  CANCEL(4);
+  CANCEL(4),
+  /** Either way: are you there? No header, no body; sequence is any value, echoed by PONG. */
+  PING(5),
+  /** Either way: the answer to a PING, with its sequence number. */
+  PONG(6),
+  /**
+   * Server to client: the server is shutting down. Header: a reason string. The client sends no
+   * new calls on this connection; calls already sent finish or fail within the server's grace
+   * period.
+   */
+  GOAWAY(7),
+  /**
+   * Both ways, first frame of a connection: what this side speaks (see {@code Hello}). The client
+   * sends it first; the server answers with its own before any response.
+   */
+  HELLO(8);
 
   private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -29,6 +29,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,10 @@ final class Dispatcher {
   private final int maxFrameSize;
   private final boolean sendStackTraces;
   private final String executorLimits;
+  private final int maxCallsPerConnection;
+  private final long maxQueuedBytes;
+  /** Bytes of requests accepted but not yet started: their frames wait in memory. */
+  private final AtomicLong queuedBytes = new AtomicLong();
 
   Dispatcher(
       ServiceRegistry registry,
@@ -55,7 +61,11 @@ final class Dispatcher {
       InFlight inFlight,
       int maxFrameSize,
       boolean sendStackTraces,
-      String executorLimits) {
+      String executorLimits,
+      int maxCallsPerConnection,
+      long maxQueuedBytes) {
+    this.maxCallsPerConnection = maxCallsPerConnection;
+    this.maxQueuedBytes = maxQueuedBytes;
     this.registry = registry;
     this.codecs = codecs;
     this.executor = executor;
@@ -96,7 +106,27 @@ final class Dispatcher {
               + codecs.names() + "). Set minirpc.codec on the client to one of those");
       return;
     }
+    if (calls.size() >= maxCallsPerConnection) {
+      frame.release();
+      sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
+          "the server refused the call: this connection already has " + calls.size()
+              + " calls in flight (minirpc.server.maxCallsPerConnection=" + maxCallsPerConnection
+              + "). Wait for answers before sending more, or spread calls over more connections"
+              + " (minirpc.connections)");
+      return;
+    }
+    int size = frame.size();
+    if (queuedBytes.addAndGet(size) > maxQueuedBytes) {
+      queuedBytes.addAndGet(-size);
+      frame.release();
+      sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
+          "the server is overloaded: requests waiting for a worker already hold more than "
+              + maxQueuedBytes + " bytes (minirpc.server.maxQueuedBytes). Retry later with"
+              + " backoff, or send smaller requests");
+      return;
+    }
     if (!inFlight.tryEnter()) {
+      queuedBytes.addAndGet(-size);
       frame.release();
       sendError(channel, seq, RpcException.Code.UNAVAILABLE,
           "the server is shutting down and accepts no new calls. Retry on another server or"
@@ -108,6 +138,7 @@ final class Dispatcher {
     try {
       executor.execute(call);
     } catch (RejectedExecutionException e) {
+      queuedBytes.addAndGet(-size);
       frame.release();
       calls.remove(seq, call);
       inFlight.exit();
@@ -145,6 +176,10 @@ final class Dispatcher {
     /** Guarded by this: the thread running the implementation, to interrupt on cancel. */
     private Thread runner;
     private volatile boolean cancelled;
+    /** 1 once something took the right to end the call: answer it (or not), and finish it. */
+    private volatile int ended;
+    /** 1 once the frame's bytes left the queued-bytes count. */
+    private volatile int started;
 
     Call(Channel channel, Frame frame, ServerMethod method, Codecs.Entry codec,
         RequestHeader header, long received, Map<Long, Call> calls) {
@@ -158,6 +193,33 @@ final class Dispatcher {
       this.received = received;
       this.timeoutNanos = header.timeoutNanos();
       this.deadlineNanos = received + timeoutNanos;
+    }
+
+    /** Takes the right to end the call; only one path gets it. */
+    private boolean claim() {
+      return ENDED.compareAndSet(this, 0, 1);
+    }
+
+    /** The frame no longer waits: its bytes leave the count of queued bytes. */
+    private void dequeued() {
+      if (STARTED.compareAndSet(this, 0, 1)) {
+        queuedBytes.addAndGet(-frame.size());
+      }
+    }
+
+    /** The server shuts down: answer {@code code} now and stop the implementation. */
+    void abort(RpcException.Code code, String message) {
+      sendOnce(new ErrorInfo(code.wireNumber(), "", message, List.of()));
+      cancel();
+    }
+
+    /** The executor dropped this call unrun (the server stopped): free what it holds. */
+    void discard() {
+      dequeued();
+      frame.release();
+      if (claim()) {
+        finish();
+      }
     }
 
     /** The client gave up, or went away: stop the implementation if it runs, answer nothing. */
@@ -199,9 +261,12 @@ final class Dispatcher {
     @Override
     public void run() {
       MethodDescriptor d = method.descriptor();
+      dequeued();
       if (cancelled) {
         frame.release();
-        finish();
+        if (claim()) {
+          finish();
+        }
         return;
       }
       if (timeoutNanos > 0 && remainingNanos() <= 0) {
@@ -283,6 +348,9 @@ final class Dispatcher {
     }
 
     private void respond(Object value) {
+      if (!claim()) {
+        return; // aborted by a shutdown
+      }
       if (cancelled) {
         finish(); // nobody is waiting for it
         return;
@@ -297,6 +365,7 @@ final class Dispatcher {
         Frames.finish(buf, start);
       } catch (IOException | RuntimeException e) {
         buf.release();
+        ended = 0; // the error below answers instead
         String what = method.descriptor().displayName();
         if (FrameTooLargeException.isCause(e)) {
           log.warn("The result of {} is larger than {} bytes; sending an error instead",
@@ -345,6 +414,13 @@ final class Dispatcher {
     }
 
     private void send(ErrorInfo info) {
+      sendOnce(info);
+    }
+
+    private void sendOnce(ErrorInfo info) {
+      if (!claim()) {
+        return;
+      }
       if (cancelled) {
         finish();
         return;
@@ -369,6 +445,11 @@ final class Dispatcher {
       inFlight.exit();
     }
   }
+
+  private static final AtomicIntegerFieldUpdater<Call> ENDED =
+      AtomicIntegerFieldUpdater.newUpdater(Call.class, "ended");
+  private static final AtomicIntegerFieldUpdater<Call> STARTED =
+      AtomicIntegerFieldUpdater.newUpdater(Call.class, "started");
 
   private static Throwable unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException)

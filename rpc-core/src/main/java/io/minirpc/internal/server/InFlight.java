@@ -39,10 +39,20 @@ final class InFlight {
    * remain.
    */
   boolean closeAndAwait(long timeoutNanos) {
+    close();
+    return await(timeoutNanos);
+  }
+
+  /** Refuses new calls from now on. */
+  void close() {
     long s;
     do {
       s = state.get();
     } while ((s & CLOSED) == 0 && !state.compareAndSet(s, s | CLOSED));
+  }
+
+  /** Waits up to {@code timeoutNanos} for the running calls; true if none remain. */
+  boolean await(long timeoutNanos) {
     long deadline = System.nanoTime() + timeoutNanos;
     synchronized (lock) {
       while (count() > 0) {

@@ -1,32 +1,61 @@
 package io.minirpc.internal.server;
 
+import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.FrameType;
+import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.protocol.Protocol;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes decoded frames off one connection and hands requests to the dispatcher. A protocol error
- * closes this connection only, with one log line that says why.
+ * The server's side of one connection: the client's HELLO first, answered with the server's; then
+ * requests to the dispatcher, cancels to their calls, pings answered. A protocol error closes this
+ * connection only, with one log line that says why. A client silent for longer than the idle
+ * timeout is closed. While the client does not read its answers (the channel is not writable), the
+ * server stops reading its requests, so a client cannot make the server buffer without bound.
  */
 final class ServerHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
 
   private final Dispatcher dispatcher;
+  private final Hello hello;
+  private final long idleTimeoutNanos;
   /** The calls of this connection that have not ended, by sequence number, to cancel them. */
   private final Map<Long, Dispatcher.Call> calls = new ConcurrentHashMap<>();
+  private boolean handshaken;
+  private volatile Channel channel;
 
-  ServerHandler(Dispatcher dispatcher) {
+  ServerHandler(Dispatcher dispatcher, Hello hello, long idleTimeoutNanos) {
     this.dispatcher = dispatcher;
+    this.hello = hello;
+    this.idleTimeoutNanos = idleTimeoutNanos;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+    ctx.fireChannelActive();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Frame frame = (Frame) msg;
+    if (!handshaken) {
+      handshake(ctx, frame);
+      return;
+    }
     switch (frame.type()) {
       case REQUEST:
         dispatcher.onRequest(ctx.channel(), frame, calls);
@@ -38,14 +67,102 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
           call.cancel();
         }
         break;
+      case PING:
+        frame.release();
+        ctx.writeAndFlush(emptyFrame(ctx, FrameType.PONG, frame.sequence()), ctx.voidPromise());
+        break;
+      case PONG:
+        frame.release();
+        break;
       default:
         frame.release();
-        log.warn(
-            "Closing connection from {}: a client must not send {} frames",
-            ctx.channel().remoteAddress(),
-            frame.type());
-        ctx.close();
+        protocolError(ctx, "a client must not send " + frame.type() + " frames");
     }
+  }
+
+  private void handshake(ChannelHandlerContext ctx, Frame frame) {
+    if (frame.type() != FrameType.HELLO) {
+      frame.release();
+      protocolError(ctx, "the first frame must be HELLO, not " + frame.type()
+          + " (a client of an older minirpc version, or not a minirpc client)");
+      return;
+    }
+    Hello theirs;
+    try {
+      theirs = Hello.read(frame.header());
+    } catch (CorruptedFrameException e) {
+      protocolError(ctx, "malformed HELLO: " + e.getMessage());
+      return;
+    } finally {
+      frame.release();
+    }
+    handshaken = true;
+    for (Hello.CodecInfo c : theirs.codecs()) {
+      if (hello.codec(c.name()) == null) {
+        log.info("Client {} speaks codec '{}', which this server does not (it speaks: {}); its"
+            + " calls will be refused", ctx.channel().remoteAddress(), c.name(),
+            String.join(", ", hello.codecNames()));
+      }
+    }
+    ctx.writeAndFlush(hello.toFrame(ctx.alloc()), ctx.voidPromise());
+  }
+
+  private void protocolError(ChannelHandlerContext ctx, String reason) {
+    log.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
+    ctx.close();
+  }
+
+  static ByteBuf emptyFrame(ChannelHandlerContext ctx, FrameType type, long seq) {
+    ByteBuf buf = ctx.alloc().ioBuffer(Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER);
+    int start = Frames.begin(buf, type, Protocol.NO_CODEC, seq);
+    Frames.endHeader(buf, start);
+    Frames.finish(buf, start);
+    return buf;
+  }
+
+  /** Tells the client the server is going away; from any thread. */
+  void goAway(String reason) {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    ch.eventLoop().execute(() -> {
+      if (!ch.isActive() || !handshaken) {
+        return;
+      }
+      ByteBuf buf = ch.alloc().ioBuffer(64 + reason.length());
+      int start = Frames.begin(buf, FrameType.GOAWAY, Protocol.NO_CODEC, 0);
+      Frames.writeString(buf, Frames.truncate(reason, 1024));
+      Frames.endHeader(buf, start);
+      Frames.finish(buf, start);
+      ch.writeAndFlush(buf, ch.voidPromise());
+    });
+  }
+
+  /** Ends every call still open on this connection with {@code code} and stops them. */
+  void abortAll(RpcException.Code code, String message) {
+    for (Dispatcher.Call call : calls.values()) {
+      call.abort(code, message);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      log.info("Closing connection from {}: it sent nothing for {} ms, not even a heartbeat"
+          + " (minirpc.idleTimeout)", ctx.channel().remoteAddress(),
+          TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos));
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  /** Stop reading requests while the client does not read its answers. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    ctx.fireChannelWritabilityChanged();
   }
 
   /** The client is gone: nobody will read what its calls produce. */

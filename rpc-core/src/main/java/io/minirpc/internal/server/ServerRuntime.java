@@ -3,6 +3,8 @@ package io.minirpc.internal.server;
 import io.minirpc.RpcException;
 import io.minirpc.internal.config.Settings;
 import io.minirpc.internal.protocol.FrameDecoder;
+import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -12,7 +14,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +47,7 @@ public final class ServerRuntime {
   private final InFlight inFlight = new InFlight();
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
+  private final Set<Class<?>> allowedClasses;
 
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
@@ -72,6 +80,7 @@ public final class ServerRuntime {
       services.add(r.service().getName());
     }
     this.serviceNames = List.copyOf(services);
+    this.allowedClasses = Set.copyOf(allowed);
   }
 
   /**
@@ -105,8 +114,12 @@ public final class ServerRuntime {
               settings.maxFrameSize(),
               settings.sendStackTraces(),
               Settings.SERVER_THREADS + "=" + settings.serverThreads() + ", "
-                  + Settings.SERVER_QUEUE + "=" + settings.serverQueue());
+                  + Settings.SERVER_QUEUE + "=" + settings.serverQueue(),
+              settings.maxCallsPerConnection(),
+              settings.maxQueuedBytes());
       int maxFrameSize = settings.maxFrameSize();
+      Hello hello = hello();
+      long idleNanos = settings.idleTimeout().toNanos();
       ServerBootstrap bootstrap =
           new ServerBootstrap()
               .group(bossGroup, workerGroup)
@@ -126,7 +139,8 @@ public final class ServerRuntime {
                       ch.closeFuture().addListener(f -> connections.remove(ch));
                       ch.pipeline()
                           .addLast("frames", new FrameDecoder(maxFrameSize))
-                          .addLast("dispatch", new ServerHandler(dispatcher));
+                          .addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
+                          .addLast("dispatch", new ServerHandler(dispatcher, hello, idleNanos));
                     }
                   });
       String host = settings.host();
@@ -157,6 +171,24 @@ public final class ServerRuntime {
           codecs.names(),
           String.join(", ", serviceNames));
     }
+  }
+
+  /** What this server tells each client when it connects. */
+  private Hello hello() {
+    List<Hello.CodecInfo> codecInfos = new ArrayList<>();
+    for (Codecs.Entry e : codecs.entries()) {
+      codecInfos.add(new Hello.CodecInfo(e.id(), e.name()));
+    }
+    Map<String, String> shapes = new TreeMap<>();
+    List<Hello.ServiceInfo> services = registry.describe(shapes);
+    List<String> allowed = new ArrayList<>();
+    for (Class<?> c : allowedClasses) {
+      allowed.add(c.getName());
+    }
+    Collections.sort(allowed);
+    return new Hello(Protocol.VERSION, Protocol.VERSION, settings.maxFrameSize(), 0,
+        settings.idleTimeout().toNanos(), settings.maxCallsPerConnection(), codecInfos, allowed,
+        services, shapes);
   }
 
   private ThreadPoolExecutor newExecutor() {
@@ -202,12 +234,31 @@ public final class ServerRuntime {
         return;
       }
       serverChannel.close().awaitUninterruptibly();
+      inFlight.close();
       long grace = settings.gracePeriod().toNanos();
-      if (!inFlight.closeAndAwait(grace)) {
+      String reason = "the server on port " + port + " is shutting down";
+      for (Channel ch : connections) {
+        ServerHandler h = ch.pipeline().get(ServerHandler.class);
+        if (h != null) {
+          h.goAway(reason);
+        }
+      }
+      if (!inFlight.await(grace)) {
         log.warn(
-            "{} call(s) still running after the grace period of {} ms; closing their connections",
+            "{} call(s) still running after the grace period of {} ms; failing them with"
+                + " UNAVAILABLE",
             inFlight.count(),
             settings.gracePeriod().toMillis());
+        String message = "the server shut down before the call finished: it did not end within"
+            + " the grace period of " + settings.gracePeriod().toMillis() + " ms"
+            + " (minirpc.server.gracePeriod). It may have partly run";
+        for (Channel ch : connections) {
+          ServerHandler h = ch.pipeline().get(ServerHandler.class);
+          if (h != null) {
+            h.abortAll(RpcException.Code.UNAVAILABLE, message);
+          }
+        }
+        inFlight.await(TimeUnit.SECONDS.toNanos(1)); // let the answers reach the sockets
       }
       for (Channel ch : connections) {
         ch.close();
@@ -222,7 +273,11 @@ public final class ServerRuntime {
 
   private void shutdownThreads() {
     if (executor != null) {
-      executor.shutdownNow();
+      for (Runnable unrun : executor.shutdownNow()) {
+        if (unrun instanceof Dispatcher.Call) {
+          ((Dispatcher.Call) unrun).discard();
+        }
+      }
     }
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);

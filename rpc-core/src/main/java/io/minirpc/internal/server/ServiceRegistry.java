@@ -1,12 +1,15 @@
 package io.minirpc.internal.server;
 
+import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.Fingerprints;
 import io.minirpc.internal.registry.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -34,6 +37,26 @@ final class ServiceRegistry {
   ServerMethod find(String service, String method) {
     Map<String, ServerMethod> methods = services.get(service);
     return methods == null ? null : methods.get(method);
+  }
+
+  /**
+   * What the server's HELLO says about its services: every method's fingerprint, and the shape of
+   * every application class they reach.
+   */
+  List<Hello.ServiceInfo> describe(Map<String, String> shapesOut) {
+    List<Hello.ServiceInfo> out = new ArrayList<>();
+    for (String service : new TreeMap<>(services).keySet()) {
+      List<Hello.MethodInfo> methods = new ArrayList<>();
+      for (ServerMethod m : new TreeMap<>(services.get(service)).values()) {
+        MethodDescriptor d = m.descriptor();
+        String signature = Fingerprints.signature(d);
+        SortedMap<String, String> shapes = Fingerprints.shapes(d);
+        shapesOut.putAll(shapes);
+        methods.add(new Hello.MethodInfo(d.key(), signature, Fingerprints.digest(signature, shapes)));
+      }
+      out.add(new Hello.ServiceInfo(service, methods));
+    }
+    return out;
   }
 
   /** Why {@code service.method} was not found, and what the server has instead. */

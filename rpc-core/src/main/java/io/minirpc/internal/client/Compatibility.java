@@ -1,0 +1,80 @@
+package io.minirpc.internal.client;
+
+import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.Hello;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Compares what the client knows of a method with what the server announced in its HELLO, and
+ * says in words what differs: a missing service or method, a different signature, or an
+ * application class with different fields on each side.
+ */
+final class Compatibility {
+  private Compatibility() {}
+
+  /** {@code null} if {@code method} can be called on the server that sent {@code hello}. */
+  static RpcException check(ClientMethod method, Hello hello, String address) {
+    String problem = problem(method, hello);
+    if (problem == null) {
+      return null;
+    }
+    RpcException.Code code =
+        problem.startsWith("the server") ? RpcException.Code.NOT_FOUND : RpcException.Code.CODEC;
+    return new RpcException(code, method.callPrefix() + "was not sent: " + problem);
+  }
+
+  /** What is wrong with calling {@code method} on that server, or {@code null}. */
+  static String problem(ClientMethod method, Hello hello) {
+    String service = method.descriptor().serviceName();
+    Hello.ServiceInfo s = hello.service(service);
+    if (s == null) {
+      List<String> names = new ArrayList<>();
+      for (Hello.ServiceInfo info : hello.services()) {
+        names.add(info.name());
+      }
+      return "the server has no service " + service + " (it serves: "
+          + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "). Register it on the"
+          + " server, or check that the client points at the right server";
+    }
+    Hello.MethodInfo m = null;
+    for (Hello.MethodInfo info : s.methods()) {
+      if (info.key().equals(method.descriptor().key())) {
+        m = info;
+        break;
+      }
+    }
+    if (m == null) {
+      List<String> keys = new ArrayList<>();
+      for (Hello.MethodInfo info : s.methods()) {
+        keys.add(info.key());
+      }
+      return "the server's " + service + " has no method " + method.descriptor().key()
+          + " (it has: " + String.join(", ", keys) + "). Client and server have different"
+          + " versions of the interface: deploy the same version on both";
+    }
+    if (m.digest() == method.digest()) {
+      return null;
+    }
+    if (!m.signature().equals(method.signature())) {
+      return "client and server declare it differently: the client has '" + method.signature()
+          + "', the server '" + m.signature() + "'. Deploy the same version of " + service
+          + " on both";
+    }
+    List<String> differences = new ArrayList<>();
+    for (Map.Entry<String, String> e : method.shapes().entrySet()) {
+      String theirs = hello.shapes().get(e.getKey());
+      if (!Objects.equals(theirs, e.getValue())) {
+        differences.add(e.getKey() + " is " + e.getValue() + " on the client but "
+            + (theirs == null ? "unknown to the server" : theirs + " on the server"));
+      }
+    }
+    if (differences.isEmpty()) {
+      differences.add("the classes it carries differ between client and server");
+    }
+    return "the classes it carries differ, so neither codec could decode them: "
+        + String.join("; ", differences) + ". Deploy the same version of these classes on both";
+  }
+}

@@ -1,0 +1,175 @@
+package io.minirpc.internal.registry;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+/**
+ * What a method looks like on the wire, in a form two processes can compare at connect time: its
+ * signature with generic types, and the shape (fields and their types) of every application class
+ * its parameters and result reach. Two sides whose fingerprints agree encode a call the same way
+ * with either codec; two that differ would fail on the first call in a confusing way, so the
+ * handshake reports the difference instead.
+ */
+public final class Fingerprints {
+  private static final ClassValue<String> SHAPES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          return describe(type);
+        }
+      };
+
+  private Fingerprints() {}
+
+  /** {@code "User getUser(long)"}: the result (futures unwrapped), name and parameter types. */
+  public static String signature(MethodDescriptor d) {
+    StringJoiner params = new StringJoiner(",", d.method().getName() + "(", ")");
+    for (int i = 0; i < d.parameterCount(); i++) {
+      params.add(d.parameterType(i).getTypeName());
+    }
+    return d.resultType().getTypeName() + " " + params;
+  }
+
+  /**
+   * The shapes of the application classes {@code d} reaches, by class name. JDK classes are left
+   * out: both sides have the same ones.
+   */
+  public static SortedMap<String, String> shapes(MethodDescriptor d) {
+    SortedMap<String, String> out = new TreeMap<>();
+    for (int i = 0; i < d.parameterCount(); i++) {
+      walk(d.parameterType(i), out);
+    }
+    walk(d.resultType(), out);
+    return out;
+  }
+
+  /** A 64-bit digest of a signature and shapes; equal digests mean equal inputs. */
+  public static long digest(String signature, Map<String, String> shapes) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+    sha.update(signature.getBytes(StandardCharsets.UTF_8));
+    for (Map.Entry<String, String> e : shapes.entrySet()) {
+      sha.update((byte) '\n');
+      sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) '=');
+      sha.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] h = sha.digest();
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (h[i] & 0xFF);
+    }
+    return v;
+  }
+
+  private static void walk(Type type, Map<String, String> out) {
+    if (type instanceof Class) {
+      Class<?> c = (Class<?>) type;
+      while (c.isArray()) {
+        c = c.getComponentType();
+      }
+      if (c.isPrimitive() || isJdk(c) || out.containsKey(c.getName())) {
+        return;
+      }
+      out.put(c.getName(), SHAPES.get(c));
+      for (Type field : fieldTypes(c)) {
+        walk(field, out);
+      }
+    } else if (type instanceof ParameterizedType) {
+      ParameterizedType p = (ParameterizedType) type;
+      walk(p.getRawType(), out);
+      for (Type arg : p.getActualTypeArguments()) {
+        walk(arg, out);
+      }
+    } else if (type instanceof GenericArrayType) {
+      walk(((GenericArrayType) type).getGenericComponentType(), out);
+    } else if (type instanceof WildcardType) {
+      for (Type bound : ((WildcardType) type).getUpperBounds()) {
+        walk(bound, out);
+      }
+    }
+    // Type variables of a generic class are bound where it is used, and walked there.
+  }
+
+  private static boolean isJdk(Class<?> c) {
+    String n = c.getName();
+    return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.");
+  }
+
+  /** {@code record{id:long,name:java.lang.String}}, {@code enum{RED,GREEN}}, and so on. */
+  private static String describe(Class<?> c) {
+    if (c.isEnum()) {
+      StringJoiner j = new StringJoiner(",", "enum{", "}");
+      for (Object constant : c.getEnumConstants()) {
+        j.add(((Enum<?>) constant).name());
+      }
+      return j.toString();
+    }
+    if (c.isInterface() || Modifier.isAbstract(c.getModifiers())) {
+      return (c.isInterface() ? "interface" : "abstract") + fields(c, "{", "}");
+    }
+    return (c.isRecord() ? "record" : "class") + fields(c, "{", "}");
+  }
+
+  private static String fields(Class<?> c, String open, String close) {
+    StringJoiner j = new StringJoiner(",", open, close);
+    if (c.isRecord()) {
+      for (RecordComponent rc : c.getRecordComponents()) {
+        j.add(rc.getName() + ":" + rc.getGenericType().getTypeName());
+      }
+      return j.toString();
+    }
+    for (Field f : instanceFields(c)) {
+      j.add(f.getName() + ":" + f.getGenericType().getTypeName());
+    }
+    return j.toString();
+  }
+
+  private static List<Type> fieldTypes(Class<?> c) {
+    List<Type> types = new ArrayList<>();
+    if (c.isRecord()) {
+      for (RecordComponent rc : c.getRecordComponents()) {
+        types.add(rc.getGenericType());
+      }
+    } else {
+      for (Field f : instanceFields(c)) {
+        types.add(f.getGenericType());
+      }
+    }
+    return types;
+  }
+
+  /** Non-static, non-transient fields of {@code c} and its application superclasses, by name. */
+  private static List<Field> instanceFields(Class<?> c) {
+    List<Field> fields = new ArrayList<>();
+    for (Class<?> k = c; k != null && !isJdk(k); k = k.getSuperclass()) {
+      for (Field f : k.getDeclaredFields()) {
+        int m = f.getModifiers();
+        if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !f.isSynthetic()) {
+          fields.add(f);
+        }
+      }
+    }
+    fields.sort(Comparator.comparing(Field::getName));
+    return fields;
+  }
+}
