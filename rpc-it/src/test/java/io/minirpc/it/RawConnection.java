@@ -90,17 +90,43 @@ final class RawConnection implements AutoCloseable {
   }
 
   void frame(int type, int codec, long seq, byte[] header, byte[] body) throws IOException {
-    out.writeInt(18 + header.length + body.length);
-    out.writeShort(0x4D52);
-    out.writeByte(1);
-    out.writeByte(type);
-    out.writeByte(codec);
-    out.writeByte(0);
-    out.writeLong(seq);
-    out.writeInt(header.length);
-    out.write(header);
-    out.write(body);
+    out.write(frameBytes(type, codec, seq, header, body));
     out.flush();
+  }
+
+  /** The bytes of a REQUEST frame, to write many at once with {@link #writeRaw}. */
+  static byte[] requestBytes(int codec, long seq, String service, String method, byte[]... slots)
+      throws IOException {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    DataOutputStream h = new DataOutputStream(header);
+    writeString(h, service);
+    writeString(h, method);
+    h.writeLong(30_000_000_000L);
+    h.writeShort(0);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    DataOutputStream b = new DataOutputStream(body);
+    for (byte[] slot : slots) {
+      b.writeInt(slot.length);
+      b.write(slot);
+    }
+    return frameBytes(REQUEST, codec, seq, header.toByteArray(), body.toByteArray());
+  }
+
+  static byte[] frameBytes(int type, int codec, long seq, byte[] header, byte[] body)
+      throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(22 + header.length + body.length);
+    DataOutputStream f = new DataOutputStream(bytes);
+    f.writeInt(18 + header.length + body.length);
+    f.writeShort(0x4D52);
+    f.writeByte(1);
+    f.writeByte(type);
+    f.writeByte(codec);
+    f.writeByte(0);
+    f.writeLong(seq);
+    f.writeInt(header.length);
+    f.write(header);
+    f.write(body);
+    return bytes.toByteArray();
   }
 
   /** A frame read back: its type, sequence, header and body bytes. */

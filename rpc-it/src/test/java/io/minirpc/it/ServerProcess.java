@@ -92,6 +92,7 @@ public final class ServerProcess implements AutoCloseable {
         .port(Integer.parseInt(args[0]))
         .register(Calculator.class, new CalculatorImpl())
         .register(SlowService.class, new SlowServiceImpl())
+        .register(ServerInfo.class, ServerInfo.local())
         .build()
         .start();
     System.out.println("PORT " + server.port());

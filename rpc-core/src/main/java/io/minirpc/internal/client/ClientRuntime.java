@@ -12,6 +12,7 @@ import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -55,6 +56,7 @@ public final class ClientRuntime {
   private final int port;
   private final String address;
   private final EventLoopGroup group;
+  private final TrackedThreads ioThreadFactory = new TrackedThreads("minirpc-client-io", true);
   private final HashedWheelTimer timer;
   private final ConnectionPool pool;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
@@ -97,7 +99,7 @@ public final class ClientRuntime {
     this.port = settings.port();
     this.address = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
-    this.group = Transport.group(ioThreads, "minirpc-client-io", true);
+    this.group = Transport.group(ioThreads, ioThreadFactory);
     this.timer =
         new HashedWheelTimer(
             new DefaultThreadFactory("minirpc-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
@@ -349,6 +351,7 @@ public final class ClientRuntime {
       ch.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    ioThreadFactory.joinAll(TimeUnit.SECONDS.toNanos(5));
     for (Timeout t : timer.stop()) {
       if (t.task() instanceof PendingCall) {
         ((PendingCall) t.task())

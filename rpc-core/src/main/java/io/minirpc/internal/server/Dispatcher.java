@@ -175,6 +175,8 @@ final class Dispatcher {
     private final long timeoutNanos;
     /** Guarded by this: the thread running the implementation, to interrupt on cancel. */
     private Thread runner;
+    /** Guarded by this: the future an asynchronous implementation returned, until it ends. */
+    private java.util.concurrent.Future<?> pendingResult;
     private volatile boolean cancelled;
     /** 1 once something took the right to end the call: answer it (or not), and finish it. */
     private volatile int ended;
@@ -224,11 +226,21 @@ final class Dispatcher {
 
     /** The client gave up, or went away: stop the implementation if it runs, answer nothing. */
     void cancel() {
+      java.util.concurrent.Future<?> result;
       synchronized (this) {
         cancelled = true;
         if (runner != null) {
           runner.interrupt();
         }
+        result = pendingResult;
+      }
+      if (result != null) {
+        // An asynchronous implementation holds no thread to interrupt: end the call now, so a
+        // future that never completes cannot keep it in flight, and cancel the future.
+        if (claim()) {
+          finish();
+        }
+        result.cancel(true);
       }
     }
 
@@ -312,7 +324,20 @@ final class Dispatcher {
         CurrentCall.exit(previous);
       }
       if (d.isAsync() && result != null) {
-        ((CompletionStage<?>) result).whenComplete((value, error) -> {
+        CompletionStage<?> stage = (CompletionStage<?>) result;
+        boolean cancelledMeanwhile;
+        synchronized (this) {
+          // Any stage that is also a Future (CompletableFuture is) can be cancelled; a bare
+          // CompletionStage cannot, but the call still ends at once when cancelled.
+          pendingResult = stage instanceof java.util.concurrent.Future
+              ? (java.util.concurrent.Future<?>) stage
+              : new java.util.concurrent.CompletableFuture<>();
+          cancelledMeanwhile = cancelled;
+        }
+        if (cancelledMeanwhile) {
+          cancel();
+        }
+        stage.whenComplete((value, error) -> {
           if (error != null) {
             failWith(unwrap(error));
           } else {
@@ -381,7 +406,9 @@ final class Dispatcher {
         }
         return;
       }
-      channel.writeAndFlush(buf).addListener(done());
+      // The listener is in place before the write, so it runs on the event loop right after it,
+      // before the next request is read: the call leaves the connection's count in order.
+      channel.writeAndFlush(buf, channel.newPromise().addListener(done()));
     }
 
     private void failWith(Throwable t) {
@@ -432,7 +459,9 @@ final class Dispatcher {
         finish();
         throw e;
       }
-      channel.writeAndFlush(buf).addListener(done());
+      // The listener is in place before the write, so it runs on the event loop right after it,
+      // before the next request is read: the call leaves the connection's count in order.
+      channel.writeAndFlush(buf, channel.newPromise().addListener(done()));
     }
 
     private ChannelFutureListener done() {

@@ -6,6 +6,7 @@ import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -48,6 +49,9 @@ public final class ServerRuntime {
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
   private final Set<Class<?>> allowedClasses;
+  /** Every thread the server made, to wait in close() until each is gone. */
+  private final List<TrackedThreads> threadFactories = new ArrayList<>();
+  private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
 
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
@@ -102,8 +106,8 @@ public final class ServerRuntime {
           settings.ioThreads() > 0
               ? settings.ioThreads()
               : Math.max(1, Runtime.getRuntime().availableProcessors());
-      bossGroup = Transport.group(1, "minirpc-server-accept", false);
-      workerGroup = Transport.group(ioThreads, "minirpc-server-io", false);
+      bossGroup = Transport.group(1, threads("minirpc-server-accept"));
+      workerGroup = Transport.group(ioThreads, threads("minirpc-server-io"));
       executor = newExecutor();
       Dispatcher dispatcher =
           new Dispatcher(
@@ -173,6 +177,12 @@ public final class ServerRuntime {
     }
   }
 
+  private TrackedThreads threads(String prefix) {
+    TrackedThreads t = new TrackedThreads(prefix, false);
+    threadFactories.add(t);
+    return t;
+  }
+
   /** What this server tells each client when it connects. */
   private Hello hello() {
     List<Hello.CodecInfo> codecInfos = new ArrayList<>();
@@ -207,6 +217,8 @@ public final class ServerRuntime {
             r -> {
               Thread t = new Thread(r, "minirpc-server-worker-" + counter.incrementAndGet());
               t.setDaemon(false);
+              workerThreads.removeIf(old -> !old.isAlive()); // idle workers time out and end
+              workerThreads.add(t);
               return t;
             },
             new ThreadPoolExecutor.AbortPolicy());
@@ -291,6 +303,12 @@ public final class ServerRuntime {
               "Waiting for {} worker thread(s) that ignore interruption to finish",
               executor.getActiveCount());
         }
+        for (Thread t : workerThreads) {
+          t.join();
+        }
+      }
+      for (TrackedThreads t : threadFactories) {
+        t.joinAll(TimeUnit.SECONDS.toNanos(10));
       }
     } catch (InterruptedException e) {
       interrupted = true;

@@ -13,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Picks Netty's native epoll transport where it is available (Linux) and NIO elsewhere. Set the
@@ -31,9 +32,13 @@ public final class Transport {
 
   /** An event loop group of {@code threads} threads named {@code name-N}. */
   public static EventLoopGroup group(int threads, String name, boolean daemon) {
-    IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    return new MultiThreadIoEventLoopGroup(
-        threads, new DefaultThreadFactory(name, daemon), factory);
+    return group(threads, new DefaultThreadFactory(name, daemon));
+  }
+
+  /** An event loop group of {@code threads} threads made by {@code factory}. */
+  public static EventLoopGroup group(int threads, ThreadFactory factory) {
+    IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return new MultiThreadIoEventLoopGroup(threads, factory, io);
   }
 
   public static Class<? extends ServerChannel> serverChannel() {

@@ -1,0 +1,33 @@
+package io.minirpc.it;
+
+/** What a server process can tell a test about itself. */
+public interface ServerInfo {
+  /** Bytes of heap in use after a full collection. */
+  long usedHeapAfterGc();
+
+  /** Live threads whose name starts with {@code prefix}. */
+  int threads(String prefix);
+
+  /** The implementation of the server process. */
+  static ServerInfo local() {
+    return new ServerInfo() {
+      @Override
+      public long usedHeapAfterGc() {
+        System.gc();
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+      }
+
+      @Override
+      public int threads(String prefix) {
+        int n = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+          if (t.getName().startsWith(prefix)) {
+            n++;
+          }
+        }
+        return n;
+      }
+    };
+  }
+}
