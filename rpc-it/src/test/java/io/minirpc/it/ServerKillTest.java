@@ -93,4 +93,46 @@ class ServerKillTest {
       assertEquals(5, calc.add(2, 3), "the thawed server is reached on a new connection");
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"json", "kryo"})
+  void aServerThatStopsReadingMakesTheClientStopWritingRatherThanBufferWithoutBound(String codec)
+      throws Exception {
+    try (ServerProcess server = ServerProcess.start(0);
+        RpcClient client = RpcClient.builder()
+            .address("127.0.0.1", server.port())
+            .codec(codec)
+            .timeout(Duration.ofSeconds(60))
+            .failWhenBusy(true)
+            .build()) {
+      Calculator calc = client.proxy(Calculator.class);
+      assertEquals(3, calc.add(1, 2));
+      String megabyte = "x".repeat(1 << 20);
+      List<CompletableFuture<String>> accepted = new ArrayList<>();
+      RpcException refused = null;
+      server.pause();
+      try {
+        for (int i = 0; i < 500 && refused == null; i++) {
+          CompletableFuture<String> call = calc.greet(megabyte).toCompletableFuture();
+          if (call.isCompletedExceptionally()) {
+            ExecutionException e = assertThrows(ExecutionException.class, call::get);
+            refused = (RpcException) e.getCause();
+          } else {
+            accepted.add(call);
+          }
+          Thread.sleep(2); // let the I/O thread move each request into the socket
+        }
+      } finally {
+        server.resume();
+      }
+      assertTrue(refused != null, "500 MB were accepted for a server that reads nothing");
+      assertEquals(RpcException.Code.RESOURCE_EXHAUSTED, refused.code());
+      assertTrue(refused.getMessage().contains("write buffer full"), refused.getMessage());
+      assertTrue(accepted.size() < 100,
+          accepted.size() + " MB were accepted before the client stopped writing");
+      for (CompletableFuture<String> call : accepted) {
+        assertTrue(call.get(60, TimeUnit.SECONDS).endsWith("x"), "accepted calls complete");
+      }
+    }
+  }
 }

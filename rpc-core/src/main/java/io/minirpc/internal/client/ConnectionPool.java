@@ -62,6 +62,7 @@ final class ConnectionPool {
   private volatile RpcException incompatible;
   /** The server's maximum frame size, once known. */
   private volatile int serverMaxFrameSize = Integer.MAX_VALUE;
+  private volatile String lastAllowedWarning;
 
   ConnectionPool(
       Settings settings,
@@ -371,9 +372,30 @@ final class ConnectionPool {
       incompatible = null;
     }
     log.debug("Connected to {}: {}", address, c);
+    warnIfAllowedClassesDiffer(hello);
     onReady.accept(c);
     capacityFreed();
     return true;
+  }
+
+  /**
+   * Classes allowed on one side only decode on that side only: a value of such a class fails
+   * with CODEC when it crosses. Say so when connecting, once per difference.
+   */
+  private void warnIfAllowedClassesDiffer(Hello hello) {
+    List<String> onlyHere = new ArrayList<>(clientHello.allowedClasses());
+    onlyHere.removeAll(hello.allowedClasses());
+    List<String> onlyThere = new ArrayList<>(hello.allowedClasses());
+    onlyThere.removeAll(clientHello.allowedClasses());
+    String difference = onlyHere + "/" + onlyThere;
+    if ((onlyHere.isEmpty() && onlyThere.isEmpty()) || difference.equals(lastAllowedWarning)) {
+      return;
+    }
+    lastAllowedWarning = difference;
+    log.warn("The classes allowed to the {} codec (minirpc.codec.allow) differ between this client"
+        + " and the server at {}: only the client allows {}, only the server allows {}. Values of"
+        + " those classes fail with CODEC when they cross; allow the same classes on both sides",
+        codecName, address, onlyHere, onlyThere);
   }
 
   private String refusal(Hello hello) {
@@ -463,13 +485,20 @@ final class ConnectionPool {
     slot.retry(wasReady ? 0 : backoffNanos(slot.failures));
   }
 
-  /** Exponential backoff from the initial to the maximum delay, with 20% jitter either way. */
   private long backoffNanos(int failures) {
-    long initial = settings.initialBackoff().toNanos();
-    long max = settings.maxBackoff().toNanos();
+    return backoffNanos(settings.initialBackoff().toNanos(), settings.maxBackoff().toNanos(),
+        failures, ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * The wait after {@code failures} failed attempts in a row: {@code initial}, doubling per
+   * failure up to {@code max}, times a jitter factor between 0.8 and 1.2 ({@code random} is
+   * uniform in [0, 1)), so that clients cut off together do not reconnect together.
+   */
+  static long backoffNanos(long initial, long max, int failures, double random) {
     double delay = initial * Math.pow(2, Math.max(0, Math.min(failures - 1, 30)));
     delay = Math.min(delay, max);
-    return (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    return (long) (delay * (0.8 + 0.4 * random));
   }
 
   /** Fails waiting calls with CANCELLED and closes every connection; returns their channels. */
