@@ -5,7 +5,6 @@ import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
-import io.minirpc.internal.protocol.Protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -194,11 +193,7 @@ final class Connection {
 
   /** Sends a frame with no header and no body, such as CANCEL, PING or PONG; event loop only. */
   void sendEmpty(FrameType type, long seq) {
-    ByteBuf buf = channel.alloc().ioBuffer(Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER);
-    int start = Frames.begin(buf, type, Protocol.NO_CODEC, seq);
-    Frames.endHeader(buf, start);
-    Frames.finish(buf, start);
-    channel.writeAndFlush(buf, channel.voidPromise());
+    channel.writeAndFlush(Frames.empty(channel.alloc(), type, seq), channel.voidPromise());
   }
 
   /** Fails every pending call; runs on the event loop when the channel goes inactive. */

@@ -1,6 +1,7 @@
 package io.minirpc.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,15 @@ public final class Frames {
     buf.writeLong(sequence);
     buf.writeInt(0); // header length, set by endHeader
     return start;
+  }
+
+  /** A whole frame with no header and no body, such as CANCEL, PING or PONG. */
+  public static ByteBuf empty(ByteBufAllocator alloc, FrameType type, long sequence) {
+    ByteBuf buf = alloc.ioBuffer(Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER);
+    int start = begin(buf, type, Protocol.NO_CODEC, sequence);
+    endHeader(buf, start);
+    finish(buf, start);
+    return buf;
   }
 
   /** Marks the end of the header that was written since {@link #begin}. */

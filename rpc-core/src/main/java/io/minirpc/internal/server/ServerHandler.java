@@ -69,7 +69,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
         break;
       case PING:
         frame.release();
-        ctx.writeAndFlush(emptyFrame(ctx, FrameType.PONG, frame.sequence()), ctx.voidPromise());
+        ctx.writeAndFlush(Frames.empty(ctx.alloc(), FrameType.PONG, frame.sequence()),
+            ctx.voidPromise());
         break;
       case PONG:
         frame.release();
@@ -110,14 +111,6 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private void protocolError(ChannelHandlerContext ctx, String reason) {
     log.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
     ctx.close();
-  }
-
-  static ByteBuf emptyFrame(ChannelHandlerContext ctx, FrameType type, long seq) {
-    ByteBuf buf = ctx.alloc().ioBuffer(Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER);
-    int start = Frames.begin(buf, type, Protocol.NO_CODEC, seq);
-    Frames.endHeader(buf, start);
-    Frames.finish(buf, start);
-    return buf;
   }
 
   /** Tells the client the server is going away; from any thread. */

@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -22,6 +23,13 @@ import java.util.concurrent.ThreadFactory;
 public final class Transport {
   private static final boolean EPOLL =
       !"nio".equalsIgnoreCase(System.getProperty("minirpc.transport")) && Epoll.isAvailable();
+
+  /**
+   * When a connection's outbound buffer passes the high mark it stops taking new calls (client)
+   * or reading new requests (server) until it drains below the low mark.
+   */
+  public static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
   private Transport() {}
 
