@@ -13,6 +13,7 @@ import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -31,6 +32,8 @@ final class PendingCall extends CompletableFuture<Object>
       AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, Object.class, "owner");
   /** Owner while the call waits in its pool's queue for a connection or a free slot. */
   private static final Object WAITING = new Object();
+  private static final AtomicIntegerFieldUpdater<PendingCall> FINISHED =
+      AtomicIntegerFieldUpdater.newUpdater(PendingCall.class, "finished");
   /** Owner once the call has ended. */
   private static final Object ENDED = new Object();
 
@@ -45,6 +48,8 @@ final class PendingCall extends CompletableFuture<Object>
    * nobody any more ({@link #ENDED}). Ending the call hands back what the owner gave.
    */
   private volatile Object owner;
+  /** 1 once something has taken the right to end the call. */
+  private volatile int finished;
   /** The pool the call waits in, set before it is queued. */
   private volatile ConnectionPool pool;
   /** Set on the event loop when the call is written. */
@@ -170,9 +175,25 @@ final class PendingCall extends CompletableFuture<Object>
   }
 
   void fail(Throwable error) {
-    if (completeExceptionally(error)) {
-      ended();
+    completeExceptionally(error);
+  }
+
+  /**
+   * Takes the right to end the call. What the call holds (its permit, its timer, its place in a
+   * queue) is handed back before the future completes, so a caller who sees the result and calls
+   * again at once finds the room this call had.
+   */
+  private boolean claimEnd() {
+    return FINISHED.compareAndSet(this, 0, 1);
+  }
+
+  @Override
+  public boolean completeExceptionally(Throwable error) {
+    if (!claimEnd()) {
+      return false;
     }
+    ended();
+    return super.completeExceptionally(error);
   }
 
   /** The timeout fired (timer thread). */
@@ -210,11 +231,11 @@ final class PendingCall extends CompletableFuture<Object>
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean cancelled = super.cancel(mayInterruptIfRunning);
-    if (cancelled) {
-      ended();
+    if (!claimEnd()) {
+      return false;
     }
-    return cancelled;
+    ended();
+    return super.cancel(mayInterruptIfRunning);
   }
 
   private void cancelTimer() {
@@ -250,11 +271,11 @@ final class PendingCall extends CompletableFuture<Object>
   /** Ends the call with a value: the response's, or one a caller chose to complete it with. */
   @Override
   public boolean complete(Object value) {
-    boolean completed = super.complete(value);
-    if (completed) {
-      ended();
+    if (!claimEnd()) {
+      return false;
     }
-    return completed;
+    ended();
+    return super.complete(value);
   }
 
   @Override

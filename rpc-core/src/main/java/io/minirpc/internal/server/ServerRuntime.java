@@ -214,7 +214,8 @@ public final class ServerRuntime {
             r -> {
               Thread t = new Thread(r, "minirpc-server-worker-" + counter.incrementAndGet());
               t.setDaemon(false);
-              workerThreads.removeIf(old -> !old.isAlive()); // idle workers time out and end
+              // Idle workers time out and end; forget those (a new thread is NEW, not TERMINATED).
+              workerThreads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
               workerThreads.add(t);
               return t;
             },
