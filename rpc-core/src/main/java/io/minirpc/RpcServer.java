@@ -227,6 +227,26 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Limits a service to {@code perSecond} calls per second, all its methods together; calls
+     * over the limit fail at once with {@link RpcException.Code#RESOURCE_EXHAUSTED}. Overrides a
+     * {@link RateLimit} on the interface ({@code minirpc.server.rateLimit.<service>}).
+     */
+    public Builder rateLimit(Class<?> service, double perSecond) {
+      settings.rateLimit(service.getName(), perSecond);
+      return this;
+    }
+
+    /**
+     * Limits the methods named {@code method} of a service to {@code perSecond} calls per second
+     * each, on top of any limit of the whole service. Overrides a {@link RateLimit} on the method
+     * ({@code minirpc.server.rateLimit.<service>#<method>}).
+     */
+    public Builder rateLimit(Class<?> service, String method, double perSecond) {
+      settings.rateLimit(service.getName() + "#" + method, perSecond);
+      return this;
+    }
+
+    /**
      * How long {@link #close()} waits for calls in flight before failing them with {@link
      * RpcException.Code#UNAVAILABLE}. Default 10 seconds ({@code minirpc.server.gracePeriod}).
      */

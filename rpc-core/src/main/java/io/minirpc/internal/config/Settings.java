@@ -64,6 +64,11 @@ public final class Settings {
   public static final String MAX_QUEUED_CALLS = "minirpc.maxQueuedCalls";
   public static final String MAX_CALLS_PER_CONNECTION = "minirpc.server.maxCallsPerConnection";
   public static final String MAX_QUEUED_BYTES = "minirpc.server.maxQueuedBytes";
+  /**
+   * A family of keys: {@code minirpc.server.rateLimit.com.example.Search=500} limits a service,
+   * {@code ...Search#query=50} every method of that name, to calls per second.
+   */
+  public static final String RATE_LIMIT_PREFIX = "minirpc.server.rateLimit.";
   /** A family of keys: {@code minirpc.metadata.tenant=acme} sends metadata {@code tenant=acme}. */
   public static final String METADATA_PREFIX = "minirpc.metadata.";
 
@@ -128,6 +133,7 @@ public final class Settings {
   private int maxQueuedCalls = DEFAULT_MAX_QUEUED_CALLS;
   private int maxCallsPerConnection = DEFAULT_MAX_CALLS_PER_CONNECTION;
   private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+  private final Map<String, Double> rateLimits = new LinkedHashMap<>();
 
   /** Every key this version understands, in documentation order. */
   public static List<String> keys() {
@@ -145,6 +151,11 @@ public final class Settings {
     Objects.requireNonNull(properties, "properties == null");
     for (String key : properties.stringPropertyNames()) {
       if (!key.startsWith("minirpc.")) {
+        continue;
+      }
+      if (key.startsWith(RATE_LIMIT_PREFIX)) {
+        rateLimit(key.substring(RATE_LIMIT_PREFIX.length()),
+            parseRate(key, properties.getProperty(key)));
         continue;
       }
       if (key.startsWith(METADATA_PREFIX)) {
@@ -189,6 +200,7 @@ public final class Settings {
     c.maxQueuedCalls = maxQueuedCalls;
     c.maxCallsPerConnection = maxCallsPerConnection;
     c.maxQueuedBytes = maxQueuedBytes;
+    c.rateLimits.putAll(rateLimits);
     return c;
   }
 
@@ -358,7 +370,29 @@ public final class Settings {
     this.maxQueuedBytes = bytes;
   }
 
+  /**
+   * Limits {@code target} to {@code perSecond} calls per second: a service's binary name, or
+   * {@code service#method} for the methods of that name (or {@code service#method(int,int)} for
+   * one overload).
+   */
+  public void rateLimit(String target, double perSecond) {
+    Objects.requireNonNull(target, "rate limit target == null");
+    if (target.isBlank()) {
+      throw new IllegalArgumentException("rate limit target is empty");
+    }
+    if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+      throw new IllegalArgumentException(
+          "rate limit of " + target + " (" + perSecond + ") must be a positive number");
+    }
+    rateLimits.put(target.trim(), perSecond);
+  }
+
   // ---- getters ----
+
+  /** Rate limits by target (see {@link #rateLimit}), in the order they were set. */
+  public Map<String, Double> rateLimits() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
+  }
 
   public Duration heartbeatInterval() {
     return heartbeatInterval;
@@ -510,6 +544,15 @@ public final class Settings {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " = '" + value + "' is not a whole number");
+    }
+  }
+
+  private static double parseRate(String key, String value) {
+    try {
+      return Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " = '" + value + "' is not a number of calls per"
+          + " second");
     }
   }
 

@@ -106,6 +106,14 @@ final class Dispatcher {
               + codecs.names() + "). Set minirpc.codec on the client to one of those");
       return;
     }
+    RateLimiter refusedBy = method.admit();
+    if (refusedBy != null) {
+      frame.release();
+      sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
+          "the server refused the call: " + refusedBy.description() + ". Slow down, retry later"
+              + " with backoff, or ask for a higher limit");
+      return;
+    }
     if (calls.size() >= maxCallsPerConnection) {
       frame.release();
       sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,

@@ -20,9 +20,14 @@ final class ServerMethod {
   private final MethodHandle invoker;
   private final ValueReader[][] readers;
   private final ValueWriter[] writers;
+  private final RateLimiter methodLimit;
+  private final RateLimiter serviceLimit;
 
-  ServerMethod(MethodDescriptor descriptor, Object implementation, Codecs codecs) {
+  ServerMethod(MethodDescriptor descriptor, Object implementation, Codecs codecs,
+      RateLimiter methodLimit, RateLimiter serviceLimit) {
     this.descriptor = descriptor;
+    this.methodLimit = methodLimit;
+    this.serviceLimit = serviceLimit;
     this.invoker = invoker(descriptor.method(), implementation);
     List<Codecs.Entry> entries = codecs.entries();
     this.readers = new ValueReader[entries.size()][];
@@ -73,6 +78,20 @@ final class ServerMethod {
   /** The result writer for {@code codec}, or {@code null} for a method without a result. */
   ValueWriter writer(Codecs.Entry codec) {
     return writers[codec.index()];
+  }
+
+  /** Takes a permit of each limit on this method; {@code null} if admitted, else the refuser. */
+  RateLimiter admit() {
+    if (methodLimit != null && !methodLimit.tryAcquire()) {
+      return methodLimit;
+    }
+    if (serviceLimit != null && !serviceLimit.tryAcquire()) {
+      if (methodLimit != null) {
+        methodLimit.refund();
+      }
+      return serviceLimit;
+    }
+    return null;
   }
 
   /** Calls the implementation. Whatever it throws, this throws. */

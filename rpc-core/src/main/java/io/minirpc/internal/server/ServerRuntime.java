@@ -77,7 +77,7 @@ public final class ServerRuntime {
               + " the classpath.");
     }
     this.codecs = Codecs.create(names, allowed, settings.maxFrameSize());
-    this.registry = new ServiceRegistry(registrations, codecs);
+    this.registry = new ServiceRegistry(registrations, codecs, settings.rateLimits());
     Set<String> services = new LinkedHashSet<>();
     for (Registration r : registrations) {
       services.add(r.service().getName());

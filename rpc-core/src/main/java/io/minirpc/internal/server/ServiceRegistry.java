@@ -1,5 +1,7 @@
 package io.minirpc.internal.server;
 
+import io.minirpc.RateLimit;
+import io.minirpc.internal.config.Settings;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.Fingerprints;
@@ -7,6 +9,8 @@ import io.minirpc.internal.registry.MethodDescriptor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -21,16 +25,54 @@ final class ServiceRegistry {
 
   private final Map<String, Map<String, ServerMethod>> services;
 
-  ServiceRegistry(List<Registration> registrations, Codecs codecs) {
+  ServiceRegistry(
+      List<Registration> registrations, Codecs codecs, Map<String, Double> rateLimits) {
     Map<String, Map<String, ServerMethod>> map = new HashMap<>();
+    Set<String> unused = new LinkedHashSet<>(rateLimits.keySet());
     for (Registration r : registrations) {
+      String service = r.service().getName();
+      RateLimiter serviceLimit = limiter(rateLimits, unused, List.of(service),
+          r.service().getAnnotation(RateLimit.class), service);
       Map<String, ServerMethod> methods = new HashMap<>();
       for (MethodDescriptor d : MethodDescriptor.forService(r.service())) {
-        methods.put(d.key(), new ServerMethod(d, r.implementation(), codecs));
+        RateLimiter methodLimit = limiter(rateLimits, unused,
+            List.of(service + "#" + d.key(), service + "#" + d.method().getName()),
+            d.method().getAnnotation(RateLimit.class), d.displayName());
+        methods.put(d.key(),
+            new ServerMethod(d, r.implementation(), codecs, methodLimit, serviceLimit));
       }
-      map.put(r.service().getName(), Collections.unmodifiableMap(methods));
+      map.put(service, Collections.unmodifiableMap(methods));
+    }
+    if (!unused.isEmpty()) {
+      throw new IllegalArgumentException("Rate limits set for " + unused + " match no registered"
+          + " service or method; write minirpc.server.rateLimit.<interface binary name> or"
+          + " ...<interface>#<method name>");
     }
     this.services = Collections.unmodifiableMap(map);
+  }
+
+  /** The configured limit (first matching key), else the annotation's, else none. */
+  private static RateLimiter limiter(Map<String, Double> configured, Set<String> unused,
+      List<String> keys, RateLimit annotation, String what) {
+    for (String key : keys) {
+      Double rate = configured.get(key);
+      if (rate != null) {
+        unused.remove(key);
+        return new RateLimiter(rate, 0, System::nanoTime,
+            what + " is limited to " + format(rate) + " calls per second ("
+                + Settings.RATE_LIMIT_PREFIX + key + ")");
+      }
+    }
+    if (annotation != null) {
+      return new RateLimiter(annotation.permitsPerSecond(), annotation.burst(), System::nanoTime,
+          what + " is limited to " + format(annotation.permitsPerSecond()) + " calls per second"
+              + " (@RateLimit; override with " + Settings.RATE_LIMIT_PREFIX + keys.get(0) + ")");
+    }
+    return null;
+  }
+
+  private static String format(double rate) {
+    return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
   }
 
   /** The method, or {@code null} if the service or method is not registered. */
