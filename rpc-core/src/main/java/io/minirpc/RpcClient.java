@@ -3,6 +3,7 @@ package io.minirpc;
 import io.minirpc.internal.client.ClientRuntime;
 import io.minirpc.internal.config.Settings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
@@ -79,8 +80,21 @@ public final class RpcClient implements AutoCloseable {
    */
   public static final class Builder {
     private final Settings settings = new Settings();
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds interceptors that run around every call, in the order given: the first added is
+     * outermost. See {@link ClientInterceptor}; {@code io.minirpc.interceptors} has logging and
+     * metrics.
+     */
+    public Builder intercept(ClientInterceptor... interceptors) {
+      for (ClientInterceptor i : interceptors) {
+        this.interceptors.add(java.util.Objects.requireNonNull(i, "interceptor == null"));
+      }
+      return this;
+    }
 
     /**
      * Reads every {@code minirpc.*} key of {@code properties} (see the README for the list); keys
@@ -257,7 +271,8 @@ public final class RpcClient implements AutoCloseable {
      */
     public RpcClient build() {
       Settings frozen = settings.copy();
-      return new RpcClient(new ClientRuntime(frozen, AllowedClasses.resolve(frozen)));
+      return new RpcClient(
+          new ClientRuntime(frozen, AllowedClasses.resolve(frozen), interceptors));
     }
   }
 }

@@ -41,6 +41,11 @@ public class RpcException extends RuntimeException {
     /** The server does not know the service or method: check both sides use the same interface. */
     NOT_FOUND(5),
     /**
+     * The caller is known but not allowed to make this call; thrown by authorization code, such
+     * as a {@link ServerInterceptor}.
+     */
+    PERMISSION_DENIED(7),
+    /**
      * The server is overloaded (its executor is full), or a message is larger than the maximum
      * frame size.
      */
@@ -48,7 +53,12 @@ public class RpcException extends RuntimeException {
     /** A bug or broken invariant in minirpc itself, or a protocol violation by the peer. */
     INTERNAL(13),
     /** The server cannot be reached, or the connection was lost while the call was pending. */
-    UNAVAILABLE(14);
+    UNAVAILABLE(14),
+    /**
+     * The call carries no valid credentials; thrown by authentication code, such as a {@link
+     * ServerInterceptor} checking a token in the metadata.
+     */
+    UNAUTHENTICATED(16);
 
     private final int wireNumber;
 

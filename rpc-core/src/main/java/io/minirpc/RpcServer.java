@@ -96,6 +96,7 @@ public final class RpcServer implements AutoCloseable {
   public static final class Builder {
     private final Settings settings = new Settings();
     private final Map<Class<?>, Registration> registrations = new LinkedHashMap<>();
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
 
@@ -227,6 +228,18 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Adds interceptors that run around every call, in the order given: the first added is
+     * outermost. See {@link ServerInterceptor}; {@code io.minirpc.interceptors} has logging and
+     * metrics.
+     */
+    public Builder intercept(ServerInterceptor... interceptors) {
+      for (ServerInterceptor i : interceptors) {
+        this.interceptors.add(java.util.Objects.requireNonNull(i, "interceptor == null"));
+      }
+      return this;
+    }
+
+    /**
      * Limits a service to {@code perSecond} calls per second, all its methods together; calls
      * over the limit fail at once with {@link RpcException.Code#RESOURCE_EXHAUSTED}. Overrides a
      * {@link RateLimit} on the interface ({@code minirpc.server.rateLimit.<service>}).
@@ -291,7 +304,8 @@ public final class RpcServer implements AutoCloseable {
           new ServerRuntime(
               frozen,
               new ArrayList<>(registrations.values()),
-              AllowedClasses.resolve(frozen)));
+              AllowedClasses.resolve(frozen),
+              interceptors));
     }
   }
 }

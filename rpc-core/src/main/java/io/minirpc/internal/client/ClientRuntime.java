@@ -1,8 +1,10 @@
 package io.minirpc.internal.client;
 
+import io.minirpc.ClientInterceptor;
 import io.minirpc.RpcException;
 import io.minirpc.internal.config.Settings;
 import io.minirpc.internal.context.CurrentCall;
+import io.minirpc.internal.context.OutgoingMetadata;
 import io.minirpc.internal.protocol.FrameTooLargeException;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
@@ -51,6 +53,7 @@ public final class ClientRuntime {
   private final Settings settings;
   /** Sent with every call; fixed when the client is built. */
   private final Map<String, String> metadata;
+  private final List<ClientInterceptor> interceptors;
   private final Codecs.Entry codec;
   private final String host;
   private final int port;
@@ -71,8 +74,10 @@ public final class ClientRuntime {
    *
    * @throws IllegalStateException if the codec is not installed, naming the artifact to add
    */
-  public ClientRuntime(Settings settings, Set<Class<?>> allowed) {
+  public ClientRuntime(
+      Settings settings, Set<Class<?>> allowed, List<ClientInterceptor> interceptors) {
     this.settings = settings;
+    this.interceptors = List.copyOf(interceptors);
     this.metadata = settings.metadata();
     settings.checkHeartbeat();
     if (settings.host() == null || settings.port() < 0) {
@@ -178,7 +183,10 @@ public final class ClientRuntime {
   /** A blocking call: returns the result or throws what the call ended with. */
   Object callBlocking(ClientMethod method, Object[] args) throws Throwable {
     checkNotOnEventLoop(method);
-    PendingCall call = start(method, args);
+    if (!interceptors.isEmpty()) {
+      return awaitIntercepted(new InterceptedCall(this, method, args, interceptors));
+    }
+    PendingCall call = start(method, args, OutgoingMetadata.over(metadata));
     try {
       return call.get(call.timeoutNanos() + TIMER_SLACK_NANOS, TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
@@ -197,14 +205,51 @@ public final class ClientRuntime {
 
   /** An asynchronous call: the returned future ends as the call does. Never throws. */
   CompletableFuture<Object> callAsync(ClientMethod method, Object[] args) {
+    if (!interceptors.isEmpty()) {
+      return new InterceptedCall(this, method, args, interceptors).start();
+    }
     try {
-      return start(method, args);
+      return start(method, args, OutgoingMetadata.over(metadata));
     } catch (RpcException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private PendingCall start(ClientMethod method, Object[] args) {
+  /** A blocking call through the interceptors. */
+  private Object awaitIntercepted(InterceptedCall call) throws Throwable {
+    ClientMethod method = call.clientMethod();
+    CompletableFuture<Object> result = call.start();
+    try {
+      Object value = result.get(method.timeoutNanos() + TIMER_SLACK_NANOS, TimeUnit.NANOSECONDS);
+      if (value == null && method.descriptor().isPrimitiveResult()) {
+        throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "failed: an"
+            + " interceptor answered null for a result of primitive type "
+            + method.descriptor().resultType().getTypeName());
+      }
+      return value;
+    } catch (ExecutionException e) {
+      throw forCaller(InterceptedCall.unwrap(e.getCause()));
+    } catch (TimeoutException e) {
+      call.cancel();
+      throw new RpcException(RpcException.Code.TIMEOUT, method.callPrefix() + "timed out after "
+          + TimeUnit.NANOSECONDS.toMillis(method.timeoutNanos() + TIMER_SLACK_NANOS) + " ms"
+          + " waiting for the interceptors to finish; check the client's interceptors");
+    } catch (InterruptedException e) {
+      call.cancel();
+      Thread.currentThread().interrupt();
+      throw new RpcException(
+          RpcException.Code.CANCELLED,
+          method.callPrefix() + "was cancelled: the calling thread was interrupted");
+    }
+  }
+
+  /** The metadata a call sends when no interceptor changes it. */
+  Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** Encodes and sends one call with {@code metadata}; the end of every interceptor chain. */
+  PendingCall start(ClientMethod method, Object[] args, Map<String, String> metadata) {
     if (closed) {
       throw new RpcException(
           RpcException.Code.UNAVAILABLE,
@@ -228,7 +273,8 @@ public final class ClientRuntime {
       }
     }
     PendingCall call =
-        new PendingCall(method, encode(method, args, timeoutNanos), timeoutNanos, inherited);
+        new PendingCall(
+            method, encode(method, args, timeoutNanos, metadata), timeoutNanos, inherited);
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
     pool.submit(call);
@@ -259,12 +305,19 @@ public final class ClientRuntime {
     }
   }
 
-  private ByteBuf encode(ClientMethod method, Object[] args, long timeoutNanos) {
+  private ByteBuf encode(
+      ClientMethod method, Object[] args, long timeoutNanos, Map<String, String> metadata) {
     ByteBuf buf = alloc.ioBuffer(256);
     int i = 0;
     try {
       int start = Frames.begin(buf, FrameType.REQUEST, codec.id(), 0);
-      RequestHeader.write(buf, method.serviceAndMethod(), timeoutNanos, metadata);
+      try {
+        RequestHeader.write(buf, method.serviceAndMethod(), timeoutNanos, metadata);
+      } catch (IllegalArgumentException e) {
+        throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "was not sent:"
+            + " its metadata cannot be encoded (" + e.getMessage() + "). Keep metadata keys and"
+            + " values under 65,535 UTF-8 bytes", e);
+      }
       Frames.endHeader(buf, start);
       int limit = start + Protocol.LENGTH_FIELD + pool.maxFrameSize();
       int n = method.descriptor().parameterCount();
@@ -275,6 +328,9 @@ public final class ClientRuntime {
       return buf;
     } catch (IOException | RuntimeException e) {
       buf.release();
+      if (e instanceof RpcException) {
+        throw (RpcException) e;
+      }
       if (FrameTooLargeException.isCause(e)) {
         throw new RpcException(
             RpcException.Code.RESOURCE_EXHAUSTED,

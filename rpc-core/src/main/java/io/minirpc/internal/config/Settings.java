@@ -440,18 +440,23 @@ public final class Settings {
 
   /** Adds one metadata entry sent with every call; a later value for the same key replaces it. */
   public void metadata(String key, String value) {
+    checkMetadata(key, value);
+    metadata.put(key, value);
+  }
+
+  /** Checks one metadata entry, wherever it is set. */
+  public static void checkMetadata(String key, String value) {
     Objects.requireNonNull(key, "metadata key == null");
     Objects.requireNonNull(value, "metadata value for '" + key + "' == null");
     if (key.isEmpty()) {
       throw new IllegalArgumentException("metadata key must not be empty");
     }
     for (String part : new String[] {key, value}) {
-      if (part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 0xFFFF) {
+      if (part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Frames.MAX_STRING_BYTES) {
         throw new IllegalArgumentException(
             "metadata '" + Frames.truncate(key, 40) + "' is longer than 65535 UTF-8 bytes");
       }
     }
-    metadata.put(key, value);
   }
 
   public void propagateDeadline(boolean propagate) {

@@ -2,6 +2,7 @@ package io.minirpc.internal.server;
 
 import io.minirpc.RpcContext;
 import io.minirpc.RpcException;
+import io.minirpc.ServerInterceptor;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.context.CurrentCall;
@@ -51,6 +52,7 @@ final class Dispatcher {
   private final String executorLimits;
   private final int maxCallsPerConnection;
   private final long maxQueuedBytes;
+  private final List<ServerInterceptor> interceptors;
   /** Bytes of requests accepted but not yet started: their frames wait in memory. */
   private final AtomicLong queuedBytes = new AtomicLong();
 
@@ -63,7 +65,9 @@ final class Dispatcher {
       boolean sendStackTraces,
       String executorLimits,
       int maxCallsPerConnection,
-      long maxQueuedBytes) {
+      long maxQueuedBytes,
+      List<ServerInterceptor> interceptors) {
+    this.interceptors = List.copyOf(interceptors);
     this.maxCallsPerConnection = maxCallsPerConnection;
     this.maxQueuedBytes = maxQueuedBytes;
     this.registry = registry;
@@ -318,7 +322,9 @@ final class Dispatcher {
         runner = Thread.currentThread();
       }
       try {
-        result = method.invoke(args);
+        result = interceptors.isEmpty()
+            ? method.invoke(args)
+            : new InterceptedServerCall(method, args, this, interceptors).run();
       } catch (Throwable t) {
         failWith(t);
         return;
@@ -331,7 +337,7 @@ final class Dispatcher {
         }
         CurrentCall.exit(previous);
       }
-      if (d.isAsync() && result != null) {
+      if ((d.isAsync() || !interceptors.isEmpty()) && result != null) {
         CompletionStage<?> stage = (CompletionStage<?>) result;
         boolean cancelledMeanwhile;
         synchronized (this) {

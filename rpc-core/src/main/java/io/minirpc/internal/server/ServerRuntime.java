@@ -1,6 +1,7 @@
 package io.minirpc.internal.server;
 
 import io.minirpc.RpcException;
+import io.minirpc.ServerInterceptor;
 import io.minirpc.internal.config.Settings;
 import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Hello;
@@ -48,6 +49,7 @@ public final class ServerRuntime {
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
   private final Set<Class<?>> allowedClasses;
+  private final List<ServerInterceptor> interceptors;
   /** Every thread the server made, to wait in close() until each is gone. */
   private final List<TrackedThreads> threadFactories = new ArrayList<>();
   private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
@@ -65,8 +67,10 @@ public final class ServerRuntime {
    *
    * @throws IllegalArgumentException or IllegalStateException with what is wrong and where
    */
-  public ServerRuntime(Settings settings, List<Registration> registrations, Set<Class<?>> allowed) {
+  public ServerRuntime(Settings settings, List<Registration> registrations, Set<Class<?>> allowed,
+      List<ServerInterceptor> interceptors) {
     this.settings = settings;
+    this.interceptors = List.copyOf(interceptors);
     List<String> names =
         settings.codecs().isEmpty()
             ? io.minirpc.internal.registry.CodecRegistry.installed().names()
@@ -119,7 +123,8 @@ public final class ServerRuntime {
               Settings.SERVER_THREADS + "=" + settings.serverThreads() + ", "
                   + Settings.SERVER_QUEUE + "=" + settings.serverQueue(),
               settings.maxCallsPerConnection(),
-              settings.maxQueuedBytes());
+              settings.maxQueuedBytes(),
+              interceptors);
       int maxFrameSize = settings.maxFrameSize();
       Hello hello = hello();
       long idleNanos = settings.idleTimeout().toNanos();

@@ -1,0 +1,33 @@
+package io.minirpc;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A call as a {@link ClientInterceptor} sees it, before it is sent. Arguments and metadata may be
+ * changed until the interceptor proceeds.
+ */
+public interface ClientCall {
+  /** The service interface. */
+  Class<?> service();
+
+  /** The interface method called. */
+  Method method();
+
+  /** {@code com.example.Calculator.add(int,int)}: service and method, as in error messages. */
+  String methodName();
+
+  /** The arguments, in order; the array itself, so an interceptor may replace elements. */
+  Object[] arguments();
+
+  /**
+   * The metadata that will be sent: the client's ({@code RpcClient.Builder.metadata}), then the
+   * calling thread's {@link CallMetadata}. Modifiable: an interceptor may add an authentication
+   * token or a trace id.
+   */
+  Map<String, String> metadata();
+
+  /** How long the call may take: the method's {@link Timeout}, else the client's default. */
+  Duration timeout();
+}

@@ -1,0 +1,133 @@
+package io.minirpc.internal.client;
+
+import io.minirpc.ClientCall;
+import io.minirpc.ClientInterceptor;
+import io.minirpc.RpcException;
+import io.minirpc.internal.context.OutgoingMetadata;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/** One call on its way through the client's interceptors to the network. */
+final class InterceptedCall implements ClientCall {
+  private final ClientRuntime runtime;
+  private final ClientMethod method;
+  private final Object[] args;
+  private final Map<String, String> metadata;
+  private final List<ClientInterceptor> interceptors;
+  /** The last attempt sent, to cancel it when the caller gives up. */
+  private volatile PendingCall sent;
+
+  InterceptedCall(
+      ClientRuntime runtime, ClientMethod method, Object[] args,
+      List<ClientInterceptor> interceptors) {
+    this.runtime = runtime;
+    this.method = method;
+    this.args = args;
+    this.metadata = new LinkedHashMap<>(OutgoingMetadata.over(runtime.metadata()));
+    this.interceptors = interceptors;
+  }
+
+  ClientMethod clientMethod() {
+    return method;
+  }
+
+  /**
+   * Runs the chain; the future ends as the outermost interceptor's stage does. Cancelling it
+   * cancels the call on the network.
+   */
+  CompletableFuture<Object> start() {
+    CompletableFuture<Object> out = new CompletableFuture<>();
+    CompletionStage<Object> stage = link(0);
+    stage.whenComplete((value, error) -> {
+      if (error != null) {
+        out.completeExceptionally(unwrap(error));
+      } else {
+        out.complete(value);
+      }
+    });
+    out.whenComplete((value, error) -> {
+      if (out.isCancelled()) {
+        cancel();
+      }
+    });
+    return out;
+  }
+
+  /** Interceptor {@code i}, or the network after the last one. */
+  private CompletionStage<Object> link(int i) {
+    try {
+      if (i == interceptors.size()) {
+        PendingCall call = runtime.start(method, args, Map.copyOf(metadata));
+        sent = call;
+        return call;
+      }
+      CompletionStage<Object> stage = interceptors.get(i).intercept(this, () -> link(i + 1));
+      if (stage == null) {
+        throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "failed: the"
+            + " client interceptor " + interceptors.get(i).getClass().getName() + " returned"
+            + " null instead of a stage");
+      }
+      return stage;
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  /** The caller gave up: cancel what was sent. */
+  void cancel() {
+    PendingCall call = sent;
+    if (call != null) {
+      call.cancel(false);
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  @Override
+  public Class<?> service() {
+    return method.descriptor().service();
+  }
+
+  @Override
+  public Method method() {
+    return method.descriptor().method();
+  }
+
+  @Override
+  public String methodName() {
+    return method.descriptor().displayName();
+  }
+
+  @Override
+  public Object[] arguments() {
+    return args;
+  }
+
+  @Override
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  @Override
+  public Duration timeout() {
+    return Duration.ofNanos(method.timeoutNanos());
+  }
+
+  @Override
+  public String toString() {
+    return methodName();
+  }
+}

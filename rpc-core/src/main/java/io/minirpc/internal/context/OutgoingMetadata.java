@@ -1,0 +1,74 @@
+package io.minirpc.internal.context;
+
+import io.minirpc.internal.config.Settings;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The per-thread stack behind {@code io.minirpc.CallMetadata}. */
+public final class OutgoingMetadata {
+  private static final ThreadLocal<Frame> TOP = new ThreadLocal<>();
+
+  private OutgoingMetadata() {}
+
+  /** One scope: its entries merged over the enclosing scope's. */
+  public static final class Frame {
+    private final Frame parent;
+    private final Map<String, String> merged;
+    private boolean popped;
+
+    private Frame(Frame parent, Map<String, String> merged) {
+      this.parent = parent;
+      this.merged = merged;
+    }
+
+    /** Closes this scope; closing it twice, or out of order, is an error. */
+    public void pop() {
+      if (popped) {
+        return;
+      }
+      if (TOP.get() != this) {
+        throw new IllegalStateException(
+            "CallMetadata scopes must be closed in the reverse order they were opened, on the"
+                + " thread that opened them");
+      }
+      popped = true;
+      if (parent == null) {
+        TOP.remove();
+      } else {
+        TOP.set(parent);
+      }
+    }
+  }
+
+  /** Opens a scope adding {@code key=value}. */
+  public static Frame push(String key, String value) {
+    Settings.checkMetadata(key, value);
+    Frame parent = TOP.get();
+    Map<String, String> merged = new LinkedHashMap<>(parent == null ? Map.of() : parent.merged);
+    merged.put(key, value);
+    Frame f = new Frame(parent, Collections.unmodifiableMap(merged));
+    TOP.set(f);
+    return f;
+  }
+
+  /** What the open scopes add, or an empty map. */
+  public static Map<String, String> current() {
+    Frame f = TOP.get();
+    return f == null ? Map.of() : f.merged;
+  }
+
+  /**
+   * {@code base} with the open scopes' entries over it; {@code base} itself when no scope is
+   * open, so the common case allocates nothing.
+   */
+  public static Map<String, String> over(Map<String, String> base) {
+    Frame f = TOP.get();
+    if (f == null) {
+      return base;
+    }
+    Map<String, String> m = new LinkedHashMap<>(base);
+    m.putAll(f.merged);
+    return m;
+  }
+}

@@ -1,0 +1,99 @@
+package io.minirpc.internal.server;
+
+import io.minirpc.RpcException;
+import io.minirpc.ServerCall;
+import io.minirpc.ServerInterceptor;
+import io.minirpc.internal.context.CurrentCall;
+import java.lang.reflect.Method;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** One server call on its way through the server's interceptors to the implementation. */
+final class InterceptedServerCall implements ServerCall {
+  private final ServerMethod method;
+  private final Object[] args;
+  private final CurrentCall.Context context;
+  private final List<ServerInterceptor> interceptors;
+
+  InterceptedServerCall(ServerMethod method, Object[] args, CurrentCall.Context context,
+      List<ServerInterceptor> interceptors) {
+    this.method = method;
+    this.args = args;
+    this.context = context;
+    this.interceptors = interceptors;
+  }
+
+  /** Runs the chain on this thread; the stage ends with the call's result or exception. */
+  CompletionStage<Object> run() {
+    return link(0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private CompletionStage<Object> link(int i) {
+    try {
+      if (i == interceptors.size()) {
+        Object result = method.invoke(args);
+        if (method.descriptor().isAsync()) {
+          return result == null
+              ? CompletableFuture.completedFuture(null)
+              : (CompletionStage<Object>) result;
+        }
+        return CompletableFuture.completedFuture(result);
+      }
+      CompletionStage<Object> stage = interceptors.get(i).intercept(this, () -> link(i + 1));
+      if (stage == null) {
+        throw new RpcException(RpcException.Code.INTERNAL, "the server interceptor "
+            + interceptors.get(i).getClass().getName() + " returned null instead of a stage");
+      }
+      return stage;
+    } catch (Throwable t) {
+      return CompletableFuture.failedFuture(t);
+    }
+  }
+
+  @Override
+  public Class<?> service() {
+    return method.descriptor().service();
+  }
+
+  @Override
+  public Method method() {
+    return method.descriptor().method();
+  }
+
+  @Override
+  public String methodName() {
+    return method.descriptor().displayName();
+  }
+
+  @Override
+  public Object[] arguments() {
+    return args;
+  }
+
+  @Override
+  public Map<String, String> metadata() {
+    return context.metadata();
+  }
+
+  @Override
+  public Optional<SocketAddress> remoteAddress() {
+    return Optional.ofNullable(context.remoteAddress());
+  }
+
+  @Override
+  public Optional<Instant> deadline() {
+    long left = context.remainingNanos();
+    return left == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.now().plusNanos(left));
+  }
+
+  @Override
+  public String toString() {
+    return methodName();
+  }
+}
