@@ -1,0 +1,77 @@
+package io.minirpc.bench;
+
+import io.minirpc.RpcClient;
+import io.minirpc.RpcServer;
+import io.minirpc.bench.model.UserService;
+import io.minirpc.bench.model.UserServiceAsync;
+import io.minirpc.bench.model.Users;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** minirpc: server and driver. */
+final class MinirpcSystem {
+  private MinirpcSystem() {}
+
+  /** A server speaking both codecs, with its defaults (calls on its worker pool). */
+  static AutoCloseable server(int port) {
+    Users users = new Users();
+    RpcServer server = RpcServer.builder()
+        .port(port)
+        .register(UserService.class, users)
+        .register(UserServiceAsync.class, users.async())
+        .gracePeriod(Duration.ofSeconds(1))
+        .build()
+        .start();
+    ServerMain.announce(server.port());
+    return server;
+  }
+
+  static Driver client(String host, int port, String codec) {
+    RpcClient client = RpcClient.builder().address(host, port).codec(codec)
+        .timeout(Duration.ofSeconds(30)).build();
+    UserService sync = client.proxy(UserService.class);
+    UserServiceAsync async = client.proxy(UserServiceAsync.class);
+    return new Driver() {
+      @Override
+      public void callAsync(Workload method, long seq, Callback callback) {
+        CompletableFuture<?> f;
+        switch (method) {
+          case EXIST_USER:
+            f = async.existUser(seq + "@example.com");
+            break;
+          case CREATE_USER:
+            f = async.createUser(Users.user(seq));
+            break;
+          case GET_USER:
+            f = async.getUser(seq);
+            break;
+          default:
+            f = async.listUser((int) (seq & 0xFFFF));
+        }
+        f.whenComplete((v, e) -> callback.done(e));
+      }
+
+      @Override
+      public void callBlocking(Workload method, long seq) {
+        switch (method) {
+          case EXIST_USER:
+            sync.existUser(seq + "@example.com");
+            break;
+          case CREATE_USER:
+            sync.createUser(Users.user(seq));
+            break;
+          case GET_USER:
+            sync.getUser(seq);
+            break;
+          default:
+            sync.listUser((int) (seq & 0xFFFF));
+        }
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+}
