@@ -14,8 +14,10 @@ public final class ClientMain {
   static Driver driver(String system, String host, int port, int requestSize) throws Exception {
     switch (system) {
       case "minirpc-json":
+      case "minirpc-json-direct":
         return MinirpcSystem.client(host, port, "json");
       case "minirpc-kryo":
+      case "minirpc-kryo-direct":
         return MinirpcSystem.client(host, port, "kryo");
       case "grpc-default":
         return new GrpcDriver(host, port, false);

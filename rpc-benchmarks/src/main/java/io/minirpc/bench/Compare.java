@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Compare {
   private static final List<String> ALL_SYSTEMS =
-      List.of("minirpc-kryo", "minirpc-json", "grpc-default", "grpc-direct", "netty");
+      List.of("minirpc-kryo", "minirpc-json", "grpc-default", "minirpc-kryo-direct",
+          "minirpc-json-direct", "grpc-direct", "netty");
 
   private final Map<String, String> options;
   private final String java;
@@ -114,8 +115,9 @@ public final class Compare {
 
   private Map<String, String> runOnce(String system, Cell cell, long warmupMs, long measureMs,
       int requestSize, int responseSize) throws IOException, InterruptedException {
-    String serverSystem = system.startsWith("minirpc") ? "minirpc" : system;
-    List<String> serverCmd = command(ServerMain.class, serverSystem,
+    String serverSystem = !system.startsWith("minirpc") ? system
+        : system.endsWith("-direct") ? "minirpc-direct" : "minirpc";
+    List<String> serverCmd = command(ServerMain.class, option("server-jvm", ""), serverSystem,
         Integer.toString(responseSize));
     Process server = new ProcessBuilder(serverCmd)
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -123,11 +125,15 @@ public final class Compare {
       BufferedReader out = new BufferedReader(
           new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       String portLine = out.readLine();
-      if (portLine == null || !portLine.startsWith("PORT ")) {
+      while (portLine != null && !portLine.startsWith("PORT ")) {
+        portLine = out.readLine(); // e.g. a JFR or GC log line
+      }
+      if (portLine == null) {
         throw new IOException(system + " server did not start: " + portLine);
       }
       String port = portLine.substring(5).trim();
-      List<String> clientCmd = command(ClientMain.class, system, "127.0.0.1", port,
+      List<String> clientCmd = command(ClientMain.class, option("client-jvm", ""), system,
+          "127.0.0.1", port,
           cell.method(), cell.mode(), Integer.toString(cell.concurrency()),
           Long.toString(warmupMs), Long.toString(measureMs), Integer.toString(requestSize));
       Process client = new ProcessBuilder(clientCmd)
@@ -157,10 +163,14 @@ public final class Compare {
     }
   }
 
-  private List<String> command(Class<?> main, String... args) {
+  /** {@code extraJvm}: options for this JVM only (--server-jvm, --client-jvm), e.g. profiling. */
+  private List<String> command(Class<?> main, String extraJvm, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.addAll(jvmOptions);
+    if (!extraJvm.isBlank()) {
+      cmd.addAll(Arrays.asList(extraJvm.trim().split("\\s+")));
+    }
     cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

@@ -12,14 +12,18 @@ import java.util.concurrent.CompletableFuture;
 final class MinirpcSystem {
   private MinirpcSystem() {}
 
-  /** A server speaking both codecs, with its defaults (calls on its worker pool). */
-  static AutoCloseable server(int port) {
+  /**
+   * A server speaking both codecs: with its defaults (calls on its worker pool), or with {@code
+   * direct} calls on its I/O threads, like gRPC's directExecutor().
+   */
+  static AutoCloseable server(int port, boolean direct) {
     Users users = new Users();
     RpcServer server = RpcServer.builder()
         .port(port)
         .register(UserService.class, users)
         .register(UserServiceAsync.class, users.async())
         .gracePeriod(Duration.ofSeconds(1))
+        .directExecutor(direct)
         .build()
         .start();
     ServerMain.announce(server.port());

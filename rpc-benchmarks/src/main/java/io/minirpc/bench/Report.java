@@ -12,13 +12,13 @@ final class Report {
   static void print(Map<Compare.Cell, Map<String, List<Map<String, String>>>> results,
       PrintStream out) {
     out.println();
-    out.printf(Locale.ROOT, "%-26s %-13s %12s %10s %10s %10s %8s%n", "cell", "system", "calls/s",
+    out.printf(Locale.ROOT, "%-26s %-19s %12s %10s %10s %10s %8s%n", "cell", "system", "calls/s",
         "p50 us", "p99 us", "p99.9 us", "cli cpu");
     for (Map.Entry<Compare.Cell, Map<String, List<Map<String, String>>>> cell
         : results.entrySet()) {
       for (Map.Entry<String, List<Map<String, String>>> system : cell.getValue().entrySet()) {
         Map<String, String> r = Compare.median(system.getValue());
-        out.printf(Locale.ROOT, "%-26s %-13s %12s %10s %10s %10s %8s%n", cell.getKey(),
+        out.printf(Locale.ROOT, "%-26s %-19s %12s %10s %10s %10s %8s%n", cell.getKey(),
             system.getKey(), r.get("calls_per_s"), r.get("p50_us"), r.get("p99_us"),
             r.get("p999_us"), r.get("client_cpu"));
       }
@@ -29,13 +29,16 @@ final class Report {
         : results.entrySet()) {
       Compare.Cell c = cell.getKey();
       Map<String, List<Map<String, String>>> s = cell.getValue();
-      for (String mini : List.of("minirpc-kryo", "minirpc-json")) {
+      for (String mini : List.of("minirpc-kryo", "minirpc-json", "minirpc-kryo-direct",
+          "minirpc-json-direct")) {
         if (!s.containsKey(mini)) {
           continue;
         }
         double m = value(s, mini, "calls_per_s");
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %-26s %-13s", c, mini));
-        for (String peer : List.of("grpc-default", "grpc-direct", "netty")) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  %-26s %-19s", c, mini));
+        // Like against like: each minirpc mode against the gRPC mode that matches it.
+        String grpc = mini.endsWith("-direct") ? "grpc-direct" : "grpc-default";
+        for (String peer : List.of(grpc, "netty")) {
           if (s.containsKey(peer)) {
             b.append(String.format(Locale.ROOT, "  %.2fx %s", m / value(s, peer, "calls_per_s"),
                 peer));

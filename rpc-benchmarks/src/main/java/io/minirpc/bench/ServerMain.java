@@ -23,7 +23,8 @@ public final class ServerMain {
     AutoCloseable server;
     switch (system) {
       case "minirpc":
-        server = MinirpcSystem.server(0);
+      case "minirpc-direct":
+        server = MinirpcSystem.server(0, system.equals("minirpc-direct"));
         break;
       case "grpc-default":
       case "grpc-direct":

@@ -5,6 +5,7 @@ import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -38,6 +39,7 @@ final class Connection {
   /** Per method: {@link #COMPATIBLE}, or the exception its calls fail with. Event loop only. */
   private final Map<ClientMethod, Object> verdicts = new HashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final WriteBatcher<PendingCall> out;
   private long lastSequence;
   private volatile Hello serverHello;
   private volatile int maxInFlight;
@@ -51,6 +53,8 @@ final class Connection {
     this.loop = channel.eventLoop();
     this.address = address;
     this.pool = pool;
+    this.out = new WriteBatcher<>(channel, this::write,
+        call -> call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed"));
   }
 
   Channel channel() {
@@ -113,15 +117,7 @@ final class Connection {
 
   /** Sends {@code call}, which holds a permit of this connection, from any thread. */
   void send(PendingCall call) {
-    if (loop.inEventLoop()) {
-      write(call);
-    } else {
-      try {
-        loop.execute(() -> write(call));
-      } catch (RejectedExecutionException e) {
-        call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
-      }
-    }
+    out.add(call);
   }
 
   private void write(PendingCall call) {
@@ -150,7 +146,7 @@ final class Connection {
     Frames.setSequence(request, request.readerIndex(), seq);
     pending.put(seq, call);
     call.sent(seq);
-    channel.writeAndFlush(request).addListener(call);
+    channel.write(request).addListener(call); // the batcher flushes
   }
 
   /** Routes a RESPONSE or ERROR frame to its call; runs on the event loop. */

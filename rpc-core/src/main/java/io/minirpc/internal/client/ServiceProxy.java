@@ -2,6 +2,7 @@ package io.minirpc.internal.client;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -14,6 +15,12 @@ final class ServiceProxy implements InvocationHandler {
   private final ClientRuntime client;
   private final Map<Method, ClientMethod> methods;
   private final String description;
+  /**
+   * The same lookup by identity: a proxy passes the same Method instances every time, and an
+   * identity lookup skips Method.equals, which compares parameter arrays. Copied on write; a miss
+   * happens once per method.
+   */
+  private volatile IdentityHashMap<Method, ClientMethod> byIdentity = new IdentityHashMap<>();
 
   ServiceProxy(ClientRuntime client, Map<Method, ClientMethod> methods, String description) {
     this.client = client;
@@ -23,7 +30,15 @@ final class ServiceProxy implements InvocationHandler {
 
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-    ClientMethod remote = methods.get(method);
+    ClientMethod remote = byIdentity.get(method);
+    if (remote == null) {
+      remote = methods.get(method);
+      if (remote != null) {
+        IdentityHashMap<Method, ClientMethod> copy = new IdentityHashMap<>(byIdentity);
+        copy.put(method, remote);
+        byIdentity = copy;
+      }
+    }
     Object[] a = args == null ? NO_ARGS : args;
     if (remote != null) {
       return remote.descriptor().isAsync()

@@ -64,6 +64,7 @@ public final class Settings {
   public static final String MAX_QUEUED_CALLS = "minirpc.maxQueuedCalls";
   public static final String MAX_CALLS_PER_CONNECTION = "minirpc.server.maxCallsPerConnection";
   public static final String MAX_QUEUED_BYTES = "minirpc.server.maxQueuedBytes";
+  public static final String DIRECT_EXECUTOR = "minirpc.server.directExecutor";
   /**
    * A family of keys: {@code minirpc.server.rateLimit.com.example.Search=500} limits a service,
    * {@code ...Search#query=50} every method of that name, to calls per second.
@@ -105,6 +106,7 @@ public final class Settings {
     KEYS.put(MAX_CALLS_PER_CONNECTION,
         (s, v) -> s.maxCallsPerConnection(parseInt(MAX_CALLS_PER_CONNECTION, v)));
     KEYS.put(MAX_QUEUED_BYTES, (s, v) -> s.maxQueuedBytes(Sizes.parse(MAX_QUEUED_BYTES, v)));
+    KEYS.put(DIRECT_EXECUTOR, (s, v) -> s.directExecutor(parseBoolean(DIRECT_EXECUTOR, v)));
   }
 
   private List<String> codecs = List.of();
@@ -134,6 +136,7 @@ public final class Settings {
   private int maxCallsPerConnection = DEFAULT_MAX_CALLS_PER_CONNECTION;
   private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
   private final Map<String, Double> rateLimits = new LinkedHashMap<>();
+  private boolean directExecutor;
 
   /** Every key this version understands, in documentation order. */
   public static List<String> keys() {
@@ -201,6 +204,7 @@ public final class Settings {
     c.maxCallsPerConnection = maxCallsPerConnection;
     c.maxQueuedBytes = maxQueuedBytes;
     c.rateLimits.putAll(rateLimits);
+    c.directExecutor = directExecutor;
     return c;
   }
 
@@ -387,7 +391,15 @@ public final class Settings {
     rateLimits.put(target.trim(), perSecond);
   }
 
+  public void directExecutor(boolean direct) {
+    this.directExecutor = direct;
+  }
+
   // ---- getters ----
+
+  public boolean directExecutor() {
+    return directExecutor;
+  }
 
   /** Rate limits by target (see {@link #rateLimit}), in the order they were set. */
   public Map<String, Double> rateLimits() {

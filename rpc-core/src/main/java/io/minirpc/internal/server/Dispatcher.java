@@ -16,6 +16,7 @@ import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -83,7 +84,7 @@ final class Dispatcher {
    * Called on the event loop; takes ownership of {@code frame}. {@code calls} is the connection's
    * table of calls that have not ended, where the call stays until its answer is written.
    */
-  void onRequest(Channel channel, Frame frame, Map<Long, Call> calls) {
+  void onRequest(Channel channel, Frame frame, Map<Long, Call> calls, WriteBatcher<Outgoing> out) {
     long received = System.nanoTime();
     long seq = frame.sequence();
     RequestHeader header;
@@ -98,14 +99,14 @@ final class Dispatcher {
       frame.release();
       log.debug("Unknown method {}.{} called from {}", header.service(), header.method(),
           channel.remoteAddress());
-      sendError(channel, seq, RpcException.Code.NOT_FOUND,
+      sendError(out, channel, seq, RpcException.Code.NOT_FOUND,
           registry.describeMissing(header.service(), header.method()));
       return;
     }
     Codecs.Entry codec = codecs.byId(frame.codecId());
     if (codec == null) {
       frame.release();
-      sendError(channel, seq, RpcException.Code.CODEC,
+      sendError(out, channel, seq, RpcException.Code.CODEC,
           "the server does not speak codec id " + (frame.codecId() & 0xFF) + " (it speaks: "
               + codecs.names() + "). Set minirpc.codec on the client to one of those");
       return;
@@ -113,14 +114,14 @@ final class Dispatcher {
     RateLimiter refusedBy = method.admit();
     if (refusedBy != null) {
       frame.release();
-      sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
+      sendError(out, channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
           "the server refused the call: " + refusedBy.description() + ". Slow down, retry later"
               + " with backoff, or ask for a higher limit");
       return;
     }
     if (calls.size() >= maxCallsPerConnection) {
       frame.release();
-      sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
+      sendError(out, channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
           "the server refused the call: this connection already has " + calls.size()
               + " calls in flight (minirpc.server.maxCallsPerConnection=" + maxCallsPerConnection
               + "). Wait for answers before sending more, or spread calls over more connections"
@@ -131,7 +132,7 @@ final class Dispatcher {
     if (queuedBytes.addAndGet(size) > maxQueuedBytes) {
       queuedBytes.addAndGet(-size);
       frame.release();
-      sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
+      sendError(out, channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
           "the server is overloaded: requests waiting for a worker already hold more than "
               + maxQueuedBytes + " bytes (minirpc.server.maxQueuedBytes). Retry later with"
               + " backoff, or send smaller requests");
@@ -140,12 +141,12 @@ final class Dispatcher {
     if (!inFlight.tryEnter()) {
       queuedBytes.addAndGet(-size);
       frame.release();
-      sendError(channel, seq, RpcException.Code.UNAVAILABLE,
+      sendError(out, channel, seq, RpcException.Code.UNAVAILABLE,
           "the server is shutting down and accepts no new calls. Retry on another server or"
               + " after it restarts");
       return;
     }
-    Call call = new Call(channel, frame, method, codec, header, received, calls);
+    Call call = new Call(channel, frame, method, codec, header, received, calls, out);
     calls.put(seq, call);
     try {
       executor.execute(call);
@@ -155,25 +156,43 @@ final class Dispatcher {
       calls.remove(seq, call);
       inFlight.exit();
       log.debug("Executor full; refusing {}", method.descriptor().displayName());
-      sendError(channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
+      sendError(out, channel, seq, RpcException.Code.RESOURCE_EXHAUSTED,
           "the server is overloaded: all worker threads are busy and the queue is full ("
               + executorLimits + "). Retry later with backoff, or raise those limits");
     }
   }
 
-  private void sendError(Channel channel, long seq, RpcException.Code code, String message) {
-    send(channel, new ErrorInfo(code.wireNumber(), "", message, List.of()), seq);
+  private void sendError(WriteBatcher<Outgoing> out, Channel channel, long seq,
+      RpcException.Code code, String message) {
+    ErrorInfo info = new ErrorInfo(code.wireNumber(), "", message, List.of());
+    out.add(new Outgoing(info.toFrame(channel.alloc(), seq), null));
   }
 
-  private void send(Channel channel, ErrorInfo info, long seq) {
-    channel.writeAndFlush(info.toFrame(channel.alloc(), seq), channel.voidPromise());
+  /** A frame on its way out, and the call it ends (if any), to finish once it is written. */
+  record Outgoing(ByteBuf frame, Call call) {
+    /** Writes without flushing; the batcher flushes. Event loop. */
+    static void write(Channel channel, Outgoing o) {
+      if (o.call == null) {
+        channel.write(o.frame, channel.voidPromise());
+      } else {
+        channel.write(o.frame, channel.newPromise().addListener(o.call));
+      }
+    }
+
+    /** The channel's event loop is gone: free the frame, end the call. */
+    static void reject(Outgoing o) {
+      o.frame.release();
+      if (o.call != null) {
+        o.call.operationComplete(null);
+      }
+    }
   }
 
   /**
    * One accepted request, run on the executor. It is also what {@link RpcContext} shows: the
    * deadline it carried, whether the client gave up, who called and with which metadata.
    */
-  final class Call implements Runnable, CurrentCall.Context {
+  final class Call implements Runnable, CurrentCall.Context, ChannelFutureListener {
     private final Channel channel;
     private final Frame frame;
     private final ServerMethod method;
@@ -195,8 +214,11 @@ final class Dispatcher {
     /** 1 once the frame's bytes left the queued-bytes count. */
     private volatile int started;
 
+    private final WriteBatcher<Outgoing> out;
+
     Call(Channel channel, Frame frame, ServerMethod method, Codecs.Entry codec,
-        RequestHeader header, long received, Map<Long, Call> calls) {
+        RequestHeader header, long received, Map<Long, Call> calls, WriteBatcher<Outgoing> out) {
+      this.out = out;
       this.channel = channel;
       this.frame = frame;
       this.method = method;
@@ -420,9 +442,9 @@ final class Dispatcher {
         }
         return;
       }
-      // The listener is in place before the write, so it runs on the event loop right after it,
-      // before the next request is read: the call leaves the connection's count in order.
-      channel.writeAndFlush(buf, channel.newPromise().addListener(done()));
+      // Finished by the write's listener, on the event loop right after the write and before the
+      // next request is read: the call leaves the connection's count in order.
+      out.add(new Outgoing(buf, this));
     }
 
     private void failWith(Throwable t) {
@@ -473,13 +495,13 @@ final class Dispatcher {
         finish();
         throw e;
       }
-      // The listener is in place before the write, so it runs on the event loop right after it,
-      // before the next request is read: the call leaves the connection's count in order.
-      channel.writeAndFlush(buf, channel.newPromise().addListener(done()));
+      out.add(new Outgoing(buf, this));
     }
 
-    private ChannelFutureListener done() {
-      return future -> finish();
+    /** The answer was written (or could not be): the call has ended. */
+    @Override
+    public void operationComplete(io.netty.channel.ChannelFuture future) {
+      finish();
     }
 
     /** The call has ended: it leaves the connection's table and the server's in-flight count. */

@@ -6,6 +6,7 @@ import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
+import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,11 +37,20 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private final Map<Long, Dispatcher.Call> calls = new ConcurrentHashMap<>();
   private boolean handshaken;
   private volatile Channel channel;
+  /** Answers leave through here, in batches. */
+  private WriteBatcher<Dispatcher.Outgoing> out;
 
   ServerHandler(Dispatcher dispatcher, Hello hello, long idleTimeoutNanos) {
     this.dispatcher = dispatcher;
     this.hello = hello;
     this.idleTimeoutNanos = idleTimeoutNanos;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    Channel ch = ctx.channel();
+    out = new WriteBatcher<>(ch, o -> Dispatcher.Outgoing.write(ch, o),
+        Dispatcher.Outgoing::reject);
   }
 
   @Override
@@ -58,7 +68,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     }
     switch (frame.type()) {
       case REQUEST:
-        dispatcher.onRequest(ctx.channel(), frame, calls);
+        dispatcher.onRequest(ctx.channel(), frame, calls, out);
         break;
       case CANCEL:
         frame.release();

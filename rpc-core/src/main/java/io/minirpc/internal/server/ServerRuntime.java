@@ -116,7 +116,7 @@ public final class ServerRuntime {
           new Dispatcher(
               registry,
               codecs,
-              executor,
+              settings.directExecutor() ? Runnable::run : executor,
               inFlight,
               settings.maxFrameSize(),
               settings.sendStackTraces(),
