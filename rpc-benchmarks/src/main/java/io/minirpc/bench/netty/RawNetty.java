@@ -111,6 +111,8 @@ public final class RawNetty {
     private final ByteBuf request;
     /** Event loop only. */
     private final ArrayDeque<Consumer<Throwable>> waiting = new ArrayDeque<>();
+    /** Event loop only: requests written from answer callbacks, flushed once per read batch. */
+    private boolean unflushed;
 
     public Client(String host, int port, int requestSize) throws InterruptedException {
       this.request = frame(requestSize);
@@ -127,6 +129,14 @@ public final class RawNetty {
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf response) {
                       waiting.poll().accept(null);
                     }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                      if (unflushed) {
+                        unflushed = false;
+                        ctx.flush();
+                      }
+                    }
                   });
             }
           })
@@ -137,8 +147,12 @@ public final class RawNetty {
     public void call(long tag, Consumer<Throwable> done) {
       if (channel.eventLoop().inEventLoop()) {
         send(tag, done);
+        unflushed = true; // flushed when the read batch that called us completes
       } else {
-        channel.eventLoop().execute(() -> send(tag, done));
+        channel.eventLoop().execute(() -> {
+          send(tag, done);
+          channel.flush();
+        });
       }
     }
 
@@ -147,7 +161,7 @@ public final class RawNetty {
       ByteBuf out = channel.alloc().ioBuffer(request.readableBytes());
       out.writeBytes(request, request.readerIndex(), request.readableBytes());
       out.setLong(4, tag);
-      channel.writeAndFlush(out, channel.voidPromise());
+      channel.write(out, channel.voidPromise());
     }
 
     /** Sends one request and waits for its answer. */

@@ -32,6 +32,7 @@ final class CheckedSerializers {
    * and object array (including user classes that extend a JDK collection).
    */
   static void installDefaults(Kryo kryo) {
+    kryo.addDefaultSerializer(Record.class, new RecordSerializer.Factory());
     kryo.addDefaultSerializer(Object[].class, new ArrayFactory());
     kryo.addDefaultSerializer(TreeSet.class, new CheckedTreeSet());
     kryo.addDefaultSerializer(TreeMap.class, new CheckedTreeMap());

@@ -3,7 +3,6 @@ package io.minirpc.codec.kryo;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.Pool;
 import io.minirpc.codec.Codec;
 import io.minirpc.codec.CodecContext;
 import io.minirpc.codec.ValueReader;
@@ -15,6 +14,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -26,18 +26,51 @@ final class KryoCodec implements Codec {
   static final int MAX_DEPTH = 256;
 
   private final KryoRegistrations registrations;
-  private final Pool<Worker> pool;
+  private final WorkerPool pool;
 
   KryoCodec(CodecContext context) {
     this.registrations = new KryoRegistrations(context.allowedClasses());
-    int cap = Math.max(16, Runtime.getRuntime().availableProcessors() * 8);
-    this.pool =
-        new Pool<>(true, false, cap) {
-          @Override
-          protected Worker create() {
-            return new Worker(registrations);
+    this.pool = new WorkerPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 8));
+  }
+
+  /**
+   * Idle workers, lock-free: each thread starts looking at the slot its id points to, so a thread
+   * usually gets back the worker it returned, without contention. Kryo's own thread-safe pool takes
+   * a lock on every call.
+   */
+  private final class WorkerPool {
+    private final AtomicReferenceArray<Worker> slots;
+    private final int mask;
+
+    WorkerPool(int capacity) {
+      int size = Integer.highestOneBit(capacity - 1) << 1;
+      this.slots = new AtomicReferenceArray<>(size);
+      this.mask = size - 1;
+    }
+
+    Worker obtain() {
+      int start = (int) Thread.currentThread().getId();
+      for (int i = 0; i < 4; i++) {
+        int index = (start + i) & mask;
+        if (slots.get(index) != null) {
+          Worker w = slots.getAndSet(index, null);
+          if (w != null) {
+            return w;
           }
-        };
+        }
+      }
+      return new Worker(registrations);
+    }
+
+    void free(Worker w) {
+      int start = (int) Thread.currentThread().getId();
+      for (int i = 0; i < 4; i++) {
+        if (slots.compareAndSet((start + i) & mask, null, w)) {
+          return;
+        }
+      }
+      // More workers than slots near this thread's: let this one go.
+    }
   }
 
   /** One Kryo instance and what goes with it; used by one thread at a time. */
