@@ -58,7 +58,7 @@ class OverloadTest {
           .contains("minirpc.maxInFlight=2"), e.getMessage());
       a.get(5, TimeUnit.SECONDS);
       b.get(5, TimeUnit.SECONDS);
-      assertEquals(0, slow.work(0), "room again once the calls ended");
+      assertTrue(slow.work(0) < 1000, "room again once the calls ended");
     }
   }
 
@@ -75,7 +75,7 @@ class OverloadTest {
       Thread.sleep(300);
       assertFalse(waits.isDone());
       assertEquals(before + 2, impl.started.get(), "the third call waits on the client");
-      assertEquals(0, waits.get(5, TimeUnit.SECONDS));
+      assertTrue(waits.get(5, TimeUnit.SECONDS) < 1000, "the waiting call ran once there was room");
       a.get(5, TimeUnit.SECONDS);
       b.get(5, TimeUnit.SECONDS);
 
