@@ -17,7 +17,7 @@ import java.util.Set;
  * The bytes one minirpc {@code getUser} call puts on the wire, worked out from docs/PROTOCOL.md
  * and the codec itself, so the raw-Netty baseline moves exactly as many.
  */
-final class FrameSizes {
+public final class FrameSizes {
   /** Length prefix and fixed header of every frame. */
   private static final int FRAME_OVERHEAD = 4 + 18;
   /** A slot's length prefix. */
@@ -26,7 +26,7 @@ final class FrameSizes {
   private FrameSizes() {}
 
   /** A codec as a server or client would create it, found the way minirpc finds it. */
-  static Codec codec(String name) {
+  public static Codec codec(String name) {
     for (CodecProvider p : ServiceLoader.load(CodecProvider.class)) {
       if (p.name().equals(name)) {
         return p.create(new CodecContext() {

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * ...
  * MethodStats add = metrics.snapshot().get("com.example.Calculator.add(int,int)");
  * add.calls(); add.errors(RpcException.Code.TIMEOUT); add.p99();
- * System.out.println(metrics);   // one line per method
+ * log.info("calls:\n{}", metrics);   // one line per method
  * }</pre>
  *
  * <p>Latency is kept in a log-linear histogram (eight buckets per power of two of microseconds),

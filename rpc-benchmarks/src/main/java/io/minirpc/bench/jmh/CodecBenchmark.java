@@ -1,11 +1,10 @@
 package io.minirpc.bench.jmh;
 
+import io.minirpc.bench.FrameSizes;
 import io.minirpc.bench.model.Page;
 import io.minirpc.bench.model.User;
 import io.minirpc.bench.model.Users;
 import io.minirpc.codec.Codec;
-import io.minirpc.codec.CodecContext;
-import io.minirpc.codec.CodecProvider;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import io.netty.buffer.ByteBuf;
@@ -15,8 +14,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -83,28 +80,9 @@ public class CodecBenchmark {
     };
   }
 
-  static Codec create(String name) {
-    for (CodecProvider p : ServiceLoader.load(CodecProvider.class)) {
-      if (p.name().equals(name)) {
-        return p.create(new CodecContext() {
-          @Override
-          public Set<Class<?>> allowedClasses() {
-            return Set.of();
-          }
-
-          @Override
-          public int maxFrameSize() {
-            return 16 << 20;
-          }
-        });
-      }
-    }
-    throw new IllegalArgumentException(name);
-  }
-
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    Codec c = create(codec);
+    Codec c = FrameSizes.codec(codec);
     userWriter = c.writer(User.class);
     userReader = c.reader(User.class);
     pageWriter = c.writer(pageOfUser());

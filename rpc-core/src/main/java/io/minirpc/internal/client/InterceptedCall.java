@@ -4,7 +4,7 @@ import io.minirpc.ClientCall;
 import io.minirpc.ClientInterceptor;
 import io.minirpc.RpcException;
 import io.minirpc.internal.context.OutgoingMetadata;
-import java.lang.reflect.Method;
+import io.minirpc.internal.registry.InterceptedMethod;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +15,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /** One call on its way through the client's interceptors to the network. */
-final class InterceptedCall implements ClientCall {
+final class InterceptedCall extends InterceptedMethod implements ClientCall {
   private final ClientRuntime runtime;
   private final ClientMethod method;
-  private final Object[] args;
   private final Map<String, String> metadata;
   private final List<ClientInterceptor> interceptors;
   /** The last attempt sent, to cancel it when the caller gives up. */
@@ -27,9 +26,9 @@ final class InterceptedCall implements ClientCall {
   InterceptedCall(
       ClientRuntime runtime, ClientMethod method, Object[] args,
       List<ClientInterceptor> interceptors) {
+    super(method.descriptor(), args);
     this.runtime = runtime;
     this.method = method;
-    this.args = args;
     this.metadata = new LinkedHashMap<>(OutgoingMetadata.over(runtime.metadata()));
     this.interceptors = interceptors;
   }
@@ -64,7 +63,7 @@ final class InterceptedCall implements ClientCall {
   private CompletionStage<Object> link(int i) {
     try {
       if (i == interceptors.size()) {
-        PendingCall call = runtime.start(method, args, Map.copyOf(metadata));
+        PendingCall call = runtime.start(method, arguments(), Map.copyOf(metadata));
         sent = call;
         return call;
       }
@@ -96,25 +95,9 @@ final class InterceptedCall implements ClientCall {
     return t;
   }
 
-  @Override
-  public Class<?> service() {
-    return method.descriptor().service();
-  }
 
-  @Override
-  public Method method() {
-    return method.descriptor().method();
-  }
 
-  @Override
-  public String methodName() {
-    return method.descriptor().displayName();
-  }
 
-  @Override
-  public Object[] arguments() {
-    return args;
-  }
 
   @Override
   public Map<String, String> metadata() {
@@ -126,8 +109,4 @@ final class InterceptedCall implements ClientCall {
     return Duration.ofNanos(method.timeoutNanos());
   }
 
-  @Override
-  public String toString() {
-    return methodName();
-  }
 }

@@ -4,7 +4,7 @@ import io.minirpc.RpcException;
 import io.minirpc.ServerCall;
 import io.minirpc.ServerInterceptor;
 import io.minirpc.internal.context.CurrentCall;
-import java.lang.reflect.Method;
+import io.minirpc.internal.registry.InterceptedMethod;
 import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.List;
@@ -14,16 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** One server call on its way through the server's interceptors to the implementation. */
-final class InterceptedServerCall implements ServerCall {
+final class InterceptedServerCall extends InterceptedMethod implements ServerCall {
   private final ServerMethod method;
-  private final Object[] args;
   private final CurrentCall.Context context;
   private final List<ServerInterceptor> interceptors;
 
   InterceptedServerCall(ServerMethod method, Object[] args, CurrentCall.Context context,
       List<ServerInterceptor> interceptors) {
+    super(method.descriptor(), args);
     this.method = method;
-    this.args = args;
     this.context = context;
     this.interceptors = interceptors;
   }
@@ -37,7 +36,7 @@ final class InterceptedServerCall implements ServerCall {
   private CompletionStage<Object> link(int i) {
     try {
       if (i == interceptors.size()) {
-        Object result = method.invoke(args);
+        Object result = method.invoke(arguments());
         if (method.descriptor().isAsync()) {
           return result == null
               ? CompletableFuture.completedFuture(null)
@@ -56,25 +55,9 @@ final class InterceptedServerCall implements ServerCall {
     }
   }
 
-  @Override
-  public Class<?> service() {
-    return method.descriptor().service();
-  }
 
-  @Override
-  public Method method() {
-    return method.descriptor().method();
-  }
 
-  @Override
-  public String methodName() {
-    return method.descriptor().displayName();
-  }
 
-  @Override
-  public Object[] arguments() {
-    return args;
-  }
 
   @Override
   public Map<String, String> metadata() {
@@ -92,8 +75,4 @@ final class InterceptedServerCall implements ServerCall {
     return left == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.now().plusNanos(left));
   }
 
-  @Override
-  public String toString() {
-    return methodName();
-  }
 }
