@@ -95,19 +95,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void handshake(ChannelHandlerContext ctx, Frame frame) {
-    if (frame.type() != FrameType.HELLO) {
-      frame.release();
-      protocolError(ctx, "the server sent " + frame.type() + " before its HELLO");
-      return;
-    }
     Hello hello;
     try {
-      hello = Hello.read(frame.header());
+      hello = Hello.fromFirstFrame(frame);
     } catch (CorruptedFrameException e) {
-      protocolError(ctx, "the server's HELLO is malformed: " + e.getMessage());
+      protocolError(ctx, "the server broke the handshake: " + e.getMessage());
       return;
-    } finally {
-      frame.release();
     }
     handshaken = true;
     handshakeTimeout.cancel(false);

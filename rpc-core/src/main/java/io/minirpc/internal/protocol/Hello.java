@@ -101,6 +101,27 @@ public record Hello(
     }
   }
 
+  /**
+   * The HELLO that must be the first frame of a connection; releases {@code frame}.
+   *
+   * @throws CorruptedFrameException if the frame is of another type or the HELLO is malformed
+   */
+  public static Hello fromFirstFrame(Frame frame) {
+    try {
+      if (frame.type() != FrameType.HELLO) {
+        throw new CorruptedFrameException("the first frame must be HELLO, not " + frame.type());
+      }
+      return read(frame.header());
+    } catch (CorruptedFrameException e) {
+      if (frame.type() == FrameType.HELLO) {
+        throw new CorruptedFrameException("malformed HELLO: " + e.getMessage(), e);
+      }
+      throw e;
+    } finally {
+      frame.release();
+    }
+  }
+
   /** Reads a HELLO header; throws CorruptedFrameException if it is malformed. */
   public static Hello read(ByteBuf in) {
     if (in.readableBytes() < 2 + 4 + 8 + 8 + 4) {

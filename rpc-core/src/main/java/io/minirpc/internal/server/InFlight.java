@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts accepted calls that have not yet sent their response, so that a closing server can wait
- * for them. Once {@link #closeAndAwait} is called, no new call may enter. Lock-free on the call
+ * for them. Once {@link #close} is called, no new call may enter. Lock-free on the call
  * path: one CAS to enter, one decrement to leave.
  */
 final class InFlight {
@@ -32,15 +32,6 @@ final class InFlight {
         lock.notifyAll();
       }
     }
-  }
-
-  /**
-   * Refuses new calls, then waits up to {@code timeoutNanos} for the running ones; true if none
-   * remain.
-   */
-  boolean closeAndAwait(long timeoutNanos) {
-    close();
-    return await(timeoutNanos);
   }
 
   /** Refuses new calls from now on. */

@@ -92,20 +92,13 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void handshake(ChannelHandlerContext ctx, Frame frame) {
-    if (frame.type() != FrameType.HELLO) {
-      frame.release();
-      protocolError(ctx, "the first frame must be HELLO, not " + frame.type()
-          + " (a client of an older minirpc version, or not a minirpc client)");
-      return;
-    }
     Hello theirs;
     try {
-      theirs = Hello.read(frame.header());
+      theirs = Hello.fromFirstFrame(frame);
     } catch (CorruptedFrameException e) {
-      protocolError(ctx, "malformed HELLO: " + e.getMessage());
+      protocolError(ctx, e.getMessage()
+          + " (a client of an older minirpc version, or not a minirpc client)");
       return;
-    } finally {
-      frame.release();
     }
     handshaken = true;
     for (Hello.CodecInfo c : theirs.codecs()) {

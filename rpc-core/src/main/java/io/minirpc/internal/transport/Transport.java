@@ -13,7 +13,6 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -36,11 +35,6 @@ public final class Transport {
   /** "epoll" or "nio". */
   public static String name() {
     return EPOLL ? "epoll" : "nio";
-  }
-
-  /** An event loop group of {@code threads} threads named {@code name-N}. */
-  public static EventLoopGroup group(int threads, String name, boolean daemon) {
-    return group(threads, new DefaultThreadFactory(name, daemon));
   }
 
   /** An event loop group of {@code threads} threads made by {@code factory}. */
