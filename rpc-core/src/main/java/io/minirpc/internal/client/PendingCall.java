@@ -39,6 +39,8 @@ final class PendingCall extends CompletableFuture<Object>
 
   private final ClientMethod method;
   private final long timeoutNanos;
+  /** When the caller stops waiting, on the {@link System#nanoTime()} clock. */
+  private final long deadlineNanos;
   private final boolean inherited;
   private volatile ByteBuf request;
   private volatile Timeout timeout;
@@ -63,6 +65,7 @@ final class PendingCall extends CompletableFuture<Object>
     this.method = method;
     this.request = request;
     this.timeoutNanos = timeoutNanos;
+    this.deadlineNanos = System.nanoTime() + timeoutNanos;
     this.inherited = inherited;
   }
 
@@ -114,8 +117,19 @@ final class PendingCall extends CompletableFuture<Object>
     return sequence;
   }
 
-  /** Ends the call with its response frame; runs on the event loop and releases the frame. */
+  /**
+   * Ends the call with its response frame; runs on the event loop and releases the frame. A
+   * response that arrives once the deadline has passed ends the call with TIMEOUT, even if the
+   * timer has not fired yet (it ticks every few milliseconds): the caller asked for an answer
+   * within its timeout, and a server that finishes late may have seen the deadline pass (its
+   * {@code RpcContext.isCancelled()} says so) and answered something the caller must not see.
+   */
   void complete(Frame frame) {
+    if (System.nanoTime() - deadlineNanos >= 0) {
+      frame.release();
+      fail(timedOut());
+      return;
+    }
     try {
       switch (frame.type()) {
         case RESPONSE:
@@ -207,16 +221,19 @@ final class PendingCall extends CompletableFuture<Object>
       fail(p.waitExpired(this));
       return;
     }
-    if (inherited) {
-      fail(RpcException.Code.TIMEOUT, "timed out after " + (timeoutNanos / 1_000_000)
-          + " ms, the time left of the server call it was made from (deadline propagation)."
-          + " Give the outer call more time, or build this client with"
-          + " propagateDeadline(false)");
-      return;
-    }
-    fail(RpcException.Code.TIMEOUT, "timed out after " + (timeoutNanos / 1_000_000)
-        + " ms. The server may be slow or overloaded, or the network partitioned: check the"
-        + " server, or raise the timeout (minirpc.timeout, or @Timeout on the method)");
+    fail(timedOut());
+  }
+
+  /** The exception of a call whose deadline passed after it was sent. */
+  private RpcException timedOut() {
+    String message = inherited
+        ? "timed out after " + (timeoutNanos / 1_000_000) + " ms, the time left of the server"
+            + " call it was made from (deadline propagation). Give the outer call more time, or"
+            + " build this client with propagateDeadline(false)"
+        : "timed out after " + (timeoutNanos / 1_000_000) + " ms. The server may be slow or"
+            + " overloaded, or the network partitioned: check the server, or raise the timeout"
+            + " (minirpc.timeout, or @Timeout on the method)";
+    return new RpcException(RpcException.Code.TIMEOUT, method.callPrefix() + message);
   }
 
   /** The write finished (event loop). */

@@ -409,6 +409,15 @@ final class Dispatcher {
     }
 
     private void respond(Object value) {
+      if (timeoutNanos > 0 && remainingNanos() <= 0) {
+        // The caller has stopped waiting, and the implementation may have returned early because
+        // RpcContext.isCancelled() said the deadline passed: that value is not an answer.
+        MethodDescriptor d = method.descriptor();
+        fail(RpcException.Code.TIMEOUT, d.displayName() + " finished "
+            + (-remainingNanos() / 1_000_000) + " ms after its deadline (its timeout was "
+            + timeoutNanos / 1_000_000 + " ms), so its result was not sent");
+        return;
+      }
       if (!claim()) {
         return; // aborted by a shutdown
       }
