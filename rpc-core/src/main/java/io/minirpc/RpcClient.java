@@ -207,12 +207,36 @@ public final class RpcClient implements AutoCloseable {
 
     /**
      * What a call does while the client has no connection. False (the default, {@code
-     * minirpc.failFast}): it waits for one, up to its own timeout, then fails with {@link
-     * RpcException.Code#UNAVAILABLE}. True: once an attempt to connect has failed, calls fail at
-     * once with {@code UNAVAILABLE} until a connection is back.
+     * minirpc.waitForReady}): while the first connection, or the first reconnection after a
+     * working one closed, is being made, calls wait for it; once an attempt has failed, calls fail
+     * at once with {@link RpcException.Code#UNAVAILABLE} ("It did not run") until a connection is
+     * back, as gRPC's and Dubbo's do. True: calls wait for a connection up to their own timeout.
+     * {@link WaitForReady @WaitForReady} sets it per interface or method.
      */
+    public Builder waitForReady(boolean waitForReady) {
+      settings.waitForReady(waitForReady);
+      return this;
+    }
+
+    /**
+     * The opposite of {@link #waitForReady}, under its former name.
+     *
+     * @deprecated use {@link #waitForReady(boolean) waitForReady(!failFast)}; {@code failFast(true)}
+     *     is now the default.
+     */
+    @Deprecated
     public Builder failFast(boolean failFast) {
       settings.failFast(failFast);
+      return this;
+    }
+
+    /**
+     * The most bytes of encoded requests that calls waiting for a connection or for room may hold;
+     * a call beyond fails at once with {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 64
+     * MiB ({@code minirpc.maxQueuedBytes}): a burst of many small calls is queued, not refused.
+     */
+    public Builder maxQueuedBytes(long bytes) {
+      settings.maxQueuedRequestBytes(bytes);
       return this;
     }
 
@@ -240,8 +264,8 @@ public final class RpcClient implements AutoCloseable {
 
     /**
      * The most calls that may wait for a connection or for room at once; more fail at once with
-     * {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 10,000 ({@code
-     * minirpc.maxQueuedCalls}). Waiting calls hold their encoded request in memory.
+     * {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 1,000,000 ({@code
+     * minirpc.maxQueuedCalls}), a safety net behind {@link #maxQueuedBytes}.
      */
     public Builder maxQueuedCalls(int calls) {
       settings.maxQueuedCalls(calls);

@@ -8,6 +8,7 @@ import io.minirpc.RpcClient;
 import io.minirpc.RpcException;
 import io.minirpc.RpcException.Code;
 import io.minirpc.RpcServer;
+import io.minirpc.WaitForReady;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -62,13 +63,73 @@ class ErrorsTest {
   }
 
   @Test
-  void unavailableWhenNothingListens() throws Exception {
+  void unavailableWithinASecondWhenNothingListens() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
-        .timeout(Duration.ofMillis(700)).build()) {
+        .timeout(Duration.ofSeconds(60)).build()) {
+      Calculator calc = client.proxy(Calculator.class);
+      for (int i = 0; i < 3; i++) {
+        long start = System.nanoTime();
+        RpcException e = assertThrows(RpcException.class, () -> calc.add(1, 2));
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(Code.UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().startsWith("Call to io.minirpc.it.Calculator.add(int,int) at "
+            + "127.0.0.1:" + port + " failed: there is no connection to 127.0.0.1:" + port
+            + " (cannot connect: "), e.getMessage());
+        assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("). It did not run, so it is safe to retry. The client"
+            + " keeps reconnecting in the background; to make calls wait for a connection within"
+            + " their timeout instead, set minirpc.waitForReady=true or annotate the method with"
+            + " @WaitForReady"), e.getMessage());
+        assertTrue(took < 1000, "failed after " + took + " ms");
+      }
+    }
+  }
+
+  /** The same method, once told to wait for a connection and once not. */
+  @WaitForReady
+  interface Patient {
+    int add(int a, int b);
+
+    @WaitForReady(false)
+    int addNow(int a, int b);
+  }
+
+  @Test
+  void waitForReadyOnAnInterfaceOrMethodOverridesTheClientDefault() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
+        .timeout(Duration.ofMillis(800)).build()) {
+      Patient patient = client.proxy(Patient.class);
+      long start = System.nanoTime();
+      RpcException waited = assertThrows(RpcException.class, () -> patient.add(1, 2));
+      long took = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(waited.getMessage().contains("could be made within its timeout of 800 ms"),
+          waited.getMessage());
+      assertTrue(took >= 750, "waited only " + took + " ms");
+      start = System.nanoTime();
+      RpcException now = assertThrows(RpcException.class, () -> patient.addNow(1, 2));
+      took = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(now.getMessage().contains("It did not run, so it is safe to retry"),
+          now.getMessage());
+      assertTrue(took < 500, "failed after " + took + " ms");
+    }
+  }
+
+  @Test
+  void withWaitForReadyACallWaitsItsTimeoutWhenNothingListens() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
+        .timeout(Duration.ofMillis(700)).waitForReady(true).build()) {
       long start = System.nanoTime();
       RpcException e =
           assertThrows(RpcException.class, () -> client.proxy(Calculator.class).add(1, 2));
@@ -86,7 +147,8 @@ class ErrorsTest {
   }
 
   @Test
-  void unavailableAtOnceWhenNothingListensAndTheClientFailsFast() throws Exception {
+  @SuppressWarnings("deprecation")
+  void theDeprecatedFailFastStillFailsAtOnce() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -100,7 +162,7 @@ class ErrorsTest {
         long took = (System.nanoTime() - start) / 1_000_000;
         assertEquals(Code.UNAVAILABLE, e.code());
         assertTrue(e.getMessage().startsWith("Call to io.minirpc.it.Calculator.add(int,int) at "
-            + "127.0.0.1:" + port + " failed fast: there is no connection to 127.0.0.1:" + port
+            + "127.0.0.1:" + port + " failed: there is no connection to 127.0.0.1:" + port
             + " (cannot connect: "), e.getMessage());
         assertTrue(took < 2000, "failed after " + took + " ms");
       }
@@ -129,9 +191,30 @@ class ErrorsTest {
           cause.getMessage());
       assertTrue(took < 3000, "pending call failed after " + took + " ms");
 
+      // The client is found out at once that nothing listens...
+      RpcException refused = assertThrows(RpcException.class, () -> calc.add(2, 3));
+      assertEquals(Code.UNAVAILABLE, refused.code());
+      assertTrue(refused.getMessage().contains("It did not run"), refused.getMessage());
+      // ...and finds a server restarted on the same port by itself (backoff at most 5 s).
       try (RpcServer again = RpcServer.builder().host("127.0.0.1").port(port)
           .register(Calculator.class, new CalculatorImpl()).build().start()) {
-        assertEquals(5, calc.add(2, 3));
+        assertEquals(5, eventually(() -> calc.add(2, 3), Duration.ofSeconds(10)));
+      }
+    }
+  }
+
+  /** Calls {@code call} until it stops failing with UNAVAILABLE, for at most {@code limit}. */
+  static <T> T eventually(java.util.function.Supplier<T> call, Duration limit)
+      throws InterruptedException {
+    long end = System.nanoTime() + limit.toNanos();
+    while (true) {
+      try {
+        return call.get();
+      } catch (RpcException e) {
+        if (e.code() != Code.UNAVAILABLE || System.nanoTime() > end) {
+          throw e;
+        }
+        Thread.sleep(20);
       }
     }
   }

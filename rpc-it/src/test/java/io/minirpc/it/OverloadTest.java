@@ -43,6 +43,39 @@ class OverloadTest {
   }
 
   @Test
+  void aBurstOfTwentyThousandSmallCallsIsQueuedNotRefusedWithDefaultSettings()
+      throws Exception {
+    try (RpcServer s = server().build().start();
+        RpcClient c = RpcClient.builder().address("127.0.0.1", s.port()).codec(codec)
+            .build()) { // default settings, default 5 s timeout
+      SlowService slow = c.proxy(SlowService.class);
+      slow.work(0);
+      // 20,000 is twice what the client used to queue; a 100,000 burst works too, but under the
+      // tests' paranoid leak detector encoding them alone takes half a minute.
+      int calls = 20_000;
+      List<CompletableFuture<Long>> futures = new ArrayList<>(calls);
+      long start = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        futures.add(slow.workAsync(i % 10 == 0 ? 1 : 0)); // each takes a worker for a moment
+      }
+      int failed = 0;
+      String firstFailure = null;
+      for (CompletableFuture<Long> f : futures) {
+        try {
+          f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (failed++ == 0) {
+            firstFailure = e.getCause().getMessage();
+          }
+        }
+      }
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(0, failed, failed + " of " + calls + " calls failed in " + tookMs
+          + " ms, the first with: " + firstFailure);
+    }
+  }
+
+  @Test
   void aCallOverTheClientsInFlightLimitFailsAtOnceWhenConfiguredTo() throws Exception {
     try (RpcServer s = server().build().start();
         RpcClient c = client(s).maxInFlight(2).failWhenBusy(true).build()) {

@@ -29,6 +29,7 @@ class ServerKillTest {
         .codec(codec)
         .timeout(Duration.ofSeconds(30))
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+        .waitForReady(true)
         .build()) {
       Calculator calc = client.proxy(Calculator.class);
       assertEquals(3, calc.add(1, 2));
@@ -47,7 +48,8 @@ class ServerKillTest {
       long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
       assertTrue(tookMillis < 5000, "pending calls failed " + tookMillis + " ms after the kill");
 
-      // While the server is down a call waits for a connection, within its own timeout...
+      // With waitForReady, while the server is down a call waits for a connection, within its
+      // own timeout...
       CompletableFuture<Integer> duringGap = calc.echoLater(0, 7);
       Thread.sleep(300);
       assertFalse(duringGap.isDone(), "no server, so no answer yet");
@@ -55,6 +57,38 @@ class ServerKillTest {
       try (ServerProcess second = ServerProcess.start(port)) {
         assertEquals(7, duringGap.get(10, TimeUnit.SECONDS));
         assertEquals(7, calc.add(3, 4));
+      }
+    } finally {
+      first.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"json", "kryo"})
+  void byDefaultCallsToAKilledServerFailWithinASecondAndTheRestartedServerIsFoundAgain(
+      String codec) throws Exception {
+    ServerProcess first = ServerProcess.start(0);
+    int port = first.port();
+    try (RpcClient client = RpcClient.builder()
+        .address("127.0.0.1", port)
+        .codec(codec)
+        .timeout(Duration.ofSeconds(60)) // a caller who would otherwise wait a minute
+        .build()) {
+      Calculator calc = client.proxy(Calculator.class);
+      assertEquals(3, calc.add(1, 2));
+      first.kill();
+      Thread.sleep(200);
+      for (int i = 0; i < 5; i++) {
+        long start = System.nanoTime();
+        RpcException e = assertThrows(RpcException.class, () -> calc.add(1, 2));
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(RpcException.Code.UNAVAILABLE, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("It did not run")
+            && e.getMessage().contains("minirpc.waitForReady=true"), e.getMessage());
+        assertTrue(took < 1500, "call " + i + " failed after " + took + " ms");
+      }
+      try (ServerProcess second = ServerProcess.start(port)) {
+        assertEquals(7, ErrorsTest.eventually(() -> calc.add(3, 4), Duration.ofSeconds(10)));
       }
     } finally {
       first.close();

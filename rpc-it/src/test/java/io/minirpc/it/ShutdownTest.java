@@ -41,6 +41,8 @@ class ShutdownTest {
   /** Callers that call until stopped, counting how each call ended and how long it took. */
   private static final class Traffic implements AutoCloseable {
     final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+    /** The first message of each failed outcome, to say why. */
+    final Map<String, String> examples = new ConcurrentHashMap<>();
     final AtomicLong slowestMillis = new AtomicLong();
     final AtomicBoolean stop = new AtomicBoolean();
     final ExecutorService threads;
@@ -62,6 +64,7 @@ class ShutdownTest {
               outcome = r == v ? "OK" : "WRONG";
             } catch (RpcException e) {
               outcome = e.code().name();
+              examples.putIfAbsent(outcome, e.getMessage());
             }
             slowestMillis.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
             outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
@@ -115,6 +118,45 @@ class ShutdownTest {
       assertTrue(traffic.slowestMillis.get() < 2000,
           "no call hung: the slowest took " + traffic.slowestMillis + " ms");
     } finally {
+      first.close();
+      if (second != null) {
+        second.close();
+      }
+    }
+  }
+
+  @Test
+  void callsThatRaceTheGoAwayOfARestartAreSentAgainAndNoneFails() throws Exception {
+    RpcServer first = start(0, Duration.ofSeconds(2));
+    int port = first.port();
+    RpcServer second = null;
+    ExecutorService closer = Executors.newSingleThreadExecutor();
+    try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
+        .connections(2).timeout(Duration.ofSeconds(5)).waitForReady(true)
+        .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build()) {
+      Traffic traffic = new Traffic(client.proxy(Calculator.class), 8, 20);
+      try (traffic) {
+        Thread.sleep(300);
+        Future<?> closing = closer.submit(first::close); // drains while the next one starts
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (second == null) {
+          try {
+            second = start(port, Duration.ofSeconds(2));
+          } catch (RpcException stillBound) {
+            if (System.nanoTime() > end) {
+              throw stillBound;
+            }
+            Thread.sleep(1);
+          }
+        }
+        closing.get(10, TimeUnit.SECONDS);
+        Thread.sleep(300);
+      }
+      assertEquals(traffic.count("OK"),
+          traffic.outcomes.values().stream().mapToLong(LongAdder::sum).sum(),
+          "every call succeeds across the restart: " + traffic.outcomes + " " + traffic.examples);
+    } finally {
+      closer.shutdownNow();
       first.close();
       if (second != null) {
         second.close();
@@ -181,6 +223,8 @@ class ShutdownTest {
     assertTrue(exited, "the JVM did not exit: " + lines);
     assertEquals(0, p.exitValue(), String.join("\n", lines));
     assertTrue(lines.contains("NON-DAEMON []"), String.join("\n", lines));
+    assertTrue(lines.stream().noneMatch(l -> l.contains("reconnecting") || l.contains("WARN")),
+        "a clean close logs no reconnect and no warning:\n" + String.join("\n", lines));
     assertTrue(exitMillis < 5000, "the JVM took " + exitMillis + " ms to exit after main");
   }
 }

@@ -69,7 +69,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
     switch (frame.type()) {
       case RESPONSE:
+        connection.onResponse(frame);
+        break;
       case ERROR:
+        if (Connection.isShutdownRefusal(frame) && !connection.isDraining()) {
+          // The server is shutting down and this answer overtook its GOAWAY: act as on GOAWAY,
+          // so the call is sent again on a new connection.
+          pool.onGoAway(connection, slot, "it refused a call because it is shutting down");
+        }
         connection.onResponse(frame);
         break;
       case PING:
@@ -153,6 +160,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     Throwable reason =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     String why = reason.getMessage() == null ? reason.toString() : reason.getMessage();
+    if (!handshaken && reason instanceof CorruptedFrameException) {
+      why = "what answers at " + connection.address() + " is not a minirpc server ("
+          + why + "). Check the address and port (minirpc.address)";
+    }
     if (reason instanceof IOException) {
       log.debug("Connection to {} failed: {}", ctx.channel().remoteAddress(), reason.toString());
     } else if (ctx.channel().isActive()) {

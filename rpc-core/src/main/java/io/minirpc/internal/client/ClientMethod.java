@@ -19,12 +19,14 @@ final class ClientMethod {
   private final ValueReader reader;
   private final byte[] serviceAndMethod;
   private final long timeoutNanos;
+  private final boolean waitForReady;
   private final String callPrefix;
   private final String signature;
   private final java.util.SortedMap<String, String> shapes;
   private final long digest;
 
-  ClientMethod(MethodDescriptor descriptor, Codecs.Entry codec, long timeoutNanos, String address) {
+  ClientMethod(MethodDescriptor descriptor, Codecs.Entry codec, long timeoutNanos,
+      boolean waitForReady, String address) {
     this.descriptor = descriptor;
     this.writers = new ValueWriter[descriptor.parameterCount()];
     for (int i = 0; i < writers.length; i++) {
@@ -47,6 +49,7 @@ final class ClientMethod {
     }
     this.timeoutNanos =
         annotation != null ? TimeUnit.MILLISECONDS.toNanos(annotation.millis()) : timeoutNanos;
+    this.waitForReady = waitForReady(descriptor, waitForReady);
     this.callPrefix = "Call to " + descriptor.displayName() + " at " + address + " ";
     this.signature = Fingerprints.signature(descriptor);
     this.shapes = Fingerprints.shapes(descriptor);
@@ -88,6 +91,29 @@ final class ClientMethod {
   /** The method's own timeout: its {@code @Timeout}, else the client's default. */
   long timeoutNanos() {
     return timeoutNanos;
+  }
+
+  /**
+   * Whether calls wait for a connection when none can be made: the method's {@code
+   * @WaitForReady}, else its interface's, else the client's {@code minirpc.waitForReady}.
+   */
+  boolean waitForReady() {
+    return waitForReady;
+  }
+
+  private static boolean waitForReady(MethodDescriptor descriptor, boolean clientDefault) {
+    io.minirpc.WaitForReady onMethod =
+        descriptor.method().getAnnotation(io.minirpc.WaitForReady.class);
+    if (onMethod != null) {
+      return onMethod.value();
+    }
+    io.minirpc.WaitForReady onService =
+        descriptor.service().getAnnotation(io.minirpc.WaitForReady.class);
+    if (onService == null) {
+      onService = descriptor.method().getDeclaringClass().getAnnotation(
+          io.minirpc.WaitForReady.class);
+    }
+    return onService != null ? onService.value() : clientDefault;
   }
 
   /** "Call to com.example.Calculator.add(int,int) at 127.0.0.1:4242 ", to start messages. */

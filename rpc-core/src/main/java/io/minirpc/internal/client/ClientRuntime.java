@@ -158,7 +158,8 @@ public final class ClientRuntime {
     long timeoutNanos = settings.timeout().toNanos();
     Map<String, ClientMethod> byKey = new HashMap<>();
     for (MethodDescriptor d : MethodDescriptor.forService(service)) {
-      byKey.put(d.key(), new ClientMethod(d, codec, timeoutNanos, address));
+      byKey.put(d.key(),
+          new ClientMethod(d, codec, timeoutNanos, settings.waitForReady(), address));
     }
     methodsByService.put(service, List.copyOf(byKey.values()));
     for (Connection c : pool.readyConnections()) {
@@ -273,8 +274,7 @@ public final class ClientRuntime {
       }
     }
     PendingCall call =
-        new PendingCall(
-            method, encode(method, args, timeoutNanos, metadata), timeoutNanos, inherited);
+        new PendingCall(method, args, metadata, this::encode, timeoutNanos, inherited);
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
     pool.submit(call);

@@ -1,10 +1,12 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.ErrorInfo;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -42,6 +44,11 @@ final class Connection {
   private final WriteBatcher<PendingCall> out;
   private long lastSequence;
   private volatile Hello serverHello;
+  /**
+   * Said after a CODEC failure when client and server allow different classes to the Kryo codec,
+   * the likeliest cause; {@code null} when they allow the same.
+   */
+  private volatile String allowedHint;
   private volatile int maxInFlight;
   private volatile boolean draining;
   /** The code pending calls fail with when the channel closes, and why it closed. */
@@ -61,6 +68,11 @@ final class Connection {
     return channel;
   }
 
+  /** "host:port" of the server. */
+  String address() {
+    return address;
+  }
+
   ConnectionPool pool() {
     return pool;
   }
@@ -70,15 +82,37 @@ final class Connection {
     return serverHello;
   }
 
-  /** The handshake succeeded: calls may flow, at most {@code maxInFlight} at once. */
-  void ready(Hello hello, int maxInFlight) {
+  /**
+   * The handshake succeeded: calls may flow, at most {@code maxInFlight} at once. {@code
+   * allowedHint}, if not null, ends the message of a CODEC failure.
+   */
+  void ready(Hello hello, int maxInFlight, String allowedHint) {
     this.serverHello = hello;
     this.maxInFlight = maxInFlight;
+    this.allowedHint = allowedHint;
   }
 
-  /** The server said GOAWAY: finish what was sent, take nothing new. */
+  /**
+   * The server said GOAWAY: finish what was sent, take nothing new, and close once the last call
+   * has ended, which tells the server that nothing more is on its way.
+   */
   void drain() {
     draining = true;
+    closeIfDrained();
+  }
+
+  private void closeIfDrained() {
+    if (!loop.inEventLoop()) {
+      try {
+        loop.execute(this::closeIfDrained);
+      } catch (RejectedExecutionException e) {
+        // The client is closing; so is the channel.
+      }
+      return;
+    }
+    if (draining && inFlight.get() == 0 && pending.isEmpty() && channel.isActive()) {
+      channel.close();
+    }
   }
 
   boolean isDraining() {
@@ -155,9 +189,24 @@ final class Connection {
     if (call == null) {
       // Late: the call timed out or was cancelled. Nobody is waiting.
       frame.release();
+      closeIfDrained();
       return;
     }
-    call.complete(frame);
+    if (isShutdownRefusal(frame) && call.resend(this)) {
+      frame.release();
+      return;
+    }
+    call.complete(frame, allowedHint);
+  }
+
+  /**
+   * An ERROR that says the server refused the call unrun because it is shutting down: the call
+   * raced the server's GOAWAY, and may go again on a new connection.
+   */
+  static boolean isShutdownRefusal(Frame frame) {
+    return frame.type() == FrameType.ERROR
+        && (frame.flags() & Protocol.FLAG_NOT_RUN) != 0
+        && ErrorInfo.peekCode(frame.header()) == RpcException.Code.UNAVAILABLE.wireNumber();
   }
 
   /**
@@ -179,12 +228,24 @@ final class Connection {
     }
   }
 
+  /** Gives back the permit of a call that leaves this connection to be sent again elsewhere. */
+  void resent() {
+    inFlight.decrementAndGet();
+    closeIfDrained();
+  }
+
   /** Event loop only, where the sequence number was set. */
   private void forget(PendingCall call) {
     long seq = call.sequence();
-    if (seq != 0 && pending.remove(seq) != null && channel.isActive()) {
-      sendEmpty(FrameType.CANCEL, seq);
+    // By identity: the number may since have been given to another call (a resent call keeps
+    // none of its old connection's numbers, but a stale one must never cancel a stranger).
+    if (seq != 0 && pending.get(seq) == call) {
+      pending.remove(seq);
+      if (channel.isActive()) {
+        sendEmpty(FrameType.CANCEL, seq);
+      }
     }
+    closeIfDrained();
   }
 
   /** Sends a frame with no header and no body, such as CANCEL, PING or PONG; event loop only. */

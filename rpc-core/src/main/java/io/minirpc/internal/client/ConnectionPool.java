@@ -50,6 +50,9 @@ final class ConnectionPool {
   private final Slot[] slots;
   private final ConcurrentLinkedQueue<PendingCall> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger waitingCount = new AtomicInteger();
+  /** Bytes of the encoded requests of the waiting calls. */
+  private final java.util.concurrent.atomic.AtomicLong waitingBytes =
+      new java.util.concurrent.atomic.AtomicLong();
   private final AtomicInteger nextSlot = new AtomicInteger();
   private final Object lock = new Object();
 
@@ -131,6 +134,32 @@ final class ConnectionPool {
     return out;
   }
 
+  /**
+   * Where the pool stands, as gRPC names a channel's states: {@code IDLE} before the first call,
+   * {@code CONNECTING} while the first connection, or the first reconnection after a working one
+   * closed, is being made, {@code READY} while a connection takes calls, {@code
+   * TRANSIENT_FAILURE} once an attempt has failed and until one succeeds (attempts go on in the
+   * background, with backoff).
+   */
+  enum State {
+    IDLE,
+    CONNECTING,
+    READY,
+    TRANSIENT_FAILURE
+  }
+
+  State state() {
+    if (!started) {
+      return State.IDLE;
+    }
+    if (hasUsableConnection()) {
+      return State.READY;
+    }
+    return lastFailure == null && incompatible == null
+        ? State.CONNECTING
+        : State.TRANSIENT_FAILURE;
+  }
+
   // ---------------------------------------------------------------- calls
 
   /** Sends {@code call} on a connection with room, or queues it; never blocks. */
@@ -153,10 +182,8 @@ final class ConnectionPool {
         return;
       }
       String failure = lastFailure;
-      if (settings.failFast() && failure != null) {
-        call.fail(RpcException.Code.UNAVAILABLE, "failed fast: there is no connection to "
-            + address + " (" + failure + "). It did not run. The client keeps reconnecting;"
-            + " set minirpc.failFast=false to wait for a connection within the call's timeout");
+      if (!call.waitForReady() && failure != null) {
+        call.fail(RpcException.Code.UNAVAILABLE, noConnection(failure));
         return;
       }
     } else if (settings.failWhenBusy()) {
@@ -203,18 +230,34 @@ final class ConnectionPool {
     return false;
   }
 
+  /** Why a call that does not wait for a connection failed, when none can be made. */
+  private String noConnection(String failure) {
+    return "failed: there is no connection to "
+        + address + " (" + failure + "). It did not run, so it is safe to retry. The client keeps"
+        + " reconnecting in the background; to make calls wait for a connection within their"
+        + " timeout instead, set minirpc.waitForReady=true or annotate the method with"
+        + " @WaitForReady";
+  }
+
   private void enqueue(PendingCall call) {
-    if (waitingCount.incrementAndGet() > settings.maxQueuedCalls()) {
-      waitingCount.decrementAndGet();
-      call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: "
-          + settings.maxQueuedCalls() + " calls are already waiting for "
+    int bytes = call.requestBytes();
+    int count = waitingCount.incrementAndGet();
+    long held = waitingBytes.addAndGet(bytes);
+    if (count > settings.maxQueuedCalls() || held > settings.maxQueuedRequestBytes()) {
+      leftQueue(bytes);
+      String what = count > settings.maxQueuedCalls()
+          ? settings.maxQueuedCalls() + " calls are already waiting (minirpc.maxQueuedCalls)"
+          : "the calls already waiting hold " + (held - bytes) + " bytes of requests, and this"
+              + " one's " + bytes + " would pass minirpc.maxQueuedBytes="
+              + settings.maxQueuedRequestBytes();
+      call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: " + what + " for "
           + (hasUsableConnection() ? "room on the connections to " + address
               : "a connection to " + address)
-          + " (minirpc.maxQueuedCalls). It did not run. Slow down, or check the server");
+          + ". It did not run. Slow down, raise the limit, or check the server");
       return;
     }
     if (!call.waitIn(this)) {
-      waitingCount.decrementAndGet(); // ended already
+      leftQueue(bytes); // ended already
       return;
     }
     waiting.add(call);
@@ -239,7 +282,7 @@ final class ConnectionPool {
         return;
       }
       if (call.assign(c)) {
-        waitingCount.decrementAndGet();
+        leftQueue(call.requestBytes());
         c.send(call);
       } else {
         c.releasePermit(); // it ended while waiting, and counted itself out
@@ -249,8 +292,13 @@ final class ConnectionPool {
 
   /** A waiting call ended (timed out, was cancelled): it leaves the queue. */
   void waitEnded(PendingCall call) {
-    waitingCount.decrementAndGet();
+    leftQueue(call.requestBytes());
     waiting.remove(call);
+  }
+
+  private void leftQueue(int bytes) {
+    waitingCount.decrementAndGet();
+    waitingBytes.addAndGet(-bytes);
   }
 
   /** The exception of a call whose deadline passed while it waited. */
@@ -295,6 +343,15 @@ final class ConnectionPool {
       }
     }
     return "an unknown number";
+  }
+
+  /** An attempt failed with no connection left: calls that do not wait for one fail now. */
+  private void failWaitingUnlessWaitForReady(String failure) {
+    for (PendingCall call : waiting) {
+      if (!call.waitForReady()) {
+        call.fail(RpcException.Code.UNAVAILABLE, noConnection(failure)); // leaves the queue through waitEnded
+      }
+    }
   }
 
   private void failWaiting(RpcException.Code code, String message) {
@@ -351,7 +408,7 @@ final class ConnectionPool {
     if (hello.maxCallsPerConnection() > 0) {
       limit = Math.min(limit, hello.maxCallsPerConnection());
     }
-    c.ready(hello, limit);
+    c.ready(hello, limit, warnIfAllowedClassesDiffer(hello));
     long pingNanos = settings.heartbeatInterval().toNanos();
     if (hello.idleTimeoutNanos() > 0) {
       pingNanos = Math.min(pingNanos, hello.idleTimeoutNanos() / 3);
@@ -369,7 +426,6 @@ final class ConnectionPool {
       incompatible = null;
     }
     log.debug("Connected to {}: {}", address, c);
-    warnIfAllowedClassesDiffer(hello);
     onReady.accept(c);
     capacityFreed();
     return true;
@@ -377,22 +433,29 @@ final class ConnectionPool {
 
   /**
    * Classes allowed on one side only decode on that side only: a value of such a class fails
-   * with CODEC when it crosses. Say so when connecting, once per difference.
+   * with CODEC when it crosses. Say so when connecting, once per difference, and return the
+   * words that end such a CODEC failure's message ({@code null} when the lists agree).
    */
-  private void warnIfAllowedClassesDiffer(Hello hello) {
+  private String warnIfAllowedClassesDiffer(Hello hello) {
     List<String> onlyHere = new ArrayList<>(clientHello.allowedClasses());
     onlyHere.removeAll(hello.allowedClasses());
     List<String> onlyThere = new ArrayList<>(hello.allowedClasses());
     onlyThere.removeAll(clientHello.allowedClasses());
-    String difference = onlyHere + "/" + onlyThere;
-    if ((onlyHere.isEmpty() && onlyThere.isEmpty()) || difference.equals(lastAllowedWarning)) {
-      return;
+    if (onlyHere.isEmpty() && onlyThere.isEmpty()) {
+      return null;
     }
-    lastAllowedWarning = difference;
-    log.warn("The classes allowed to the {} codec (minirpc.codec.allow) differ between this client"
-        + " and the server at {}: only the client allows {}, only the server allows {}. Values of"
-        + " those classes fail with CODEC when they cross; allow the same classes on both sides",
-        codecName, address, onlyHere, onlyThere);
+    String difference = (onlyHere.isEmpty() ? "" : " only the client allows " + onlyHere)
+        + (onlyHere.isEmpty() || onlyThere.isEmpty() ? "" : ",")
+        + (onlyThere.isEmpty() ? "" : " only the server allows " + onlyThere);
+    if (!difference.equals(lastAllowedWarning)) {
+      lastAllowedWarning = difference;
+      log.warn("The classes allowed to the {} codec (minirpc.codec.allow) differ between this"
+          + " client and the server at {}:{}. Values of those classes fail with CODEC when they"
+          + " cross; allow the same classes on both sides", codecName, address, difference);
+    }
+    return ". Client and server allow different classes to the codec (minirpc.codec.allow):"
+        + difference + ". A value of such a class decodes on one side only: allow the same"
+        + " classes on both";
   }
 
   private String refusal(Hello hello) {
@@ -447,6 +510,9 @@ final class ConnectionPool {
         }
       }
     }
+    if (closed) {
+      return; // this client closed it
+    }
     if (wasReady) {
       log.info("Connection to {} closed{}; reconnecting", address,
           reason == null ? "" : " (" + reason + ")");
@@ -474,9 +540,8 @@ final class ConnectionPool {
     }
     if (!hasUsableConnection()) {
       String failure = lastFailure;
-      if (settings.failFast() && failure != null) {
-        failWaiting(RpcException.Code.UNAVAILABLE, "failed fast: there is no connection to "
-            + address + " (" + failure + "). It did not run");
+      if (failure != null) {
+        failWaitingUnlessWaitForReady(failure);
       }
     }
     slot.retry(wasReady ? 0 : backoffNanos(slot.failures));

@@ -37,7 +37,14 @@ final class PendingCall extends CompletableFuture<Object>
   /** Owner once the call has ended. */
   private static final Object ENDED = new Object();
 
+  /** How many times a call refused unrun by a server that shuts down is sent again. */
+  private static final int MAX_RESENDS = 3;
+
   private final ClientMethod method;
+  /** What a resend encodes again; never copied, only read. */
+  private final Object[] args;
+  private final java.util.Map<String, String> metadata;
+  private final Encoder encoder;
   private final long timeoutNanos;
   /** When the caller stops waiting, on the {@link System#nanoTime()} clock. */
   private final long deadlineNanos;
@@ -54,16 +61,32 @@ final class PendingCall extends CompletableFuture<Object>
   private volatile int finished;
   /** The pool the call waits in, set before it is queued. */
   private volatile ConnectionPool pool;
-  /** Set on the event loop when the call is written. */
+  /** Set on the event loop when the call is written; 0 until then, and again when resent. */
   private volatile long sequence;
+  /** Bytes of the encoded request, counted while the call waits in its pool's queue. */
+  private volatile int requestBytes;
+  /** Resends so far; event loop of the connection that refused it. */
+  private int resends;
+
+  /** Encodes a call's request, for its first attempt or a new one, with the time it has left. */
+  interface Encoder {
+    ByteBuf encode(ClientMethod method, Object[] args, long timeoutNanos,
+        java.util.Map<String, String> metadata);
+  }
 
   /**
    * @param timeoutNanos this call's timeout: the method's, or less when inherited
    * @param inherited whether the timeout is the remaining deadline of the server call being served
    */
-  PendingCall(ClientMethod method, ByteBuf request, long timeoutNanos, boolean inherited) {
+  PendingCall(ClientMethod method, Object[] args, java.util.Map<String, String> metadata,
+      Encoder encoder, long timeoutNanos, boolean inherited) {
     this.method = method;
+    this.args = args;
+    this.metadata = metadata;
+    this.encoder = encoder;
+    ByteBuf request = encoder.encode(method, args, timeoutNanos, metadata);
     this.request = request;
+    this.requestBytes = request.readableBytes();
     this.timeoutNanos = timeoutNanos;
     this.deadlineNanos = System.nanoTime() + timeoutNanos;
     this.inherited = inherited;
@@ -71,6 +94,15 @@ final class PendingCall extends CompletableFuture<Object>
 
   long timeoutNanos() {
     return timeoutNanos;
+  }
+
+  /** Whether the call waits for a connection when none can be made, see {@link ClientMethod}. */
+  boolean waitForReady() {
+    return method.waitForReady();
+  }
+
+  int requestBytes() {
+    return requestBytes;
   }
 
   ClientMethod method() {
@@ -108,6 +140,40 @@ final class PendingCall extends CompletableFuture<Object>
     return OWNER.compareAndSet(this, null, WAITING);
   }
 
+  /**
+   * The server refused the call without running it, because it is shutting down (the call raced
+   * its GOAWAY): send it again on another connection, within the deadline, as gRPC does. Runs on
+   * the event loop of {@code from}, which has already dropped the call from its table. Returns
+   * false when the call cannot go again (it ended, has no time left, or was resent too often);
+   * the caller then ends it with the refusal.
+   */
+  boolean resend(Connection from) {
+    long left = deadlineNanos - System.nanoTime();
+    if (isDone() || left <= 0 || ++resends > MAX_RESENDS) {
+      return false;
+    }
+    ByteBuf again;
+    try {
+      again = encoder.encode(method, args, left, metadata);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    if (!OWNER.compareAndSet(this, from, null)) {
+      again.release(); // it ended meanwhile, and gave the permit back itself
+      return false;
+    }
+    from.resent();
+    sequence = 0; // the old number belongs to the old connection
+    requestBytes = again.readableBytes();
+    request = again;
+    if (isDone()) {
+      releaseRequest(); // ended between the two lines above
+      return true;
+    }
+    from.pool().submit(this);
+    return true;
+  }
+
   /** Called on the event loop once the call has a sequence number on its connection. */
   void sent(long sequence) {
     this.sequence = sequence;
@@ -124,7 +190,7 @@ final class PendingCall extends CompletableFuture<Object>
    * within its timeout, and a server that finishes late may have seen the deadline pass (its
    * {@code RpcContext.isCancelled()} says so) and answered something the caller must not see.
    */
-  void complete(Frame frame) {
+  void complete(Frame frame, String codecHint) {
     if (System.nanoTime() - deadlineNanos >= 0) {
       frame.release();
       fail(timedOut());
@@ -133,10 +199,15 @@ final class PendingCall extends CompletableFuture<Object>
     try {
       switch (frame.type()) {
         case RESPONSE:
-          completeWithValue(frame);
+          completeWithValue(frame, codecHint);
           break;
         case ERROR:
-          fail(RemoteExceptions.rebuild(ErrorInfo.read(frame.header()), method));
+          Throwable error = RemoteExceptions.rebuild(ErrorInfo.read(frame.header()), method);
+          if (codecHint != null && error instanceof RpcException
+              && ((RpcException) error).code() == RpcException.Code.CODEC) {
+            error = new RpcException(RpcException.Code.CODEC, error.getMessage() + codecHint);
+          }
+          fail(error);
           break;
         default:
           fail(RpcException.Code.INTERNAL, "failed: the server answered with a " + frame.type()
@@ -150,7 +221,7 @@ final class PendingCall extends CompletableFuture<Object>
     }
   }
 
-  private void completeWithValue(Frame frame) {
+  private void completeWithValue(Frame frame, String codecHint) {
     MethodDescriptor d = method.descriptor();
     Object value;
     try {
@@ -161,7 +232,8 @@ final class PendingCall extends CompletableFuture<Object>
     } catch (IOException | RuntimeException e) {
       fail(RpcException.Code.CODEC, "failed: could not decode the result ("
           + d.resultType().getTypeName() + ") with the client's codec: " + e.getMessage()
-          + ". Check that client and server use the same version of the interface", e);
+          + (codecHint != null ? codecHint
+              : ". Check that client and server use the same version of the interface"), e);
       return;
     }
     if (value == null && d.isPrimitiveResult()) {

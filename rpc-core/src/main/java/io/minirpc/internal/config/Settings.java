@@ -35,7 +35,8 @@ public final class Settings {
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_IN_FLIGHT = 4096;
-  public static final int DEFAULT_MAX_QUEUED_CALLS = 10_000;
+  public static final int DEFAULT_MAX_QUEUED_CALLS = 1_000_000;
+  public static final long DEFAULT_CLIENT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
   public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 1000;
   public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
 
@@ -59,6 +60,8 @@ public final class Settings {
   public static final String INITIAL_BACKOFF = "minirpc.reconnect.initialBackoff";
   public static final String MAX_BACKOFF = "minirpc.reconnect.maxBackoff";
   public static final String FAIL_FAST = "minirpc.failFast";
+  public static final String WAIT_FOR_READY = "minirpc.waitForReady";
+  public static final String CLIENT_MAX_QUEUED_BYTES = "minirpc.maxQueuedBytes";
   public static final String MAX_IN_FLIGHT = "minirpc.maxInFlight";
   public static final String FAIL_WHEN_BUSY = "minirpc.failWhenBusy";
   public static final String MAX_QUEUED_CALLS = "minirpc.maxQueuedCalls";
@@ -100,6 +103,9 @@ public final class Settings {
     KEYS.put(MAX_BACKOFF, (s, v) -> s.reconnectBackoff(
         s.initialBackoff, Durations.parse(MAX_BACKOFF, v)));
     KEYS.put(FAIL_FAST, (s, v) -> s.failFast(parseBoolean(FAIL_FAST, v)));
+    KEYS.put(WAIT_FOR_READY, (s, v) -> s.waitForReady(parseBoolean(WAIT_FOR_READY, v)));
+    KEYS.put(CLIENT_MAX_QUEUED_BYTES,
+        (s, v) -> s.maxQueuedRequestBytes(Sizes.parse(CLIENT_MAX_QUEUED_BYTES, v)));
     KEYS.put(MAX_IN_FLIGHT, (s, v) -> s.maxInFlight(parseInt(MAX_IN_FLIGHT, v)));
     KEYS.put(FAIL_WHEN_BUSY, (s, v) -> s.failWhenBusy(parseBoolean(FAIL_WHEN_BUSY, v)));
     KEYS.put(MAX_QUEUED_CALLS, (s, v) -> s.maxQueuedCalls(parseInt(MAX_QUEUED_CALLS, v)));
@@ -129,7 +135,8 @@ public final class Settings {
   private int connections = 1;
   private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
   private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
-  private boolean failFast;
+  private boolean failFast = true;
+  private long maxQueuedRequestBytes = DEFAULT_CLIENT_MAX_QUEUED_BYTES;
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private boolean failWhenBusy;
   private int maxQueuedCalls = DEFAULT_MAX_QUEUED_CALLS;
@@ -198,6 +205,7 @@ public final class Settings {
     c.initialBackoff = initialBackoff;
     c.maxBackoff = maxBackoff;
     c.failFast = failFast;
+    c.maxQueuedRequestBytes = maxQueuedRequestBytes;
     c.maxInFlight = maxInFlight;
     c.failWhenBusy = failWhenBusy;
     c.maxQueuedCalls = maxQueuedCalls;
@@ -436,6 +444,28 @@ public final class Settings {
 
   public boolean failWhenBusy() {
     return failWhenBusy;
+  }
+
+  /** Whether calls wait for a connection within their timeout when none can be made. */
+  public boolean waitForReady() {
+    return !failFast;
+  }
+
+  public void waitForReady(boolean waitForReady) {
+    this.failFast = !waitForReady;
+  }
+
+  /** Bytes of encoded requests a client holds while they wait for a connection or for room. */
+  public long maxQueuedRequestBytes() {
+    return maxQueuedRequestBytes;
+  }
+
+  public void maxQueuedRequestBytes(long bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException(
+          "maxQueuedBytes (" + bytes + ") must be at least 1024 bytes");
+    }
+    this.maxQueuedRequestBytes = bytes;
   }
 
   public int maxQueuedCalls() {

@@ -23,6 +23,11 @@ public record ErrorInfo(
   /** At most this many stack frames travel. */
   public static final int MAX_STACK_FRAMES = 64;
 
+  /** The code of the ERROR header in {@code header}, without reading it. */
+  public static int peekCode(ByteBuf header) {
+    return header.readableBytes() < 4 ? 0 : header.getInt(header.readerIndex());
+  }
+
   public static ErrorInfo read(ByteBuf header) {
     int code = Frames.readInt(header);
     String exceptionClass = Frames.readString(header);
@@ -42,9 +47,15 @@ public record ErrorInfo(
 
   /** A whole ERROR frame for call {@code sequence}. */
   public ByteBuf toFrame(ByteBufAllocator alloc, long sequence) {
+    return toFrame(alloc, sequence, (byte) 0);
+  }
+
+  /** A whole ERROR frame for call {@code sequence} with {@code flags}, such as NOT_RUN. */
+  public ByteBuf toFrame(ByteBufAllocator alloc, long sequence, byte flags) {
     ByteBuf buf = alloc.ioBuffer(64 + message.length());
     try {
       int start = Frames.begin(buf, FrameType.ERROR, Protocol.NO_CODEC, sequence);
+      buf.setByte(start + Protocol.FLAGS_OFFSET, flags);
       write(buf);
       Frames.endHeader(buf, start);
       Frames.finish(buf, start);

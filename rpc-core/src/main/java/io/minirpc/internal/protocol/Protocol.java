@@ -15,6 +15,13 @@ public final class Protocol {
   public static final int FIXED_HEADER = 18;
   /** Offset of the sequence number from the start of the frame (its length prefix). */
   public static final int SEQUENCE_OFFSET = 10;
+  /** Offset of the flags byte from the start of the frame. */
+  public static final int FLAGS_OFFSET = 9;
+  /**
+   * Flag of an ERROR frame: the server refused the call before any of it ran (it was shutting
+   * down, over a limit, or did not know the method), so sending it again is safe.
+   */
+  public static final byte FLAG_NOT_RUN = 0x01;
   /** Offset of the header length from the start of the frame. */
   public static final int HEADER_LENGTH_OFFSET = 18;
   /** Codec id of frames whose body carries no codec data (errors). */

@@ -164,8 +164,9 @@ final class Dispatcher {
 
   private void sendError(WriteBatcher<Outgoing> out, Channel channel, long seq,
       RpcException.Code code, String message) {
+    // Every refusal here comes before the call ran: the client may safely send it again.
     ErrorInfo info = new ErrorInfo(code.wireNumber(), "", message, List.of());
-    out.add(new Outgoing(info.toFrame(channel.alloc(), seq), null));
+    out.add(new Outgoing(info.toFrame(channel.alloc(), seq, Protocol.FLAG_NOT_RUN), null));
   }
 
   /** A frame on its way out, and the call it ends (if any), to finish once it is written. */

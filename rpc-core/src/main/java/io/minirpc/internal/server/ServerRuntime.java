@@ -251,6 +251,7 @@ public final class ServerRuntime {
       serverChannel.close().awaitUninterruptibly();
       inFlight.close();
       long grace = settings.gracePeriod().toNanos();
+      long graceEnds = System.nanoTime() + grace;
       String reason = "the server on port " + port + " is shutting down";
       for (Channel ch : connections) {
         ServerHandler h = ch.pipeline().get(ServerHandler.class);
@@ -274,6 +275,17 @@ public final class ServerRuntime {
           }
         }
         inFlight.await(TimeUnit.SECONDS.toNanos(1)); // let the answers reach the sockets
+      } else {
+        // A client closes its connection once its last call there has ended after GOAWAY, so a
+        // call it sent before it read the GOAWAY still reaches us (and is refused unrun, to be
+        // sent again elsewhere) instead of meeting a closed socket.
+        for (Channel ch : connections) {
+          long left = graceEnds - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          ch.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
       }
       for (Channel ch : connections) {
         ch.close();

@@ -14,7 +14,7 @@ public final class CalculatorClient {
   public static void main(String[] args) throws Exception {
     Properties config = ExampleConfig.load(CalculatorClient.class, "client.properties", args);
     try (RpcClient client = RpcClient.builder().configure(config).build()) {
-      System.out.println("Connected with " + client);
+      System.out.println("Calling through " + client + "; it connects on the first call");
       run(client.proxy(Calculator.class));
     }
   }

@@ -12,7 +12,7 @@ public final class KeyValueClient {
   public static void main(String[] args) throws Exception {
     Properties config = ExampleConfig.load(KeyValueClient.class, "client.properties", args);
     try (RpcClient client = RpcClient.builder().configure(config).build()) {
-      System.out.println("Connected with " + client);
+      System.out.println("Calling through " + client + "; it connects on the first call");
       run(client.proxy(KeyValueStore.class));
     }
   }
