@@ -62,30 +62,38 @@ class ErrorsTest {
     }
   }
 
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Calls to {@code port}, where nothing listens, fail at once, each saying why and what next. */
+  private static void assertCallsFailAtOnce(RpcClient client, int port) {
+    Calculator calc = client.proxy(Calculator.class);
+    for (int i = 0; i < 3; i++) {
+      long start = System.nanoTime();
+      RpcException e = assertThrows(RpcException.class, () -> calc.add(1, 2));
+      long took = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(Code.UNAVAILABLE, e.code());
+      assertTrue(e.getMessage().startsWith("Call to io.minirpc.it.Calculator.add(int,int) at "
+          + "127.0.0.1:" + port + " failed: there is no connection to 127.0.0.1:" + port
+          + " (cannot connect: "), e.getMessage());
+      assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
+      assertTrue(e.getMessage().endsWith("). It did not run, so it is safe to retry. The client"
+          + " keeps reconnecting in the background; to make calls wait for a connection within"
+          + " their timeout instead, set minirpc.waitForReady=true or annotate the method with"
+          + " @WaitForReady"), e.getMessage());
+      assertTrue(took < 1000, "call " + i + " failed after " + took + " ms");
+    }
+  }
+
   @Test
   void unavailableWithinASecondWhenNothingListens() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
         .timeout(Duration.ofSeconds(60)).build()) {
-      Calculator calc = client.proxy(Calculator.class);
-      for (int i = 0; i < 3; i++) {
-        long start = System.nanoTime();
-        RpcException e = assertThrows(RpcException.class, () -> calc.add(1, 2));
-        long took = (System.nanoTime() - start) / 1_000_000;
-        assertEquals(Code.UNAVAILABLE, e.code());
-        assertTrue(e.getMessage().startsWith("Call to io.minirpc.it.Calculator.add(int,int) at "
-            + "127.0.0.1:" + port + " failed: there is no connection to 127.0.0.1:" + port
-            + " (cannot connect: "), e.getMessage());
-        assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("). It did not run, so it is safe to retry. The client"
-            + " keeps reconnecting in the background; to make calls wait for a connection within"
-            + " their timeout instead, set minirpc.waitForReady=true or annotate the method with"
-            + " @WaitForReady"), e.getMessage());
-        assertTrue(took < 1000, "failed after " + took + " ms");
-      }
+      assertCallsFailAtOnce(client, port);
     }
   }
 
@@ -100,10 +108,7 @@ class ErrorsTest {
 
   @Test
   void waitForReadyOnAnInterfaceOrMethodOverridesTheClientDefault() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
         .timeout(Duration.ofMillis(800)).build()) {
       Patient patient = client.proxy(Patient.class);
@@ -124,10 +129,7 @@ class ErrorsTest {
 
   @Test
   void withWaitForReadyACallWaitsItsTimeoutWhenNothingListens() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
         .timeout(Duration.ofMillis(700)).waitForReady(true).build()) {
       long start = System.nanoTime();
@@ -149,23 +151,10 @@ class ErrorsTest {
   @Test
   @SuppressWarnings("deprecation")
   void theDeprecatedFailFastStillFailsAtOnce() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = freePort();
     try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
         .timeout(Duration.ofSeconds(30)).failFast(true).build()) {
-      Calculator calc = client.proxy(Calculator.class);
-      for (int i = 0; i < 3; i++) {
-        long start = System.nanoTime();
-        RpcException e = assertThrows(RpcException.class, () -> calc.add(1, 2));
-        long took = (System.nanoTime() - start) / 1_000_000;
-        assertEquals(Code.UNAVAILABLE, e.code());
-        assertTrue(e.getMessage().startsWith("Call to io.minirpc.it.Calculator.add(int,int) at "
-            + "127.0.0.1:" + port + " failed: there is no connection to 127.0.0.1:" + port
-            + " (cannot connect: "), e.getMessage());
-        assertTrue(took < 2000, "failed after " + took + " ms");
-      }
+      assertCallsFailAtOnce(client, port);
     }
   }
 
