@@ -18,14 +18,27 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's side of one connection: handshake first, then responses to their calls, heartbeats
  * while the line is quiet, GOAWAY from a server that shuts down, and failing every pending call
- * when the connection ends.
+ * when the connection ends. What the connection's life means for the client (reconnecting, the
+ * handshake's verdict) is for {@link Events} to decide.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
 
+  /** What happens to a connection, told to whoever keeps it; all on its event loop. */
+  interface Events {
+    /** The server's HELLO arrived on {@code c}. */
+    void handshaken(Connection c, Hello serverHello);
+
+    /** The server said GOAWAY on {@code c}, or acted as if it had. */
+    void goingAway(Connection c, String reason);
+
+    /** {@code c}'s channel closed, its pending calls already failed; {@code reason} may be null. */
+    void closed(Connection c, String reason);
+  }
+
   private final Connection connection;
-  private final ConnectionPool.Slot slot;
-  private final ConnectionPool pool;
+  private final Events events;
+  private final Hello clientHello;
   private final long idleTimeoutNanos;
   private final long handshakeTimeoutNanos;
   private boolean handshaken;
@@ -33,12 +46,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private long pings;
   private ScheduledFuture<?> handshakeTimeout;
 
-  ClientHandler(Connection connection, ConnectionPool.Slot slot) {
+  /**
+   * @param clientHello what this client says first
+   * @param idleTimeoutNanos silence after which the connection is closed
+   * @param handshakeTimeoutNanos how long the server may take to answer the HELLO
+   */
+  ClientHandler(Connection connection, Events events, Hello clientHello, long idleTimeoutNanos,
+      long handshakeTimeoutNanos) {
     this.connection = connection;
-    this.slot = slot;
-    this.pool = connection.pool();
-    this.idleTimeoutNanos = pool.idleTimeoutNanos();
-    this.handshakeTimeoutNanos = pool.handshakeTimeoutNanos();
+    this.events = events;
+    this.clientHello = clientHello;
+    this.idleTimeoutNanos = idleTimeoutNanos;
+    this.handshakeTimeoutNanos = handshakeTimeoutNanos;
   }
 
   Connection connection() {
@@ -48,7 +67,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     lastReadNanos = System.nanoTime();
-    ctx.writeAndFlush(pool.clientHello().toFrame(ctx.alloc()), ctx.voidPromise());
+    ctx.writeAndFlush(clientHello.toFrame(ctx.alloc()), ctx.voidPromise());
     handshakeTimeout = ctx.executor().schedule(() -> {
       if (!handshaken) {
         connection.closeBecause("the server did not answer the handshake within "
@@ -75,7 +94,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (Connection.isShutdownRefusal(frame) && !connection.isDraining()) {
           // The server is shutting down and this answer overtook its GOAWAY: act as on GOAWAY,
           // so the call is sent again on a new connection.
-          pool.onGoAway(connection, slot, "it refused a call because it is shutting down");
+          events.goingAway(connection, "it refused a call because it is shutting down");
         }
         connection.onResponse(frame);
         break;
@@ -93,7 +112,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         } finally {
           frame.release();
         }
-        pool.onGoAway(connection, slot, reason);
+        events.goingAway(connection, reason);
         break;
       default:
         frame.release();
@@ -111,7 +130,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
     handshaken = true;
     handshakeTimeout.cancel(false);
-    pool.onHello(connection, slot, hello);
+    events.handshaken(connection, hello);
   }
 
   private void protocolError(ChannelHandlerContext ctx, String reason) {
@@ -140,7 +159,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (ctx.channel().isWritable()) {
-      pool.capacityFreed();
+      connection.writable();
     }
     ctx.fireChannelWritabilityChanged();
   }
@@ -151,7 +170,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       handshakeTimeout.cancel(false);
     }
     connection.failAll();
-    pool.onClosed(connection, slot, connection.closeReason());
+    events.closed(connection, connection.closeReason());
     ctx.fireChannelInactive();
   }
 

@@ -61,7 +61,7 @@ public final class ClientRuntime {
   private final EventLoopGroup group;
   private final TrackedThreads ioThreadFactory = new TrackedThreads("minirpc-client-io", true);
   private final HashedWheelTimer timer;
-  private final ConnectionPool pool;
+  private final Endpoint endpoint;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   /** The remote methods of every proxy, to check against each server that connects. */
@@ -120,7 +120,7 @@ public final class ClientRuntime {
             allowedNames(allowed),
             List.of(),
             Map.of());
-    this.pool = new ConnectionPool(settings, address, group, hello, codec.name(), this::checkServer);
+    this.endpoint = new Endpoint(settings, address, group, hello, codec.name(), this::checkServer);
   }
 
   private static List<String> allowedNames(Set<Class<?>> allowed) {
@@ -162,7 +162,7 @@ public final class ClientRuntime {
           new ClientMethod(d, codec, timeoutNanos, settings.waitForReady(), address));
     }
     methodsByService.put(service, List.copyOf(byKey.values()));
-    for (Connection c : pool.readyConnections()) {
+    for (Connection c : endpoint.readyConnections()) {
       report(service, byKey.values(), c.serverHello());
     }
     // The proxy hands us the Method of whichever interface declared it; map them all.
@@ -277,7 +277,7 @@ public final class ClientRuntime {
         new PendingCall(method, args, metadata, this::encode, timeoutNanos, inherited);
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
-    pool.submit(call);
+    endpoint.submit(call);
     return call;
   }
 
@@ -319,7 +319,7 @@ public final class ClientRuntime {
             + " values under 65,535 UTF-8 bytes", e);
       }
       Frames.endHeader(buf, start);
-      int limit = start + Protocol.LENGTH_FIELD + pool.maxFrameSize();
+      int limit = start + Protocol.LENGTH_FIELD + endpoint.maxFrameSize();
       int n = method.descriptor().parameterCount();
       for (; i < n; i++) {
         Slots.write(buf, args[i], method.writer(i), limit);
@@ -337,7 +337,7 @@ public final class ClientRuntime {
             method.callPrefix()
                 + "was refused before sending: the request is larger than the maximum frame size"
                 + " of "
-                + pool.maxFrameSize()
+                + endpoint.maxFrameSize()
                 + " bytes (minirpc.maxFrameSize of client and server). Send less data per call, or raise"
                 + " minirpc.maxFrameSize on both client and server",
             e);
@@ -403,7 +403,7 @@ public final class ClientRuntime {
       }
       closed = true;
     }
-    for (Channel ch : pool.close()) {
+    for (Channel ch : endpoint.close()) {
       ch.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

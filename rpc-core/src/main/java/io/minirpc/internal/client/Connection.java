@@ -33,10 +33,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Connection {
   private static final Object COMPATIBLE = new Object();
 
+  /** What a connection needs from whoever spreads calls over it. */
+  interface Owner {
+    /** A permit came back, or the channel became writable: waiting calls may go now. */
+    void capacityFreed();
+
+    /** Sends {@code call} on whichever connection has room: it left this one unrun. */
+    void submit(PendingCall call);
+  }
+
   private final Channel channel;
   private final EventLoop loop;
   private final String address;
-  private final ConnectionPool pool;
+  private final Owner owner;
   private final LongObjectMap<PendingCall> pending = new LongObjectHashMap<>();
   /** Per method: {@link #COMPATIBLE}, or the exception its calls fail with. Event loop only. */
   private final Map<ClientMethod, Object> verdicts = new HashMap<>();
@@ -55,11 +64,11 @@ final class Connection {
   private RpcException.Code closeCode = RpcException.Code.UNAVAILABLE;
   private String closeReason;
 
-  Connection(Channel channel, String address, ConnectionPool pool) {
+  Connection(Channel channel, String address, Owner owner) {
     this.channel = channel;
     this.loop = channel.eventLoop();
     this.address = address;
-    this.pool = pool;
+    this.owner = owner;
     this.out = new WriteBatcher<>(channel, this::write,
         call -> call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed"));
   }
@@ -71,10 +80,6 @@ final class Connection {
   /** "host:port" of the server. */
   String address() {
     return address;
-  }
-
-  ConnectionPool pool() {
-    return pool;
   }
 
   /** The server's HELLO, or {@code null} before the handshake. */
@@ -216,7 +221,7 @@ final class Connection {
    */
   void ended(PendingCall call) {
     inFlight.decrementAndGet();
-    pool.capacityFreed();
+    owner.capacityFreed();
     if (loop.inEventLoop()) {
       forget(call);
     } else {
@@ -232,6 +237,16 @@ final class Connection {
   void resent() {
     inFlight.decrementAndGet();
     closeIfDrained();
+  }
+
+  /** Sends {@code call}, which left this connection unrun, on whichever connection has room. */
+  void submitElsewhere(PendingCall call) {
+    owner.submit(call);
+  }
+
+  /** The channel became writable again: waiting calls may go. */
+  void writable() {
+    owner.capacityFreed();
   }
 
   /** Event loop only, where the sequence number was set. */

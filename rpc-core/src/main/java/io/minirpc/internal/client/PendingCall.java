@@ -30,7 +30,7 @@ final class PendingCall extends CompletableFuture<Object>
       AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, ByteBuf.class, "request");
   private static final AtomicReferenceFieldUpdater<PendingCall, Object> OWNER =
       AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, Object.class, "owner");
-  /** Owner while the call waits in its pool's queue for a connection or a free slot. */
+  /** Owner while the call waits in a {@link CallQueue} for a connection or a free slot. */
   private static final Object WAITING = new Object();
   private static final AtomicIntegerFieldUpdater<PendingCall> FINISHED =
       AtomicIntegerFieldUpdater.newUpdater(PendingCall.class, "finished");
@@ -52,18 +52,18 @@ final class PendingCall extends CompletableFuture<Object>
   private volatile ByteBuf request;
   private volatile Timeout timeout;
   /**
-   * Who holds the call: nobody yet ({@code null}), the pool's wait queue ({@link #WAITING}), the
+   * Who holds the call: nobody yet ({@code null}), a {@link CallQueue} ({@link #WAITING}), the
    * {@link Connection} it was given to (which holds one of its in-flight permits for it), or
    * nobody any more ({@link #ENDED}). Ending the call hands back what the owner gave.
    */
   private volatile Object owner;
   /** 1 once something has taken the right to end the call. */
   private volatile int finished;
-  /** The pool the call waits in, set before it is queued. */
-  private volatile ConnectionPool pool;
+  /** The queue the call waits in, set before it is queued. */
+  private volatile CallQueue queue;
   /** Set on the event loop when the call is written; 0 until then, and again when resent. */
   private volatile long sequence;
-  /** Bytes of the encoded request, counted while the call waits in its pool's queue. */
+  /** Bytes of the encoded request, counted while the call waits in a CallQueue. */
   private volatile int requestBytes;
   /** Resends so far; event loop of the connection that refused it. */
   private int resends;
@@ -134,9 +134,9 @@ final class PendingCall extends CompletableFuture<Object>
     }
   }
 
-  /** Marks the call as waiting in {@code pool}'s queue; false if it already ended. */
-  boolean waitIn(ConnectionPool pool) {
-    this.pool = pool;
+  /** Marks the call as waiting in {@code queue}; false if it already ended. */
+  boolean waitIn(CallQueue queue) {
+    this.queue = queue;
     return OWNER.compareAndSet(this, null, WAITING);
   }
 
@@ -170,7 +170,7 @@ final class PendingCall extends CompletableFuture<Object>
       releaseRequest(); // ended between the two lines above
       return true;
     }
-    from.pool().submit(this);
+    from.submitElsewhere(this);
     return true;
   }
 
@@ -288,9 +288,9 @@ final class PendingCall extends CompletableFuture<Object>
     if (isDone()) {
       return;
     }
-    ConnectionPool p = pool;
-    if (owner == WAITING && p != null) {
-      fail(p.waitExpired(this));
+    CallQueue q = queue;
+    if (owner == WAITING && q != null) {
+      fail(q.expired(this));
       return;
     }
     fail(timedOut());
@@ -353,7 +353,7 @@ final class PendingCall extends CompletableFuture<Object>
     if (o instanceof Connection) {
       ((Connection) o).ended(this);
     } else if (o == WAITING) {
-      pool.waitEnded(this);
+      queue.ended(this);
     }
   }
 

@@ -13,16 +13,16 @@ class BackoffTest {
     long[] expected = {100, 100, 200, 400, 800, 1600, 3200, 5000, 5000};
     for (int failures = 0; failures < expected.length; failures++) {
       assertEquals(expected[failures] * MS,
-          ConnectionPool.backoffNanos(100 * MS, 5000 * MS, failures, 0.5),
+          Backoff.delayNanos(100 * MS, 5000 * MS, failures, 0.5),
           "after " + failures + " failures");
     }
-    assertEquals(5000 * MS, ConnectionPool.backoffNanos(100 * MS, 5000 * MS, 1_000, 0.5),
+    assertEquals(5000 * MS, Backoff.delayNanos(100 * MS, 5000 * MS, 1_000, 0.5),
         "no overflow after many failures");
   }
 
   @Test
   void jitterSpreadsTheDelayByTwentyPercentEitherWay() {
-    assertEquals(320 * MS, ConnectionPool.backoffNanos(100 * MS, 5000 * MS, 3, 0.0) / MS * MS);
-    assertEquals(479 * MS, ConnectionPool.backoffNanos(100 * MS, 5000 * MS, 3, 0.9999) / MS * MS);
+    assertEquals(320 * MS, Backoff.delayNanos(100 * MS, 5000 * MS, 3, 0.0) / MS * MS);
+    assertEquals(479 * MS, Backoff.delayNanos(100 * MS, 5000 * MS, 3, 0.9999) / MS * MS);
   }
 }

@@ -1,0 +1,234 @@
+package io.minirpc.internal.client;
+
+import io.minirpc.internal.protocol.FrameDecoder;
+import io.minirpc.internal.protocol.Hello;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection of a client to its server, kept alive: it connects when first asked, handshakes,
+ * and from then on reconnects by itself when its connection closes or the server says GOAWAY: at
+ * once after a working connection, then with {@link Backoff} while attempts fail. As gRPC's
+ * {@code InternalSubchannel}, it knows nothing of calls; it tells its {@link Listener} what
+ * happened and takes the handshake's verdict from it.
+ */
+final class Subchannel implements ClientHandler.Events {
+  /** Whoever keeps subchannels: judges handshakes and learns of connections and failures. */
+  interface Listener {
+    /** Whether the client is closing: nothing connects any more. */
+    boolean isShutdown();
+
+    /** The verdict on a server's HELLO; a refusal closes the connection. */
+    Handshake.Verdict judge(Hello serverHello);
+
+    /** {@code c} handshook and takes calls. */
+    void ready(Connection c);
+
+    /** An attempt failed, {@code why} in words; the subchannel retries after a backoff. */
+    void attemptFailed(String why);
+
+    /** A working connection closed ({@code reason} may be null); the subchannel reconnects. */
+    void lost(Connection c, String reason);
+
+    /** {@code c} drains after GOAWAY; the subchannel already reconnects. */
+    void goingAway(Connection c, String reason);
+  }
+
+  private final Listener listener;
+  private final Bootstrap bootstrap;
+  private final String host;
+  private final int port;
+  private final EventLoopGroup group;
+  private final Backoff backoff;
+  /** The channel being set up or in use, or {@code null}. Guarded by this. */
+  private Channel channel;
+  /** Failed attempts in a row. Guarded by this. */
+  private int failures;
+  /** Guarded by this. */
+  private boolean retryScheduled;
+  /** The handshaken connection that takes calls; read without the lock. */
+  private volatile Connection ready;
+
+  /**
+   * @param base a bootstrap with group, channel type and options; this subchannel adds its
+   *     pipeline to a clone
+   * @param owner where the connections' calls come from and go back to
+   */
+  Subchannel(Listener listener, Bootstrap base, String host, int port, String address,
+      Connection.Owner owner, Hello clientHello, int maxFrameSize, long idleTimeoutNanos,
+      long handshakeTimeoutNanos, EventLoopGroup group, Backoff backoff) {
+    this.listener = listener;
+    this.host = host;
+    this.port = port;
+    this.group = group;
+    this.backoff = backoff;
+    this.bootstrap = base.clone().handler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        Connection c = new Connection(ch, address, owner);
+        ch.pipeline()
+            .addLast("frames", new FrameDecoder(maxFrameSize))
+            .addLast("calls", new ClientHandler(c, Subchannel.this, clientHello, idleTimeoutNanos,
+                handshakeTimeoutNanos));
+      }
+    });
+  }
+
+  /** The connection that takes calls now, or {@code null}. */
+  Connection ready() {
+    return ready;
+  }
+
+  /** Connects, unless a channel is up or on its way, a retry is scheduled, or the client closes. */
+  void connect() {
+    ChannelFuture f;
+    synchronized (this) {
+      if (listener.isShutdown() || channel != null || retryScheduled) {
+        return;
+      }
+      try {
+        f = bootstrap.connect(host, port);
+      } catch (RuntimeException e) {
+        failures++;
+        listener.attemptFailed("cannot connect: " + e.getMessage());
+        return;
+      }
+      channel = f.channel();
+    }
+    Channel ch = f.channel();
+    f.addListener((ChannelFuture done) -> {
+      if (!done.isSuccess()) {
+        connectFailed(ch, done.cause());
+      }
+    });
+  }
+
+  private void connectFailed(Channel ch, Throwable cause) {
+    synchronized (this) {
+      if (channel == ch) {
+        channel = null;
+      }
+      failures++;
+    }
+    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    listener.attemptFailed("cannot connect: " + why);
+    retryAfterFailure(false);
+  }
+
+  @Override
+  public void handshaken(Connection c, Hello serverHello) {
+    Handshake.Verdict verdict = listener.judge(serverHello);
+    if (verdict.refusal() != null) {
+      c.closeBecause("the handshake failed");
+      return;
+    }
+    c.ready(serverHello, verdict.maxInFlight(), verdict.codecHint());
+    c.channel().pipeline().addBefore("calls", "idle",
+        new IdleStateHandler(verdict.pingNanos(), 0, 0, TimeUnit.NANOSECONDS));
+    synchronized (this) {
+      if (listener.isShutdown()) {
+        c.closeLocally();
+        return;
+      }
+      ready = c;
+      failures = 0;
+    }
+    listener.ready(c);
+  }
+
+  @Override
+  public void goingAway(Connection c, String reason) {
+    c.drain();
+    listener.goingAway(c, reason);
+    synchronized (this) {
+      if (ready == c) {
+        ready = null;
+      }
+      if (channel == c.channel()) {
+        channel = null;
+      }
+    }
+    connect();
+  }
+
+  @Override
+  public void closed(Connection c, String reason) {
+    boolean wasReady;
+    synchronized (this) {
+      wasReady = ready == c;
+      if (wasReady) {
+        ready = null;
+      }
+      if (channel != c.channel()) {
+        return; // a draining connection, already replaced
+      }
+      channel = null;
+      if (!wasReady) {
+        failures++;
+      }
+    }
+    if (listener.isShutdown()) {
+      return; // the client closed it
+    }
+    if (wasReady) {
+      listener.lost(c, reason);
+    } else {
+      listener.attemptFailed("the connection closed during the handshake"
+          + (reason == null ? "" : ": " + reason));
+    }
+    retryAfterFailure(wasReady);
+  }
+
+  private void retryAfterFailure(boolean wasReady) {
+    int n;
+    synchronized (this) {
+      n = failures;
+    }
+    retry(wasReady ? 0 : backoff.delayNanos(n));
+  }
+
+  private void retry(long delayNanos) {
+    synchronized (this) {
+      if (listener.isShutdown() || retryScheduled || channel != null) {
+        return;
+      }
+      retryScheduled = true;
+    }
+    Runnable attempt = () -> {
+      synchronized (this) {
+        retryScheduled = false;
+      }
+      connect();
+    };
+    try {
+      if (delayNanos <= 0) {
+        group.execute(attempt);
+      } else {
+        group.schedule(attempt, delayNanos, TimeUnit.NANOSECONDS);
+      }
+    } catch (RejectedExecutionException e) {
+      // The client is closing.
+    }
+  }
+
+  /** The client closes: the channels to close, this subchannel's own and its ready one's. */
+  synchronized List<Channel> channels() {
+    List<Channel> out = new ArrayList<>(2);
+    if (channel != null) {
+      out.add(channel);
+    }
+    Connection r = ready;
+    if (r != null && !out.contains(r.channel())) {
+      out.add(r.channel());
+    }
+    return out;
+  }
+}
