@@ -6,7 +6,6 @@ import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
-import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,8 +13,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +30,10 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private final Dispatcher dispatcher;
   private final Hello hello;
   private final long idleTimeoutNanos;
-  /** The calls of this connection that have not ended, by sequence number, to cancel them. */
-  private final Map<Long, Dispatcher.Call> calls = new ConcurrentHashMap<>();
   private boolean handshaken;
   private volatile Channel channel;
-  /** Answers leave through here, in batches. */
-  private WriteBatcher<Dispatcher.Outgoing> out;
+  /** The calls of this connection that have not ended, and the way out for their answers. */
+  private ConnectionCalls calls;
 
   ServerHandler(Dispatcher dispatcher, Hello hello, long idleTimeoutNanos) {
     this.dispatcher = dispatcher;
@@ -48,9 +43,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    Channel ch = ctx.channel();
-    out = new WriteBatcher<>(ch, o -> Dispatcher.Outgoing.write(ch, o),
-        Dispatcher.Outgoing::reject);
+    calls = new ConnectionCalls(ctx.channel());
   }
 
   @Override
@@ -68,14 +61,11 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     }
     switch (frame.type()) {
       case REQUEST:
-        dispatcher.onRequest(ctx.channel(), frame, calls, out);
+        dispatcher.onRequest(calls, frame);
         break;
       case CANCEL:
         frame.release();
-        Dispatcher.Call call = calls.get(frame.sequence());
-        if (call != null) {
-          call.cancel();
-        }
+        calls.cancel(frame.sequence());
         break;
       case PING:
         frame.release();
@@ -137,9 +127,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   /** Ends every call still open on this connection with {@code code} and stops them. */
   void abortAll(RpcException.Code code, String message) {
-    for (Dispatcher.Call call : calls.values()) {
-      call.abort(code, message);
-    }
+    calls.abortAll(code, message);
   }
 
   @Override
@@ -164,9 +152,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   /** The client is gone: nobody will read what its calls produce. */
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    for (Dispatcher.Call call : calls.values()) {
-      call.cancel();
-    }
+    calls.cancelAll();
     ctx.fireChannelInactive();
   }
 

@@ -112,19 +112,13 @@ public final class ServerRuntime {
       bossGroup = Transport.group(1, threads("minirpc-server-accept"));
       workerGroup = Transport.group(ioThreads, threads("minirpc-server-io"));
       executor = newExecutor();
-      Dispatcher dispatcher =
-          new Dispatcher(
-              registry,
-              codecs,
-              settings.directExecutor() ? Runnable::run : executor,
-              inFlight,
-              settings.maxFrameSize(),
-              settings.sendStackTraces(),
-              Settings.SERVER_THREADS + "=" + settings.serverThreads() + ", "
-                  + Settings.SERVER_QUEUE + "=" + settings.serverQueue(),
-              settings.maxCallsPerConnection(),
-              settings.maxQueuedBytes(),
-              interceptors);
+      ServerLimits limits = new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
+          settings.maxCallsPerConnection(), settings.maxQueuedBytes(),
+          Settings.SERVER_THREADS + "=" + settings.serverThreads() + ", "
+              + Settings.SERVER_QUEUE + "=" + settings.serverQueue());
+      Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
+          new Serving(limits, new Admission(limits, inFlight), interceptors),
+          settings.directExecutor() ? Runnable::run : executor);
       int maxFrameSize = settings.maxFrameSize();
       Hello hello = hello();
       long idleNanos = settings.idleTimeout().toNanos();
@@ -301,8 +295,8 @@ public final class ServerRuntime {
   private void shutdownThreads() {
     if (executor != null) {
       for (Runnable unrun : executor.shutdownNow()) {
-        if (unrun instanceof Dispatcher.Call) {
-          ((Dispatcher.Call) unrun).discard();
+        if (unrun instanceof InboundCall) {
+          ((InboundCall) unrun).discard();
         }
       }
     }

@@ -1,0 +1,382 @@
+package io.minirpc.internal.server;
+
+import io.minirpc.RpcContext;
+import io.minirpc.RpcException;
+import io.minirpc.codec.ValueReader;
+import io.minirpc.codec.ValueWriter;
+import io.minirpc.internal.context.CurrentCall;
+import io.minirpc.internal.protocol.ErrorInfo;
+import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.FrameTooLargeException;
+import io.minirpc.internal.protocol.FrameType;
+import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Protocol;
+import io.minirpc.internal.protocol.RequestHeader;
+import io.minirpc.internal.protocol.Slots;
+import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.MethodDescriptor;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted request through its life, on the executor: decode, invoke, answer; or cancelled,
+ * aborted by a shutdown, or dropped unrun. It is also what {@link RpcContext} shows: the
+ * deadline it carried, whether the client gave up, who called and with which metadata.
+ */
+final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureListener {
+  private static final Logger log = LoggerFactory.getLogger(InboundCall.class);
+
+  private static final AtomicIntegerFieldUpdater<InboundCall> ENDED =
+      AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "ended");
+  private static final AtomicIntegerFieldUpdater<InboundCall> STARTED =
+      AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "started");
+
+  private final Serving serving;
+  private final ConnectionCalls connection;
+  private final Channel channel;
+  private final Frame frame;
+  private final ServerMethod method;
+  private final Codecs.Entry codec;
+  private final long seq;
+  private final Map<String, String> metadata;
+  private final long received;
+  /** On the System.nanoTime() clock; meaningless when {@link #timeoutNanos} is not positive. */
+  private final long deadlineNanos;
+  private final long timeoutNanos;
+  /** Guarded by this: the thread running the implementation, to interrupt on cancel. */
+  private Thread runner;
+  /** Guarded by this: the future an asynchronous implementation returned, until it ends. */
+  private java.util.concurrent.Future<?> pendingResult;
+  private volatile boolean cancelled;
+  /** 1 once something took the right to end the call: answer it (or not), and finish it. */
+  private volatile int ended;
+  /** 1 once the frame's bytes left the queued-bytes count. */
+  private volatile int started;
+
+  /**
+   * @param frame the request, which this call now owns and releases
+   * @param received when the request was read, on the System.nanoTime() clock
+   */
+  InboundCall(Serving serving, ConnectionCalls connection, Router.Route route,
+      RequestHeader header, Frame frame, long received) {
+    this.serving = serving;
+    this.connection = connection;
+    this.channel = connection.channel();
+    this.frame = frame;
+    this.method = route.method();
+    this.codec = route.codec();
+    this.seq = frame.sequence();
+    this.metadata = header.metadata();
+    this.received = received;
+    this.timeoutNanos = header.timeoutNanos();
+    this.deadlineNanos = received + timeoutNanos;
+  }
+
+  /** Takes the right to end the call; only one path gets it. */
+  private boolean claim() {
+    return ENDED.compareAndSet(this, 0, 1);
+  }
+
+  /** The frame no longer waits: its bytes leave the count of queued bytes. */
+  private void dequeued() {
+    if (STARTED.compareAndSet(this, 0, 1)) {
+      serving.admission().started(frame.size());
+    }
+  }
+
+  /** The server shuts down: answer {@code code} now and stop the implementation. */
+  void abort(RpcException.Code code, String message) {
+    sendOnce(new ErrorInfo(code.wireNumber(), "", message, List.of()));
+    cancel();
+  }
+
+  /** The executor dropped this call unrun (the server stopped): free what it holds. */
+  void discard() {
+    dequeued();
+    frame.release();
+    if (claim()) {
+      finish();
+    }
+  }
+
+  /** The client gave up, or went away: stop the implementation if it runs, answer nothing. */
+  void cancel() {
+    java.util.concurrent.Future<?> result;
+    synchronized (this) {
+      cancelled = true;
+      if (runner != null) {
+        runner.interrupt();
+      }
+      result = pendingResult;
+    }
+    if (result != null) {
+      // An asynchronous implementation holds no thread to interrupt: end the call now, so a
+      // future that never completes cannot keep it in flight, and cancel the future.
+      if (claim()) {
+        finish();
+      }
+      result.cancel(true);
+    }
+  }
+
+  @Override
+  public long remainingNanos() {
+    return timeoutNanos > 0 ? deadlineNanos - System.nanoTime() : Long.MAX_VALUE;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled || remainingNanos() <= 0;
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return channel.remoteAddress();
+  }
+
+  @Override
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  @Override
+  public String toString() {
+    return method.descriptor().displayName() + " from " + channel.remoteAddress()
+        + (cancelled ? ", cancelled" : "");
+  }
+
+  @Override
+  public void run() {
+    MethodDescriptor d = method.descriptor();
+    dequeued();
+    if (cancelled) {
+      frame.release();
+      if (claim()) {
+        finish();
+      }
+      return;
+    }
+    if (timeoutNanos > 0 && remainingNanos() <= 0) {
+      frame.release();
+      log.debug("{} expired in the queue", d.displayName());
+      fail(RpcException.Code.TIMEOUT, "the deadline of " + d.displayName() + " passed before"
+          + " the server could start it (it waited "
+          + (System.nanoTime() - received) / 1_000_000 + " ms for a worker; its timeout was "
+          + timeoutNanos / 1_000_000 + " ms). The server is overloaded, or the timeout is too"
+          + " short");
+      return;
+    }
+    Object[] args;
+    try {
+      args = decodeArguments(d);
+    } catch (IOException e) {
+      log.warn("Could not decode the arguments of {} from {} with codec {}",
+          d.displayName(), channel.remoteAddress(), codec.name());
+      fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
+          + d.displayName() + " with codec " + codec.name() + ": " + e.getMessage()
+          + ". Check that client and server use the same version of the interface");
+      return;
+    } finally {
+      frame.release();
+    }
+    Object result;
+    CurrentCall.Context previous = CurrentCall.enter(this);
+    synchronized (this) {
+      runner = Thread.currentThread();
+    }
+    try {
+      result = serving.interceptors().isEmpty()
+          ? method.invoke(args)
+          : new InterceptedServerCall(method, args, this, serving.interceptors()).run();
+    } catch (Throwable t) {
+      failWith(t);
+      return;
+    } finally {
+      synchronized (this) {
+        runner = null;
+        if (cancelled) {
+          Thread.interrupted(); // the interrupt was for this call, not for the next one
+        }
+      }
+      CurrentCall.exit(previous);
+    }
+    if ((d.isAsync() || !serving.interceptors().isEmpty()) && result != null) {
+      CompletionStage<?> stage = (CompletionStage<?>) result;
+      boolean cancelledMeanwhile;
+      synchronized (this) {
+        // Any stage that is also a Future (CompletableFuture is) can be cancelled; a bare
+        // CompletionStage cannot, but the call still ends at once when cancelled.
+        pendingResult = stage instanceof java.util.concurrent.Future
+            ? (java.util.concurrent.Future<?>) stage
+            : new java.util.concurrent.CompletableFuture<>();
+        cancelledMeanwhile = cancelled;
+      }
+      if (cancelledMeanwhile) {
+        cancel();
+      }
+      stage.whenComplete((value, error) -> {
+        if (error != null) {
+          failWith(unwrap(error));
+        } else {
+          respond(value);
+        }
+      });
+    } else {
+      respond(result);
+    }
+  }
+
+  private Object[] decodeArguments(MethodDescriptor d) throws IOException {
+    ValueReader[] readers = method.readers(codec);
+    Object[] args = new Object[readers.length];
+    ByteBuf body = frame.body();
+    Class<?>[] classes = d.parameterClasses();
+    for (int i = 0; i < readers.length; i++) {
+      try {
+        args[i] = Slots.read(body, readers[i]);
+      } catch (IOException | RuntimeException e) {
+        throw new IOException("argument " + (i + 1) + " (" + d.parameterType(i).getTypeName()
+            + "): " + e.getMessage(), e);
+      }
+      if (args[i] == null && classes[i].isPrimitive()) {
+        throw new IOException("argument " + (i + 1) + " (" + classes[i].getName()
+            + ") is null, which a primitive cannot be");
+      }
+    }
+    if (body.isReadable()) {
+      throw new IOException(body.readableBytes() + " bytes follow the last argument");
+    }
+    return args;
+  }
+
+  private void respond(Object value) {
+    if (timeoutNanos > 0 && remainingNanos() <= 0) {
+      // The caller has stopped waiting, and the implementation may have returned early because
+      // RpcContext.isCancelled() said the deadline passed: that value is not an answer.
+      MethodDescriptor d = method.descriptor();
+      fail(RpcException.Code.TIMEOUT, d.displayName() + " finished "
+          + (-remainingNanos() / 1_000_000) + " ms after its deadline (its timeout was "
+          + timeoutNanos / 1_000_000 + " ms), so its result was not sent");
+      return;
+    }
+    if (!claim()) {
+      return; // aborted by a shutdown
+    }
+    if (cancelled) {
+      finish(); // nobody is waiting for it
+      return;
+    }
+    ByteBuf buf = channel.alloc().ioBuffer();
+    try {
+      int start = Frames.begin(buf, FrameType.RESPONSE, codec.id(), seq);
+      Frames.endHeader(buf, start);
+      ValueWriter writer = method.writer(codec);
+      Slots.write(buf, writer == null ? null : value, writer,
+          start + Protocol.LENGTH_FIELD + serving.limits().maxFrameSize());
+      Frames.finish(buf, start);
+    } catch (IOException | RuntimeException e) {
+      buf.release();
+      ended = 0; // the error below answers instead
+      String what = method.descriptor().displayName();
+      if (FrameTooLargeException.isCause(e)) {
+        log.warn("The result of {} is larger than {} bytes; sending an error instead",
+            what, serving.limits().maxFrameSize());
+        fail(RpcException.Code.RESOURCE_EXHAUSTED, "the result of " + what
+            + " is larger than the maximum frame size of " + serving.limits().maxFrameSize()
+            + " bytes (minirpc.maxFrameSize), so the server did not send it. Return less data"
+            + " per call, or raise minirpc.maxFrameSize on both client and server");
+      } else {
+        log.warn("Could not encode the result of {} with codec {}", what, codec.name());
+        fail(RpcException.Code.CODEC, "the server could not encode the result of " + what
+            + " with codec " + codec.name() + ": " + e.getMessage());
+      }
+      return;
+    }
+    // Finished by the write's listener, on the event loop right after the write and before the
+    // next request is read: the call leaves the connection's count in order.
+    connection.send(buf, this);
+  }
+
+  private void failWith(Throwable t) {
+    MethodDescriptor d = method.descriptor();
+    if (t instanceof RpcException) {
+      RpcException e = (RpcException) t;
+      send(new ErrorInfo(e.code().wireNumber(), "", e.getMessage(), stack(e)));
+      return;
+    }
+    if (t instanceof Error && !(t instanceof AssertionError)) {
+      log.error("{} failed with {}", d.displayName(), t.toString(), t);
+    } else if (log.isDebugEnabled()) {
+      log.debug("{} threw {}", d.displayName(), t.getClass().getName());
+    }
+    String message = t.getMessage() == null ? "" : t.getMessage();
+    send(new ErrorInfo(RpcException.Code.APPLICATION.wireNumber(), t.getClass().getName(),
+        message, stack(t)));
+  }
+
+  private List<StackTraceElement> stack(Throwable t) {
+    if (!serving.limits().sendStackTraces()) {
+      return List.of();
+    }
+    StackTraceElement[] trace = t.getStackTrace();
+    return Arrays.asList(trace).subList(0, Math.min(trace.length, ErrorInfo.MAX_STACK_FRAMES));
+  }
+
+  private void fail(RpcException.Code code, String message) {
+    send(new ErrorInfo(code.wireNumber(), "", message, List.of()));
+  }
+
+  private void send(ErrorInfo info) {
+    sendOnce(info);
+  }
+
+  private void sendOnce(ErrorInfo info) {
+    if (!claim()) {
+      return;
+    }
+    if (cancelled) {
+      finish();
+      return;
+    }
+    ByteBuf buf;
+    try {
+      buf = info.toFrame(channel.alloc(), seq);
+    } catch (RuntimeException e) {
+      finish();
+      throw e;
+    }
+    connection.send(buf, this);
+  }
+
+  /** The answer was written (or could not be): the call has ended. */
+  @Override
+  public void operationComplete(io.netty.channel.ChannelFuture future) {
+    finish();
+  }
+
+  /** The call has ended: it leaves the connection's table and the server's in-flight count. */
+  private void finish() {
+    connection.remove(seq, this);
+    serving.admission().finished();
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

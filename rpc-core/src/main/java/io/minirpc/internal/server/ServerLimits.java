@@ -1,0 +1,13 @@
+package io.minirpc.internal.server;
+
+/**
+ * The limits a server holds its calls to, fixed when it starts.
+ *
+ * @param maxFrameSize the largest frame sent or accepted (minirpc.maxFrameSize)
+ * @param sendStackTraces whether errors carry the implementation's stack trace
+ * @param maxCallsPerConnection calls one connection may have running or queued
+ * @param maxQueuedBytes bytes that requests waiting for a worker may hold
+ * @param executorLimits the worker pool's limits in words, for the refusal when it is full
+ */
+record ServerLimits(int maxFrameSize, boolean sendStackTraces, int maxCallsPerConnection,
+    long maxQueuedBytes, String executorLimits) {}
