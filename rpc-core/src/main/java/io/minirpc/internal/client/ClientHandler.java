@@ -4,13 +4,11 @@ import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.transport.FrameHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * when the connection ends. What the connection's life means for the client (reconnecting, the
  * handshake's verdict) is for {@link Events} to decide.
  */
-final class ClientHandler extends ChannelInboundHandlerAdapter {
+final class ClientHandler extends FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
 
   /** What happens to a connection, told to whoever keeps it; all on its event loop. */
@@ -41,7 +39,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private final Hello clientHello;
   private final long idleTimeoutNanos;
   private final long handshakeTimeoutNanos;
-  private boolean handshaken;
   private long lastReadNanos;
   private long pings;
   private ScheduledFuture<?> handshakeTimeout;
@@ -53,6 +50,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
    */
   ClientHandler(Connection connection, Events events, Hello clientHello, long idleTimeoutNanos,
       long handshakeTimeoutNanos) {
+    super(log, "to");
     this.connection = connection;
     this.events = events;
     this.clientHello = clientHello;
@@ -69,7 +67,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     lastReadNanos = System.nanoTime();
     ctx.writeAndFlush(clientHello.toFrame(ctx.alloc()), ctx.voidPromise());
     handshakeTimeout = ctx.executor().schedule(() -> {
-      if (!handshaken) {
+      if (!isHandshaken()) {
         connection.closeBecause("the server did not answer the handshake within "
             + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos) + " ms (minirpc.connectTimeout);"
             + " is it a minirpc server?");
@@ -79,13 +77,34 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    Frame frame = (Frame) msg;
+  protected void onHello(ChannelHandlerContext ctx, Hello hello) {
     lastReadNanos = System.nanoTime();
-    if (!handshaken) {
-      handshake(ctx, frame);
-      return;
+    handshakeTimeout.cancel(false);
+    events.handshaken(connection, hello);
+  }
+
+  @Override
+  protected String brokenHello(CorruptedFrameException e) {
+    return "the server broke the handshake: " + e.getMessage();
+  }
+
+  @Override
+  protected void close(ChannelHandlerContext ctx, String reason) {
+    connection.closeBecause(reason);
+  }
+
+  @Override
+  protected String explain(Throwable failure, String message) {
+    if (!isHandshaken() && failure instanceof CorruptedFrameException) {
+      return "what answers at " + connection.address() + " is not a minirpc server (" + message
+          + "). Check the address and port (minirpc.address)";
     }
+    return message;
+  }
+
+  @Override
+  protected void onFrame(ChannelHandlerContext ctx, Frame frame) {
+    lastReadNanos = System.nanoTime();
     switch (frame.type()) {
       case RESPONSE:
         connection.onResponse(frame);
@@ -118,24 +137,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         frame.release();
         protocolError(ctx, "a server must not send " + frame.type() + " frames");
     }
-  }
-
-  private void handshake(ChannelHandlerContext ctx, Frame frame) {
-    Hello hello;
-    try {
-      hello = Hello.fromFirstFrame(frame);
-    } catch (CorruptedFrameException e) {
-      protocolError(ctx, "the server broke the handshake: " + e.getMessage());
-      return;
-    }
-    handshaken = true;
-    handshakeTimeout.cancel(false);
-    events.handshaken(connection, hello);
-  }
-
-  private void protocolError(ChannelHandlerContext ctx, String reason) {
-    log.warn("Closing connection to {}: {}", ctx.channel().remoteAddress(), reason);
-    connection.closeBecause("protocol error: " + reason);
   }
 
   @Override
@@ -172,22 +173,5 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     connection.failAll();
     events.closed(connection, connection.closeReason());
     ctx.fireChannelInactive();
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Throwable reason =
-        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    String why = reason.getMessage() == null ? reason.toString() : reason.getMessage();
-    if (!handshaken && reason instanceof CorruptedFrameException) {
-      why = "what answers at " + connection.address() + " is not a minirpc server ("
-          + why + "). Check the address and port (minirpc.address)";
-    }
-    if (reason instanceof IOException) {
-      log.debug("Connection to {} failed: {}", ctx.channel().remoteAddress(), reason.toString());
-    } else if (ctx.channel().isActive()) {
-      log.warn("Closing connection to {}: {}", ctx.channel().remoteAddress(), why);
-    }
-    connection.closeBecause(why);
   }
 }

@@ -6,12 +6,11 @@ import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
+import io.minirpc.internal.transport.FrameHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,18 +23,18 @@ import org.slf4j.LoggerFactory;
  * timeout is closed. While the client does not read its answers (the channel is not writable), the
  * server stops reading its requests, so a client cannot make the server buffer without bound.
  */
-final class ServerHandler extends ChannelInboundHandlerAdapter {
+final class ServerHandler extends FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
 
   private final Dispatcher dispatcher;
   private final Hello hello;
   private final long idleTimeoutNanos;
-  private boolean handshaken;
   private volatile Channel channel;
   /** The calls of this connection that have not ended, and the way out for their answers. */
   private ConnectionCalls calls;
 
   ServerHandler(Dispatcher dispatcher, Hello hello, long idleTimeoutNanos) {
+    super(log, "from");
     this.dispatcher = dispatcher;
     this.hello = hello;
     this.idleTimeoutNanos = idleTimeoutNanos;
@@ -53,12 +52,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    Frame frame = (Frame) msg;
-    if (!handshaken) {
-      handshake(ctx, frame);
-      return;
-    }
+  protected void onFrame(ChannelHandlerContext ctx, Frame frame) {
     switch (frame.type()) {
       case REQUEST:
         dispatcher.onRequest(calls, frame);
@@ -81,16 +75,18 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void handshake(ChannelHandlerContext ctx, Frame frame) {
-    Hello theirs;
-    try {
-      theirs = Hello.fromFirstFrame(frame);
-    } catch (CorruptedFrameException e) {
-      protocolError(ctx, e.getMessage()
-          + " (a client of an older minirpc version, or not a minirpc client)");
-      return;
-    }
-    handshaken = true;
+  @Override
+  protected String brokenHello(CorruptedFrameException e) {
+    return e.getMessage() + " (a client of an older minirpc version, or not a minirpc client)";
+  }
+
+  @Override
+  protected void close(ChannelHandlerContext ctx, String reason) {
+    ctx.close();
+  }
+
+  @Override
+  protected void onHello(ChannelHandlerContext ctx, Hello theirs) {
     for (Hello.CodecInfo c : theirs.codecs()) {
       if (hello.codec(c.name()) == null) {
         log.info("Client {} speaks codec '{}', which this server does not (it speaks: {}); its"
@@ -101,11 +97,6 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(hello.toFrame(ctx.alloc()), ctx.voidPromise());
   }
 
-  private void protocolError(ChannelHandlerContext ctx, String reason) {
-    log.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
-    ctx.close();
-  }
-
   /** Tells the client the server is going away; from any thread. */
   void goAway(String reason) {
     Channel ch = channel;
@@ -113,7 +104,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ch.eventLoop().execute(() -> {
-      if (!ch.isActive() || !handshaken) {
+      if (!ch.isActive() || !isHandshaken()) {
         return;
       }
       ByteBuf buf = ch.alloc().ioBuffer(64 + reason.length());
@@ -156,22 +147,4 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    Throwable reason = cause instanceof DecoderException && cause.getCause() != null
-        ? cause.getCause()
-        : cause;
-    if (reason instanceof java.io.IOException) {
-      // The peer reset or vanished: routine, and the close tells the rest.
-      log.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), describe(reason));
-    } else if (ctx.channel().isActive()) {
-      log.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), describe(reason));
-    }
-    ctx.close();
-  }
-
-  static String describe(Throwable t) {
-    String m = t.getMessage();
-    return m == null ? t.getClass().getName() : m;
-  }
 }

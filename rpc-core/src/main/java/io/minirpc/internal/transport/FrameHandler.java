@@ -1,0 +1,97 @@
+package io.minirpc.internal.transport;
+
+import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.Hello;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import org.slf4j.Logger;
+
+/**
+ * What the client's and the server's end of a connection share, as gRPC's {@code
+ * AbstractNettyHandler} under its client and server handlers: the peer's first frame must be its
+ * HELLO, then every frame goes to {@link #onFrame}; a protocol error or a failure closes this
+ * connection only, with one log line that says why (a peer that vanished is routine: debug).
+ */
+public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
+  private final Logger log;
+  private final String peer;
+  private boolean handshaken;
+
+  /**
+   * @param log the subclass's logger, so lines name their side
+   * @param peer how log lines name the other end: "to" a server, "from" a client
+   */
+  protected FrameHandler(Logger log, String peer) {
+    this.log = log;
+    this.peer = peer;
+  }
+
+  /** Whether the peer's HELLO has arrived. Event loop only. */
+  protected final boolean isHandshaken() {
+    return handshaken;
+  }
+
+  @Override
+  public final void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Frame frame = (Frame) msg;
+    if (handshaken) {
+      onFrame(ctx, frame);
+      return;
+    }
+    Hello hello;
+    try {
+      hello = Hello.fromFirstFrame(frame);
+    } catch (CorruptedFrameException e) {
+      protocolError(ctx, brokenHello(e));
+      return;
+    }
+    handshaken = true;
+    onHello(ctx, hello);
+  }
+
+  /** The peer's HELLO arrived; its frame is already released. */
+  protected abstract void onHello(ChannelHandlerContext ctx, Hello hello);
+
+  /** A frame after the handshake; the handler owns it and must release it. */
+  protected abstract void onFrame(ChannelHandlerContext ctx, Frame frame);
+
+  /** Why a first frame that is not a valid HELLO closes the connection, in words. */
+  protected abstract String brokenHello(CorruptedFrameException e);
+
+  /** Closes the connection because of {@code reason}. */
+  protected abstract void close(ChannelHandlerContext ctx, String reason);
+
+  /** What a failure means in words; the client says more of a peer that is not a minirpc server. */
+  protected String explain(Throwable failure, String message) {
+    return message;
+  }
+
+  /** The peer broke the protocol: one WARN line, and this connection closes. */
+  protected final void protocolError(ChannelHandlerContext ctx, String reason) {
+    log.warn("Closing connection {} {}: {}", peer, ctx.channel().remoteAddress(), reason);
+    close(ctx, "protocol error: " + reason);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Throwable reason =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    String why = explain(reason, describe(reason));
+    if (reason instanceof IOException) {
+      // The peer reset or vanished: routine, and the close tells the rest.
+      log.debug("Connection {} {} failed: {}", peer, ctx.channel().remoteAddress(), why);
+    } else if (ctx.channel().isActive()) {
+      log.warn("Closing connection {} {}: {}", peer, ctx.channel().remoteAddress(), why);
+    }
+    close(ctx, why);
+  }
+
+  /** A throwable's message, or its class name when it has none. */
+  public static String describe(Throwable t) {
+    String m = t.getMessage();
+    return m == null ? t.getClass().getName() : m;
+  }
+}
