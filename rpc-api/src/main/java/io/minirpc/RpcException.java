@@ -42,7 +42,7 @@ public class RpcException extends RuntimeException {
     NOT_FOUND(5),
     /**
      * The caller is known but not allowed to make this call; thrown by authorization code, such
-     * as a {@link ServerInterceptor}.
+     * as a server interceptor ({@code io.minirpc.ServerInterceptor}).
      */
     PERMISSION_DENIED(7),
     /**
@@ -55,8 +55,8 @@ public class RpcException extends RuntimeException {
     /** The server cannot be reached, or the connection was lost while the call was pending. */
     UNAVAILABLE(14),
     /**
-     * The call carries no valid credentials; thrown by authentication code, such as a {@link
-     * ServerInterceptor} checking a token in the metadata.
+     * The call carries no valid credentials; thrown by authentication code, such as a server
+     * interceptor ({@code io.minirpc.ServerInterceptor}) checking a token in the metadata.
      */
     UNAUTHENTICATED(16);
 
