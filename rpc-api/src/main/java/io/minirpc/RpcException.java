@@ -66,7 +66,11 @@ public class RpcException extends RuntimeException {
       this.wireNumber = wireNumber;
     }
 
-    /** The number that represents this code on the wire; stable across versions. */
+    /**
+     * The number that represents this code on the wire; stable across versions.
+     *
+     * @return the wire number, such as 4 for {@link #TIMEOUT}
+     */
     public int wireNumber() {
       return wireNumber;
     }
@@ -74,6 +78,9 @@ public class RpcException extends RuntimeException {
     /**
      * The code with the given wire number, or {@link #INTERNAL} for a number this version does not
      * know (a newer peer may send codes added later).
+     *
+     * @param wireNumber a number read from an error frame
+     * @return the code with that number, or {@link #INTERNAL}
      */
     public static Code fromWireNumber(int wireNumber) {
       for (Code code : values()) {
@@ -85,21 +92,37 @@ public class RpcException extends RuntimeException {
     }
   }
 
+  /** What kind of failure this is; never null. */
   private final Code code;
 
-  /** Creates an exception with a code and a message that says what happened and what to check. */
+  /**
+   * Creates an exception with a code and a message that says what happened and what to check.
+   *
+   * @param code what kind of failure this is; not null
+   * @param message what happened, where, and what to check
+   */
   public RpcException(Code code, String message) {
     super(message);
     this.code = Objects.requireNonNull(code, "code == null");
   }
 
-  /** Creates an exception with a code, a message, and the failure that caused it. */
+  /**
+   * Creates an exception with a code, a message, and the failure that caused it.
+   *
+   * @param code what kind of failure this is; not null
+   * @param message what happened, where, and what to check
+   * @param cause the failure that caused it, or null
+   */
   public RpcException(Code code, String message, Throwable cause) {
     super(message, cause);
     this.code = Objects.requireNonNull(code, "code == null");
   }
 
-  /** What kind of failure this is. */
+  /**
+   * What kind of failure this is.
+   *
+   * @return the code; never null
+   */
   public Code code() {
     return code;
   }
