@@ -28,5 +28,11 @@
  * <p>The public API is {@link io.minirpc.RpcServer}, {@link io.minirpc.RpcClient} and {@link
  * io.minirpc.RpcException}; codecs plug in through {@link io.minirpc.codec}. Packages under {@code
  * io.minirpc.internal} are not API.
+ *
+ * <p>This package is split between two jars: {@code RpcException} and the annotations a service
+ * interface uses ({@code Timeout}, {@code RateLimit}, {@code WaitForReady}) are in {@code
+ * io.minirpc:rpc-api}, which has no dependencies, so that a module holding only interfaces does
+ * not pull in Netty; everything else is in {@code io.minirpc:rpc-core}, which depends on rpc-api.
+ * Both belong on the class path: a package cannot be split between two named modules.
  */
 package io.minirpc;

@@ -60,11 +60,13 @@ final class RecordSerializer extends Serializer<Record> {
   /** Makes a {@link RecordSerializer} for every record class. */
   static final class Factory implements SerializerFactory<RecordSerializer> {
     @Override
+    @SuppressWarnings("rawtypes") // Kryo's SerializerFactory declares a raw Class.
     public RecordSerializer newSerializer(Kryo kryo, Class type) {
       return new RecordSerializer(kryo, type);
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Kryo's SerializerFactory declares a raw Class.
     public boolean isSupported(Class type) {
       return type.isRecord();
     }

@@ -65,12 +65,14 @@ final class ScopedClassResolver implements ClassResolver {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Kryo's ClassResolver declares a raw Class.
   public Registration registerImplicit(Class type) {
     // Registration is required: Kryo never asks, and nothing is ever registered implicitly.
     throw new IllegalArgumentException(type.getName() + " is not registered");
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Kryo's ClassResolver declares a raw Class.
   public Registration getRegistration(Class type) {
     Registration r = byClass.get(type);
     if (r == null) {
@@ -95,6 +97,7 @@ final class ScopedClassResolver implements ClassResolver {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Kryo's ClassResolver declares a raw Class.
   public Registration writeClass(Output output, Class type) {
     if (type == null) {
       output.writeByte(Kryo.NULL);

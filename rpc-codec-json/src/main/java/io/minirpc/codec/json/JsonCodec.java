@@ -77,8 +77,10 @@ final class JsonCodec implements Codec {
             .disable(SerializationFeature.CLOSE_CLOSEABLE)
             .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
             // Null fields are left out: an absent field of a plain class reads back as null,
-            // while an empty Optional is written as JSON null and reads back as empty.
-            .serializationInclusion(JsonInclude.Include.NON_NULL);
+            // while an empty Optional is written as JSON null and reads back as empty. (What the
+            // deprecated serializationInclusion(NON_NULL) did: NON_NULL for values and contents.)
+            .defaultPropertyInclusion(JsonInclude.Value.construct(
+                JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
     this.mapper = builder.build();
   }
 

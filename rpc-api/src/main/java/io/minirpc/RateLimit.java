@@ -29,12 +29,18 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface RateLimit {
-  /** Calls accepted per second, on average. Must be positive. */
+  /**
+   * Calls accepted per second, on average. Must be positive.
+   *
+   * @return the steady rate, in calls per second
+   */
   double permitsPerSecond();
 
   /**
    * How many calls may arrive at once after a quiet period, beyond the steady rate. 0 (the
    * default) means one twentieth of a second's worth, at least 1.
+   *
+   * @return the burst, in calls, or 0 for the default
    */
   int burst() default 0;
 }

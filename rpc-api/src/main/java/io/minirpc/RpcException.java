@@ -42,7 +42,7 @@ public class RpcException extends RuntimeException {
     NOT_FOUND(5),
     /**
      * The caller is known but not allowed to make this call; thrown by authorization code, such
-     * as a {@link ServerInterceptor}.
+     * as a server interceptor ({@code io.minirpc.ServerInterceptor}).
      */
     PERMISSION_DENIED(7),
     /**
@@ -55,8 +55,8 @@ public class RpcException extends RuntimeException {
     /** The server cannot be reached, or the connection was lost while the call was pending. */
     UNAVAILABLE(14),
     /**
-     * The call carries no valid credentials; thrown by authentication code, such as a {@link
-     * ServerInterceptor} checking a token in the metadata.
+     * The call carries no valid credentials; thrown by authentication code, such as a server
+     * interceptor ({@code io.minirpc.ServerInterceptor}) checking a token in the metadata.
      */
     UNAUTHENTICATED(16);
 
@@ -66,7 +66,11 @@ public class RpcException extends RuntimeException {
       this.wireNumber = wireNumber;
     }
 
-    /** The number that represents this code on the wire; stable across versions. */
+    /**
+     * The number that represents this code on the wire; stable across versions.
+     *
+     * @return the wire number, such as 4 for {@link #TIMEOUT}
+     */
     public int wireNumber() {
       return wireNumber;
     }
@@ -74,6 +78,9 @@ public class RpcException extends RuntimeException {
     /**
      * The code with the given wire number, or {@link #INTERNAL} for a number this version does not
      * know (a newer peer may send codes added later).
+     *
+     * @param wireNumber a number read from an error frame
+     * @return the code with that number, or {@link #INTERNAL}
      */
     public static Code fromWireNumber(int wireNumber) {
       for (Code code : values()) {
@@ -85,21 +92,37 @@ public class RpcException extends RuntimeException {
     }
   }
 
+  /** What kind of failure this is; never null. */
   private final Code code;
 
-  /** Creates an exception with a code and a message that says what happened and what to check. */
+  /**
+   * Creates an exception with a code and a message that says what happened and what to check.
+   *
+   * @param code what kind of failure this is; not null
+   * @param message what happened, where, and what to check
+   */
   public RpcException(Code code, String message) {
     super(message);
     this.code = Objects.requireNonNull(code, "code == null");
   }
 
-  /** Creates an exception with a code, a message, and the failure that caused it. */
+  /**
+   * Creates an exception with a code, a message, and the failure that caused it.
+   *
+   * @param code what kind of failure this is; not null
+   * @param message what happened, where, and what to check
+   * @param cause the failure that caused it, or null
+   */
   public RpcException(Code code, String message, Throwable cause) {
     super(message, cause);
     this.code = Objects.requireNonNull(code, "code == null");
   }
 
-  /** What kind of failure this is. */
+  /**
+   * What kind of failure this is.
+   *
+   * @return the code; never null
+   */
   public Code code() {
     return code;
   }

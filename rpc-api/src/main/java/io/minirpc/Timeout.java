@@ -23,6 +23,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface Timeout {
-  /** The timeout in milliseconds; must be positive. */
+  /**
+   * The timeout in milliseconds; must be positive.
+   *
+   * @return the timeout of each call to the method, in milliseconds
+   */
   long millis();
 }
