@@ -168,7 +168,7 @@ class ShutdownTest {
   void aShutdownDuringTrafficEndsEveryCallWithAClearCodeAndLeavesNoThread() throws Exception {
     RpcServer server = start(0, Duration.ofMillis(300));
     try (RpcClient client = RpcClient.builder().address("127.0.0.1", server.port()).codec(codec)
-        .timeout(Duration.ofSeconds(5)).failFast(true).build()) {
+        .timeout(Duration.ofSeconds(5)).build()) {
       Traffic traffic = new Traffic(client.proxy(Calculator.class), 8, 1000);
       try (traffic) {
         Thread.sleep(500);
