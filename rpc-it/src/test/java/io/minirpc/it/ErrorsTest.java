@@ -68,7 +68,7 @@ class ErrorsTest {
       port = s.getLocalPort();
     }
     try (RpcClient client = RpcClient.builder().address("127.0.0.1", port).codec(codec)
-        .timeout(Duration.ofMillis(700)).build()) {
+        .timeout(Duration.ofMillis(700)).waitForReady(true).build()) {
       long start = System.nanoTime();
       RpcException e =
           assertThrows(RpcException.class, () -> client.proxy(Calculator.class).add(1, 2));
@@ -110,7 +110,8 @@ class ErrorsTest {
   @Test
   void unavailableForPendingCallsWhenTheServerGoesAwayAndTheNextCallReconnects()
       throws Exception {
-    try (Fixture f = Fixture.start(codec, s -> s.gracePeriod(Duration.ZERO), c -> c)) {
+    try (Fixture f =
+        Fixture.start(codec, s -> s.gracePeriod(Duration.ZERO), c -> c.waitForReady(true))) {
       int port = f.server.port();
       Calculator calc = f.calculator();
       assertEquals(2, calc.add(1, 1));
@@ -175,7 +176,7 @@ class ErrorsTest {
 
   @Test
   void applicationWhenTheExceptionCannotBeRebuilt() {
-    try (Fixture f = Fixture.start(codec)) {
+    try (Fixture f = Fixture.start(codec, s -> s.sendStackTraces(true), c -> c)) {
       RpcException e = assertThrows(RpcException.class,
           () -> f.calculator().fail("no-message-constructor", "ignored"));
       assertEquals(Code.APPLICATION, e.code());

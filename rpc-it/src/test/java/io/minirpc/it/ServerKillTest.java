@@ -29,6 +29,7 @@ class ServerKillTest {
         .codec(codec)
         .timeout(Duration.ofSeconds(30))
         .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+        .waitForReady(true)
         .build()) {
       Calculator calc = client.proxy(Calculator.class);
       assertEquals(3, calc.add(1, 2));

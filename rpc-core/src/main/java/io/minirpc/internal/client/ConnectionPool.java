@@ -1,7 +1,7 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
-import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.Transport;
@@ -39,7 +39,7 @@ final class ConnectionPool {
   private static final Logger log = LoggerFactory.getLogger(ConnectionPool.class);
   private static final AttributeKey<Slot> SLOT = AttributeKey.valueOf("minirpc.slot");
 
-  private final Settings settings;
+  private final ClientConfig settings;
   private final String host;
   private final int port;
   private final String address;
@@ -64,7 +64,7 @@ final class ConnectionPool {
   private volatile String lastAllowedWarning;
 
   ConnectionPool(
-      Settings settings,
+      ClientConfig settings,
       String address,
       EventLoopGroup group,
       Hello clientHello,
@@ -82,7 +82,7 @@ final class ConnectionPool {
     Bootstrap bootstrap =
         new Bootstrap()
             .group(group)
-            .channel(Transport.channel())
+            .channel(Transport.of(settings.transport()).channel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(
@@ -153,10 +153,10 @@ final class ConnectionPool {
         return;
       }
       String failure = lastFailure;
-      if (settings.failFast() && failure != null) {
+      if (!settings.waitForReady() && failure != null) {
         call.fail(RpcException.Code.UNAVAILABLE, "failed fast: there is no connection to "
             + address + " (" + failure + "). It did not run. The client keeps reconnecting;"
-            + " set minirpc.failFast=false to wait for a connection within the call's timeout");
+            + " set minirpc.waitForReady=true to wait for a connection within the call's timeout");
         return;
       }
     } else if (settings.failWhenBusy()) {
@@ -474,7 +474,7 @@ final class ConnectionPool {
     }
     if (!hasUsableConnection()) {
       String failure = lastFailure;
-      if (settings.failFast() && failure != null) {
+      if (!settings.waitForReady() && failure != null) {
         failWaiting(RpcException.Code.UNAVAILABLE, "failed fast: there is no connection to "
             + address + " (" + failure + "). It did not run");
       }
