@@ -43,11 +43,11 @@ public final class Key<T> {
     return name;
   }
 
-  public Side side() {
+  Side side() {
     return side;
   }
 
-  public ValueType<T> type() {
+  ValueType<T> type() {
     return type;
   }
 

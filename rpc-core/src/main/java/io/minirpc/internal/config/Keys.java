@@ -141,7 +141,7 @@ public final class Keys {
               + " exception's class and message are sent either way")
           .register(TABLE);
 
-  public static final Family METADATA =
+  static final Family METADATA =
       new Family("minirpc.metadata.", "<key>", CLIENT, "string", "none", "metadata(key, value)",
           "metadata sent with every call, read on the server with"
               + " `RpcContext.current().metadata()`", TABLE);
@@ -199,7 +199,7 @@ public final class Keys {
           .register(TABLE);
 
   /** Deprecated: {@code minirpc.failFast=true} is {@code minirpc.waitForReady=false}. */
-  public static final Alias FAIL_FAST =
+  static final Alias FAIL_FAST =
       new Alias("minirpc.failFast", WAIT_FOR_READY, true, "failFast(boolean)",
           "deprecated: use `minirpc.waitForReady`; `failFast=true` means `waitForReady=false`,"
               + " and the other way round", TABLE);
@@ -246,14 +246,14 @@ public final class Keys {
   /** The prefix of the rate-limit family, for messages that tell where a limit can be set. */
   public static final String RATE_LIMIT_PREFIX = "minirpc.server.rateLimit.";
 
-  public static final Family RATE_LIMIT =
+  static final Family RATE_LIMIT =
       new Family(RATE_LIMIT_PREFIX, "<service>", SERVER, "number", "none (or `@RateLimit`)",
           "rateLimit(Class, double)",
           "calls per second the service accepts, all methods together; beyond,"
               + " `RESOURCE_EXHAUSTED` at once", TABLE);
 
   /** Documents the method form of {@link #RATE_LIMIT}; parsing treats both as one family. */
-  public static final Family METHOD_RATE_LIMIT =
+  static final Family METHOD_RATE_LIMIT =
       new Family(RATE_LIMIT_PREFIX, "<service>#<method>", SERVER, "number",
           "none (or `@RateLimit`)", "rateLimit(Class, String, double)",
           "calls per second each method of that name accepts (`#add(int,int)` for one overload)",
@@ -314,7 +314,7 @@ public final class Keys {
    * A family of keys sharing a prefix: {@code minirpc.metadata.tenant=acme}, {@code
    * minirpc.server.rateLimit.com.example.Search#query=50}.
    */
-  public record Family(
+  record Family(
       String prefix, String placeholder, Side side, String type, String defaultText,
       String builder, String meaning) {
     Family(String prefix, String placeholder, Side side, String type, String defaultText,
@@ -324,7 +324,7 @@ public final class Keys {
     }
 
     /** The family as the README names it: {@code minirpc.metadata.<key>}. */
-    public String pattern() {
+    String pattern() {
       return prefix + placeholder;
     }
   }
@@ -333,7 +333,7 @@ public final class Keys {
    * An old name of a boolean key, still accepted with one warning. {@code inverted}: the old key
    * meant the opposite of the new one.
    */
-  public record Alias(
+  record Alias(
       String name, Key<Boolean> target, boolean inverted, String builder, String meaning) {
     Alias(String name, Key<Boolean> target, boolean inverted, String builder, String meaning,
         List<Object> table) {

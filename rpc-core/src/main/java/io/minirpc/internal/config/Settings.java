@@ -53,10 +53,36 @@ public final class Settings {
   public void apply(Properties properties) {
     Objects.requireNonNull(properties, "properties == null");
     for (String name : properties.stringPropertyNames()) {
-      if (name.startsWith("minirpc.")) {
+      if (name.startsWith("minirpc.") && alias(name) == null) {
         apply(name, properties.getProperty(name));
       }
     }
+    // After the keys, so that when a file has both names the new one wins whatever the order.
+    for (String name : properties.stringPropertyNames()) {
+      Keys.Alias a = alias(name);
+      if (a == null) {
+        continue;
+      }
+      boolean v = ValueType.BOOLEAN.parse(name, properties.getProperty(name));
+      boolean target = a.inverted() != v;
+      if (properties.getProperty(a.target().name()) != null) {
+        log.warn("{} is deprecated, and ignored because {} is set too: remove {}", name,
+            a.target().name(), name);
+      } else {
+        log.warn("{} is deprecated: use {}={} instead ({}={} means the same)", name,
+            a.target().name(), target, name, v);
+        set(a.target(), target);
+      }
+    }
+  }
+
+  private static Keys.Alias alias(String name) {
+    for (Object e : Keys.entries()) {
+      if (e instanceof Keys.Alias a && a.name().equals(name)) {
+        return a;
+      }
+    }
+    return null;
   }
 
   private void apply(String name, String value) {
@@ -66,16 +92,6 @@ public final class Settings {
         parseInto(key, value);
       }
       return;
-    }
-    for (Object e : Keys.entries()) {
-      if (e instanceof Keys.Alias a && a.name().equals(name)) {
-        boolean v = ValueType.BOOLEAN.parse(name, value);
-        boolean target = a.inverted() != v;
-        log.warn("{} is deprecated: use {}={} instead ({}={} means the same)", name,
-            a.target().name(), target, name, v);
-        set(a.target(), target);
-        return;
-      }
     }
     if (name.startsWith(Keys.RATE_LIMIT_PREFIX)) {
       rateLimit(name.substring(Keys.RATE_LIMIT_PREFIX.length()),

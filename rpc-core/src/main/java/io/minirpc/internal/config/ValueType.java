@@ -11,7 +11,7 @@ import java.util.Locale;
  *
  * @param <T> the Java type of the value
  */
-public abstract class ValueType<T> {
+abstract class ValueType<T> {
   private final String name;
 
   private ValueType(String name) {

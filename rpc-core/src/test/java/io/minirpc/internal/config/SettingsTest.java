@@ -262,6 +262,20 @@ class SettingsTest {
         refused("minirpc.failFast", "yes").getMessage());
   }
 
+  @Test
+  void whenBothNamesAreGivenTheNewOneWins() {
+    for (String wait : List.of("true", "false")) {
+      Map<String, String> both = Map.of("minirpc.failFast", wait, "minirpc.waitForReady", wait);
+      List<String> logged = warnings(
+          () -> assertEquals(Boolean.parseBoolean(wait), applied(both).client().waitForReady()));
+      assertEquals(
+          List.of("[main] WARN io.minirpc.internal.config.Settings - minirpc.failFast is"
+              + " deprecated, and ignored because minirpc.waitForReady is set too: remove"
+              + " minirpc.failFast"),
+          logged);
+    }
+  }
+
   /** The log lines {@code action} writes, without their time stamp. */
   private static List<String> warnings(Runnable action) {
     PrintStream err = System.err;
