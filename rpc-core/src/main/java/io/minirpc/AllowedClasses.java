@@ -1,25 +1,26 @@
 package io.minirpc;
 
-import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.config.Keys;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /** Resolves {@code minirpc.codec.allow} class names, once, at build time. */
 final class AllowedClasses {
   private AllowedClasses() {}
 
-  static Set<Class<?>> resolve(Settings settings) {
-    Set<Class<?>> out = new LinkedHashSet<>(settings.allowedClasses());
+  static Set<Class<?>> resolve(List<Class<?>> classes, List<String> names) {
+    Set<Class<?>> out = new LinkedHashSet<>(classes);
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     if (loader == null) {
       loader = AllowedClasses.class.getClassLoader();
     }
-    for (String name : settings.allowedClassNames()) {
+    for (String name : names) {
       try {
         out.add(Class.forName(name, false, loader));
       } catch (ClassNotFoundException | LinkageError e) {
         throw new IllegalArgumentException(
-            Settings.ALLOW + " names " + name + ", which is not on the classpath");
+            Keys.ALLOW.name() + " names " + name + ", which is not on the classpath");
       }
     }
     return out;

@@ -1,6 +1,9 @@
 package io.minirpc;
 
 import io.minirpc.internal.client.ClientRuntime;
+import io.minirpc.internal.config.ClientConfig;
+import io.minirpc.internal.config.HostPort;
+import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,8 +113,7 @@ public final class RpcClient implements AutoCloseable {
 
     /** The server to call ({@code minirpc.address} = {@code host:port}). Required. */
     public Builder address(String host, int port) {
-      settings.host(host);
-      settings.port(port);
+      settings.set(Keys.ADDRESS, new HostPort(host, port));
       return this;
     }
 
@@ -121,7 +123,7 @@ public final class RpcClient implements AutoCloseable {
      */
     public Builder codec(String name) {
       Objects.requireNonNull(name, "name == null");
-      settings.codecs(List.of(name));
+      settings.set(Keys.CODEC, List.of(name));
       return this;
     }
 
@@ -130,13 +132,13 @@ public final class RpcClient implements AutoCloseable {
      * the time to connect. Default 5 seconds ({@code minirpc.timeout}).
      */
     public Builder timeout(Duration timeout) {
-      settings.timeout(timeout);
+      settings.set(Keys.TIMEOUT, timeout);
       return this;
     }
 
     /** How long to wait for a connection to open. Default 3 seconds ({@code minirpc.connectTimeout}). */
     public Builder connectTimeout(Duration timeout) {
-      settings.connectTimeout(timeout);
+      settings.set(Keys.CONNECT_TIMEOUT, timeout);
       return this;
     }
 
@@ -146,7 +148,7 @@ public final class RpcClient implements AutoCloseable {
      * minirpc.maxFrameSize}). Keep it equal on client and server.
      */
     public Builder maxFrameSize(int bytes) {
-      settings.maxFrameSize(bytes);
+      settings.set(Keys.MAX_FRAME_SIZE, bytes);
       return this;
     }
 
@@ -165,7 +167,7 @@ public final class RpcClient implements AutoCloseable {
      * (gRPC's deadline propagation). Default true ({@code minirpc.propagateDeadline}).
      */
     public Builder propagateDeadline(boolean propagate) {
-      settings.propagateDeadline(propagate);
+      settings.set(Keys.PROPAGATE_DEADLINE, propagate);
       return this;
     }
 
@@ -179,8 +181,8 @@ public final class RpcClient implements AutoCloseable {
      * @throws IllegalArgumentException at {@link #build()} unless {@code interval < idleTimeout}
      */
     public Builder heartbeat(Duration interval, Duration idleTimeout) {
-      settings.heartbeatInterval(interval);
-      settings.idleTimeout(idleTimeout);
+      settings.set(Keys.HEARTBEAT_INTERVAL, interval);
+      settings.set(Keys.IDLE_TIMEOUT, idleTimeout);
       return this;
     }
 
@@ -190,7 +192,7 @@ public final class RpcClient implements AutoCloseable {
      * the bottleneck.
      */
     public Builder connections(int connections) {
-      settings.connections(connections);
+      settings.set(Keys.CONNECTIONS, connections);
       return this;
     }
 
@@ -201,7 +203,14 @@ public final class RpcClient implements AutoCloseable {
      * {@code minirpc.reconnect.maxBackoff}).
      */
     public Builder reconnectBackoff(Duration initial, Duration max) {
-      settings.reconnectBackoff(initial, max);
+      Keys.INITIAL_BACKOFF.check(initial);
+      Keys.MAX_BACKOFF.check(max);
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException("maximum reconnect backoff (" + max
+            + ") is shorter than the initial backoff (" + initial + ")");
+      }
+      settings.set(Keys.INITIAL_BACKOFF, initial);
+      settings.set(Keys.MAX_BACKOFF, max);
       return this;
     }
 
@@ -214,30 +223,19 @@ public final class RpcClient implements AutoCloseable {
      * {@link WaitForReady @WaitForReady} sets it per interface or method.
      */
     public Builder waitForReady(boolean waitForReady) {
-      settings.waitForReady(waitForReady);
+      settings.set(Keys.WAIT_FOR_READY, waitForReady);
       return this;
     }
 
     /**
-     * The opposite of {@link #waitForReady}, under its former name.
+     * The old name of {@link #waitForReady}, with the opposite meaning: {@code failFast(true)} is
+     * {@code waitForReady(false)}.
      *
-     * @deprecated use {@link #waitForReady(boolean) waitForReady(!failFast)}; {@code failFast(true)}
-     *     is now the default.
+     * @deprecated use {@link #waitForReady(boolean)} ({@code minirpc.waitForReady})
      */
     @Deprecated
     public Builder failFast(boolean failFast) {
-      settings.failFast(failFast);
-      return this;
-    }
-
-    /**
-     * The most bytes of encoded requests that calls waiting for a connection or for room may hold;
-     * a call beyond fails at once with {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 64
-     * MiB ({@code minirpc.maxQueuedBytes}): a burst of many small calls is queued, not refused.
-     */
-    public Builder maxQueuedBytes(long bytes) {
-      settings.maxQueuedRequestBytes(bytes);
-      return this;
+      return waitForReady(!failFast);
     }
 
     /**
@@ -247,7 +245,7 @@ public final class RpcClient implements AutoCloseable {
      * {@link #failWhenBusy}).
      */
     public Builder maxInFlight(int callsPerConnection) {
-      settings.maxInFlight(callsPerConnection);
+      settings.set(Keys.MAX_IN_FLIGHT, callsPerConnection);
       return this;
     }
 
@@ -258,23 +256,47 @@ public final class RpcClient implements AutoCloseable {
      * RESOURCE_EXHAUSTED}.
      */
     public Builder failWhenBusy(boolean fail) {
-      settings.failWhenBusy(fail);
+      settings.set(Keys.FAIL_WHEN_BUSY, fail);
       return this;
     }
 
     /**
      * The most calls that may wait for a connection or for room at once; more fail at once with
      * {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 1,000,000 ({@code
-     * minirpc.maxQueuedCalls}), a safety net behind {@link #maxQueuedBytes}.
+     * minirpc.maxQueuedCalls}), a safety net: {@link #maxQueuedBytes} is the limit that usually
+     * applies first.
      */
     public Builder maxQueuedCalls(int calls) {
-      settings.maxQueuedCalls(calls);
+      settings.set(Keys.MAX_QUEUED_CALLS, calls);
+      return this;
+    }
+
+    /**
+     * The most bytes of encoded requests the client holds while their calls wait for a
+     * connection or for room; a call beyond fails at once with {@link
+     * RpcException.Code#RESOURCE_EXHAUSTED}. Default 64 MiB ({@code minirpc.maxQueuedBytes}).
+     */
+    public Builder maxQueuedBytes(long bytes) {
+      settings.set(Keys.MAX_QUEUED_BYTES, bytes);
+      return this;
+    }
+
+    /**
+     * The Netty transport: {@code "auto"} (the default: native epoll where available, else Java
+     * NIO), {@code "epoll"} or {@code "nio"} ({@code minirpc.transport}).
+     *
+     * @throws IllegalArgumentException for another name; {@link #build()} throws {@link
+     *     IllegalStateException} for {@code "epoll"} where epoll is unavailable, saying why
+     */
+    public Builder transport(String name) {
+      Objects.requireNonNull(name, "transport == null");
+      settings.set(Keys.TRANSPORT, Keys.TRANSPORT.parse(name));
       return this;
     }
 
     /** The number of network threads. Default 1 ({@code minirpc.ioThreads}). */
     public Builder ioThreads(int threads) {
-      settings.ioThreads(threads);
+      settings.set(Keys.IO_THREADS, threads);
       return this;
     }
 
@@ -294,9 +316,12 @@ public final class RpcClient implements AutoCloseable {
      *     message names the installed codecs and the artifact to add)
      */
     public RpcClient build() {
-      Settings frozen = settings.copy();
+      ClientConfig config = settings.client();
       return new RpcClient(
-          new ClientRuntime(frozen, AllowedClasses.resolve(frozen), interceptors));
+          new ClientRuntime(
+              config,
+              AllowedClasses.resolve(config.allowedClasses(), config.allowedClassNames()),
+              interceptors));
     }
   }
 }

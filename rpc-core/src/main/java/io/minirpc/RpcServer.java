@@ -1,5 +1,7 @@
 package io.minirpc;
 
+import io.minirpc.internal.config.Keys;
+import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.config.Settings;
 import io.minirpc.internal.server.Registration;
 import io.minirpc.internal.server.ServerRuntime;
@@ -114,7 +116,7 @@ public final class RpcServer implements AutoCloseable {
 
     /** The port to listen on; 0, the default, picks a free one (read it with {@link #port}). */
     public Builder port(int port) {
-      settings.port(port);
+      settings.set(Keys.PORT, port);
       return this;
     }
 
@@ -123,7 +125,7 @@ public final class RpcServer implements AutoCloseable {
      * every interface.
      */
     public Builder host(String host) {
-      settings.host(host);
+      settings.set(Keys.HOST, host);
       return this;
     }
 
@@ -156,7 +158,7 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder codecs(String... names) {
       Objects.requireNonNull(names, "names == null");
-      settings.codecs(List.of(names));
+      settings.set(Keys.CODECS, List.of(names));
       return this;
     }
 
@@ -165,7 +167,7 @@ public final class RpcServer implements AutoCloseable {
      * minirpc.server.threads}).
      */
     public Builder threads(int threads) {
-      settings.serverThreads(threads);
+      settings.set(Keys.SERVER_THREADS, threads);
       return this;
     }
 
@@ -175,7 +177,7 @@ public final class RpcServer implements AutoCloseable {
      * minirpc.server.queue}).
      */
     public Builder queueCapacity(int capacity) {
-      settings.serverQueue(capacity);
+      settings.set(Keys.SERVER_QUEUE, capacity);
       return this;
     }
 
@@ -184,7 +186,7 @@ public final class RpcServer implements AutoCloseable {
      * minirpc.ioThreads}).
      */
     public Builder ioThreads(int threads) {
-      settings.ioThreads(threads);
+      settings.set(Keys.IO_THREADS, threads);
       return this;
     }
 
@@ -193,7 +195,7 @@ public final class RpcServer implements AutoCloseable {
      * results fail their call. Default 16 MiB ({@code minirpc.maxFrameSize}).
      */
     public Builder maxFrameSize(int bytes) {
-      settings.maxFrameSize(bytes);
+      settings.set(Keys.MAX_FRAME_SIZE, bytes);
       return this;
     }
 
@@ -202,7 +204,7 @@ public final class RpcServer implements AutoCloseable {
      * ping often enough to stay connected while idle. Default 20 s ({@code minirpc.idleTimeout}).
      */
     public Builder idleTimeout(Duration timeout) {
-      settings.idleTimeout(timeout);
+      settings.set(Keys.IDLE_TIMEOUT, timeout);
       return this;
     }
 
@@ -213,7 +215,7 @@ public final class RpcServer implements AutoCloseable {
      * minirpc.server.maxCallsPerConnection}).
      */
     public Builder maxCallsPerConnection(int calls) {
-      settings.maxCallsPerConnection(calls);
+      settings.set(Keys.MAX_CALLS_PER_CONNECTION, calls);
       return this;
     }
 
@@ -223,7 +225,7 @@ public final class RpcServer implements AutoCloseable {
      * minirpc.server.maxQueuedBytes}).
      */
     public Builder maxQueuedBytes(long bytes) {
-      settings.maxQueuedBytes(bytes);
+      settings.set(Keys.SERVER_MAX_QUEUED_BYTES, bytes);
       return this;
     }
 
@@ -236,7 +238,20 @@ public final class RpcServer implements AutoCloseable {
      * limits ({@code threads}, {@code queueCapacity}, {@code maxQueuedBytes}) then do not apply.
      */
     public Builder directExecutor(boolean direct) {
-      settings.directExecutor(direct);
+      settings.set(Keys.DIRECT_EXECUTOR, direct);
+      return this;
+    }
+
+    /**
+     * The Netty transport: {@code "auto"} (the default: native epoll where available, else Java
+     * NIO), {@code "epoll"} or {@code "nio"} ({@code minirpc.transport}).
+     *
+     * @throws IllegalArgumentException for another name; {@link #build()} throws {@link
+     *     IllegalStateException} for {@code "epoll"} where epoll is unavailable, saying why
+     */
+    public Builder transport(String name) {
+      Objects.requireNonNull(name, "transport == null");
+      settings.set(Keys.TRANSPORT, Keys.TRANSPORT.parse(name));
       return this;
     }
 
@@ -277,16 +292,17 @@ public final class RpcServer implements AutoCloseable {
      * RpcException.Code#UNAVAILABLE}. Default 10 seconds ({@code minirpc.server.gracePeriod}).
      */
     public Builder gracePeriod(Duration gracePeriod) {
-      settings.gracePeriod(gracePeriod);
+      settings.set(Keys.GRACE_PERIOD, gracePeriod);
       return this;
     }
 
     /**
-     * Whether errors sent to clients carry the implementation's stack trace. Default true ({@code
-     * minirpc.server.sendStackTraces}); turn off to keep internals private.
+     * Whether errors sent to clients carry the implementation's stack trace. Default false
+     * ({@code minirpc.server.sendStackTraces}), to keep internals private; the exception's class
+     * and message are sent either way.
      */
     public Builder sendStackTraces(boolean send) {
-      settings.sendStackTraces(send);
+      settings.set(Keys.SEND_STACK_TRACES, send);
       return this;
     }
 
@@ -312,12 +328,12 @@ public final class RpcServer implements AutoCloseable {
         throw new IllegalStateException(
             "No service is registered: call register(Interface.class, implementation)");
       }
-      Settings frozen = settings.copy();
+      ServerConfig config = settings.server();
       return new RpcServer(
           new ServerRuntime(
-              frozen,
+              config,
               new ArrayList<>(registrations.values()),
-              AllowedClasses.resolve(frozen),
+              AllowedClasses.resolve(config.allowedClasses(), config.allowedClassNames()),
               interceptors));
     }
   }

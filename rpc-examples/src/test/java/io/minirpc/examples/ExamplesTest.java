@@ -70,6 +70,29 @@ class ExamplesTest {
   }
 
   @Test
+  void minusDMinirpcTransportIsASettingThatTheExamplesPassOn() throws Exception {
+    System.setProperty("minirpc.transport", "nio");
+    Properties server;
+    Properties client;
+    try {
+      server = ExampleConfig.load(
+          io.minirpc.examples.calculator.CalculatorServer.class, "server.properties", new String[0]);
+      client = ExampleConfig.load(
+          io.minirpc.examples.calculator.CalculatorClient.class, "client.properties", new String[0]);
+    } finally {
+      System.clearProperty("minirpc.transport");
+    }
+    assertEquals("nio", client.getProperty("minirpc.transport"));
+    server.setProperty("minirpc.port", "0");
+    try (RpcServer s = RpcServer.builder().configure(server)
+            .register(Calculator.class, new CalculatorImpl()).build().start();
+        RpcClient c = RpcClient.builder().configure(client)
+            .address("127.0.0.1", s.port()).build()) {
+      assertEquals(5, c.proxy(Calculator.class).add(2, 3));
+    }
+  }
+
+  @Test
   void theCalculatorsCheckedExceptionReachesTheCaller() {
     try (RpcServer s = RpcServer.builder().host("127.0.0.1").port(0)
             .register(Calculator.class, new CalculatorImpl()).build().start();

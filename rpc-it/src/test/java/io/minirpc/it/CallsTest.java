@@ -73,13 +73,24 @@ class CallsTest {
   }
 
   @Test
-  void declaredCheckedExceptionsAreRethrownAsThemselves() {
+  void declaredCheckedExceptionsAreRethrownAsThemselvesWithoutTheServersStackByDefault() {
     DivisionByZeroException e =
         assertThrows(DivisionByZeroException.class, () -> calc.divide(1, 0));
     assertEquals("cannot divide 1 by zero", e.getMessage());
-    // The server's stack trace is kept: the top frame is the implementation.
-    assertEquals(CalculatorImpl.class.getName(), e.getStackTrace()[0].getClassName());
-    assertEquals("divide", e.getStackTrace()[0].getMethodName());
+    // minirpc.server.sendStackTraces is off by default: class and message only.
+    assertEquals(0, e.getStackTrace().length);
+  }
+
+  @Test
+  void theServersStackTraceComesBackWhenTheServerSendsIt() {
+    try (Fixture f = Fixture.start(codec, s -> s.sendStackTraces(true), c -> c)) {
+      DivisionByZeroException e =
+          assertThrows(DivisionByZeroException.class, () -> f.calculator().divide(1, 0));
+      assertEquals("cannot divide 1 by zero", e.getMessage());
+      // The server's stack trace is kept: the top frame is the implementation.
+      assertEquals(CalculatorImpl.class.getName(), e.getStackTrace()[0].getClassName());
+      assertEquals("divide", e.getStackTrace()[0].getMethodName());
+    }
   }
 
   @Test

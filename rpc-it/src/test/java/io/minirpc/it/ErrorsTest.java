@@ -247,7 +247,7 @@ class ErrorsTest {
 
   @Test
   void applicationWhenTheExceptionCannotBeRebuilt() {
-    try (Fixture f = Fixture.start(codec)) {
+    try (Fixture f = Fixture.start(codec, s -> s.sendStackTraces(true), c -> c)) {
       RpcException e = assertThrows(RpcException.class,
           () -> f.calculator().fail("no-message-constructor", "ignored"));
       assertEquals(Code.APPLICATION, e.code());

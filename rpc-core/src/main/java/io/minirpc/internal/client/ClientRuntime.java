@@ -2,7 +2,7 @@ package io.minirpc.internal.client;
 
 import io.minirpc.ClientInterceptor;
 import io.minirpc.RpcException;
-import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.context.CurrentCall;
 import io.minirpc.internal.context.OutgoingMetadata;
 import io.minirpc.internal.protocol.FrameTooLargeException;
@@ -50,7 +50,7 @@ public final class ClientRuntime {
   /** Extra wait of a blocking caller beyond the call's timeout, in case the timer is late. */
   private static final long TIMER_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-  private final Settings settings;
+  private final ClientConfig settings;
   /** Sent with every call; fixed when the client is built. */
   private final Map<String, String> metadata;
   private final List<ClientInterceptor> interceptors;
@@ -75,11 +75,10 @@ public final class ClientRuntime {
    * @throws IllegalStateException if the codec is not installed, naming the artifact to add
    */
   public ClientRuntime(
-      Settings settings, Set<Class<?>> allowed, List<ClientInterceptor> interceptors) {
+      ClientConfig settings, Set<Class<?>> allowed, List<ClientInterceptor> interceptors) {
     this.settings = settings;
     this.interceptors = List.copyOf(interceptors);
     this.metadata = settings.metadata();
-    settings.checkHeartbeat();
     if (settings.host() == null || settings.port() < 0) {
       throw new IllegalStateException(
           "The server address is not set: call address(host, port) or set minirpc.address");
@@ -104,7 +103,7 @@ public final class ClientRuntime {
     this.port = settings.port();
     this.address = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
-    this.group = Transport.group(ioThreads, ioThreadFactory);
+    this.group = Transport.of(settings.transport()).group(ioThreads, ioThreadFactory);
     this.timer =
         new HashedWheelTimer(
             new DefaultThreadFactory("minirpc-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);

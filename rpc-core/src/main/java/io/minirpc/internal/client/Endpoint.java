@@ -1,7 +1,7 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
-import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 final class Endpoint implements Connection.Owner, Subchannel.Listener {
   private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
 
-  private final Settings settings;
+  private final ClientConfig settings;
   private final String address;
   private final Hello clientHello;
   private final String codecName;
@@ -52,18 +52,18 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   /**
    * @param onReady told of every connection that becomes ready, to check the proxies against it
    */
-  Endpoint(Settings settings, String address, EventLoopGroup group, Hello clientHello,
+  Endpoint(ClientConfig settings, String address, EventLoopGroup group, Hello clientHello,
       String codecName, Consumer<Connection> onReady) {
     this.settings = settings;
     this.address = address;
     this.clientHello = clientHello;
     this.codecName = codecName;
     this.onReady = onReady;
-    this.queue = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedRequestBytes(),
+    this.queue = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
         this::waitExpired);
     Bootstrap base = new Bootstrap()
         .group(group)
-        .channel(Transport.channel())
+        .channel(Transport.of(settings.transport()).channel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,

@@ -1,6 +1,7 @@
 package io.minirpc.internal.registry;
 
 import io.minirpc.codec.CodecProvider;
+import io.minirpc.internal.config.Suggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -122,7 +123,25 @@ public final class CodecRegistry {
             .append(name)
             .append("' is installed (installed: ")
             .append(installedList)
-            .append("). ");
+            .append(")");
+    if (artifact == null) {
+      // A typo of an installed codec needs no artifact; one of a codec minirpc ships may.
+      List<String> candidates = new ArrayList<>(byName.keySet());
+      candidates.addAll(new java.util.TreeSet<>(KNOWN_ARTIFACTS.keySet()));
+      String near = Suggestions.closest(name, candidates).orElse(null);
+      if (near != null && byName.containsKey(near)) {
+        return fail(msg.append(": did you mean '").append(near).append("'?").toString());
+      }
+      if (near != null) {
+        msg.append(": did you mean '").append(near).append("'? ");
+        name = near;
+        artifact = KNOWN_ARTIFACTS.get(near);
+      } else {
+        msg.append(". ");
+      }
+    } else {
+      msg.append(". ");
+    }
     if (artifact != null) {
       msg.append("Add ").append(artifact).append(" to the classpath");
     } else {

@@ -2,7 +2,8 @@ package io.minirpc.internal.server;
 
 import io.minirpc.RpcException;
 import io.minirpc.ServerInterceptor;
-import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.config.Keys;
+import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class ServerRuntime {
   private static final Logger log = LoggerFactory.getLogger(ServerRuntime.class);
 
-  private final Settings settings;
+  private final ServerConfig settings;
+  private final Transport transport;
   private final Codecs codecs;
   private final ServiceRegistry registry;
   private final List<String> serviceNames;
@@ -67,9 +69,10 @@ public final class ServerRuntime {
    *
    * @throws IllegalArgumentException or IllegalStateException with what is wrong and where
    */
-  public ServerRuntime(Settings settings, List<Registration> registrations, Set<Class<?>> allowed,
+  public ServerRuntime(ServerConfig settings, List<Registration> registrations, Set<Class<?>> allowed,
       List<ServerInterceptor> interceptors) {
     this.settings = settings;
+    this.transport = Transport.of(settings.transport());
     this.interceptors = List.copyOf(interceptors);
     List<String> names =
         settings.codecs().isEmpty()
@@ -109,13 +112,13 @@ public final class ServerRuntime {
           settings.ioThreads() > 0
               ? settings.ioThreads()
               : Math.max(1, Runtime.getRuntime().availableProcessors());
-      bossGroup = Transport.group(1, threads("minirpc-server-accept"));
-      workerGroup = Transport.group(ioThreads, threads("minirpc-server-io"));
+      bossGroup = transport.group(1, threads("minirpc-server-accept"));
+      workerGroup = transport.group(ioThreads, threads("minirpc-server-io"));
       executor = newExecutor();
       ServerLimits limits = new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
           settings.maxCallsPerConnection(), settings.maxQueuedBytes(),
-          Settings.SERVER_THREADS + "=" + settings.serverThreads() + ", "
-              + Settings.SERVER_QUEUE + "=" + settings.serverQueue());
+          Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
+              + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue());
       Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
           new Serving(limits, new Admission(limits, inFlight), interceptors),
           settings.directExecutor() ? Runnable::run : executor);
@@ -125,7 +128,7 @@ public final class ServerRuntime {
       ServerBootstrap bootstrap =
           new ServerBootstrap()
               .group(bossGroup, workerGroup)
-              .channel(Transport.serverChannel())
+              .channel(transport.serverChannel())
               .option(ChannelOption.SO_BACKLOG, 1024)
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
@@ -167,7 +170,7 @@ public final class ServerRuntime {
       log.info(
           "minirpc server listening on {} ({}; codecs: {}; services: {})",
           serverChannel.localAddress(),
-          Transport.name(),
+          transport.name(),
           codecs.names(),
           String.join(", ", serviceNames));
     }

@@ -1,7 +1,7 @@
 package io.minirpc.internal.server;
 
 import io.minirpc.RateLimit;
-import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.Fingerprints;
@@ -60,13 +60,13 @@ final class ServiceRegistry {
         unused.remove(key);
         return new RateLimiter(rate, 0, System::nanoTime,
             what + " is limited to " + format(rate) + " calls per second ("
-                + Settings.RATE_LIMIT_PREFIX + key + ")");
+                + Keys.RATE_LIMIT_PREFIX + key + ")");
       }
     }
     if (annotation != null) {
       return new RateLimiter(annotation.permitsPerSecond(), annotation.burst(), System::nanoTime,
           what + " is limited to " + format(annotation.permitsPerSecond()) + " calls per second"
-              + " (@RateLimit; override with " + Settings.RATE_LIMIT_PREFIX + keys.get(0) + ")");
+              + " (@RateLimit; override with " + Keys.RATE_LIMIT_PREFIX + keys.get(0) + ")");
     }
     return null;
   }

@@ -1,14 +1,73 @@
 package io.minirpc.internal.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
+  private static final long GIB = 1024L * 1024 * 1024;
+
+  /** One valid value per key, other than its default; a key missing here fails a test. */
+  private static final Map<String, String> SAMPLES = new LinkedHashMap<>();
+
+  static {
+    SAMPLES.put("minirpc.codec", "kryo");
+    SAMPLES.put("minirpc.address", "example.org:4242");
+    SAMPLES.put("minirpc.host", "127.0.0.1");
+    SAMPLES.put("minirpc.port", "4243");
+    SAMPLES.put("minirpc.timeout", "250ms");
+    SAMPLES.put("minirpc.connectTimeout", "1s");
+    SAMPLES.put("minirpc.maxFrameSize", "1MiB");
+    SAMPLES.put("minirpc.ioThreads", "3");
+    SAMPLES.put("minirpc.transport", "nio");
+    SAMPLES.put("minirpc.codec.allow", "java.lang.String, java.lang.Integer");
+    SAMPLES.put("minirpc.server.threads", "8");
+    SAMPLES.put("minirpc.server.queue", "0");
+    SAMPLES.put("minirpc.server.gracePeriod", "PT2S");
+    SAMPLES.put("minirpc.server.sendStackTraces", "true");
+    SAMPLES.put("minirpc.metadata.tenant", "acme");
+    SAMPLES.put("minirpc.propagateDeadline", "false");
+    SAMPLES.put("minirpc.connections", "4");
+    SAMPLES.put("minirpc.heartbeatInterval", "2s");
+    SAMPLES.put("minirpc.idleTimeout", "9s");
+    SAMPLES.put("minirpc.reconnect.initialBackoff", "50ms");
+    SAMPLES.put("minirpc.reconnect.maxBackoff", "1m");
+    SAMPLES.put("minirpc.waitForReady", "true");
+    SAMPLES.put("minirpc.maxInFlight", "16");
+    SAMPLES.put("minirpc.failWhenBusy", "TRUE");
+    SAMPLES.put("minirpc.maxQueuedCalls", "77");
+    SAMPLES.put("minirpc.maxQueuedBytes", "4GiB");
+    SAMPLES.put("minirpc.server.maxCallsPerConnection", "12");
+    SAMPLES.put("minirpc.server.rateLimit.com.example.Search", "500");
+    SAMPLES.put("minirpc.server.rateLimit.com.example.Search#query", "0.5");
+    SAMPLES.put("minirpc.server.directExecutor", "true");
+    SAMPLES.put("minirpc.server.maxQueuedBytes", "3GiB");
+  }
+
+  private static Settings applied(Map<String, String> entries) {
+    Properties p = new Properties();
+    entries.forEach(p::setProperty);
+    Settings s = new Settings();
+    s.apply(p);
+    return s;
+  }
+
+  private static IllegalArgumentException refused(String key, String value) {
+    return assertThrows(IllegalArgumentException.class, () -> applied(Map.of(key, value)));
+  }
+
   @Test
   void durationsAcceptUnitsAndIso8601() {
     assertEquals(Duration.ofMillis(250), Durations.parse("k", "250ms"));
@@ -20,12 +79,10 @@ class SettingsTest {
 
   @Test
   void aDurationWithoutUnitIsRefusedWithTheAcceptedForms() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Durations.parse("minirpc.timeout", "5000"));
     assertEquals(
         "minirpc.timeout = '5000' is not a duration: write a whole number with a unit (250ms, 5s,"
             + " 2m) or an ISO-8601 duration (PT5S)",
-        e.getMessage());
+        refused("minirpc.timeout", "5000").getMessage());
   }
 
   @Test
@@ -33,69 +90,298 @@ class SettingsTest {
     assertEquals(16 * 1024 * 1024, Sizes.parse("k", "16MiB"));
     assertEquals(512 * 1024, Sizes.parse("k", "512KiB"));
     assertEquals(1000, Sizes.parse("k", "1000"));
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Sizes.parse("minirpc.maxFrameSize", "4GiB"));
     assertEquals(
         "minirpc.maxFrameSize = '4GiB' is not a size: write a number of bytes, optionally with a"
             + " unit (16777216, 512KiB, 16MiB), below 2GiB",
-        e.getMessage());
+        refused("minirpc.maxFrameSize", "4GiB").getMessage());
   }
 
   @Test
-  void propertiesFillEveryKey() {
+  void queuedBytesAreLongsSo2GiBAndAboveAreAccepted() {
+    Settings s =
+        applied(Map.of("minirpc.server.maxQueuedBytes", "4GiB", "minirpc.maxQueuedBytes", "2GiB"));
+    assertEquals(4 * GIB, s.server().maxQueuedBytes());
+    assertEquals(2 * GIB, s.client().maxQueuedBytes());
+    assertEquals(5_000_000_000L, applied(Map.of("minirpc.server.maxQueuedBytes", "5000000000"))
+        .server().maxQueuedBytes());
+    assertEquals(
+        "minirpc.server.maxQueuedBytes = '9999999999GiB' is not a size: write a number of bytes,"
+            + " optionally with a unit (16777216, 512KiB, 16MiB, 4GiB)",
+        refused("minirpc.server.maxQueuedBytes", "9999999999GiB").getMessage());
+  }
+
+  @Test
+  void everyDeclaredKeyHasASampleHere() {
+    for (String name : Keys.names()) {
+      String prefix = name.contains("<") ? name.substring(0, name.indexOf('<')) : name;
+      assertTrue(SAMPLES.keySet().stream().anyMatch(k -> k.equals(name) || k.startsWith(prefix)
+          && name.contains("<")), "no sample for " + name + " in SettingsTest.SAMPLES");
+    }
+  }
+
+  @Test
+  void propertiesFillEveryKeyOfBothSides() {
+    Map<String, String> server = new LinkedHashMap<>(SAMPLES);
+    server.put("minirpc.codec", "json,KRYO");
+    Settings s = applied(SAMPLES);
+    ClientConfig c = s.client();
+    assertEquals(List.of("kryo"), c.codecs());
+    assertEquals("example.org", c.host());
+    assertEquals(4242, c.port());
+    assertEquals(Duration.ofMillis(250), c.timeout());
+    assertEquals(Duration.ofSeconds(1), c.connectTimeout());
+    assertEquals(1024 * 1024, c.maxFrameSize());
+    assertEquals(3, c.ioThreads());
+    assertEquals(TransportKind.NIO, c.transport());
+    assertEquals(List.of("java.lang.String", "java.lang.Integer"), c.allowedClassNames());
+    assertEquals(Map.of("tenant", "acme"), c.metadata());
+    assertFalse(c.propagateDeadline());
+    assertEquals(4, c.connections());
+    assertEquals(Duration.ofSeconds(2), c.heartbeatInterval());
+    assertEquals(Duration.ofSeconds(9), c.idleTimeout());
+    assertEquals(Duration.ofMillis(50), c.initialBackoff());
+    assertEquals(Duration.ofMinutes(1), c.maxBackoff());
+    assertTrue(c.waitForReady());
+    assertEquals(16, c.maxInFlight());
+    assertTrue(c.failWhenBusy());
+    assertEquals(77, c.maxQueuedCalls());
+    assertEquals(4 * GIB, c.maxQueuedBytes());
+
+    ServerConfig v = applied(server).server();
+    assertEquals(List.of("json", "kryo"), v.codecs());
+    assertEquals("127.0.0.1", v.host());
+    assertEquals(4243, v.port());
+    assertEquals(1024 * 1024, v.maxFrameSize());
+    assertEquals(3, v.ioThreads());
+    assertEquals(TransportKind.NIO, v.transport());
+    assertEquals(List.of("java.lang.String", "java.lang.Integer"), v.allowedClassNames());
+    assertEquals(8, v.serverThreads());
+    assertEquals(0, v.serverQueue());
+    assertEquals(Duration.ofSeconds(2), v.gracePeriod());
+    assertTrue(v.sendStackTraces());
+    assertEquals(Duration.ofSeconds(9), v.idleTimeout());
+    assertEquals(12, v.maxCallsPerConnection());
+    assertEquals(Map.of("com.example.Search", 500.0, "com.example.Search#query", 0.5),
+        v.rateLimits());
+    assertTrue(v.directExecutor());
+    assertEquals(3 * GIB, v.maxQueuedBytes());
+  }
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    ClientConfig c = new Settings().client();
+    assertEquals(List.of(), c.codecs());
+    assertNull(c.host());
+    assertEquals(-1, c.port());
+    assertEquals(Duration.ofSeconds(5), c.timeout());
+    assertEquals(Duration.ofSeconds(3), c.connectTimeout());
+    assertEquals(16 * 1024 * 1024, c.maxFrameSize());
+    assertEquals(0, c.ioThreads());
+    assertEquals(TransportKind.AUTO, c.transport());
+    assertTrue(c.propagateDeadline());
+    assertEquals(1, c.connections());
+    assertEquals(Duration.ofSeconds(5), c.heartbeatInterval());
+    assertEquals(Duration.ofSeconds(20), c.idleTimeout());
+    assertEquals(Duration.ofMillis(100), c.initialBackoff());
+    assertEquals(Duration.ofSeconds(5), c.maxBackoff());
+    assertFalse(c.waitForReady());
+    assertEquals(4096, c.maxInFlight());
+    assertFalse(c.failWhenBusy());
+    assertEquals(1_000_000, c.maxQueuedCalls());
+    assertEquals(64L * 1024 * 1024, c.maxQueuedBytes());
+
+    ServerConfig s = new Settings().server();
+    assertEquals(List.of(), s.codecs());
+    assertNull(s.host());
+    assertEquals(0, s.port());
+    assertEquals(TransportKind.AUTO, s.transport());
+    assertEquals(200, s.serverThreads());
+    assertEquals(1000, s.serverQueue());
+    assertEquals(Duration.ofSeconds(10), s.gracePeriod());
+    assertFalse(s.sendStackTraces());
+    assertEquals(1000, s.maxCallsPerConnection());
+    assertFalse(s.directExecutor());
+    assertEquals(64L * 1024 * 1024, s.maxQueuedBytes());
+  }
+
+  @Test
+  void laterWinsBetweenPropertiesAndBuilderCalls() {
+    Settings s = new Settings();
+    s.set(Keys.TIMEOUT, Duration.ofSeconds(1));
+    s.set(Keys.MAX_IN_FLIGHT, 7);
     Properties p = new Properties();
-    p.setProperty("minirpc.codec", "kryo");
-    p.setProperty("minirpc.address", "example.org:4242");
-    p.setProperty("minirpc.timeout", "250ms");
-    p.setProperty("minirpc.maxFrameSize", "1MiB");
-    p.setProperty("minirpc.server.threads", "8");
-    p.setProperty("minirpc.server.queue", "0");
-    p.setProperty("minirpc.codec.allow", "java.lang.String, java.lang.Integer");
-    p.setProperty("user.home", "/ignored");
+    p.setProperty("minirpc.timeout", "2s");
+    s.apply(p);
+    assertEquals(Duration.ofSeconds(2), s.client().timeout());
+    assertEquals(7, s.client().maxInFlight());
+    s.set(Keys.TIMEOUT, Duration.ofSeconds(3));
+    assertEquals(Duration.ofSeconds(3), s.client().timeout());
+  }
+
+  @Test
+  void keysOutsideMinirpcAreIgnored() {
+    Settings s = applied(Map.of("user.home", "/ignored", "minirpcx", "1", "java.version", "x"));
+    assertEquals(Duration.ofSeconds(5), s.client().timeout());
+  }
+
+  @Test
+  void theSystemPropertiesOfAJvmRunWithMinusDTransportAreAccepted() {
+    Properties p = new Properties();
+    p.putAll(System.getProperties());
+    p.setProperty("minirpc.transport", "nio");
     Settings s = new Settings();
     s.apply(p);
-    assertEquals(List.of("kryo"), s.codecs());
-    assertEquals("example.org", s.host());
-    assertEquals(4242, s.port());
-    assertEquals(Duration.ofMillis(250), s.timeout());
-    assertEquals(1024 * 1024, s.maxFrameSize());
-    assertEquals(8, s.serverThreads());
-    assertEquals(0, s.serverQueue());
-    assertEquals(List.of("java.lang.String", "java.lang.Integer"), s.allowedClassNames());
+    assertEquals(TransportKind.NIO, s.client().transport());
+    assertEquals(TransportKind.NIO, s.server().transport());
+  }
+
+  @Test
+  void transportTakesAutoEpollOrNioInAnyCase() {
+    assertEquals(TransportKind.AUTO, Keys.TRANSPORT.parse("auto"));
+    assertEquals(TransportKind.EPOLL, Keys.TRANSPORT.parse("Epoll"));
+    assertEquals(TransportKind.NIO, Keys.TRANSPORT.parse(" NIO "));
+    assertEquals(
+        "minirpc.transport = 'kqueue' is not one of auto, epoll, nio",
+        refused("minirpc.transport", "kqueue").getMessage());
+  }
+
+  @Test
+  void failFastIsADeprecatedAliasOfTheOppositeWaitForReady() {
+    assertEquals(
+        List.of("[main] WARN io.minirpc.internal.config.Settings - minirpc.failFast is deprecated: use"
+            + " minirpc.waitForReady=false instead (minirpc.failFast=true means the same)"),
+        warnings(() -> assertFalse(
+            applied(Map.of("minirpc.failFast", "true")).client().waitForReady())));
+    assertEquals(
+        List.of("[main] WARN io.minirpc.internal.config.Settings - minirpc.failFast is deprecated: use"
+            + " minirpc.waitForReady=true instead (minirpc.failFast=false means the same)"),
+        warnings(() -> assertTrue(
+            applied(Map.of("minirpc.failFast", "false")).client().waitForReady())));
+    assertEquals(
+        "minirpc.failFast = 'yes' is not true or false",
+        refused("minirpc.failFast", "yes").getMessage());
+  }
+
+  @Test
+  void whenBothNamesAreGivenTheNewOneWins() {
+    for (String wait : List.of("true", "false")) {
+      Map<String, String> both = Map.of("minirpc.failFast", wait, "minirpc.waitForReady", wait);
+      List<String> logged = warnings(
+          () -> assertEquals(Boolean.parseBoolean(wait), applied(both).client().waitForReady()));
+      assertEquals(
+          List.of("[main] WARN io.minirpc.internal.config.Settings - minirpc.failFast is"
+              + " deprecated, and ignored because minirpc.waitForReady is set too: remove"
+              + " minirpc.failFast"),
+          logged);
+    }
+  }
+
+  /** The log lines {@code action} writes, without their time stamp. */
+  private static List<String> warnings(Runnable action) {
+    PrintStream err = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(err);
+    }
+    return out.toString(StandardCharsets.UTF_8).lines()
+        .map(l -> l.replaceFirst("^[0-9:.]+ ", "").replaceFirst("\\[[^\\]]*\\]", "[main]"))
+        .toList();
+  }
+
+  @Test
+  void aMisspeltKeyIsAnErrorThatSuggestsTheNearestKey() {
+    String known = " (known keys: " + String.join(", ", Keys.names()) + ")";
+    assertEquals("Unknown setting minirpc.timout=5s: did you mean minirpc.timeout?" + known,
+        refused("minirpc.timout", "5s").getMessage());
+    assertEquals("Unknown setting minirpc.Timeout=5s: did you mean minirpc.timeout?" + known,
+        refused("minirpc.Timeout", "5s").getMessage());
+    assertEquals(
+        "Unknown setting minirpc.threads=8: did you mean minirpc.server.threads?" + known,
+        refused("minirpc.threads", "8").getMessage());
+    assertEquals(
+        "Unknown setting minirpc.server.timeout=1s: did you mean minirpc.timeout?" + known,
+        refused("minirpc.server.timeout", "1s").getMessage());
+    assertEquals(
+        "Unknown setting minirpc.maxQueueBytes=1MiB: did you mean minirpc.maxQueuedBytes?"
+            + known,
+        refused("minirpc.maxQueueBytes", "1MiB").getMessage());
+    assertEquals(
+        "Unknown setting minirpc.waitForRaedy=true: did you mean minirpc.waitForReady?" + known,
+        refused("minirpc.waitForRaedy", "true").getMessage());
+    assertEquals("Unknown setting minirpc.colour=blue" + known,
+        refused("minirpc.colour", "blue").getMessage());
+  }
+
+  @Test
+  void theKnownKeysListEveryKeyOnceAndTheFamilies() {
+    List<String> names = Keys.names();
+    assertEquals(names.size(), names.stream().distinct().count());
+    assertTrue(names.contains("minirpc.metadata.<key>"));
+    assertTrue(names.contains("minirpc.server.rateLimit.<service>"));
+    assertFalse(names.contains("minirpc.failFast"));
+  }
+
+  @Test
+  void checksNameTheArgumentAndEchoTheValue() {
+    Settings s = new Settings();
+    assertEquals(
+        "port (70000) must be between 0 and 65535",
+        assertThrows(IllegalArgumentException.class, () -> s.set(Keys.PORT, 70000)).getMessage());
+    assertEquals(
+        "timeout (PT0S) must be positive",
+        assertThrows(IllegalArgumentException.class,
+            () -> s.set(Keys.TIMEOUT, Duration.ZERO)).getMessage());
+    assertEquals(
+        "maxFrameSize (10) must be at least 1024 bytes",
+        assertThrows(IllegalArgumentException.class,
+            () -> s.set(Keys.MAX_FRAME_SIZE, 10)).getMessage());
+    assertEquals(
+        "maxQueuedBytes (10) must be at least 1024 bytes",
+        assertThrows(IllegalArgumentException.class,
+            () -> s.set(Keys.MAX_QUEUED_BYTES, 10L)).getMessage());
+    assertEquals("connections (65) must be between 1 and 64",
+        refused("minirpc.connections", "65").getMessage());
+    assertEquals("minirpc.server.threads = 'many' is not a whole number",
+        refused("minirpc.server.threads", "many").getMessage());
+    assertEquals("codec name is empty",
+        assertThrows(IllegalArgumentException.class,
+            () -> s.set(Keys.CODEC, List.of(" "))).getMessage());
   }
 
   @Test
   void ipv6AddressesKeepTheirColons() {
-    Properties p = new Properties();
-    p.setProperty("minirpc.address", "[::1]:4242");
-    Settings s = new Settings();
-    s.apply(p);
-    assertEquals("::1", s.host());
-    assertEquals(4242, s.port());
+    ClientConfig c = applied(Map.of("minirpc.address", "[::1]:4242")).client();
+    assertEquals("::1", c.host());
+    assertEquals(4242, c.port());
+    assertEquals("minirpc.address = '4242' is not host:port (for example 127.0.0.1:4242)",
+        refused("minirpc.address", "4242").getMessage());
   }
 
   @Test
-  void aMisspeltKeyIsAnErrorNotSilence() {
-    Properties p = new Properties();
-    p.setProperty("minirpc.timout", "5s");
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new Settings().apply(p));
+  void settingsOfTwoKeysAreCheckedTogetherAtBuild() {
+    Settings s = applied(Map.of("minirpc.heartbeatInterval", "30s"));
     assertEquals(
-        "Unknown setting 'minirpc.timout'. Known settings: " + String.join(", ", Settings.keys()),
-        e.getMessage());
+        "minirpc.heartbeatInterval (PT30S) must be shorter than minirpc.idleTimeout (PT20S), or a"
+            + " healthy idle connection would be closed",
+        assertThrows(IllegalArgumentException.class, s::client).getMessage());
+    Settings b = applied(Map.of("minirpc.reconnect.initialBackoff", "10s"));
+    assertEquals(
+        "maximum reconnect backoff (PT5S) is shorter than the initial backoff (PT10S)",
+        assertThrows(IllegalArgumentException.class, b::client).getMessage());
   }
 
   @Test
-  void settersCheckTheirArgumentsAndEchoTheValue() {
+  void builtConfigsDoNotSeeLaterChanges() {
     Settings s = new Settings();
-    assertEquals(
-        "port (70000) must be between 0 and 65535",
-        assertThrows(IllegalArgumentException.class, () -> s.port(70000)).getMessage());
-    assertEquals(
-        "timeout (PT0S) must be positive",
-        assertThrows(IllegalArgumentException.class, () -> s.timeout(Duration.ZERO)).getMessage());
-    assertEquals(
-        "maxFrameSize (10) must be at least 1024 bytes",
-        assertThrows(IllegalArgumentException.class, () -> s.maxFrameSize(10)).getMessage());
+    s.metadata("a", "1");
+    ClientConfig c = s.client();
+    s.metadata("b", "2");
+    s.set(Keys.TIMEOUT, Duration.ofSeconds(9));
+    assertEquals(Map.of("a", "1"), c.metadata());
+    assertEquals(Duration.ofSeconds(5), c.timeout());
+    assertThrows(UnsupportedOperationException.class, () -> c.metadata().put("c", "3"));
   }
 }

@@ -1,0 +1,93 @@
+package io.minirpc.internal.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Renders the README's configuration table from {@link Keys}, and rewrites it in place:
+ *
+ * <pre>
+ * mvn -B -q -pl rpc-core compile &amp;&amp; java -cp rpc-core/target/classes io.minirpc.internal.config.ConfigTable README.md
+ * </pre>
+ *
+ * <p>{@code ConfigTableTest} fails the build while the README differs from the declarations.
+ */
+public final class ConfigTable {
+  public static final String START = "<!-- config-table:start -->";
+  public static final String END = "<!-- config-table:end -->";
+  /** The command that regenerates the table, run from the repository's root. */
+  public static final String COMMAND =
+      "mvn -B -q -pl rpc-core compile && java -cp rpc-core/target/classes "
+          + ConfigTable.class.getName() + " README.md";
+
+  private ConfigTable() {}
+
+  /** The table, one row per key, family and alias, each line ending in a newline. */
+  public static String render() {
+    StringBuilder out = new StringBuilder();
+    out.append("| key | side | type | default | builder | meaning |\n");
+    out.append("|---|---|---|---|---|---|\n");
+    for (Object e : Keys.entries()) {
+      if (e instanceof Key<?> k) {
+        row(out, k.name(), k.side(), k.type().name(), k.defaultText(), code(k.builder()),
+            k.meaning());
+      } else if (e instanceof Keys.Family f) {
+        row(out, f.pattern(), f.side(), f.type(), f.defaultText(), code(f.builder()),
+            f.meaning());
+      } else if (e instanceof Keys.Alias a) {
+        row(out, a.name(), a.target().side(), a.target().type().name(), "—",
+            code(a.builder()) + " (deprecated)", a.meaning());
+      }
+    }
+    return out.toString();
+  }
+
+  /** {@code readme} with the text between the markers replaced by {@link #render()}. */
+  public static String update(String readme) {
+    int start = readme.indexOf(START);
+    int end = readme.indexOf(END);
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException(
+          "The README has no " + START + " ... " + END + " markers around the table");
+    }
+    return readme.substring(0, start + START.length()) + "\n" + render()
+        + readme.substring(end);
+  }
+
+  /** The text between the markers, as {@link #update} writes it. */
+  public static String current(String readme) {
+    int start = readme.indexOf(START);
+    int end = readme.indexOf(END);
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException(
+          "The README has no " + START + " ... " + END + " markers around the table");
+    }
+    return readme.substring(start + START.length() + 1, end);
+  }
+
+  /** Rewrites the table of the README at {@code args[0]} (default {@code README.md}). */
+  public static void main(String[] args) throws IOException {
+    Path readme = Path.of(args.length > 0 ? args[0] : "README.md");
+    String text = Files.readString(readme, StandardCharsets.UTF_8);
+    String updated = update(text);
+    if (updated.equals(text)) {
+      System.out.println(readme + ": the configuration table is up to date");
+    } else {
+      Files.writeString(readme, updated, StandardCharsets.UTF_8);
+      System.out.println(readme + ": the configuration table was regenerated");
+    }
+  }
+
+  private static void row(StringBuilder out, String name, Side side, String type,
+      String defaultText, String builder, String meaning) {
+    out.append("| `").append(name).append("` | ").append(side.label()).append(" | ")
+        .append(type).append(" | ").append(defaultText).append(" | ").append(builder)
+        .append(" | ").append(meaning).append(" |\n");
+  }
+
+  private static String code(String builder) {
+    return builder.indexOf('`') >= 0 ? builder : "`" + builder + "`";
+  }
+}

@@ -1,0 +1,401 @@
+package io.minirpc.internal.config;
+
+import static io.minirpc.internal.config.Side.BOTH;
+import static io.minirpc.internal.config.Side.CLIENT;
+import static io.minirpc.internal.config.Side.SERVER;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Every setting of minirpc, declared once, in the order of the README's table: the one place to
+ * add a setting. Adding one takes its declaration here, its component in {@link ClientConfig} or
+ * {@link ServerConfig}, its builder method, and {@link ConfigTable} to regenerate the README.
+ *
+ * <p>Both sides accept every key, so one Properties file can configure a client and a server; a
+ * key of the other side is checked and ignored. {@code minirpc.codec} is declared twice because
+ * it means one codec to a client and a list to a server.
+ */
+public final class Keys {
+  private static final List<Object> TABLE = new ArrayList<>();
+
+  public static final Key<List<String>> CODEC =
+      Key.define("minirpc.codec", CLIENT, ValueType.LIST, List.<String>of())
+          .defaultText("the only installed codec, else `json`")
+          .builder("codec(String)")
+          .meaning("the codec the client speaks")
+          .check(Keys::codecNames)
+          .register(TABLE);
+
+  public static final Key<List<String>> CODECS =
+      Key.define("minirpc.codec", SERVER, ValueType.LIST, List.<String>of())
+          .defaultText("every installed codec")
+          .builder("codecs(String...)")
+          .meaning("comma-separated codecs the server accepts")
+          .check(Keys::codecNames)
+          .register(TABLE);
+
+  public static final Key<HostPort> ADDRESS =
+      Key.define("minirpc.address", CLIENT, ValueType.HOST_PORT, (HostPort) null)
+          .defaultText("required")
+          .builder("address(host, port)")
+          .meaning("the server, `host:port` (`[::1]:4242` for IPv6)")
+          .check(a -> Objects.requireNonNull(a, "address == null"))
+          .register(TABLE);
+
+  public static final Key<String> HOST =
+      Key.define("minirpc.host", SERVER, ValueType.STRING, (String) null)
+          .defaultText("all interfaces")
+          .builder("host(String)")
+          .meaning("the address to bind")
+          .check(h -> new HostPort(h, 0).host())
+          .register(TABLE);
+
+  public static final Key<Integer> PORT =
+      Key.define("minirpc.port", SERVER, ValueType.INT, 0)
+          .defaultText("`0` (a free port)")
+          .builder("port(int)")
+          .meaning("the port to listen on")
+          .check(p -> new HostPort("-", p).port())
+          .register(TABLE);
+
+  public static final Key<Duration> TIMEOUT =
+      Key.define("minirpc.timeout", CLIENT, ValueType.DURATION, Duration.ofSeconds(5))
+          .builder("timeout(Duration)")
+          .meaning("per-call timeout, from the call until its result, connecting included")
+          .check(d -> positive(d, "timeout"))
+          .register(TABLE);
+
+  public static final Key<Duration> CONNECT_TIMEOUT =
+      Key.define("minirpc.connectTimeout", CLIENT, ValueType.DURATION, Duration.ofSeconds(3))
+          .builder("connectTimeout(Duration)")
+          .meaning("how long opening a connection may take")
+          .check(d -> positive(d, "connectTimeout"))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_FRAME_SIZE =
+      Key.define("minirpc.maxFrameSize", BOTH, ValueType.INT_SIZE, 16 * 1024 * 1024)
+          .builder("maxFrameSize(int)")
+          .meaning("largest frame sent or accepted; keep it equal on both sides")
+          // The fixed frame header alone is 22 bytes; below 1 KiB no useful call fits.
+          .check(n -> atLeast(n, 1024, "maxFrameSize", " bytes"))
+          .register(TABLE);
+
+  /** 0 means the side's default: the number of processors on a server, 1 on a client. */
+  public static final Key<Integer> IO_THREADS =
+      Key.define("minirpc.ioThreads", BOTH, ValueType.INT, 0)
+          .defaultText("server: processors; client: 1")
+          .builder("ioThreads(int)")
+          .meaning("Netty I/O threads")
+          .check(n -> atLeast(n, 1, "ioThreads", ""))
+          .register(TABLE);
+
+  public static final Key<TransportKind> TRANSPORT =
+      Key.define("minirpc.transport", BOTH, ValueType.oneOf(TransportKind.class), TransportKind.AUTO)
+          .builder("transport(String)")
+          .meaning("`auto`: Netty's native epoll where available (Linux), else Java NIO; `epoll`"
+              + " fails `build()` where epoll is unavailable, saying why; `nio`: Java NIO")
+          .register(TABLE);
+
+  public static final Key<List<String>> ALLOW =
+      Key.define("minirpc.codec.allow", BOTH, ValueType.LIST, List.<String>of())
+          .defaultText("none")
+          .builder("allowClasses(Class...)")
+          .meaning("extra classes the Kryo codec may decode")
+          .check(List::copyOf)
+          .register(TABLE);
+
+  public static final Key<Integer> SERVER_THREADS =
+      Key.define("minirpc.server.threads", SERVER, ValueType.INT, 200)
+          .builder("threads(int)")
+          .meaning("most implementations running at once")
+          .check(n -> atLeast(n, 1, "threads", ""))
+          .register(TABLE);
+
+  public static final Key<Integer> SERVER_QUEUE =
+      Key.define("minirpc.server.queue", SERVER, ValueType.INT, 1000)
+          .builder("queueCapacity(int)")
+          .meaning("calls that may wait for a worker; beyond, `RESOURCE_EXHAUSTED`")
+          .check(n -> notNegative(n, "queue"))
+          .register(TABLE);
+
+  public static final Key<Duration> GRACE_PERIOD =
+      Key.define("minirpc.server.gracePeriod", SERVER, ValueType.DURATION, Duration.ofSeconds(10))
+          .builder("gracePeriod(Duration)")
+          .meaning("how long `close()` waits for calls in flight")
+          .check(Keys::gracePeriod)
+          .register(TABLE);
+
+  public static final Key<Boolean> SEND_STACK_TRACES =
+      Key.define("minirpc.server.sendStackTraces", SERVER, ValueType.BOOLEAN, false)
+          .builder("sendStackTraces(boolean)")
+          .meaning("whether errors carry the implementation's stack trace to clients; the"
+              + " exception's class and message are sent either way")
+          .register(TABLE);
+
+  static final Family METADATA =
+      new Family("minirpc.metadata.", "<key>", CLIENT, "string", "none", "metadata(key, value)",
+          "metadata sent with every call, read on the server with"
+              + " `RpcContext.current().metadata()`", TABLE);
+
+  public static final Key<Boolean> PROPAGATE_DEADLINE =
+      Key.define("minirpc.propagateDeadline", CLIENT, ValueType.BOOLEAN, true)
+          .builder("propagateDeadline(boolean)")
+          .meaning("a call made inside a server call ends no later than that call's deadline")
+          .register(TABLE);
+
+  public static final Key<Integer> CONNECTIONS =
+      Key.define("minirpc.connections", CLIENT, ValueType.INT, 1)
+          .builder("connections(int)")
+          .meaning("connections to the server; calls are spread over them")
+          .check(Keys::connections)
+          .register(TABLE);
+
+  public static final Key<Duration> HEARTBEAT_INTERVAL =
+      Key.define("minirpc.heartbeatInterval", CLIENT, ValueType.DURATION, Duration.ofSeconds(5))
+          .builder("heartbeat(interval, idleTimeout)")
+          .meaning("a connection that received nothing for this long sends a ping (more often if"
+              + " the server's idle timeout asks for it)")
+          .check(d -> positive(d, "heartbeatInterval"))
+          .register(TABLE);
+
+  public static final Key<Duration> IDLE_TIMEOUT =
+      Key.define("minirpc.idleTimeout", BOTH, ValueType.DURATION, Duration.ofSeconds(20))
+          .builder("client: `heartbeat(...)`; server: `idleTimeout(Duration)`")
+          .meaning("a connection silent for this long, heartbeats included, is closed; on the"
+              + " client its pending calls fail with `UNAVAILABLE`")
+          .check(d -> positive(d, "idleTimeout"))
+          .register(TABLE);
+
+  public static final Key<Duration> INITIAL_BACKOFF =
+      Key.define("minirpc.reconnect.initialBackoff", CLIENT, ValueType.DURATION,
+              Duration.ofMillis(100))
+          .builder("reconnectBackoff(initial, max)")
+          .meaning("wait after a failed connection attempt, doubling per failure, ±20% jitter")
+          .check(d -> positive(d, "initial reconnect backoff"))
+          .register(TABLE);
+
+  public static final Key<Duration> MAX_BACKOFF =
+      Key.define("minirpc.reconnect.maxBackoff", CLIENT, ValueType.DURATION, Duration.ofSeconds(5))
+          .builder("reconnectBackoff(initial, max)")
+          .meaning("the longest wait between attempts")
+          .check(d -> positive(d, "maximum reconnect backoff"))
+          .register(TABLE);
+
+  public static final Key<Boolean> WAIT_FOR_READY =
+      Key.define("minirpc.waitForReady", CLIENT, ValueType.BOOLEAN, false)
+          .builder("waitForReady(boolean)")
+          .meaning("with no connection: `false` fails calls with `UNAVAILABLE` once a connection"
+              + " attempt has failed (within about a second); `true` waits for a connection within"
+              + " the call's timeout")
+          .register(TABLE);
+
+  /** Deprecated: {@code minirpc.failFast=true} is {@code minirpc.waitForReady=false}. */
+  static final Alias FAIL_FAST =
+      new Alias("minirpc.failFast", WAIT_FOR_READY, true, "failFast(boolean)",
+          "deprecated: use `minirpc.waitForReady`; `failFast=true` means `waitForReady=false`,"
+              + " and the other way round", TABLE);
+
+  public static final Key<Integer> MAX_IN_FLIGHT =
+      Key.define("minirpc.maxInFlight", CLIENT, ValueType.INT, 4096)
+          .builder("maxInFlight(int)")
+          .meaning("calls in flight per connection (the server may ask for fewer); beyond, or"
+              + " while the write buffer is full, calls wait for room")
+          .check(n -> atLeast(n, 1, "maxInFlight", ""))
+          .register(TABLE);
+
+  public static final Key<Boolean> FAIL_WHEN_BUSY =
+      Key.define("minirpc.failWhenBusy", CLIENT, ValueType.BOOLEAN, false)
+          .builder("failWhenBusy(boolean)")
+          .meaning("when every connection is full: `false` waits within the call's timeout,"
+              + " `true` fails at once with `RESOURCE_EXHAUSTED`")
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_QUEUED_CALLS =
+      Key.define("minirpc.maxQueuedCalls", CLIENT, ValueType.INT, 1_000_000)
+          .builder("maxQueuedCalls(int)")
+          .meaning("calls that may wait for a connection or for room, a safety net behind"
+              + " `minirpc.maxQueuedBytes`; beyond, `RESOURCE_EXHAUSTED` at once")
+          .check(n -> notNegative(n, "maxQueuedCalls"))
+          .register(TABLE);
+
+  public static final Key<Long> MAX_QUEUED_BYTES =
+      Key.define("minirpc.maxQueuedBytes", CLIENT, ValueType.SIZE, 64L * 1024 * 1024)
+          .builder("maxQueuedBytes(long)")
+          .meaning("bytes of encoded requests the client holds while they wait for a connection"
+              + " or for room; beyond, `RESOURCE_EXHAUSTED` at once")
+          .check(n -> atLeast(n, 1024, "maxQueuedBytes", " bytes"))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_CALLS_PER_CONNECTION =
+      Key.define("minirpc.server.maxCallsPerConnection", SERVER, ValueType.INT, 1000)
+          .builder("maxCallsPerConnection(int)")
+          .meaning("calls one connection may have running or queued; told to clients in the"
+              + " handshake; beyond, `RESOURCE_EXHAUSTED`")
+          .check(n -> atLeast(n, 1, "maxCallsPerConnection", ""))
+          .register(TABLE);
+
+  /** The prefix of the rate-limit family, for messages that tell where a limit can be set. */
+  public static final String RATE_LIMIT_PREFIX = "minirpc.server.rateLimit.";
+
+  static final Family RATE_LIMIT =
+      new Family(RATE_LIMIT_PREFIX, "<service>", SERVER, "number", "none (or `@RateLimit`)",
+          "rateLimit(Class, double)",
+          "calls per second the service accepts, all methods together; beyond,"
+              + " `RESOURCE_EXHAUSTED` at once", TABLE);
+
+  /** Documents the method form of {@link #RATE_LIMIT}; parsing treats both as one family. */
+  static final Family METHOD_RATE_LIMIT =
+      new Family(RATE_LIMIT_PREFIX, "<service>#<method>", SERVER, "number",
+          "none (or `@RateLimit`)", "rateLimit(Class, String, double)",
+          "calls per second each method of that name accepts (`#add(int,int)` for one overload)",
+          TABLE);
+
+  public static final Key<Boolean> DIRECT_EXECUTOR =
+      Key.define("minirpc.server.directExecutor", SERVER, ValueType.BOOLEAN, false)
+          .builder("directExecutor(boolean)")
+          .meaning("run implementations on the I/O threads (gRPC's `directExecutor()`): faster for"
+              + " methods that never block; a blocking one stalls its connections")
+          .register(TABLE);
+
+  public static final Key<Long> SERVER_MAX_QUEUED_BYTES =
+      Key.define("minirpc.server.maxQueuedBytes", SERVER, ValueType.SIZE, 64L * 1024 * 1024)
+          .builder("maxQueuedBytes(long)")
+          .meaning("bytes that requests waiting for a worker may hold; beyond,"
+              + " `RESOURCE_EXHAUSTED` at once")
+          .check(n -> atLeast(n, 1024, "maxQueuedBytes", " bytes"))
+          .register(TABLE);
+
+  private static final List<Object> ENTRIES = Collections.unmodifiableList(TABLE);
+  private static final Map<String, List<Key<?>>> BY_NAME = new LinkedHashMap<>();
+
+  static {
+    for (Object e : ENTRIES) {
+      if (e instanceof Key<?> k) {
+        BY_NAME.computeIfAbsent(k.name(), n -> new ArrayList<>()).add(k);
+      }
+    }
+  }
+
+  private Keys() {}
+
+  /** Keys, families and aliases, in the README's order. */
+  static List<Object> entries() {
+    return ENTRIES;
+  }
+
+  /** The keys named {@code name}: usually one, two for {@code minirpc.codec}, none if unknown. */
+  static List<Key<?>> named(String name) {
+    return BY_NAME.getOrDefault(name, List.of());
+  }
+
+  /** Every key name this version understands, then the families, in the README's order. */
+  public static List<String> names() {
+    Set<String> names = new LinkedHashSet<>();
+    for (Object e : ENTRIES) {
+      if (e instanceof Key<?> k) {
+        names.add(k.name());
+      } else if (e instanceof Family f) {
+        names.add(f.pattern());
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * A family of keys sharing a prefix: {@code minirpc.metadata.tenant=acme}, {@code
+   * minirpc.server.rateLimit.com.example.Search#query=50}.
+   */
+  record Family(
+      String prefix, String placeholder, Side side, String type, String defaultText,
+      String builder, String meaning) {
+    Family(String prefix, String placeholder, Side side, String type, String defaultText,
+        String builder, String meaning, List<Object> table) {
+      this(prefix, placeholder, side, type, defaultText, builder, meaning);
+      table.add(this);
+    }
+
+    /** The family as the README names it: {@code minirpc.metadata.<key>}. */
+    String pattern() {
+      return prefix + placeholder;
+    }
+  }
+
+  /**
+   * An old name of a boolean key, still accepted with one warning. {@code inverted}: the old key
+   * meant the opposite of the new one.
+   */
+  record Alias(
+      String name, Key<Boolean> target, boolean inverted, String builder, String meaning) {
+    Alias(String name, Key<Boolean> target, boolean inverted, String builder, String meaning,
+        List<Object> table) {
+      this(name, target, inverted, builder, meaning);
+      table.add(this);
+    }
+  }
+
+  // ---- checks: each names the argument and echoes the value ----
+
+  private static List<String> codecNames(List<String> names) {
+    Objects.requireNonNull(names, "codec == null");
+    List<String> normalized = new ArrayList<>();
+    for (String name : names) {
+      Objects.requireNonNull(name, "codec == null");
+      String n = name.trim().toLowerCase(Locale.ROOT);
+      if (n.isEmpty()) {
+        throw new IllegalArgumentException("codec name is empty");
+      }
+      normalized.add(n);
+    }
+    return List.copyOf(normalized);
+  }
+
+  static Duration positive(Duration d, String name) {
+    Objects.requireNonNull(d, name + " == null");
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(name + " (" + d + ") must be positive");
+    }
+    return d;
+  }
+
+  private static Duration gracePeriod(Duration d) {
+    Objects.requireNonNull(d, "gracePeriod == null");
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("gracePeriod (" + d + ") must not be negative");
+    }
+    return d;
+  }
+
+  private static <N extends Number> N atLeast(N n, long min, String name, String unit) {
+    Objects.requireNonNull(n, name + " == null");
+    if (n.longValue() < min) {
+      throw new IllegalArgumentException(
+          name + " (" + n + ") must be at least " + min + unit);
+    }
+    return n;
+  }
+
+  private static Integer notNegative(Integer n, String name) {
+    Objects.requireNonNull(n, name + " == null");
+    if (n < 0) {
+      throw new IllegalArgumentException(name + " (" + n + ") must not be negative");
+    }
+    return n;
+  }
+
+  private static Integer connections(Integer n) {
+    Objects.requireNonNull(n, "connections == null");
+    if (n < 1 || n > 64) {
+      throw new IllegalArgumentException("connections (" + n + ") must be between 1 and 64");
+    }
+    return n;
+  }
+}

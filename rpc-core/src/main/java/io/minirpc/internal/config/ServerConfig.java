@@ -1,0 +1,41 @@
+package io.minirpc.internal.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of one built server, immutable; see {@link Keys} for what each means and its
+ * default. Made by {@link Settings#server()}.
+ *
+ * @param host the local address to bind, or null for every interface
+ * @param ioThreads the number of I/O threads, or 0 for the default (the number of processors)
+ * @param rateLimits calls per second by target ({@code service} or {@code service#method}), in the
+ *     order they were set
+ */
+public record ServerConfig(
+    List<String> codecs,
+    String host,
+    int port,
+    int maxFrameSize,
+    int ioThreads,
+    TransportKind transport,
+    List<String> allowedClassNames,
+    List<Class<?>> allowedClasses,
+    int serverThreads,
+    int serverQueue,
+    Duration gracePeriod,
+    boolean sendStackTraces,
+    Duration idleTimeout,
+    int maxCallsPerConnection,
+    Map<String, Double> rateLimits,
+    boolean directExecutor,
+    long maxQueuedBytes) {
+
+  public ServerConfig {
+    codecs = List.copyOf(codecs);
+    allowedClassNames = List.copyOf(allowedClassNames);
+    allowedClasses = List.copyOf(allowedClasses);
+    rateLimits = Settings.ordered(rateLimits);
+  }
+}

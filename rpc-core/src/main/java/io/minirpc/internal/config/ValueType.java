@@ -1,0 +1,195 @@
+package io.minirpc.internal.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How the value of one kind of setting is written in Properties and in the README: parsed from
+ * text, formatted for the table's default column, and named in its type column.
+ *
+ * @param <T> the Java type of the value
+ */
+abstract class ValueType<T> {
+  private final String name;
+
+  private ValueType(String name) {
+    this.name = name;
+  }
+
+  /** The type as the README's table names it. */
+  public final String name() {
+    return name;
+  }
+
+  /**
+   * Parses {@code text}, the value of {@code key}.
+   *
+   * @throws IllegalArgumentException naming the key, the value and what was expected
+   */
+  public abstract T parse(String key, String text);
+
+  /** The value as a user would write it. */
+  public String format(T value) {
+    return String.valueOf(value);
+  }
+
+  /** {@code 250ms}, {@code 5s}, {@code PT5S}: see {@link Durations}. */
+  public static final ValueType<Duration> DURATION =
+      new ValueType<>("duration") {
+        @Override
+        public Duration parse(String key, String text) {
+          return Durations.parse(key, text);
+        }
+
+        @Override
+        public String format(Duration d) {
+          if (d.toNanosPart() % 1_000_000 != 0 || d.toMillisPart() != 0 || d.isZero()) {
+            return d.toMillis() + "ms";
+          }
+          return d.toSeconds() + "s";
+        }
+      };
+
+  /** Bytes as a {@code long}: {@code 65536}, {@code 512KiB}, {@code 4GiB}. */
+  public static final ValueType<Long> SIZE =
+      new ValueType<>("size") {
+        @Override
+        public Long parse(String key, String text) {
+          return Sizes.parseLong(key, text);
+        }
+
+        @Override
+        public String format(Long bytes) {
+          return Sizes.format(bytes);
+        }
+      };
+
+  /** Bytes that fit an {@code int}, such as a frame size. */
+  public static final ValueType<Integer> INT_SIZE =
+      new ValueType<>("size") {
+        @Override
+        public Integer parse(String key, String text) {
+          return Sizes.parse(key, text);
+        }
+
+        @Override
+        public String format(Integer bytes) {
+          return Sizes.format(bytes);
+        }
+      };
+
+  public static final ValueType<Integer> INT =
+      new ValueType<>("int") {
+        @Override
+        public Integer parse(String key, String text) {
+          try {
+            return Integer.parseInt(text.trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " = '" + text + "' is not a whole number");
+          }
+        }
+      };
+
+  /** {@code true} or {@code false}, in any case; anything else is refused, not read as false. */
+  public static final ValueType<Boolean> BOOLEAN =
+      new ValueType<>("boolean") {
+        @Override
+        public Boolean parse(String key, String text) {
+          String v = text.trim().toLowerCase(Locale.ROOT);
+          if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+          }
+          throw new IllegalArgumentException(key + " = '" + text + "' is not true or false");
+        }
+      };
+
+  /** A comma-separated list; blank entries are dropped. */
+  public static final ValueType<List<String>> LIST =
+      new ValueType<>("list") {
+        @Override
+        public List<String> parse(String key, String text) {
+          List<String> out = new ArrayList<>();
+          for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+              out.add(part.trim());
+            }
+          }
+          return List.copyOf(out);
+        }
+
+        @Override
+        public String format(List<String> value) {
+          return String.join(",", value);
+        }
+      };
+
+  public static final ValueType<String> STRING =
+      new ValueType<>("string") {
+        @Override
+        public String parse(String key, String text) {
+          return text.trim();
+        }
+      };
+
+  /** {@code host:port}; an IPv6 host in brackets, {@code [::1]:4242}. */
+  public static final ValueType<HostPort> HOST_PORT =
+      new ValueType<>("host:port") {
+        @Override
+        public HostPort parse(String key, String text) {
+          String v = text.trim();
+          int colon = v.lastIndexOf(':');
+          if (colon <= 0 || colon == v.length() - 1) {
+            throw new IllegalArgumentException(
+                key + " = '" + text + "' is not host:port (for example 127.0.0.1:4242)");
+          }
+          String host = v.substring(0, colon);
+          if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+          }
+          return new HostPort(host, INT.parse(key, v.substring(colon + 1)));
+        }
+      };
+
+  /** Calls per second, a positive number such as {@code 500} or {@code 0.5}. */
+  public static final ValueType<Double> RATE =
+      new ValueType<>("number") {
+        @Override
+        public Double parse(String key, String text) {
+          try {
+            return Double.parseDouble(text.trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                key + " = '" + text + "' is not a number of calls per second");
+          }
+        }
+      };
+
+  /** One of an enum's constants, written in lower case; the table lists them. */
+  public static <E extends Enum<E>> ValueType<E> oneOf(Class<E> type) {
+    E[] constants = type.getEnumConstants();
+    List<String> names = new ArrayList<>();
+    for (E e : constants) {
+      names.add(e.name().toLowerCase(Locale.ROOT));
+    }
+    return new ValueType<>("`" + String.join("`, `", names) + "`") {
+      @Override
+      public E parse(String key, String text) {
+        String v = text.trim();
+        for (E e : constants) {
+          if (e.name().equalsIgnoreCase(v)) {
+            return e;
+          }
+        }
+        throw new IllegalArgumentException(
+            key + " = '" + text + "' is not one of " + String.join(", ", names));
+      }
+
+      @Override
+      public String format(E value) {
+        return value.name().toLowerCase(Locale.ROOT);
+      }
+    };
+  }
+}
