@@ -79,6 +79,11 @@ final class ClientMethod {
     return writers[i];
   }
 
+  /** The argument writers, one per parameter; never modified. */
+  ValueWriter[] writers() {
+    return writers;
+  }
+
   /** The result reader, or {@code null} for a method without a result. */
   ValueReader reader() {
     return reader;

@@ -5,13 +5,9 @@ import io.minirpc.RpcException;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.context.CurrentCall;
 import io.minirpc.internal.context.OutgoingMetadata;
-import io.minirpc.internal.protocol.FrameTooLargeException;
-import io.minirpc.internal.protocol.FrameType;
-import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
-import io.minirpc.internal.protocol.RequestHeader;
-import io.minirpc.internal.protocol.Slots;
+import io.minirpc.internal.protocol.RequestWriter;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.TrackedThreads;
@@ -24,7 +20,6 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -306,54 +301,26 @@ public final class ClientRuntime {
 
   private ByteBuf encode(
       ClientMethod method, Object[] args, long timeoutNanos, Map<String, String> metadata) {
-    ByteBuf buf = alloc.ioBuffer(256);
-    int i = 0;
     try {
-      int start = Frames.begin(buf, FrameType.REQUEST, codec.id(), 0);
-      try {
-        RequestHeader.write(buf, method.serviceAndMethod(), timeoutNanos, metadata);
-      } catch (IllegalArgumentException e) {
-        throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "was not sent:"
-            + " its metadata cannot be encoded (" + e.getMessage() + "). Keep metadata keys and"
-            + " values under 65,535 UTF-8 bytes", e);
+      return RequestWriter.write(alloc, codec.id(), method.serviceAndMethod(), timeoutNanos,
+          metadata, args, method.writers(), endpoint.maxFrameSize());
+    } catch (IllegalArgumentException e) {
+      throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "was not sent:"
+          + " its metadata cannot be encoded (" + e.getMessage() + "). Keep metadata keys and"
+          + " values under 65,535 UTF-8 bytes", e);
+    } catch (RequestWriter.ArgumentException e) {
+      if (e.frameTooLarge()) {
+        throw new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, method.callPrefix()
+            + "was refused before sending: the request is larger than the maximum frame size of "
+            + endpoint.maxFrameSize() + " bytes (minirpc.maxFrameSize of client and server). Send"
+            + " less data per call, or raise minirpc.maxFrameSize on both client and server",
+            e.getCause());
       }
-      Frames.endHeader(buf, start);
-      int limit = start + Protocol.LENGTH_FIELD + endpoint.maxFrameSize();
-      int n = method.descriptor().parameterCount();
-      for (; i < n; i++) {
-        Slots.write(buf, args[i], method.writer(i), limit);
-      }
-      Frames.finish(buf, start);
-      return buf;
-    } catch (IOException | RuntimeException e) {
-      buf.release();
-      if (e instanceof RpcException) {
-        throw (RpcException) e;
-      }
-      if (FrameTooLargeException.isCause(e)) {
-        throw new RpcException(
-            RpcException.Code.RESOURCE_EXHAUSTED,
-            method.callPrefix()
-                + "was refused before sending: the request is larger than the maximum frame size"
-                + " of "
-                + endpoint.maxFrameSize()
-                + " bytes (minirpc.maxFrameSize of client and server). Send less data per call, or raise"
-                + " minirpc.maxFrameSize on both client and server",
-            e);
-      }
-      MethodDescriptor d = method.descriptor();
-      throw new RpcException(
-          RpcException.Code.CODEC,
-          method.callPrefix()
-              + "failed: could not encode argument "
-              + (i + 1)
-              + " ("
-              + d.parameterType(i).getTypeName()
-              + ") with codec "
-              + codec.name()
-              + ": "
-              + e.getMessage(),
-          e);
+      int i = e.index();
+      throw new RpcException(RpcException.Code.CODEC, method.callPrefix() + "failed: could not"
+          + " encode argument " + (i + 1) + " (" + method.descriptor().parameterType(i)
+              .getTypeName() + ") with codec " + codec.name() + ": " + e.getCause().getMessage(),
+          e.getCause());
     }
   }
 

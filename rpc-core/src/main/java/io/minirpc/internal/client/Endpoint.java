@@ -3,10 +3,10 @@ package io.minirpc.internal.client;
 import io.minirpc.RpcException;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,14 +61,8 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     this.onReady = onReady;
     this.queue = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
         this::waitExpired);
-    Bootstrap base = new Bootstrap()
-        .group(group)
-        .channel(Transport.of(settings.transport()).channel())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK);
+    Bootstrap base = Bootstraps.client(Transport.of(settings.transport()), group,
+        settings.connectTimeout());
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     this.subchannels = new Subchannel[settings.connections()];
     for (int i = 0; i < subchannels.length; i++) {

@@ -1,13 +1,11 @@
 package io.minirpc.internal.client;
 
-import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.transport.Bootstraps;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -70,16 +68,9 @@ final class Subchannel implements ClientHandler.Events {
     this.port = port;
     this.group = group;
     this.backoff = backoff;
-    this.bootstrap = base.clone().handler(new ChannelInitializer<Channel>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        Connection c = new Connection(ch, address, owner);
-        ch.pipeline()
-            .addLast("frames", new FrameDecoder(maxFrameSize))
-            .addLast("calls", new ClientHandler(c, Subchannel.this, clientHello, idleTimeoutNanos,
-                handshakeTimeoutNanos));
-      }
-    });
+    this.bootstrap = base.clone().handler(Bootstraps.clientPipeline(maxFrameSize,
+        ch -> new ClientHandler(new Connection(ch, address, owner), this, clientHello,
+            idleTimeoutNanos, handshakeTimeoutNanos)));
   }
 
   /** The connection that takes calls now, or {@code null}. */
@@ -131,8 +122,7 @@ final class Subchannel implements ClientHandler.Events {
       return;
     }
     c.ready(serverHello, verdict.maxInFlight(), verdict.codecHint());
-    c.channel().pipeline().addBefore("calls", "idle",
-        new IdleStateHandler(verdict.pingNanos(), 0, 0, TimeUnit.NANOSECONDS));
+    Bootstraps.addClientIdle(c.channel(), verdict.pingNanos());
     synchronized (this) {
       if (listener.isShutdown()) {
         c.closeLocally();

@@ -12,6 +12,7 @@ import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestHeader;
+import io.minirpc.internal.protocol.ResponseWriter;
 import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
@@ -278,16 +279,11 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       finish(); // nobody is waiting for it
       return;
     }
-    ByteBuf buf = channel.alloc().ioBuffer();
+    ByteBuf buf;
     try {
-      int start = Frames.begin(buf, FrameType.RESPONSE, codec.id(), seq);
-      Frames.endHeader(buf, start);
-      ValueWriter writer = method.writer(codec);
-      Slots.write(buf, writer == null ? null : value, writer,
-          start + Protocol.LENGTH_FIELD + serving.limits().maxFrameSize());
-      Frames.finish(buf, start);
+      buf = ResponseWriter.write(channel.alloc(), codec.id(), seq, value, method.writer(codec),
+          serving.limits().maxFrameSize());
     } catch (IOException | RuntimeException e) {
-      buf.release();
       ended = 0; // the error below answers instead
       String what = method.descriptor().displayName();
       if (FrameTooLargeException.isCause(e)) {

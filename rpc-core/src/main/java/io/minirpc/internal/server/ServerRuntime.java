@@ -4,19 +4,16 @@ import io.minirpc.RpcException;
 import io.minirpc.ServerInterceptor;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
-import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -125,27 +122,11 @@ public final class ServerRuntime {
       int maxFrameSize = settings.maxFrameSize();
       Hello hello = hello();
       long idleNanos = settings.idleTimeout().toNanos();
-      ServerBootstrap bootstrap =
-          new ServerBootstrap()
-              .group(bossGroup, workerGroup)
-              .channel(transport.serverChannel())
-              .option(ChannelOption.SO_BACKLOG, 1024)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childOption(ChannelOption.SO_KEEPALIVE, true)
-              .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK)
-              .childHandler(
-                  new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                      connections.add(ch);
-                      ch.closeFuture().addListener(f -> connections.remove(ch));
-                      ch.pipeline()
-                          .addLast("frames", new FrameDecoder(maxFrameSize))
-                          .addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
-                          .addLast("dispatch", new ServerHandler(dispatcher, hello, idleNanos));
-                    }
-                  });
+      ServerBootstrap bootstrap = Bootstraps.server(transport, bossGroup, workerGroup)
+          .childHandler(Bootstraps.serverPipeline(maxFrameSize, idleNanos, ch -> {
+            connections.add(ch);
+            ch.closeFuture().addListener(f -> connections.remove(ch));
+          }, ch -> new ServerHandler(dispatcher, hello, idleNanos)));
       String host = settings.host();
       int requestedPort = Math.max(0, settings.port());
       InetSocketAddress address =

@@ -1,0 +1,36 @@
+package io.minirpc.internal.protocol;
+
+import io.minirpc.codec.ValueWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+
+/** Writes whole RESPONSE frames: an empty header, then the result's one slot. */
+public final class ResponseWriter {
+  private ResponseWriter() {}
+
+  /**
+   * The RESPONSE frame of call {@code sequence}.
+   *
+   * @param writer the result's writer; {@code null} for a method without a result, which sends
+   *     the null slot
+   * @param maxFrameSize the largest frame the peers accept
+   * @throws IOException if the value cannot be encoded, or would not fit the frame ({@link
+   *     FrameTooLargeException#isCause}); the frame was released
+   */
+  public static ByteBuf write(ByteBufAllocator alloc, byte codecId, long sequence, Object value,
+      ValueWriter writer, int maxFrameSize) throws IOException {
+    ByteBuf buf = alloc.ioBuffer();
+    try {
+      int start = Frames.begin(buf, FrameType.RESPONSE, codecId, sequence);
+      Frames.endHeader(buf, start);
+      Slots.write(buf, writer == null ? null : value, writer,
+          start + Protocol.LENGTH_FIELD + maxFrameSize);
+      Frames.finish(buf, start);
+      return buf;
+    } catch (IOException | RuntimeException e) {
+      buf.release();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.minirpc.internal.transport;
+
+import io.minirpc.internal.protocol.FrameDecoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The bootstraps and pipelines of both sides, in one place. A pipeline reads like the wire: length
+ * framing and frame checks first ({@value #FRAMES}), then idle detection ({@value #IDLE}), then
+ * the side's handler ({@value #HANDLER}).
+ */
+public final class Bootstraps {
+  /** The frame decoder's name in every pipeline. */
+  public static final String FRAMES = "frames";
+  /** The idle detector's name; the client adds it once the handshake says how often to ping. */
+  public static final String IDLE = "idle";
+  /** The side's handler's name. */
+  public static final String HANDLER = "handler";
+
+  private Bootstraps() {}
+
+  /** A client bootstrap without a handler: no Nagle delay, keep-alive, a connect timeout. */
+  public static Bootstrap client(Transport transport, EventLoopGroup group,
+      Duration connectTimeout) {
+    return new Bootstrap()
+        .group(group)
+        .channel(transport.channel())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK);
+  }
+
+  /** The client's pipeline: frames, then {@code handler}'s handler for each channel. */
+  public static ChannelInitializer<Channel> clientPipeline(int maxFrameSize,
+      Function<Channel, ChannelHandler> handler) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline()
+            .addLast(FRAMES, new FrameDecoder(maxFrameSize))
+            .addLast(HANDLER, handler.apply(ch));
+      }
+    };
+  }
+
+  /** Adds the idle detector of a client connection that pings after {@code pingNanos}. */
+  public static void addClientIdle(Channel ch, long pingNanos) {
+    ch.pipeline().addBefore(HANDLER, IDLE,
+        new IdleStateHandler(pingNanos, 0, 0, TimeUnit.NANOSECONDS));
+  }
+
+  /** A server bootstrap without a child handler. */
+  public static ServerBootstrap server(Transport transport, EventLoopGroup boss,
+      EventLoopGroup workers) {
+    return new ServerBootstrap()
+        .group(boss, workers)
+        .channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK);
+  }
+
+  /**
+   * The server's pipeline: frames, idle detection after {@code idleNanos} of silence, then
+   * {@code handler}'s handler; {@code opened} sees every channel first.
+   */
+  public static ChannelInitializer<Channel> serverPipeline(int maxFrameSize, long idleNanos,
+      Consumer<Channel> opened, Function<Channel, ChannelHandler> handler) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        opened.accept(ch);
+        ch.pipeline()
+            .addLast(FRAMES, new FrameDecoder(maxFrameSize))
+            .addLast(IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
+            .addLast(HANDLER, handler.apply(ch));
+      }
+    };
+  }
+}
