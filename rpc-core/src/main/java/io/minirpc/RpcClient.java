@@ -5,6 +5,8 @@ import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.config.HostPort;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.Settings;
+import io.netty.handler.ssl.SslContext;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -291,6 +293,57 @@ public final class RpcClient implements AutoCloseable {
     public Builder transport(String name) {
       Objects.requireNonNull(name, "transport == null");
       settings.set(Keys.TRANSPORT, Keys.TRANSPORT.parse(name));
+      return this;
+    }
+
+    /**
+     * Whether connections use TLS ({@code minirpc.tls}, default false). A server also needs its
+     * certificate ({@link #tlsCertificate}); a client trusts the JDK's CAs unless given others
+     * ({@link #tlsTrustedCertificates}).
+     */
+    public Builder tls(boolean on) {
+      settings.set(Keys.TLS, on);
+      return this;
+    }
+
+    /**
+     * TLS from an {@link SslContext} the application built itself (Netty's {@code
+     * SslContextBuilder}); it wins over every {@code minirpc.tls.*} file. The builder does not
+     * own it.
+     */
+    public Builder tls(SslContext context) {
+      settings.sslContext(context);
+      return this;
+    }
+
+    /**
+     * The certificate chain and its PKCS#8 private key, PEM files ({@code minirpc.tls.certChain},
+     * {@code minirpc.tls.privateKey}): the client's own, for servers that require client certificates (mutual TLS). Read at {@code build()}.
+     */
+    public Builder tlsCertificate(Path certChain, Path privateKey) {
+      Objects.requireNonNull(certChain, "certChain == null");
+      Objects.requireNonNull(privateKey, "privateKey == null");
+      settings.set(Keys.TLS_CERT_CHAIN, certChain.toString());
+      settings.set(Keys.TLS_PRIVATE_KEY, privateKey.toString());
+      return this;
+    }
+
+    /**
+     * The CAs to trust, a PEM file ({@code minirpc.tls.trustedCerts}): those that signed the server's certificate; the JDK's trust store when not set.
+     */
+    public Builder tlsTrustedCertificates(Path caCertificates) {
+      Objects.requireNonNull(caCertificates, "caCertificates == null");
+      settings.set(Keys.TLS_TRUSTED_CERTS, caCertificates.toString());
+      return this;
+    }
+
+    /**
+     * Whether the server's certificate must name the host this client connects to (default true,
+     * {@code minirpc.tls.hostnameVerification}). Turning it off is logged as a warning: any
+     * certificate the trusted CAs signed is then accepted.
+     */
+    public Builder tlsHostnameVerification(boolean verify) {
+      settings.set(Keys.TLS_HOSTNAME_VERIFICATION, verify);
       return this;
     }
 

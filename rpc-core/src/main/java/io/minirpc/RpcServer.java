@@ -5,6 +5,8 @@ import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.config.Settings;
 import io.minirpc.internal.server.Registration;
 import io.minirpc.internal.server.ServerRuntime;
+import io.netty.handler.ssl.SslContext;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -252,6 +254,58 @@ public final class RpcServer implements AutoCloseable {
     public Builder transport(String name) {
       Objects.requireNonNull(name, "transport == null");
       settings.set(Keys.TRANSPORT, Keys.TRANSPORT.parse(name));
+      return this;
+    }
+
+    /**
+     * Whether connections use TLS ({@code minirpc.tls}, default false). A server also needs its
+     * certificate ({@link #tlsCertificate}); a client trusts the JDK's CAs unless given others
+     * ({@link #tlsTrustedCertificates}).
+     */
+    public Builder tls(boolean on) {
+      settings.set(Keys.TLS, on);
+      return this;
+    }
+
+    /**
+     * TLS from an {@link SslContext} the application built itself (Netty's {@code
+     * SslContextBuilder}); it wins over every {@code minirpc.tls.*} file. The builder does not
+     * own it.
+     */
+    public Builder tls(SslContext context) {
+      settings.sslContext(context);
+      return this;
+    }
+
+    /**
+     * The certificate chain and its PKCS#8 private key, PEM files ({@code minirpc.tls.certChain},
+     * {@code minirpc.tls.privateKey}): the server's own, required with TLS. Read at {@code build()}.
+     */
+    public Builder tlsCertificate(Path certChain, Path privateKey) {
+      Objects.requireNonNull(certChain, "certChain == null");
+      Objects.requireNonNull(privateKey, "privateKey == null");
+      settings.set(Keys.TLS_CERT_CHAIN, certChain.toString());
+      settings.set(Keys.TLS_PRIVATE_KEY, privateKey.toString());
+      return this;
+    }
+
+    /**
+     * The CAs to trust, a PEM file ({@code minirpc.tls.trustedCerts}): those that sign client certificates, with {@link #tlsClientAuth}.
+     */
+    public Builder tlsTrustedCertificates(Path caCertificates) {
+      Objects.requireNonNull(caCertificates, "caCertificates == null");
+      settings.set(Keys.TLS_TRUSTED_CERTS, caCertificates.toString());
+      return this;
+    }
+
+    /**
+     * Whether clients must show a certificate signed by {@link #tlsTrustedCertificates}: {@code
+     * "none"} (the default), {@code "optional"} or {@code "require"} ({@code
+     * minirpc.tls.clientAuth}).
+     */
+    public Builder tlsClientAuth(String mode) {
+      Objects.requireNonNull(mode, "mode == null");
+      settings.set(Keys.TLS_CLIENT_AUTH, Keys.TLS_CLIENT_AUTH.parse(mode));
       return this;
     }
 

@@ -7,6 +7,8 @@ import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.FrameHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientHandler extends FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+  private static final String CLOSED_DURING_TLS = "the server closed the connection during the"
+      + " TLS handshake; if it does not use TLS, turn minirpc.tls off on the client, else look in"
+      + " the server's log for why";
 
   /** What happens to a connection, told to whoever keeps it; all on its event loop. */
   interface Events {
@@ -95,6 +100,22 @@ final class ClientHandler extends FrameHandler {
 
   @Override
   protected String explain(Throwable failure, String message) {
+    if (failure instanceof javax.net.ssl.SSLException) {
+      // OpenSSL says "General OpenSslEngine problem"; the trust manager's words are in the causes.
+      StringBuilder why = new StringBuilder(message);
+      for (Throwable t = failure.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+        if (t.getMessage() != null && why.indexOf(t.getMessage()) < 0) {
+          why.append(": ").append(t.getMessage());
+        }
+      }
+      return "the TLS handshake with " + connection.address() + " failed: " + why
+          + tlsHint(why.toString());
+    }
+    if (!isHandshaken() && failure instanceof CorruptedFrameException
+        && message.startsWith("the peer speaks TLS")) {
+      return "the server at " + connection.address() + " answered with TLS: set minirpc.tls=true"
+          + " on the client";
+    }
     if (!isHandshaken() && failure instanceof CorruptedFrameException) {
       return "what answers at " + connection.address() + " is not a minirpc server (" + message
           + "). Check the address and port (minirpc.address)";
@@ -141,6 +162,16 @@ final class ClientHandler extends FrameHandler {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent) {
+      SslHandshakeCompletionEvent done = (SslHandshakeCompletionEvent) evt;
+      if (!done.isSuccess() && connection.closeReason() == null) {
+        Throwable cause = done.cause();
+        connection.closeBecause(cause instanceof java.nio.channels.ClosedChannelException
+            ? CLOSED_DURING_TLS : explain(cause, describe(cause)));
+      }
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
     if (!(evt instanceof IdleStateEvent)) {
       ctx.fireUserEventTriggered(evt);
       return;
@@ -165,10 +196,44 @@ final class ClientHandler extends FrameHandler {
     ctx.fireChannelWritabilityChanged();
   }
 
+  /** What to do about a failed TLS handshake, from the words of the exception. */
+  private String tlsHint(String message) {
+    String m = message.toLowerCase(java.util.Locale.ROOT);
+    if (m.contains("not an ssl/tls record")) {
+      return ". The server does not speak TLS: turn minirpc.tls off on the client, or on on the"
+          + " server";
+    }
+    if (m.contains("expired") || m.contains("notafter") || m.contains("not yet valid")) {
+      return ". A certificate has expired or is not yet valid: renew it";
+    }
+    if (m.contains("subject alternative") || m.contains("hostname") || m.contains("match")) {
+      return ". The server's certificate does not name the host in minirpc.address: connect by a"
+          + " name the certificate has, or turn minirpc.tls.hostnameVerification off (knowingly)";
+    }
+    if (m.contains("pkix") || m.contains("certification path") || m.contains("unknown_ca")
+        || m.contains("certificate_unknown")) {
+      return ". The server's certificate is not signed by a CA this client trusts: set"
+          + " minirpc.tls.trustedCerts to the CA that signed it";
+    }
+    if (m.contains("certificate_required") || m.contains("bad_certificate")
+        || m.contains("handshake_failure") || m.contains("alert")) {
+      return ". The server may require a client certificate signed by a CA it trusts: set"
+          + " minirpc.tls.certChain and minirpc.tls.privateKey (mutual TLS)";
+    }
+    return ". Check minirpc.tls.* on both sides";
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (handshakeTimeout != null) {
       handshakeTimeout.cancel(false);
+    }
+    if (!isHandshaken() && connection.closeReason() == null) {
+      // Closed by the server before it said anything: what TLS and plaintext do to each other.
+      connection.closeBecause(ctx.pipeline().get(SslHandler.class) == null
+          ? "the server closed the connection without answering the handshake; if it uses TLS,"
+              + " set minirpc.tls=true on the client"
+          : CLOSED_DURING_TLS);
     }
     connection.failAll();
     events.closed(connection, connection.closeReason());

@@ -10,6 +10,7 @@ import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestWriter;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
 import io.netty.buffer.ByteBuf;
@@ -97,6 +98,8 @@ public final class ClientRuntime {
     this.host = settings.host();
     this.port = settings.port();
     this.address = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    // Before any thread exists: a TLS file that cannot be read fails build() and leaves nothing.
+    Tls tls = Tls.client(settings.tls(), address, settings.connectTimeout().toMillis());
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
     this.group = Transport.of(settings.transport()).group(ioThreads, ioThreadFactory);
     this.timer =
@@ -114,7 +117,8 @@ public final class ClientRuntime {
             allowedNames(allowed),
             List.of(),
             Map.of());
-    this.endpoint = new Endpoint(settings, address, group, hello, codec.name(), this::checkServer);
+    this.endpoint =
+        new Endpoint(settings, address, group, tls, hello, codec.name(), this::checkServer);
   }
 
   private static List<String> allowedNames(Set<Class<?>> allowed) {

@@ -4,6 +4,7 @@ import io.minirpc.RpcException;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.Bootstraps;
+import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -50,9 +51,10 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   private volatile String lastAllowedWarning;
 
   /**
+   * @param tls TLS for every connection, or null for plaintext
    * @param onReady told of every connection that becomes ready, to check the proxies against it
    */
-  Endpoint(ClientConfig settings, String address, EventLoopGroup group, Hello clientHello,
+  Endpoint(ClientConfig settings, String address, EventLoopGroup group, Tls tls, Hello clientHello,
       String codecName, Consumer<Connection> onReady) {
     this.settings = settings;
     this.address = address;
@@ -66,7 +68,8 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     this.subchannels = new Subchannel[settings.connections()];
     for (int i = 0; i < subchannels.length; i++) {
-      subchannels[i] = new Subchannel(this, base, settings.host(), settings.port(), address, this,
+      subchannels[i] = new Subchannel(this, base, tls, settings.host(), settings.port(), address,
+          this,
           clientHello, settings.maxFrameSize(), settings.idleTimeout().toNanos(),
           settings.connectTimeout().toNanos(), group, backoff);
     }

@@ -2,6 +2,7 @@ package io.minirpc.internal.client;
 
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.Bootstraps;
+import io.minirpc.internal.transport.Tls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -58,9 +59,10 @@ final class Subchannel implements ClientHandler.Events {
   /**
    * @param base a bootstrap with group, channel type and options; this subchannel adds its
    *     pipeline to a clone
+   * @param tls TLS for every connection, or null for plaintext
    * @param owner where the connections' calls come from and go back to
    */
-  Subchannel(Listener listener, Bootstrap base, String host, int port, String address,
+  Subchannel(Listener listener, Bootstrap base, Tls tls, String host, int port, String address,
       Connection.Owner owner, Hello clientHello, int maxFrameSize, long idleTimeoutNanos,
       long handshakeTimeoutNanos, EventLoopGroup group, Backoff backoff) {
     this.listener = listener;
@@ -68,7 +70,7 @@ final class Subchannel implements ClientHandler.Events {
     this.port = port;
     this.group = group;
     this.backoff = backoff;
-    this.bootstrap = base.clone().handler(Bootstraps.clientPipeline(maxFrameSize,
+    this.bootstrap = base.clone().handler(Bootstraps.clientPipeline(tls, host, port, maxFrameSize,
         ch -> new ClientHandler(new Connection(ch, address, owner), this, clientHello,
             idleTimeoutNanos, handshakeTimeoutNanos)));
   }

@@ -35,7 +35,8 @@ public record ClientConfig(
     int maxInFlight,
     boolean failWhenBusy,
     int maxQueuedCalls,
-    long maxQueuedBytes) {
+    long maxQueuedBytes,
+    TlsConfig tls) {
 
   public ClientConfig {
     codecs = List.copyOf(codecs);

@@ -274,6 +274,51 @@ public final class Keys {
           .check(n -> atLeast(n, 1024, "maxQueuedBytes", " bytes"))
           .register(TABLE);
 
+  public static final Key<Boolean> TLS =
+      Key.define("minirpc.tls", BOTH, ValueType.BOOLEAN, false)
+          .builder("tls(boolean)")
+          .meaning("connections use TLS (on both sides); also on when a builder is given an"
+              + " `SslContext` (`tls(SslContext)`)")
+          .register(TABLE);
+
+  public static final Key<String> TLS_CERT_CHAIN =
+      Key.define("minirpc.tls.certChain", BOTH, ValueType.STRING, (String) null)
+          .defaultText("none")
+          .builder("tlsCertificate(Path, Path)")
+          .meaning("PEM certificate chain: the server's (required with TLS), or the client's for"
+              + " mutual TLS")
+          .register(TABLE);
+
+  public static final Key<String> TLS_PRIVATE_KEY =
+      Key.define("minirpc.tls.privateKey", BOTH, ValueType.STRING, (String) null)
+          .defaultText("none")
+          .builder("tlsCertificate(Path, Path)")
+          .meaning("PEM (PKCS#8) private key of `minirpc.tls.certChain`")
+          .register(TABLE);
+
+  public static final Key<String> TLS_TRUSTED_CERTS =
+      Key.define("minirpc.tls.trustedCerts", BOTH, ValueType.STRING, (String) null)
+          .defaultText("client: the JDK's trust store; server: none")
+          .builder("tlsTrustedCertificates(Path)")
+          .meaning("PEM certificates of the CAs to trust: those that signed the server's"
+              + " certificate (client), or the clients' (server, with `minirpc.tls.clientAuth`)")
+          .register(TABLE);
+
+  public static final Key<TlsConfig.ClientAuthMode> TLS_CLIENT_AUTH =
+      Key.define("minirpc.tls.clientAuth", SERVER, ValueType.oneOf(TlsConfig.ClientAuthMode.class),
+              TlsConfig.ClientAuthMode.NONE)
+          .builder("tlsClientAuth(String)")
+          .meaning("`none`, `optional` or `require`: whether clients must show a certificate"
+              + " signed by `minirpc.tls.trustedCerts` (mutual TLS)")
+          .register(TABLE);
+
+  public static final Key<Boolean> TLS_HOSTNAME_VERIFICATION =
+      Key.define("minirpc.tls.hostnameVerification", CLIENT, ValueType.BOOLEAN, true)
+          .builder("tlsHostnameVerification(boolean)")
+          .meaning("the server's certificate must name the host in `minirpc.address`; turning it"
+              + " off is logged as a warning")
+          .register(TABLE);
+
   private static final List<Object> ENTRIES = Collections.unmodifiableList(TABLE);
   private static final Map<String, List<Key<?>>> BY_NAME = new LinkedHashMap<>();
 

@@ -30,7 +30,8 @@ public record ServerConfig(
     int maxCallsPerConnection,
     Map<String, Double> rateLimits,
     boolean directExecutor,
-    long maxQueuedBytes) {
+    long maxQueuedBytes,
+    TlsConfig tls) {
 
   public ServerConfig {
     codecs = List.copyOf(codecs);

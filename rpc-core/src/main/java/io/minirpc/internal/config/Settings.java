@@ -30,6 +30,8 @@ public final class Settings {
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private final Map<String, Double> rateLimits = new LinkedHashMap<>();
   private final List<Class<?>> allowedClasses = new ArrayList<>();
+  /** An SslContext given to a builder, or null. */
+  private io.netty.handler.ssl.SslContext sslContext;
 
   /** Sets {@code key}, checking the value as the key demands. */
   public <T> Settings set(Key<T> key, T value) {
@@ -196,7 +198,8 @@ public final class Settings {
         get(Keys.MAX_IN_FLIGHT),
         get(Keys.FAIL_WHEN_BUSY),
         get(Keys.MAX_QUEUED_CALLS),
-        get(Keys.MAX_QUEUED_BYTES));
+        get(Keys.MAX_QUEUED_BYTES),
+        tls(get(Keys.TLS_HOSTNAME_VERIFICATION), TlsConfig.ClientAuthMode.NONE));
   }
 
   /** The server's settings, frozen. */
@@ -218,7 +221,18 @@ public final class Settings {
         get(Keys.MAX_CALLS_PER_CONNECTION),
         ordered(rateLimits),
         get(Keys.DIRECT_EXECUTOR),
-        get(Keys.SERVER_MAX_QUEUED_BYTES));
+        get(Keys.SERVER_MAX_QUEUED_BYTES),
+        tls(false, get(Keys.TLS_CLIENT_AUTH)));
+  }
+
+  /** An SslContext given to a builder: it turns TLS on and wins over the PEM keys. */
+  public void sslContext(io.netty.handler.ssl.SslContext context) {
+    this.sslContext = java.util.Objects.requireNonNull(context, "sslContext == null");
+  }
+
+  private TlsConfig tls(boolean hostnameVerification, TlsConfig.ClientAuthMode clientAuth) {
+    return new TlsConfig(get(Keys.TLS), get(Keys.TLS_CERT_CHAIN), get(Keys.TLS_PRIVATE_KEY),
+        get(Keys.TLS_TRUSTED_CERTS), clientAuth, hostnameVerification, sslContext);
   }
 
   /** An unmodifiable copy that keeps the insertion order ({@code Map.copyOf} does not). */

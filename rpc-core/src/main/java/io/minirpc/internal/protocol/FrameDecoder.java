@@ -37,6 +37,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     try {
       short magic = in.getShort(start + 4);
       if (magic != Protocol.MAGIC) {
+        byte first = in.getByte(start);
+        if ((first == 0x16 || first == 0x15) && in.getByte(start + 1) == 0x03) {
+          // A TLS record (handshake or alert) where minirpc frames were expected.
+          throw new CorruptedFrameException("the peer speaks TLS and this side does not: turn on"
+              + " minirpc.tls here, or turn it off on the peer");
+        }
         throw new CorruptedFrameException(
             String.format(
                 "Invalid magic number 0x%04x (expected 0x%04x): the peer does not speak the"

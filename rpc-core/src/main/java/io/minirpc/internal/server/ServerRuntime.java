@@ -4,10 +4,12 @@ import io.minirpc.RpcException;
 import io.minirpc.ServerInterceptor;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
+import io.minirpc.internal.config.TlsConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.transport.Bootstraps;
+import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -48,6 +50,10 @@ public final class ServerRuntime {
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
   private final Set<Class<?>> allowedClasses;
+  /** How long a client may take to complete the TLS handshake. */
+  private static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+  /** TLS for every connection, or null for plaintext. */
+  private final Tls tls;
   private final List<ServerInterceptor> interceptors;
   /** Every thread the server made, to wait in close() until each is gone. */
   private final List<TrackedThreads> threadFactories = new ArrayList<>();
@@ -88,6 +94,7 @@ public final class ServerRuntime {
     }
     this.serviceNames = List.copyOf(services);
     this.allowedClasses = Set.copyOf(allowed);
+    this.tls = Tls.server(settings.tls(), TLS_HANDSHAKE_TIMEOUT_MILLIS);
   }
 
   /**
@@ -123,7 +130,7 @@ public final class ServerRuntime {
       Hello hello = hello();
       long idleNanos = settings.idleTimeout().toNanos();
       ServerBootstrap bootstrap = Bootstraps.server(transport, bossGroup, workerGroup)
-          .childHandler(Bootstraps.serverPipeline(maxFrameSize, idleNanos, ch -> {
+          .childHandler(Bootstraps.serverPipeline(tls, maxFrameSize, idleNanos, ch -> {
             connections.add(ch);
             ch.closeFuture().addListener(f -> connections.remove(ch));
           }, ch -> new ServerHandler(dispatcher, hello, idleNanos)));
@@ -149,12 +156,20 @@ public final class ServerRuntime {
       serverChannel = bind.channel();
       port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
       log.info(
-          "minirpc server listening on {} ({}; codecs: {}; services: {})",
+          "minirpc server listening on {} ({}, {}; codecs: {}; services: {})",
           serverChannel.localAddress(),
           transport.name(),
+          tls == null ? "plaintext" : "TLS by " + tlsProvider(),
           codecs.names(),
           String.join(", ", serviceNames));
     }
+  }
+
+  private String tlsProvider() {
+    return settings.tls().sslContext() != null ? "the application's SslContext"
+        : Tls.providerName() + (settings.tls().clientAuth() == TlsConfig.ClientAuthMode.NONE ? ""
+            : ", client certificates " + settings.tls().clientAuth().name()
+                .toLowerCase(java.util.Locale.ROOT));
   }
 
   private TrackedThreads threads(String prefix) {

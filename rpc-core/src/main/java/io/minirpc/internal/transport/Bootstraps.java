@@ -20,6 +20,8 @@ import java.util.function.Function;
  * the side's handler ({@value #HANDLER}).
  */
 public final class Bootstraps {
+  /** The TLS handler's name, first in the pipeline when TLS is on. */
+  public static final String TLS = "tls";
   /** The frame decoder's name in every pipeline. */
   public static final String FRAMES = "frames";
   /** The idle detector's name; the client adds it once the handshake says how often to ping. */
@@ -42,12 +44,18 @@ public final class Bootstraps {
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK);
   }
 
-  /** The client's pipeline: frames, then {@code handler}'s handler for each channel. */
-  public static ChannelInitializer<Channel> clientPipeline(int maxFrameSize,
-      Function<Channel, ChannelHandler> handler) {
+  /**
+   * The client's pipeline: TLS if {@code tls} is not null (naming {@code host} and {@code port}
+   * for hostname verification), frames, then {@code handler}'s handler for each channel.
+   */
+  public static ChannelInitializer<Channel> clientPipeline(Tls tls, String host, int port,
+      int maxFrameSize, Function<Channel, ChannelHandler> handler) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
+        if (tls != null) {
+          ch.pipeline().addLast(TLS, tls.clientHandler(ch, host, port));
+        }
         ch.pipeline()
             .addLast(FRAMES, new FrameDecoder(maxFrameSize))
             .addLast(HANDLER, handler.apply(ch));
@@ -75,15 +83,18 @@ public final class Bootstraps {
   }
 
   /**
-   * The server's pipeline: frames, idle detection after {@code idleNanos} of silence, then
-   * {@code handler}'s handler; {@code opened} sees every channel first.
+   * The server's pipeline: TLS if {@code tls} is not null, frames, idle detection after {@code
+   * idleNanos} of silence, then {@code handler}'s handler; {@code opened} sees every channel first.
    */
-  public static ChannelInitializer<Channel> serverPipeline(int maxFrameSize, long idleNanos,
-      Consumer<Channel> opened, Function<Channel, ChannelHandler> handler) {
+  public static ChannelInitializer<Channel> serverPipeline(Tls tls, int maxFrameSize,
+      long idleNanos, Consumer<Channel> opened, Function<Channel, ChannelHandler> handler) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
         opened.accept(ch);
+        if (tls != null) {
+          ch.pipeline().addLast(TLS, tls.serverHandler(ch));
+        }
         ch.pipeline()
             .addLast(FRAMES, new FrameDecoder(maxFrameSize))
             .addLast(IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))

@@ -54,6 +54,12 @@ class SettingsTest {
     SAMPLES.put("minirpc.server.rateLimit.com.example.Search#query", "0.5");
     SAMPLES.put("minirpc.server.directExecutor", "true");
     SAMPLES.put("minirpc.server.maxQueuedBytes", "3GiB");
+    SAMPLES.put("minirpc.tls", "true");
+    SAMPLES.put("minirpc.tls.certChain", "/etc/minirpc/chain.pem");
+    SAMPLES.put("minirpc.tls.privateKey", "/etc/minirpc/key.pem");
+    SAMPLES.put("minirpc.tls.trustedCerts", "/etc/minirpc/ca.pem");
+    SAMPLES.put("minirpc.tls.clientAuth", "Require");
+    SAMPLES.put("minirpc.tls.hostnameVerification", "false");
   }
 
   private static Settings applied(Map<String, String> entries) {
@@ -146,6 +152,8 @@ class SettingsTest {
     assertTrue(c.failWhenBusy());
     assertEquals(77, c.maxQueuedCalls());
     assertEquals(4 * GIB, c.maxQueuedBytes());
+    assertEquals(new TlsConfig(true, "/etc/minirpc/chain.pem", "/etc/minirpc/key.pem",
+        "/etc/minirpc/ca.pem", TlsConfig.ClientAuthMode.NONE, false, null), c.tls());
 
     ServerConfig v = applied(server).server();
     assertEquals(List.of("json", "kryo"), v.codecs());
@@ -165,6 +173,8 @@ class SettingsTest {
         v.rateLimits());
     assertTrue(v.directExecutor());
     assertEquals(3 * GIB, v.maxQueuedBytes());
+    assertEquals(new TlsConfig(true, "/etc/minirpc/chain.pem", "/etc/minirpc/key.pem",
+        "/etc/minirpc/ca.pem", TlsConfig.ClientAuthMode.REQUIRE, false, null), v.tls());
   }
 
   @Test
