@@ -15,10 +15,12 @@ public final class ClientMain {
     switch (system) {
       case "minirpc-json":
       case "minirpc-json-direct":
-        return MinirpcSystem.client(host, port, "json");
+      case "minirpc-json-tls":
+        return MinirpcSystem.client(host, port, "json", system.endsWith("-tls"));
       case "minirpc-kryo":
       case "minirpc-kryo-direct":
-        return MinirpcSystem.client(host, port, "kryo");
+      case "minirpc-kryo-tls":
+        return MinirpcSystem.client(host, port, "kryo", system.endsWith("-tls"));
       case "grpc-default":
         return new GrpcDriver(host, port, false);
       case "grpc-direct":

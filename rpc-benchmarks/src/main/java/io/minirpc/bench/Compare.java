@@ -1,7 +1,10 @@
 package io.minirpc.bench;
 
 import java.io.BufferedReader;
+import io.minirpc.testing.TestCertificates;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class Compare {
   private static final List<String> ALL_SYSTEMS =
       List.of("minirpc-kryo", "minirpc-json", "grpc-default", "minirpc-kryo-direct",
-          "minirpc-json-direct", "grpc-direct", "netty");
+          "minirpc-json-direct", "grpc-direct", "netty", "minirpc-kryo-tls", "minirpc-json-tls");
 
   private final Map<String, String> options;
   private final String java;
@@ -39,7 +42,8 @@ public final class Compare {
     this.options = options;
     this.java = ProcessHandle.current().info().command()
         .orElse(System.getProperty("java.home") + "/bin/java");
-    this.jvmOptions = Arrays.asList(option("jvm", "-Xms1g -Xmx1g").trim().split("\\s+"));
+    this.jvmOptions = new ArrayList<>(
+        Arrays.asList(option("jvm", "-Xms1g -Xmx1g").trim().split("\\s+")));
   }
 
   private String option(String name, String fallback) {
@@ -71,6 +75,15 @@ public final class Compare {
 
   private void run() throws Exception {
     List<String> systems = list("systems", String.join(",", ALL_SYSTEMS));
+    if (systems.stream().anyMatch(sys -> sys.endsWith("-tls"))) {
+      // One CA and one server certificate for the whole comparison, made now, passed by path.
+      Path dir = Files.createTempDirectory("minirpc-bench-tls");
+      TestCertificates.Ca ca = TestCertificates.ca(dir, "benchmark CA");
+      TestCertificates.Pem server = ca.issue("server", "localhost", "127.0.0.1");
+      jvmOptions.add("-D" + MinirpcSystem.TLS_CHAIN + "=" + server.chain());
+      jvmOptions.add("-D" + MinirpcSystem.TLS_KEY + "=" + server.key());
+      jvmOptions.add("-D" + MinirpcSystem.TLS_CA + "=" + ca.certificate());
+    }
     List<String> methods = list("methods", "getUser,listUser");
     List<String> modes = list("modes", "async,blocking");
     List<String> concurrencies = list("concurrency", "1,16,64,256");
@@ -116,7 +129,8 @@ public final class Compare {
   private Map<String, String> runOnce(String system, Cell cell, long warmupMs, long measureMs,
       int requestSize, int responseSize) throws IOException, InterruptedException {
     String serverSystem = !system.startsWith("minirpc") ? system
-        : system.endsWith("-direct") ? "minirpc-direct" : "minirpc";
+        : system.endsWith("-direct") ? "minirpc-direct"
+        : system.endsWith("-tls") ? "minirpc-tls" : "minirpc";
     List<String> serverCmd = command(ServerMain.class, option("server-jvm", ""), serverSystem,
         Integer.toString(responseSize));
     Process server = new ProcessBuilder(serverCmd)

@@ -5,20 +5,31 @@ import io.minirpc.RpcServer;
 import io.minirpc.bench.model.UserService;
 import io.minirpc.bench.model.UserServiceAsync;
 import io.minirpc.bench.model.Users;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** minirpc: server and driver. */
 final class MinirpcSystem {
+  /** System properties naming the PEM files of the TLS rows, set by {@link Compare}. */
+  static final String TLS_CHAIN = "minirpc.bench.tls.chain";
+  static final String TLS_KEY = "minirpc.bench.tls.key";
+  static final String TLS_CA = "minirpc.bench.tls.ca";
+
   private MinirpcSystem() {}
 
   /**
    * A server speaking both codecs: with its defaults (calls on its worker pool), or with {@code
-   * direct} calls on its I/O threads, like gRPC's directExecutor().
+   * direct} calls on its I/O threads, like gRPC's directExecutor(); over TLS if {@code tls}.
    */
-  static AutoCloseable server(int port, boolean direct) {
+  static AutoCloseable server(int port, boolean direct, boolean tls) {
     Users users = new Users();
-    RpcServer server = RpcServer.builder()
+    RpcServer.Builder builder = RpcServer.builder();
+    if (tls) {
+      builder.tls(true).tlsCertificate(Path.of(System.getProperty(TLS_CHAIN)),
+          Path.of(System.getProperty(TLS_KEY)));
+    }
+    RpcServer server = builder
         .port(port)
         .register(UserService.class, users)
         .register(UserServiceAsync.class, users.async())
@@ -30,8 +41,12 @@ final class MinirpcSystem {
     return server;
   }
 
-  static Driver client(String host, int port, String codec) {
-    RpcClient client = RpcClient.builder().address(host, port).codec(codec)
+  static Driver client(String host, int port, String codec, boolean tls) {
+    RpcClient.Builder builder = RpcClient.builder();
+    if (tls) {
+      builder.tls(true).tlsTrustedCertificates(Path.of(System.getProperty(TLS_CA)));
+    }
+    RpcClient client = builder.address(host, port).codec(codec)
         .timeout(Duration.ofSeconds(30)).build();
     UserService sync = client.proxy(UserService.class);
     UserServiceAsync async = client.proxy(UserServiceAsync.class);

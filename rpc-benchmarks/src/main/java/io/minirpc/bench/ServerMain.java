@@ -6,8 +6,8 @@ import io.minirpc.bench.netty.RawNetty;
 import java.io.IOException;
 
 /**
- * A benchmark server in a JVM of its own. Arguments: the system ({@code minirpc}, {@code
- * grpc-default}, {@code grpc-direct}, {@code netty}) and, for {@code netty}, the response size.
+ * A benchmark server in a JVM of its own. Arguments: the system ({@code minirpc}, {@code minirpc-direct}, {@code
+ * minirpc-tls}, {@code grpc-default}, {@code grpc-direct}, {@code netty}) and, for {@code netty}, the response size.
  * Prints {@code PORT n} when it listens and stops when its standard input closes.
  */
 public final class ServerMain {
@@ -24,7 +24,9 @@ public final class ServerMain {
     switch (system) {
       case "minirpc":
       case "minirpc-direct":
-        server = MinirpcSystem.server(0, system.equals("minirpc-direct"));
+      case "minirpc-tls":
+        server = MinirpcSystem.server(0, system.equals("minirpc-direct"),
+            system.equals("minirpc-tls"));
         break;
       case "grpc-default":
       case "grpc-direct":
