@@ -15,6 +15,7 @@ import io.minirpc.internal.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -119,21 +121,8 @@ public final class ServerRuntime {
       bossGroup = transport.group(1, threads("minirpc-server-accept"));
       workerGroup = transport.group(ioThreads, threads("minirpc-server-io"));
       executor = newExecutor();
-      ServerLimits limits = new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
-          settings.maxCallsPerConnection(), settings.maxQueuedBytes(),
-          Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
-              + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue());
-      Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
-          new Serving(limits, new Admission(limits, inFlight), interceptors),
-          settings.directExecutor() ? Runnable::run : executor);
-      int maxFrameSize = settings.maxFrameSize();
-      Hello hello = hello();
-      long idleNanos = settings.idleTimeout().toNanos();
       ServerBootstrap bootstrap = Bootstraps.server(transport, bossGroup, workerGroup)
-          .childHandler(Bootstraps.serverPipeline(tls, maxFrameSize, idleNanos, ch -> {
-            connections.add(ch);
-            ch.closeFuture().addListener(f -> connections.remove(ch));
-          }, ch -> new ServerHandler(dispatcher, hello, idleNanos)));
+          .childHandler(pipeline(settings.directExecutor() ? Runnable::run : executor));
       String host = settings.host();
       int requestedPort = Math.max(0, settings.port());
       InetSocketAddress address =
@@ -163,6 +152,25 @@ public final class ServerRuntime {
           codecs.names(),
           String.join(", ", serviceNames));
     }
+  }
+
+  /**
+   * The pipeline of every accepted connection, its calls run by {@code executor}. Package-private
+   * so that tests can feed a connection's bytes through it in an {@code EmbeddedChannel}.
+   */
+  ChannelInitializer<Channel> pipeline(Executor executor) {
+    ServerLimits limits = new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
+        settings.maxCallsPerConnection(), settings.maxQueuedBytes(),
+        Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
+            + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue());
+    Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
+        new Serving(limits, new Admission(limits, inFlight), interceptors), executor);
+    Hello hello = hello();
+    long idleNanos = settings.idleTimeout().toNanos();
+    return Bootstraps.serverPipeline(tls, settings.maxFrameSize(), idleNanos, ch -> {
+      connections.add(ch);
+      ch.closeFuture().addListener(f -> connections.remove(ch));
+    }, ch -> new ServerHandler(dispatcher, hello, idleNanos));
   }
 
   private String tlsProvider() {
