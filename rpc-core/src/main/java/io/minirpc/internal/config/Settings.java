@@ -218,7 +218,16 @@ public final class Settings {
         get(Keys.MAX_CALLS_PER_CONNECTION),
         ordered(rateLimits),
         get(Keys.DIRECT_EXECUTOR),
-        get(Keys.SERVER_MAX_QUEUED_BYTES));
+        get(Keys.SERVER_MAX_QUEUED_BYTES),
+        get(Keys.MAX_RUNNING_PER_CONNECTION),
+        get(Keys.MAX_CONNECTIONS),
+        get(Keys.MAX_CONNECTIONS_PER_ADDRESS),
+        get(Keys.HANDSHAKE_TIMEOUT),
+        get(Keys.MAX_PRE_HELLO_FRAME_SIZE),
+        get(Keys.MAX_METADATA_SIZE),
+        get(Keys.MAX_METADATA_ENTRIES),
+        get(Keys.MAX_PINGS_PER_SECOND),
+        get(Keys.MAX_CANCELS_PER_SECOND));
   }
 
   /** An unmodifiable copy that keeps the insertion order ({@code Map.copyOf} does not). */
