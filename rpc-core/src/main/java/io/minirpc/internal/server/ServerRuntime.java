@@ -112,21 +112,36 @@ public final class ServerRuntime {
       bossGroup = transport.group(1, threads("minirpc-server-accept"));
       workerGroup = transport.group(ioThreads, threads("minirpc-server-io"));
       executor = newExecutor();
+      int maxRunning = settings.maxRunningPerConnection() > 0
+          ? settings.maxRunningPerConnection()
+          : Math.max(1, settings.serverThreads() / 2);
       ServerLimits limits = new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
           settings.maxCallsPerConnection(), settings.maxQueuedBytes(),
           Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
-              + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue());
+              + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
+          settings.maxMetadataSize(), settings.maxMetadataEntries());
       Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
           new Serving(limits, new Admission(limits, inFlight), interceptors),
           settings.directExecutor() ? Runnable::run : executor);
       int maxFrameSize = settings.maxFrameSize();
       Hello hello = hello();
       long idleNanos = settings.idleTimeout().toNanos();
+      ThreadPoolExecutor pool = executor;
+      WorkerShares shares = new WorkerShares(maxRunning, settings.serverQueue(),
+          () -> pool.getQueue().size());
+      ServerHandler.Limits connectionLimits = new ServerHandler.Limits(idleNanos,
+          settings.handshakeTimeout().toNanos(), shares, settings.maxPingsPerSecond(),
+          settings.maxCancelsPerSecond(), settings.maxCallsPerConnection());
+      ConnectionLimits admission =
+          new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
       ServerBootstrap bootstrap = Bootstraps.server(transport, bossGroup, workerGroup)
-          .childHandler(Bootstraps.serverPipeline(maxFrameSize, idleNanos, ch -> {
-            connections.add(ch);
-            ch.closeFuture().addListener(f -> connections.remove(ch));
-          }, ch -> new ServerHandler(dispatcher, hello, idleNanos)));
+          .childHandler(Bootstraps.serverPipeline(maxFrameSize, settings.maxPreHelloFrameSize(),
+              idleNanos, ch -> {
+                if (admission.admit(ch)) {
+                  connections.add(ch);
+                  ch.closeFuture().addListener(f -> connections.remove(ch));
+                }
+              }, ch -> new ServerHandler(dispatcher, hello, connectionLimits)));
       String host = settings.host();
       int requestedPort = Math.max(0, settings.port());
       InetSocketAddress address =
@@ -279,8 +294,8 @@ public final class ServerRuntime {
   private void shutdownThreads() {
     if (executor != null) {
       for (Runnable unrun : executor.shutdownNow()) {
-        if (unrun instanceof InboundCall) {
-          ((InboundCall) unrun).discard();
+        if (unrun instanceof ConnectionCalls.Worker) {
+          ((ConnectionCalls.Worker) unrun).discard();
         }
       }
     }

@@ -42,14 +42,17 @@ public final class Bootstraps {
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK);
   }
 
-  /** The client's pipeline: frames, then {@code handler}'s handler for each channel. */
+  /**
+   * The client's pipeline: frames (the server's first must be its HELLO, checked from the frame's
+   * first bytes), then {@code handler}'s handler for each channel.
+   */
   public static ChannelInitializer<Channel> clientPipeline(int maxFrameSize,
       Function<Channel, ChannelHandler> handler) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
         ch.pipeline()
-            .addLast(FRAMES, new FrameDecoder(maxFrameSize))
+            .addLast(FRAMES, new FrameDecoder(maxFrameSize, maxFrameSize, "minirpc.maxFrameSize"))
             .addLast(HANDLER, handler.apply(ch));
       }
     };
@@ -75,17 +78,20 @@ public final class Bootstraps {
   }
 
   /**
-   * The server's pipeline: frames, idle detection after {@code idleNanos} of silence, then
-   * {@code handler}'s handler; {@code opened} sees every channel first.
+   * The server's pipeline: frames (before the client's HELLO only a HELLO of at most {@code
+   * preHelloMaxFrameSize} bytes), idle detection after {@code idleNanos} of silence, then {@code
+   * handler}'s handler; {@code opened} sees every channel first, and may close it.
    */
-  public static ChannelInitializer<Channel> serverPipeline(int maxFrameSize, long idleNanos,
-      Consumer<Channel> opened, Function<Channel, ChannelHandler> handler) {
+  public static ChannelInitializer<Channel> serverPipeline(int maxFrameSize,
+      int preHelloMaxFrameSize, long idleNanos, Consumer<Channel> opened,
+      Function<Channel, ChannelHandler> handler) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
         opened.accept(ch);
         ch.pipeline()
-            .addLast(FRAMES, new FrameDecoder(maxFrameSize))
+            .addLast(FRAMES, new FrameDecoder(maxFrameSize, preHelloMaxFrameSize,
+                "minirpc.server.maxPreHelloFrameSize"))
             .addLast(IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
             .addLast(HANDLER, handler.apply(ch));
       }
