@@ -335,9 +335,9 @@ public final class Keys {
   public static final Key<Integer> MAX_PINGS_PER_SECOND =
       Key.define("minirpc.server.maxPingsPerSecond", SERVER, ValueType.INT, 10)
           .builder("maxPingsPerSecond(int)")
-          .meaning("PINGs one connection may send per second (as a burst, and on average);"
-              + " beyond, the server sends GOAWAY and closes it, as gRPC does for"
-              + " `too_many_pings`")
+          .meaning("PINGs one connection may send per second (as a burst, and on average; at"
+              + " least twice what a short `minirpc.idleTimeout` makes clients send); beyond, the"
+              + " server sends GOAWAY and closes it, as gRPC does for `too_many_pings`")
           .check(n -> atLeast(n, 1, "maxPingsPerSecond", ""))
           .register(TABLE);
 

@@ -130,7 +130,7 @@ public final class ServerRuntime {
       WorkerShares shares = new WorkerShares(maxRunning, settings.serverQueue(),
           () -> pool.getQueue().size());
       ServerHandler.Limits connectionLimits = new ServerHandler.Limits(idleNanos,
-          settings.handshakeTimeout().toNanos(), shares, settings.maxPingsPerSecond(),
+          settings.handshakeTimeout().toNanos(), shares, pingsPerSecond(idleNanos),
           settings.maxCancelsPerSecond(), settings.maxCallsPerConnection());
       ConnectionLimits admission =
           new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
@@ -170,6 +170,16 @@ public final class ServerRuntime {
           codecs.names(),
           String.join(", ", serviceNames));
     }
+  }
+
+  /**
+   * The PINGs a second a connection may send: the setting, or twice what a client pinging at a
+   * third of a short idle timeout sends, whichever is more, so that the server's own clients never
+   * break it.
+   */
+  private int pingsPerSecond(long idleNanos) {
+    long asked = 2 * 3 * TimeUnit.SECONDS.toNanos(1) / Math.max(1, idleNanos) + 1;
+    return (int) Math.max(settings.maxPingsPerSecond(), Math.min(asked, 1_000_000));
   }
 
   private TrackedThreads threads(String prefix) {
