@@ -105,6 +105,48 @@ class HostileNetworkTest {
   }
 
   @Test
+  void metadataOverItsLimitsCostsOneRefusalAndTheConnectionLivesOn() throws Exception {
+    if (!once()) {
+      return;
+    }
+    try (RpcServer s = start();
+        RawConnection raw = new RawConnection(s.port())) {
+      for (int entries : new int[] {65_535, 8}) {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        java.io.DataOutputStream h = new java.io.DataOutputStream(header);
+        h.writeShort(CALC.length());
+        h.write(utf8(CALC));
+        h.writeShort("add(int,int)".length());
+        h.write(utf8("add(int,int)"));
+        h.writeLong(5_000_000_000L);
+        h.writeShort(entries); // 65,535 one-byte pairs, or 8 pairs of 2 KiB values
+        for (int i = 0; i < entries; i++) {
+          String value = entries == 8 ? "v".repeat(2048) : "v";
+          h.writeShort(1);
+          h.write('k' + i % 16);
+          h.writeShort(value.length());
+          h.write(utf8(value));
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        java.io.DataOutputStream b = new java.io.DataOutputStream(body);
+        b.writeInt(1);
+        b.write('1');
+        b.writeInt(1);
+        b.write('2');
+        raw.frame(RawConnection.REQUEST, JSON, entries, header.toByteArray(), body.toByteArray());
+        RawConnection.Reply reply = raw.read();
+        assertEquals(RawConnection.ERROR, reply.type());
+        assertEquals(8, reply.errorCode(), "RESOURCE_EXHAUSTED");
+        assertTrue(reply.errorMessage().contains(entries == 8
+            ? "more than 8192 bytes of metadata" : "65535 metadata entries, more than the 64"),
+            reply.errorMessage());
+      }
+      raw.request(JSON, 1, CALC, "add(int,int)", utf8("1"), utf8("2"));
+      assertEquals("3", raw.read().slotText());
+    }
+  }
+
+  @Test
   void oneConnectionOfSlowCallsCannotTakeEveryWorkerFromAnotherClient() throws Exception {
     try (RpcServer s = start("minirpc.server.threads", "8");
         RpcClient a = client(s.port());
