@@ -232,6 +232,94 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * The most worker threads one connection's calls may hold at once; its further calls wait in
+     * a queue of its own (within {@link #maxCallsPerConnection} and {@link #maxQueuedBytes}), so
+     * that the calls of other clients still find a free worker. Default half of {@link
+     * #threads} ({@code minirpc.server.maxRunningPerConnection}).
+     */
+    public Builder maxRunningPerConnection(int threads) {
+      settings.set(Keys.MAX_RUNNING_PER_CONNECTION, threads);
+      return this;
+    }
+
+    /**
+     * The most client connections open at once; a connection beyond is closed as soon as it is
+     * accepted, with a log line. Default 4096 ({@code minirpc.server.maxConnections}).
+     */
+    public Builder maxConnections(int connections) {
+      settings.set(Keys.MAX_CONNECTIONS, connections);
+      return this;
+    }
+
+    /**
+     * The most connections open at once from one remote IP address; beyond, closed at once.
+     * Default 256 ({@code minirpc.server.maxConnectionsPerAddress}).
+     */
+    public Builder maxConnectionsPerAddress(int connections) {
+      settings.set(Keys.MAX_CONNECTIONS_PER_ADDRESS, connections);
+      return this;
+    }
+
+    /**
+     * How long a new connection may take to send its HELLO; then it is closed. Default 10 s
+     * ({@code minirpc.server.handshakeTimeout}); the idle timeout applies once it has.
+     */
+    public Builder handshakeTimeout(Duration timeout) {
+      settings.set(Keys.HANDSHAKE_TIMEOUT, timeout);
+      return this;
+    }
+
+    /**
+     * The largest frame a client may send before its HELLO has been accepted, so that connections
+     * that never finish a handshake hold little memory; checked from a frame's first bytes.
+     * Default 64 KiB ({@code minirpc.server.maxPreHelloFrameSize}).
+     */
+    public Builder maxPreHelloFrameSize(int bytes) {
+      settings.set(Keys.MAX_PRE_HELLO_FRAME_SIZE, bytes);
+      return this;
+    }
+
+    /**
+     * The most bytes of metadata keys and values one request may carry; a request with more is
+     * refused with {@link RpcException.Code#RESOURCE_EXHAUSTED} while its header is read. Default
+     * 8 KiB ({@code minirpc.server.maxMetadataSize}).
+     */
+    public Builder maxMetadataSize(int bytes) {
+      settings.set(Keys.MAX_METADATA_SIZE, bytes);
+      return this;
+    }
+
+    /**
+     * The most metadata entries one request may carry; more are refused with {@link
+     * RpcException.Code#RESOURCE_EXHAUSTED}. Default 64 ({@code minirpc.server.maxMetadataEntries}).
+     */
+    public Builder maxMetadataEntries(int entries) {
+      settings.set(Keys.MAX_METADATA_ENTRIES, entries);
+      return this;
+    }
+
+    /**
+     * The most PINGs per second one connection may send; a client over it gets GOAWAY and its
+     * connection is closed, as gRPC's {@code too_many_pings}. Default 10 ({@code
+     * minirpc.server.maxPingsPerSecond}); minirpc's clients ping at most every few seconds.
+     */
+    public Builder maxPingsPerSecond(int pings) {
+      settings.set(Keys.MAX_PINGS_PER_SECOND, pings);
+      return this;
+    }
+
+    /**
+     * The most CANCELs per second one connection may send on average, with a burst as large as
+     * {@link #maxCallsPerConnection} (a client may give up on every call at once); over it the
+     * client gets GOAWAY and its connection is closed (a "rapid reset" flood). Default 1000
+     * ({@code minirpc.server.maxCancelsPerSecond}).
+     */
+    public Builder maxCancelsPerSecond(int cancels) {
+      settings.set(Keys.MAX_CANCELS_PER_SECOND, cancels);
+      return this;
+    }
+
+    /**
      * Runs implementations on the network threads instead of the worker pool ({@code
      * minirpc.server.directExecutor}, default false), like gRPC's {@code directExecutor()}: it
      * saves two thread hand-offs per call, which matters for methods that take microseconds. Only

@@ -16,6 +16,10 @@ final class RawConnection implements AutoCloseable {
   static final int REQUEST = 1;
   static final int RESPONSE = 2;
   static final int ERROR = 3;
+  static final int CANCEL = 4;
+  static final int PING = 5;
+  static final int PONG = 6;
+  static final int GOAWAY = 7;
   static final int HELLO = 8;
 
   private final Socket socket;
@@ -28,7 +32,13 @@ final class RawConnection implements AutoCloseable {
   }
 
   RawConnection(int port, boolean handshake) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, handshake, "127.0.0.1");
+  }
+
+  /** Connects from {@code localAddress} (any of 127.0.0.0/8 on Linux), to look like another host. */
+  RawConnection(int port, boolean handshake, String localAddress) throws IOException {
+    socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port,
+        java.net.InetAddress.getByName(localAddress), 0);
     socket.setSoTimeout(5000);
     out = new DataOutputStream(socket.getOutputStream());
     in = new DataInputStream(socket.getInputStream());
@@ -43,21 +53,28 @@ final class RawConnection implements AutoCloseable {
 
   /** A client HELLO: protocol 1 only, 16 MiB frames, no heartbeat, codec json (id 1). */
   void hello() throws IOException {
+    frame(HELLO, 0, 0, helloHeader(1, 1, "json"), new byte[0]);
+  }
+
+  /** The header of a client HELLO speaking versions {@code min..max} and these codecs. */
+  static byte[] helloHeader(int min, int max, String... codecs) throws IOException {
     ByteArrayOutputStream header = new ByteArrayOutputStream();
     DataOutputStream h = new DataOutputStream(header);
-    h.writeByte(1); // min version
-    h.writeByte(1); // max version
+    h.writeByte(min); // min version
+    h.writeByte(max); // max version
     h.writeInt(16 * 1024 * 1024); // max frame size
     h.writeLong(0); // heartbeat interval
     h.writeLong(0); // idle timeout
     h.writeInt(0); // max calls per connection (a server's setting)
-    h.writeShort(1); // codecs
-    h.writeByte(1);
-    writeString(h, "json");
+    h.writeShort(codecs.length); // codecs
+    for (int i = 0; i < codecs.length; i++) {
+      h.writeByte(i + 1);
+      writeString(h, codecs[i]);
+    }
     h.writeShort(0); // allowed classes
     h.writeShort(0); // services
     h.writeShort(0); // shapes
-    frame(HELLO, 0, 0, header.toByteArray(), new byte[0]);
+    return header.toByteArray();
   }
 
   void writeRaw(byte[] bytes) throws IOException {

@@ -32,6 +32,17 @@ public final class ServerProcess implements AutoCloseable {
    * -Dminirpc.server.threads=2} (the server reads {@code minirpc.*} system properties).
    */
   static ServerProcess start(int port, String... jvmOptions) throws IOException {
+    return start(ProcessBuilder.Redirect.INHERIT, port, jvmOptions);
+  }
+
+  /** Starts a server JVM whose standard error (its log) goes to {@code stderr}. */
+  static ServerProcess startLoggingTo(java.io.File stderr, int port, String... jvmOptions)
+      throws IOException {
+    return start(ProcessBuilder.Redirect.to(stderr), port, jvmOptions);
+  }
+
+  private static ServerProcess start(ProcessBuilder.Redirect stderr, int port,
+      String... jvmOptions) throws IOException {
     String javaBin = ProcessHandle.current().info().command().orElse(
         System.getProperty("java.home") + "/bin/java");
     List<String> command = new ArrayList<>();
@@ -40,7 +51,7 @@ public final class ServerProcess implements AutoCloseable {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         ServerProcess.class.getName(), Integer.toString(port)));
     Process p = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(stderr)
         .start();
     BufferedReader out = new BufferedReader(
         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -10,6 +10,7 @@ import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestWriter;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.LogSafe;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
@@ -299,7 +300,8 @@ public final class ClientRuntime {
     }
     if (!problems.isEmpty()) {
       log.warn("The server at {} does not match this client's {}; calls to these methods will fail"
-          + " without being sent: {}", address, service.getName(), String.join(" | ", problems));
+          + " without being sent: {}", address, service.getName(),
+          LogSafe.escape(String.join(" | ", problems), 4000)); // quotes the server's HELLO
     }
   }
 

@@ -6,6 +6,7 @@ import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.Transport;
+import io.minirpc.internal.transport.LogSafe;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -289,7 +290,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     if (refusal != null) {
       incompatible = refusal;
       lastFailure = refusal.getMessage();
-      log.warn("{}", refusal.getMessage());
+      log.warn("{}", LogSafe.escape(refusal.getMessage(), 2000));
       if (!hasUsableConnection()) {
         queue.failAll(refusal.code(), "was not sent: " + refusal.getMessage());
       }
@@ -332,13 +333,14 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   @Override
   public void lost(Connection c, String reason) {
     log.info("Connection to {} closed{}; reconnecting", address,
-        reason == null ? "" : " (" + reason + ")");
+        reason == null ? "" : " (" + LogSafe.escape(reason, 1000) + ")");
   }
 
   @Override
   public void goingAway(Connection c, String reason) {
+    // The reason is the server's words: escaped, so it cannot forge lines of this log.
     log.info("The server at {} is going away ({}); {} call(s) finish on the old connection",
-        address, reason, c.inFlight());
+        address, LogSafe.escape(reason, 1000), c.inFlight());
   }
 
   /** Fails waiting calls with CANCELLED and closes every connection; returns their channels. */

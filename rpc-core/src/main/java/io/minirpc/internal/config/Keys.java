@@ -274,6 +274,82 @@ public final class Keys {
           .check(n -> atLeast(n, 1024, "maxQueuedBytes", " bytes"))
           .register(TABLE);
 
+  /** 0 means half of {@link #SERVER_THREADS}, at least 1. */
+  public static final Key<Integer> MAX_RUNNING_PER_CONNECTION =
+      Key.define("minirpc.server.maxRunningPerConnection", SERVER, ValueType.INT, 0)
+          .defaultText("half of `minirpc.server.threads`")
+          .builder("maxRunningPerConnection(int)")
+          .meaning("worker threads one connection's calls may hold at once; its other calls wait"
+              + " in its own queue, so one client cannot take every worker from the others")
+          .check(n -> atLeast(n, 1, "maxRunningPerConnection", ""))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_CONNECTIONS =
+      Key.define("minirpc.server.maxConnections", SERVER, ValueType.INT, 4096)
+          .builder("maxConnections(int)")
+          .meaning("client connections open at once; a new one beyond is closed at once, with"
+              + " a log line")
+          .check(n -> atLeast(n, 1, "maxConnections", ""))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_CONNECTIONS_PER_ADDRESS =
+      Key.define("minirpc.server.maxConnectionsPerAddress", SERVER, ValueType.INT, 256)
+          .builder("maxConnectionsPerAddress(int)")
+          .meaning("connections open at once from one remote IP address; beyond, closed at once")
+          .check(n -> atLeast(n, 1, "maxConnectionsPerAddress", ""))
+          .register(TABLE);
+
+  public static final Key<Duration> HANDSHAKE_TIMEOUT =
+      Key.define("minirpc.server.handshakeTimeout", SERVER, ValueType.DURATION,
+              Duration.ofSeconds(10))
+          .builder("handshakeTimeout(Duration)")
+          .meaning("a connection whose HELLO has not arrived this long after it opened is closed"
+              + " (the idle timeout applies after the handshake)")
+          .check(d -> positive(d, "handshakeTimeout"))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_PRE_HELLO_FRAME_SIZE =
+      Key.define("minirpc.server.maxPreHelloFrameSize", SERVER, ValueType.INT_SIZE, 64 * 1024)
+          .builder("maxPreHelloFrameSize(int)")
+          .meaning("largest frame a client may send before its HELLO is accepted (the HELLO"
+              + " itself); anything else before it, or larger, closes the connection from the"
+              + " frame's first bytes")
+          .check(n -> atLeast(n, 1024, "maxPreHelloFrameSize", " bytes"))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_METADATA_SIZE =
+      Key.define("minirpc.server.maxMetadataSize", SERVER, ValueType.INT_SIZE, 8 * 1024)
+          .builder("maxMetadataSize(int)")
+          .meaning("bytes of metadata keys and values one request may carry; beyond,"
+              + " `RESOURCE_EXHAUSTED`, refused while reading, before it is kept")
+          .check(n -> atLeast(n, 0, "maxMetadataSize", " bytes"))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_METADATA_ENTRIES =
+      Key.define("minirpc.server.maxMetadataEntries", SERVER, ValueType.INT, 64)
+          .builder("maxMetadataEntries(int)")
+          .meaning("metadata entries one request may carry; beyond, `RESOURCE_EXHAUSTED`")
+          .check(n -> atLeast(n, 0, "maxMetadataEntries", ""))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_PINGS_PER_SECOND =
+      Key.define("minirpc.server.maxPingsPerSecond", SERVER, ValueType.INT, 10)
+          .builder("maxPingsPerSecond(int)")
+          .meaning("PINGs one connection may send per second (as a burst, and on average; at"
+              + " least twice what a short `minirpc.idleTimeout` makes clients send); beyond, the"
+              + " server sends GOAWAY and closes it, as gRPC does for `too_many_pings`")
+          .check(n -> atLeast(n, 1, "maxPingsPerSecond", ""))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_CANCELS_PER_SECOND =
+      Key.define("minirpc.server.maxCancelsPerSecond", SERVER, ValueType.INT, 1000)
+          .builder("maxCancelsPerSecond(int)")
+          .meaning("CANCELs one connection may send per second on average, with a burst of"
+              + " `minirpc.server.maxCallsPerConnection` if larger; beyond, GOAWAY and close"
+              + " (a \"rapid reset\" flood)")
+          .check(n -> atLeast(n, 1, "maxCancelsPerSecond", ""))
+          .register(TABLE);
+
   public static final Key<Boolean> TLS =
       Key.define("minirpc.tls", BOTH, ValueType.BOOLEAN, false)
           .builder("tls(boolean)")

@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param host the local address to bind, or null for every interface
  * @param ioThreads the number of I/O threads, or 0 for the default (the number of processors)
+ * @param maxRunningPerConnection worker threads one connection may hold, or 0 for the default
+ *     (half of serverThreads)
  * @param rateLimits calls per second by target ({@code service} or {@code service#method}), in the
  *     order they were set
  */
@@ -31,6 +33,15 @@ public record ServerConfig(
     Map<String, Double> rateLimits,
     boolean directExecutor,
     long maxQueuedBytes,
+    int maxRunningPerConnection,
+    int maxConnections,
+    int maxConnectionsPerAddress,
+    Duration handshakeTimeout,
+    int maxPreHelloFrameSize,
+    int maxMetadataSize,
+    int maxMetadataEntries,
+    int maxPingsPerSecond,
+    int maxCancelsPerSecond,
     TlsConfig tls) {
 
   public ServerConfig {

@@ -222,7 +222,17 @@ public final class Settings {
         ordered(rateLimits),
         get(Keys.DIRECT_EXECUTOR),
         get(Keys.SERVER_MAX_QUEUED_BYTES),
+        get(Keys.MAX_RUNNING_PER_CONNECTION),
+        get(Keys.MAX_CONNECTIONS),
+        get(Keys.MAX_CONNECTIONS_PER_ADDRESS),
+        get(Keys.HANDSHAKE_TIMEOUT),
+        get(Keys.MAX_PRE_HELLO_FRAME_SIZE),
+        get(Keys.MAX_METADATA_SIZE),
+        get(Keys.MAX_METADATA_ENTRIES),
+        get(Keys.MAX_PINGS_PER_SECOND),
+        get(Keys.MAX_CANCELS_PER_SECOND),
         tls(false, get(Keys.TLS_CLIENT_AUTH)));
+
   }
 
   /** An SslContext given to a builder: it turns TLS on and wins over the PEM keys. */

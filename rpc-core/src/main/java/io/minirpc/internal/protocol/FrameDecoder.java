@@ -10,18 +10,42 @@ import java.util.List;
 /**
  * Cuts the byte stream into {@link Frame}s.
  *
- * <p>Bad bytes are refused as early as they can be seen: the magic number and version as soon as
- * the first seven bytes are in, the length before any of the frame is buffered. After the first
- * error the decoder swallows everything else on the connection, which the next handler closes.
+ * <p>Bad bytes are refused as early as they can be seen: the magic number, version and length as
+ * soon as the first seven bytes are in, the type with the eighth, all before the frame is
+ * buffered. Until the peer's HELLO has been accepted ({@link #handshaken}), the first frame must
+ * be a HELLO no larger than the pre-HELLO limit, so a connection that never completes a handshake
+ * holds little memory. After the first error the decoder swallows everything else on the
+ * connection, which the next handler closes.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
   private static final int PREAMBLE = Protocol.LENGTH_FIELD + 3; // length, magic, version
+  private static final int TYPE_OFFSET = PREAMBLE;
 
   private final int maxFrameSize;
+  private final int preHelloMaxFrameSize;
+  private final String preHelloSetting;
+  private boolean helloAccepted;
   private boolean failed;
 
+  /** A decoder of frames of every type up to {@code maxFrameSize} bytes, with no handshake. */
   public FrameDecoder(int maxFrameSize) {
+    this(maxFrameSize, maxFrameSize, "minirpc.maxFrameSize");
+    helloAccepted = true;
+  }
+
+  /**
+   * A decoder that takes only a HELLO of at most {@code preHelloMaxFrameSize} bytes until {@link
+   * #handshaken} is called; {@code preHelloSetting} names that limit in messages.
+   */
+  public FrameDecoder(int maxFrameSize, int preHelloMaxFrameSize, String preHelloSetting) {
     this.maxFrameSize = maxFrameSize;
+    this.preHelloMaxFrameSize = Math.min(maxFrameSize, preHelloMaxFrameSize);
+    this.preHelloSetting = preHelloSetting;
+  }
+
+  /** The peer's HELLO was accepted: frames of every type, up to the maximum frame size. */
+  public void handshaken() {
+    helloAccepted = true;
   }
 
   @Override
@@ -59,25 +83,34 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 + "): upgrade the older side");
       }
       int length = in.getInt(start);
-      if (length > maxFrameSize || length < 0) {
+      int limit = helloAccepted ? maxFrameSize : preHelloMaxFrameSize;
+      if (length > limit || length < 0) {
         throw new TooLongFrameException(
             "Frame of "
                 + Integer.toUnsignedString(length)
                 + " bytes exceeds the maximum frame size of "
-                + maxFrameSize
-                + " bytes (minirpc.maxFrameSize)");
+                + limit
+                + " bytes ("
+                + (helloAccepted ? "minirpc.maxFrameSize" : preHelloSetting + ", before HELLO")
+                + ")");
       }
       if (length < Protocol.FIXED_HEADER) {
         throw new CorruptedFrameException(
             "Frame length " + length + " is below the minimum of " + Protocol.FIXED_HEADER);
       }
-      if (in.readableBytes() < Protocol.LENGTH_FIELD + length) {
+      if (in.readableBytes() <= TYPE_OFFSET) {
         return;
       }
-      byte typeCode = in.getByte(start + 7);
+      byte typeCode = in.getByte(start + TYPE_OFFSET);
       FrameType type = FrameType.of(typeCode);
       if (type == null) {
         throw new CorruptedFrameException("Unknown frame type " + (typeCode & 0xFF));
+      }
+      if (!helloAccepted && type != FrameType.HELLO) {
+        throw new CorruptedFrameException("the first frame must be HELLO, not " + type);
+      }
+      if (in.readableBytes() < Protocol.LENGTH_FIELD + length) {
+        return;
       }
       int headerLength = in.getInt(start + Protocol.HEADER_LENGTH_OFFSET);
       if (headerLength < 0 || headerLength > length - Protocol.FIXED_HEADER) {

@@ -107,11 +107,31 @@ public record Hello(
    * @throws CorruptedFrameException if the frame is of another type or the HELLO is malformed
    */
   public static Hello fromFirstFrame(Frame frame) {
+    return fromFirstFrame(frame, false);
+  }
+
+  /**
+   * The HELLO that must be the first frame of a connection; releases {@code frame}. With {@code
+   * requireCommonVersion}, a HELLO whose version range leaves out {@link Protocol#VERSION} is
+   * refused from its first two bytes, before the rest is parsed.
+   *
+   * @throws CorruptedFrameException if the frame is of another type or the HELLO is malformed
+   */
+  public static Hello fromFirstFrame(Frame frame, boolean requireCommonVersion) {
     try {
       if (frame.type() != FrameType.HELLO) {
         throw new CorruptedFrameException("the first frame must be HELLO, not " + frame.type());
       }
-      return read(frame.header());
+      ByteBuf header = frame.header();
+      if (requireCommonVersion && header.readableBytes() >= 2) {
+        int min = header.getUnsignedByte(header.readerIndex());
+        int max = header.getUnsignedByte(header.readerIndex() + 1);
+        if (min > Protocol.VERSION || max < Protocol.VERSION) {
+          throw new CorruptedFrameException("it speaks protocol versions " + min + " to " + max
+              + ", this side only " + Protocol.VERSION + ": no common version");
+        }
+      }
+      return read(header);
     } catch (CorruptedFrameException e) {
       if (frame.type() == FrameType.HELLO) {
         throw new CorruptedFrameException("malformed HELLO: " + e.getMessage(), e);

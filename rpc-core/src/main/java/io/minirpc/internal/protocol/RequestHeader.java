@@ -1,5 +1,6 @@
 package io.minirpc.internal.protocol;
 
+import io.minirpc.RpcException;
 import io.netty.buffer.ByteBuf;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,8 +20,20 @@ import java.util.Map;
 public record RequestHeader(
     String service, String method, long timeoutNanos, Map<String, String> metadata) {
 
-  /** Reads the header; throws CorruptedFrameException if it is malformed. */
+  /** Reads the header with no limit on its metadata; throws CorruptedFrameException if malformed. */
   public static RequestHeader read(ByteBuf header) {
+    return read(header, Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads the header, holding its metadata to {@code maxEntries} entries and {@code maxBytes}
+   * bytes of keys and values (their UTF-8, without length prefixes). Both are checked from the
+   * counts and lengths on the wire, before any string is made.
+   *
+   * @throws CorruptedFrameException if the header is malformed
+   * @throws RpcException RESOURCE_EXHAUSTED if the metadata is over a limit: a refusal of this call
+   */
+  public static RequestHeader read(ByteBuf header, int maxBytes, int maxEntries) {
     String service = Frames.readString(header);
     String method = Frames.readString(header);
     long timeoutNanos = Frames.readLong(header);
@@ -29,13 +42,40 @@ public record RequestHeader(
     if (count == 0) {
       metadata = Map.of();
     } else {
+      if (count > maxEntries) {
+        throw tooMuch(count + " metadata entries, more than the " + maxEntries
+            + " it accepts (minirpc.server.maxMetadataEntries)");
+      }
       Map<String, String> read = new LinkedHashMap<>();
+      int[] left = {maxBytes};
       for (int i = 0; i < count; i++) {
-        read.put(Frames.readString(header), Frames.readString(header));
+        String key = readCounted(header, left, maxBytes);
+        read.put(key, readCounted(header, left, maxBytes));
       }
       metadata = java.util.Collections.unmodifiableMap(read);
     }
     return new RequestHeader(service, method, timeoutNanos, metadata);
+  }
+
+  /**
+   * A metadata string, its length on the wire first taken from {@code left[0]}, the bytes still
+   * allowed, so an entry over the limit is never made.
+   */
+  private static String readCounted(ByteBuf header, int[] left, int maxBytes) {
+    if (header.readableBytes() >= 2) {
+      int length = header.getUnsignedShort(header.readerIndex());
+      if (length > left[0]) {
+        throw tooMuch("more than " + maxBytes + " bytes of metadata, the most it accepts"
+            + " (minirpc.server.maxMetadataSize)");
+      }
+      left[0] -= length;
+    }
+    return Frames.readString(header);
+  }
+
+  private static RpcException tooMuch(String what) {
+    return new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, "the server refused the call:"
+        + " its request carries " + what + ". Send less metadata");
   }
 
   /**

@@ -6,21 +6,39 @@ import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The calls of one connection that have not ended, by sequence number, and the way their answers
- * leave: in batches, each call finished once its answer is written.
+ * The calls of one connection that have not ended, by sequence number, the workers they hold, and
+ * the way their answers leave: in batches, each call finished once its answer is written.
+ *
+ * <p>The connection's calls hold at most {@code maxRunning} workers at once; the others wait in
+ * its own queue, in order, and a worker that ends one call of this connection takes the next. So
+ * one client's calls, however many and however slow, leave workers to the other clients, and no
+ * work queued by one connection can be started on another's behalf.
  */
 final class ConnectionCalls {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionCalls.class);
+
   private final Channel channel;
   private final Map<Long, InboundCall> calls = new ConcurrentHashMap<>();
   private final WriteBatcher<Outgoing> out;
+  private final WorkerShares shares;
+  /** Guarded by itself: calls admitted but waiting for one of this connection's workers. */
+  private final ArrayDeque<InboundCall> waiting = new ArrayDeque<>();
+  /** Guarded by {@link #waiting}: workers this connection's calls hold. */
+  private int running;
 
-  ConnectionCalls(Channel channel) {
+  ConnectionCalls(Channel channel, WorkerShares shares) {
     this.channel = channel;
+    this.shares = shares;
     this.out = new WriteBatcher<>(channel, o -> Outgoing.write(channel, o), Outgoing::reject);
   }
 
@@ -33,8 +51,84 @@ final class ConnectionCalls {
     return calls.size();
   }
 
+  /** Whether call {@code seq} is in flight: a request reusing its number breaks the protocol. */
+  boolean inFlight(long seq) {
+    return calls.containsKey(seq);
+  }
+
   void add(long seq, InboundCall call) {
     calls.put(seq, call);
+  }
+
+  /**
+   * Runs {@code call} on {@code executor} if this connection holds fewer than its share of
+   * workers, else queues it behind the connection's other waiting calls. Event loop.
+   *
+   * @throws RejectedExecutionException if the executor refused it, or it would wait while the
+   *     server's queue is full; nothing was queued
+   */
+  void execute(InboundCall call, Executor executor) {
+    synchronized (waiting) {
+      if (running >= shares.maxRunningPerConnection()) {
+        if (!shares.tryWait()) {
+          throw new RejectedExecutionException("the server's queue is full");
+        }
+        waiting.add(call);
+        return;
+      }
+      running++;
+    }
+    try {
+      executor.execute(new Worker(call));
+    } catch (RejectedExecutionException e) {
+      synchronized (waiting) {
+        running--;
+      }
+      throw e;
+    }
+  }
+
+  /** The next waiting call for a worker that ended one; null gives the worker back. */
+  private InboundCall next() {
+    synchronized (waiting) {
+      InboundCall next = waiting.poll();
+      if (next == null) {
+        running--;
+      } else {
+        shares.waited();
+      }
+      return next;
+    }
+  }
+
+  /**
+   * One of this connection's workers: runs its call, then the connection's waiting calls one
+   * after another, until none waits.
+   */
+  final class Worker implements Runnable {
+    private final InboundCall first;
+
+    Worker(InboundCall first) {
+      this.first = first;
+    }
+
+    @Override
+    public void run() {
+      for (InboundCall call = first; call != null; call = next()) {
+        try {
+          call.run();
+        } catch (RuntimeException e) {
+          log.error("{} failed unexpectedly", call, e);
+        }
+      }
+    }
+
+    /** The executor dropped this worker unrun (the server stopped): free what its calls hold. */
+    void discard() {
+      for (InboundCall call = first; call != null; call = next()) {
+        call.discard();
+      }
+    }
   }
 
   void remove(long seq, InboundCall call) {

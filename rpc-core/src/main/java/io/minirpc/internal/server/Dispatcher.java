@@ -3,6 +3,7 @@ package io.minirpc.internal.server;
 import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.RequestHeader;
+import io.minirpc.internal.transport.LogSafe;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,8 +35,17 @@ final class Dispatcher {
     long seq = frame.sequence();
     RequestHeader header;
     Router.Route route;
+    if (connection.inFlight(seq)) {
+      frame.release();
+      // Its answer could not be told from the first call's, and a table keyed by number would
+      // lose count of the calls in flight: the limit per connection would not hold.
+      throw new CorruptedFrameException("a request reuses sequence number " + seq
+          + " while the call with that number is in flight");
+    }
+    ServerLimits limits = serving.limits();
     try {
-      header = RequestHeader.read(frame.header());
+      header = RequestHeader.read(frame.header(), limits.maxMetadataSize(),
+          limits.maxMetadataEntries());
       route = router.route(header, frame.codecId());
       serving.admission().admit(route.method(), connection.size(), frame.size());
     } catch (CorruptedFrameException e) {
@@ -43,9 +53,9 @@ final class Dispatcher {
       throw e;
     } catch (RpcException refusal) {
       frame.release();
-      if (refusal.code() == RpcException.Code.NOT_FOUND) {
+      if (refusal.code() == RpcException.Code.NOT_FOUND && log.isDebugEnabled()) {
         log.debug("Unknown method called from {}: {}", connection.channel().remoteAddress(),
-            refusal.getMessage());
+            LogSafe.escape(refusal.getMessage(), 1000));
       }
       connection.refuse(seq, refusal);
       return;
@@ -53,7 +63,7 @@ final class Dispatcher {
     InboundCall call = new InboundCall(serving, connection, route, header, frame, received);
     connection.add(seq, call);
     try {
-      executor.execute(call);
+      connection.execute(call, executor);
     } catch (RejectedExecutionException e) {
       frame.release();
       connection.remove(seq, call);

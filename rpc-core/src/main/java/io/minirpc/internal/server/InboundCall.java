@@ -16,6 +16,7 @@ import io.minirpc.internal.protocol.ResponseWriter;
 import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.LogSafe;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureListener {
   private static final Logger log = LoggerFactory.getLogger(InboundCall.class);
+  /** Bad input repeats: at most one line a second, saying how many were left out. */
+  private static final LogSafe.Limiter UNDECODABLE = LogSafe.Limiter.perSecond();
 
   private static final AtomicIntegerFieldUpdater<InboundCall> ENDED =
       AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "ended");
@@ -183,8 +186,8 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     try {
       args = decodeArguments(d);
     } catch (IOException e) {
-      log.warn("Could not decode the arguments of {} from {} with codec {}",
-          d.displayName(), channel.remoteAddress(), codec.name());
+      UNDECODABLE.warn(log, "Could not decode the arguments of " + d.displayName() + " from "
+          + channel.remoteAddress() + " with codec " + codec.name());
       fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
           + d.displayName() + " with codec " + codec.name() + ": " + e.getMessage()
           + ". Check that client and server use the same version of the interface");

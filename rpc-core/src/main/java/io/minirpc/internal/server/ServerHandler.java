@@ -7,11 +7,17 @@ import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.transport.FrameHandler;
+import io.minirpc.internal.transport.LogSafe;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,50 +25,101 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's side of one connection: the client's HELLO first, answered with the server's; then
  * requests to the dispatcher, cancels to their calls, pings answered. A protocol error closes this
- * connection only, with one log line that says why. A client silent for longer than the idle
- * timeout is closed. While the client does not read its answers (the channel is not writable), the
- * server stops reading its requests, so a client cannot make the server buffer without bound.
+ * connection only, with one log line that says why. A client that has not sent its HELLO within
+ * the handshake timeout, or is silent for longer than the idle timeout, is closed; one that sends
+ * PINGs or CANCELs faster than its budget gets GOAWAY and is closed. While the client does not read
+ * its answers (the channel is not writable), the server stops reading its requests, so a client
+ * cannot make the server buffer without bound.
  */
 final class ServerHandler extends FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
+  /** Unknown codecs and floods, at most one line a second each for the whole server. */
+  private static final LogSafe.Limiter UNKNOWN_CODECS = LogSafe.Limiter.perSecond();
+  private static final LogSafe.Limiter FLOODS = LogSafe.Limiter.perSecond();
+  private static final LogSafe.Limiter SILENT = LogSafe.Limiter.perSecond();
+
+  /**
+   * What one connection is held to.
+   *
+   * @param workers how its calls share the worker pool with other connections
+   * @param cancelBurst CANCELs it may send at once (a client may give up on all its calls)
+   */
+  record Limits(long idleTimeoutNanos, long handshakeTimeoutNanos, WorkerShares workers,
+      int maxPingsPerSecond, int maxCancelsPerSecond, int cancelBurst) {}
 
   private final Dispatcher dispatcher;
   private final Hello hello;
-  private final long idleTimeoutNanos;
+  private final Limits limits;
+  private final FloodBudget pings;
+  private final FloodBudget cancels;
   private volatile Channel channel;
   /** The calls of this connection that have not ended, and the way out for their answers. */
   private ConnectionCalls calls;
+  private ScheduledFuture<?> handshakeTimeout;
+  /** Set once the client broke a limit: what it sends next is dropped unread. Event loop. */
+  private boolean refused;
 
-  ServerHandler(Dispatcher dispatcher, Hello hello, long idleTimeoutNanos) {
+  ServerHandler(Dispatcher dispatcher, Hello hello, Limits limits) {
     super(log, "from");
     this.dispatcher = dispatcher;
     this.hello = hello;
-    this.idleTimeoutNanos = idleTimeoutNanos;
+    this.limits = limits;
+    this.pings = new FloodBudget(limits.maxPingsPerSecond(), limits.maxPingsPerSecond());
+    this.cancels = new FloodBudget(limits.maxCancelsPerSecond(),
+        Math.max(limits.maxCancelsPerSecond(), limits.cancelBurst()));
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    calls = new ConnectionCalls(ctx.channel());
+    calls = new ConnectionCalls(ctx.channel(), limits.workers());
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    long timeout = limits.handshakeTimeoutNanos();
+    handshakeTimeout = ctx.executor().schedule(() -> {
+      if (!isHandshaken() && ctx.channel().isActive()) {
+        SILENT.info(log, "Closing connection from " + ctx.channel().remoteAddress() + ": it sent"
+            + " no HELLO within " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms"
+            + " (minirpc.server.handshakeTimeout)");
+        ctx.close();
+      }
+    }, timeout, TimeUnit.NANOSECONDS);
     ctx.fireChannelActive();
   }
 
   @Override
+  protected boolean requiresCommonVersion() {
+    return true;
+  }
+
+  @Override
   protected void onFrame(ChannelHandlerContext ctx, Frame frame) {
+    if (refused) {
+      frame.release();
+      return;
+    }
     switch (frame.type()) {
       case REQUEST:
         dispatcher.onRequest(calls, frame);
         break;
       case CANCEL:
         frame.release();
+        if (!cancels.take()) {
+          refuse(ctx, "too many CANCELs: more than " + limits.maxCancelsPerSecond()
+              + " a second (minirpc.server.maxCancelsPerSecond)");
+          return;
+        }
         calls.cancel(frame.sequence());
         break;
       case PING:
         frame.release();
+        if (!pings.take()) {
+          refuse(ctx, "too_many_pings: more than " + limits.maxPingsPerSecond() + " PINGs a"
+              + " second (minirpc.server.maxPingsPerSecond)");
+          return;
+        }
         ctx.writeAndFlush(Frames.empty(ctx.alloc(), FrameType.PONG, frame.sequence()),
             ctx.voidPromise());
         break;
@@ -87,14 +144,37 @@ final class ServerHandler extends FrameHandler {
 
   @Override
   protected void onHello(ChannelHandlerContext ctx, Hello theirs) {
+    handshakeTimeout.cancel(false);
+    List<String> unknown = new ArrayList<>();
     for (Hello.CodecInfo c : theirs.codecs()) {
       if (hello.codec(c.name()) == null) {
-        log.info("Client {} speaks codec '{}', which this server does not (it speaks: {}); its"
-            + " calls will be refused", ctx.channel().remoteAddress(), c.name(),
-            String.join(", ", hello.codecNames()));
+        unknown.add(c.name());
       }
     }
+    if (!unknown.isEmpty()) {
+      // One line, however many names; each escaped and cut, the whole cut too: they are the
+      // client's words.
+      StringBuilder names = new StringBuilder();
+      for (int i = 0; i < unknown.size() && names.length() < 1000; i++) {
+        names.append(i == 0 ? "'" : ", '").append(LogSafe.escape(unknown.get(i))).append('\'');
+      }
+      UNKNOWN_CODECS.info(log, "Client " + ctx.channel().remoteAddress() + " speaks "
+          + (unknown.size() == 1 ? "codec " : unknown.size() + " codecs ") + names
+          + (names.length() >= 1000 ? ", ..." : "") + ", which this server does not (it speaks: "
+          + String.join(", ", hello.codecNames()) + "); its calls in those will be refused");
+    }
     ctx.writeAndFlush(hello.toFrame(ctx.alloc()), ctx.voidPromise());
+  }
+
+  /**
+   * The client broke a limit that a well-behaved client never reaches: GOAWAY with the reason, as
+   * gRPC's {@code too_many_pings}, then close. Its calls are cancelled by the close.
+   */
+  private void refuse(ChannelHandlerContext ctx, String reason) {
+    refused = true;
+    FLOODS.warn(log, "Closing connection from " + ctx.channel().remoteAddress() + " after GOAWAY: "
+        + reason);
+    ctx.writeAndFlush(goAwayFrame(ctx.alloc(), reason)).addListener(ChannelFutureListener.CLOSE);
   }
 
   /** Tells the client the server is going away; from any thread. */
@@ -104,16 +184,20 @@ final class ServerHandler extends FrameHandler {
       return;
     }
     ch.eventLoop().execute(() -> {
-      if (!ch.isActive() || !isHandshaken()) {
+      if (!ch.isActive() || !isHandshaken() || refused) {
         return;
       }
-      ByteBuf buf = ch.alloc().ioBuffer(64 + reason.length());
-      int start = Frames.begin(buf, FrameType.GOAWAY, Protocol.NO_CODEC, 0);
-      Frames.writeString(buf, Frames.truncate(reason, 1024));
-      Frames.endHeader(buf, start);
-      Frames.finish(buf, start);
-      ch.writeAndFlush(buf, ch.voidPromise());
+      ch.writeAndFlush(goAwayFrame(ch.alloc(), reason), ch.voidPromise());
     });
+  }
+
+  private static ByteBuf goAwayFrame(ByteBufAllocator alloc, String reason) {
+    ByteBuf buf = alloc.ioBuffer(64 + reason.length());
+    int start = Frames.begin(buf, FrameType.GOAWAY, Protocol.NO_CODEC, 0);
+    Frames.writeString(buf, Frames.truncate(reason, 1024));
+    Frames.endHeader(buf, start);
+    Frames.finish(buf, start);
+    return buf;
   }
 
   /** Ends every call still open on this connection with {@code code} and stops them. */
@@ -126,7 +210,7 @@ final class ServerHandler extends FrameHandler {
     if (evt instanceof IdleStateEvent) {
       log.info("Closing connection from {}: it sent nothing for {} ms, not even a heartbeat"
           + " (minirpc.idleTimeout)", ctx.channel().remoteAddress(),
-          TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos));
+          TimeUnit.NANOSECONDS.toMillis(limits.idleTimeoutNanos()));
       ctx.close();
       return;
     }
@@ -143,6 +227,9 @@ final class ServerHandler extends FrameHandler {
   /** The client is gone: nobody will read what its calls produce. */
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (handshakeTimeout != null) {
+      handshakeTimeout.cancel(false);
+    }
     calls.cancelAll();
     ctx.fireChannelInactive();
   }

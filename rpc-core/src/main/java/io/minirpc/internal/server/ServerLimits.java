@@ -8,6 +8,10 @@ package io.minirpc.internal.server;
  * @param maxCallsPerConnection calls one connection may have running or queued
  * @param maxQueuedBytes bytes that requests waiting for a worker may hold
  * @param executorLimits the worker pool's limits in words, for the refusal when it is full
+ * @param maxRunningPerConnection workers one connection's calls may hold at once
+ * @param maxMetadataSize bytes of metadata keys and values one request may carry
+ * @param maxMetadataEntries metadata entries one request may carry
  */
 record ServerLimits(int maxFrameSize, boolean sendStackTraces, int maxCallsPerConnection,
-    long maxQueuedBytes, String executorLimits) {}
+    long maxQueuedBytes, String executorLimits, int maxRunningPerConnection,
+    int maxMetadataSize, int maxMetadataEntries) {}

@@ -158,19 +158,34 @@ public final class ServerRuntime {
    * The pipeline of every accepted connection, its calls run by {@code executor}. Package-private
    * so that tests can feed a connection's bytes through it in an {@code EmbeddedChannel}.
    */
-  ChannelInitializer<Channel> pipeline(Executor executor) {
+  ChannelInitializer<Channel> pipeline(Executor runner) {
+    int maxRunning = settings.maxRunningPerConnection() > 0
+        ? settings.maxRunningPerConnection()
+        : Math.max(1, settings.serverThreads() / 2);
     ServerLimits limits = new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
         settings.maxCallsPerConnection(), settings.maxQueuedBytes(),
         Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
-            + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue());
+            + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
+        settings.maxMetadataSize(), settings.maxMetadataEntries());
     Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
-        new Serving(limits, new Admission(limits, inFlight), interceptors), executor);
+        new Serving(limits, new Admission(limits, inFlight), interceptors), runner);
     Hello hello = hello();
     long idleNanos = settings.idleTimeout().toNanos();
-    return Bootstraps.serverPipeline(tls, settings.maxFrameSize(), idleNanos, ch -> {
-      connections.add(ch);
-      ch.closeFuture().addListener(f -> connections.remove(ch));
-    }, ch -> new ServerHandler(dispatcher, hello, idleNanos));
+    ThreadPoolExecutor pool = executor; // null when a test runs calls inline
+    WorkerShares shares = new WorkerShares(maxRunning, settings.serverQueue(),
+        () -> pool == null ? 0 : pool.getQueue().size());
+    ServerHandler.Limits connectionLimits = new ServerHandler.Limits(idleNanos,
+        settings.handshakeTimeout().toNanos(), shares, pingsPerSecond(idleNanos),
+        settings.maxCancelsPerSecond(), settings.maxCallsPerConnection());
+    ConnectionLimits admission =
+        new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
+    return Bootstraps.serverPipeline(tls, settings.maxFrameSize(),
+        settings.maxPreHelloFrameSize(), idleNanos, ch -> {
+          if (admission.admit(ch)) {
+            connections.add(ch);
+            ch.closeFuture().addListener(f -> connections.remove(ch));
+          }
+        }, ch -> new ServerHandler(dispatcher, hello, connectionLimits));
   }
 
   private String tlsProvider() {
@@ -178,6 +193,16 @@ public final class ServerRuntime {
         : Tls.providerName() + (settings.tls().clientAuth() == TlsConfig.ClientAuthMode.NONE ? ""
             : ", client certificates " + settings.tls().clientAuth().name()
                 .toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * The PINGs a second a connection may send: the setting, or twice what a client pinging at a
+   * third of a short idle timeout sends, whichever is more, so that the server's own clients never
+   * break it.
+   */
+  private int pingsPerSecond(long idleNanos) {
+    long asked = 2 * 3 * TimeUnit.SECONDS.toNanos(1) / Math.max(1, idleNanos) + 1;
+    return (int) Math.max(settings.maxPingsPerSecond(), Math.min(asked, 1_000_000));
   }
 
   private TrackedThreads threads(String prefix) {
@@ -302,8 +327,8 @@ public final class ServerRuntime {
   private void shutdownThreads() {
     if (executor != null) {
       for (Runnable unrun : executor.shutdownNow()) {
-        if (unrun instanceof InboundCall) {
-          ((InboundCall) unrun).discard();
+        if (unrun instanceof ConnectionCalls.Worker) {
+          ((ConnectionCalls.Worker) unrun).discard();
         }
       }
     }

@@ -46,7 +46,8 @@ public final class Bootstraps {
 
   /**
    * The client's pipeline: TLS if {@code tls} is not null (naming {@code host} and {@code port}
-   * for hostname verification), frames, then {@code handler}'s handler for each channel.
+   * for hostname verification), frames (the server's first must be its HELLO, checked from the
+   * frame's first bytes), then {@code handler}'s handler for each channel.
    */
   public static ChannelInitializer<Channel> clientPipeline(Tls tls, String host, int port,
       int maxFrameSize, Function<Channel, ChannelHandler> handler) {
@@ -57,7 +58,7 @@ public final class Bootstraps {
           ch.pipeline().addLast(TLS, tls.clientHandler(ch, host, port));
         }
         ch.pipeline()
-            .addLast(FRAMES, new FrameDecoder(maxFrameSize))
+            .addLast(FRAMES, new FrameDecoder(maxFrameSize, maxFrameSize, "minirpc.maxFrameSize"))
             .addLast(HANDLER, handler.apply(ch));
       }
     };
@@ -83,20 +84,27 @@ public final class Bootstraps {
   }
 
   /**
-   * The server's pipeline: TLS if {@code tls} is not null, frames, idle detection after {@code
-   * idleNanos} of silence, then {@code handler}'s handler; {@code opened} sees every channel first.
+   * The server's pipeline: TLS if {@code tls} is not null, frames (before the client's HELLO
+   * only a HELLO of at most {@code preHelloMaxFrameSize} bytes), idle detection after {@code
+   * idleNanos} of silence, then {@code handler}'s handler; {@code opened} sees every channel first,
+   * and may close it.
    */
   public static ChannelInitializer<Channel> serverPipeline(Tls tls, int maxFrameSize,
-      long idleNanos, Consumer<Channel> opened, Function<Channel, ChannelHandler> handler) {
+      int preHelloMaxFrameSize, long idleNanos, Consumer<Channel> opened,
+      Function<Channel, ChannelHandler> handler) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
         opened.accept(ch);
+        if (!ch.isOpen()) {
+          return; // refused by a connection limit
+        }
         if (tls != null) {
           ch.pipeline().addLast(TLS, tls.serverHandler(ch));
         }
         ch.pipeline()
-            .addLast(FRAMES, new FrameDecoder(maxFrameSize))
+            .addLast(FRAMES, new FrameDecoder(maxFrameSize, preHelloMaxFrameSize,
+                "minirpc.server.maxPreHelloFrameSize"))
             .addLast(IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
             .addLast(HANDLER, handler.apply(ch));
       }

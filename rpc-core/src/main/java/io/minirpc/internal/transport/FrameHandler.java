@@ -1,6 +1,7 @@
 package io.minirpc.internal.transport;
 
 import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Hello;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,6 +17,14 @@ import org.slf4j.Logger;
  * connection only, with one log line that says why (a peer that vanished is routine: debug).
  */
 public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
+  /**
+   * Connections closed for bad bytes, at most one line a second for the whole process: a peer
+   * that opens connection after connection to send garbage cannot flood the log.
+   */
+  private static final LogSafe.Limiter BAD_INPUT = LogSafe.Limiter.perSecond();
+  /** A reason in our words may quote the peer; it is cut longer than a bare peer string. */
+  private static final int MESSAGE_CHARS = 1000;
+
   private final Logger log;
   private final String peer;
   private boolean handshaken;
@@ -43,13 +52,25 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     }
     Hello hello;
     try {
-      hello = Hello.fromFirstFrame(frame);
+      hello = Hello.fromFirstFrame(frame, requiresCommonVersion());
     } catch (CorruptedFrameException e) {
       protocolError(ctx, brokenHello(e));
       return;
     }
     handshaken = true;
+    FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+    if (decoder != null) {
+      decoder.handshaken(); // frames of every type and size from now on
+    }
     onHello(ctx, hello);
+  }
+
+  /**
+   * Whether a HELLO with no protocol version in common is refused as malformed, from its first
+   * bytes; a side that reports the mismatch in its own words answers false.
+   */
+  protected boolean requiresCommonVersion() {
+    return false;
   }
 
   /** The peer's HELLO arrived; its frame is already released. */
@@ -71,7 +92,8 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
 
   /** The peer broke the protocol: one WARN line, and this connection closes. */
   protected final void protocolError(ChannelHandlerContext ctx, String reason) {
-    log.warn("Closing connection {} {}: {}", peer, ctx.channel().remoteAddress(), reason);
+    BAD_INPUT.warn(log, "Closing connection " + peer + " " + ctx.channel().remoteAddress() + ": "
+        + LogSafe.escape(reason, MESSAGE_CHARS));
     close(ctx, "protocol error: " + reason);
   }
 
@@ -82,9 +104,11 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     String why = explain(reason, describe(reason));
     if (reason instanceof IOException) {
       // The peer reset or vanished: routine, and the close tells the rest.
-      log.debug("Connection {} {} failed: {}", peer, ctx.channel().remoteAddress(), why);
+      log.debug("Connection {} {} failed: {}", peer, ctx.channel().remoteAddress(),
+          LogSafe.escape(why, MESSAGE_CHARS));
     } else if (ctx.channel().isActive()) {
-      log.warn("Closing connection {} {}: {}", peer, ctx.channel().remoteAddress(), why);
+      BAD_INPUT.warn(log, "Closing connection " + peer + " " + ctx.channel().remoteAddress() + ": "
+          + LogSafe.escape(why, MESSAGE_CHARS));
     }
     close(ctx, why);
   }

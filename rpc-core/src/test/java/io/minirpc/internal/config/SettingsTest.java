@@ -54,6 +54,15 @@ class SettingsTest {
     SAMPLES.put("minirpc.server.rateLimit.com.example.Search#query", "0.5");
     SAMPLES.put("minirpc.server.directExecutor", "true");
     SAMPLES.put("minirpc.server.maxQueuedBytes", "3GiB");
+    SAMPLES.put("minirpc.server.maxRunningPerConnection", "3");
+    SAMPLES.put("minirpc.server.maxConnections", "100");
+    SAMPLES.put("minirpc.server.maxConnectionsPerAddress", "10");
+    SAMPLES.put("minirpc.server.handshakeTimeout", "2s");
+    SAMPLES.put("minirpc.server.maxPreHelloFrameSize", "4KiB");
+    SAMPLES.put("minirpc.server.maxMetadataSize", "1KiB");
+    SAMPLES.put("minirpc.server.maxMetadataEntries", "5");
+    SAMPLES.put("minirpc.server.maxPingsPerSecond", "2");
+    SAMPLES.put("minirpc.server.maxCancelsPerSecond", "50");
     SAMPLES.put("minirpc.tls", "true");
     SAMPLES.put("minirpc.tls.certChain", "/etc/minirpc/chain.pem");
     SAMPLES.put("minirpc.tls.privateKey", "/etc/minirpc/key.pem");
@@ -173,6 +182,15 @@ class SettingsTest {
         v.rateLimits());
     assertTrue(v.directExecutor());
     assertEquals(3 * GIB, v.maxQueuedBytes());
+    assertEquals(3, v.maxRunningPerConnection());
+    assertEquals(100, v.maxConnections());
+    assertEquals(10, v.maxConnectionsPerAddress());
+    assertEquals(Duration.ofSeconds(2), v.handshakeTimeout());
+    assertEquals(4096, v.maxPreHelloFrameSize());
+    assertEquals(1024, v.maxMetadataSize());
+    assertEquals(5, v.maxMetadataEntries());
+    assertEquals(2, v.maxPingsPerSecond());
+    assertEquals(50, v.maxCancelsPerSecond());
     assertEquals(new TlsConfig(true, "/etc/minirpc/chain.pem", "/etc/minirpc/key.pem",
         "/etc/minirpc/ca.pem", TlsConfig.ClientAuthMode.REQUIRE, false, null), v.tls());
   }
@@ -212,6 +230,15 @@ class SettingsTest {
     assertEquals(1000, s.maxCallsPerConnection());
     assertFalse(s.directExecutor());
     assertEquals(64L * 1024 * 1024, s.maxQueuedBytes());
+    assertEquals(0, s.maxRunningPerConnection(), "0: half of the threads");
+    assertEquals(4096, s.maxConnections());
+    assertEquals(256, s.maxConnectionsPerAddress());
+    assertEquals(Duration.ofSeconds(10), s.handshakeTimeout());
+    assertEquals(64 * 1024, s.maxPreHelloFrameSize());
+    assertEquals(8 * 1024, s.maxMetadataSize());
+    assertEquals(64, s.maxMetadataEntries());
+    assertEquals(10, s.maxPingsPerSecond());
+    assertEquals(1000, s.maxCancelsPerSecond());
   }
 
   @Test

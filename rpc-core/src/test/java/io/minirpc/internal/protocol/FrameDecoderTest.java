@@ -138,4 +138,58 @@ class FrameDecoderTest {
     assertEquals("Frame length 3 is below the minimum of 18", e.getMessage());
     ch.finishAndReleaseAll();
   }
+
+  @Test
+  void anUnknownFrameTypeIsRefusedFromItsHeaderBeforeTheFrameIsBuffered() {
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(MAX));
+    ByteBuf head = Unpooled.buffer();
+    // Eight bytes of a frame that says it is 1000 bytes long: the type alone condemns it.
+    head.writeInt(1000).writeShort(Protocol.MAGIC).writeByte(Protocol.VERSION).writeByte(99);
+    CorruptedFrameException e =
+        assertThrows(CorruptedFrameException.class, () -> ch.writeInbound(head));
+    assertEquals("Unknown frame type 99", e.getMessage());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void beforeHelloAFrameOverThePreHelloLimitIsRefusedFromItsFirstBytes() {
+    EmbeddedChannel ch = new EmbeddedChannel(
+        new FrameDecoder(16 << 20, 64 << 10, "minirpc.server.maxPreHelloFrameSize"));
+    ByteBuf head = Unpooled.buffer();
+    head.writeInt(8 << 20).writeShort(Protocol.MAGIC).writeByte(Protocol.VERSION);
+    TooLongFrameException e =
+        assertThrows(TooLongFrameException.class, () -> ch.writeInbound(head));
+    assertEquals("Frame of 8388608 bytes exceeds the maximum frame size of 65536 bytes"
+        + " (minirpc.server.maxPreHelloFrameSize, before HELLO)", e.getMessage());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void beforeHelloAnyOtherTypeIsRefusedFromItsHeader() {
+    EmbeddedChannel ch = new EmbeddedChannel(
+        new FrameDecoder(16 << 20, 64 << 10, "minirpc.server.maxPreHelloFrameSize"));
+    ByteBuf head = Unpooled.buffer();
+    head.writeInt(1000).writeShort(Protocol.MAGIC).writeByte(Protocol.VERSION)
+        .writeByte(FrameType.REQUEST.code());
+    CorruptedFrameException e =
+        assertThrows(CorruptedFrameException.class, () -> ch.writeInbound(head));
+    assertEquals("the first frame must be HELLO, not REQUEST", e.getMessage());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void onceHandshakenFramesOfEveryTypeUpToTheMaximumPass() {
+    FrameDecoder decoder = new FrameDecoder(4096, 1024, "minirpc.server.maxPreHelloFrameSize");
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    assertTrue(ch.writeInbound(frame(FrameType.HELLO, 0, "hello", "")));
+    Frame hello = ch.readInbound();
+    assertEquals(FrameType.HELLO, hello.type());
+    hello.release();
+    decoder.handshaken();
+    assertTrue(ch.writeInbound(frame(FrameType.REQUEST, 1, "", "x".repeat(2000))));
+    Frame request = ch.readInbound();
+    assertEquals(2000, request.body().readableBytes());
+    request.release();
+    assertFalse(ch.finish());
+  }
 }

@@ -3,6 +3,7 @@ package io.minirpc.internal.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.minirpc.RpcException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -60,5 +61,38 @@ class HeadersTest {
     System.arraycopy(a, 0, out, 0, a.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
+  }
+
+  @Test
+  void metadataOverItsCountIsRefusedBeforeAnyEntryIsRead() {
+    ByteBuf buf = Unpooled.buffer();
+    buf.writeBytes(Frames.encodeString("com.example.Calc"));
+    buf.writeBytes(Frames.encodeString("add(int,int)"));
+    buf.writeLong(0);
+    buf.writeShort(65_535); // entries announced, none present
+    RpcException e = assertThrows(RpcException.class, () -> RequestHeader.read(buf, 8192, 64));
+    assertEquals(RpcException.Code.RESOURCE_EXHAUSTED, e.code());
+    assertEquals("the server refused the call: its request carries 65535 metadata entries, more"
+        + " than the 64 it accepts (minirpc.server.maxMetadataEntries). Send less metadata",
+        e.getMessage());
+    buf.release();
+  }
+
+  @Test
+  void metadataOverItsBytesIsRefusedBeforeTheStringIsMade() {
+    ByteBuf buf = Unpooled.buffer();
+    Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("a", "x".repeat(100));
+    metadata.put("b", "y".repeat(100));
+    RequestHeader.write(buf, concat(Frames.encodeString("S"), Frames.encodeString("m()")), 0,
+        metadata);
+    RpcException e = assertThrows(RpcException.class, () -> RequestHeader.read(buf, 150, 64));
+    assertEquals(RpcException.Code.RESOURCE_EXHAUSTED, e.code());
+    assertEquals("the server refused the call: its request carries more than 150 bytes of"
+        + " metadata, the most it accepts (minirpc.server.maxMetadataSize). Send less metadata",
+        e.getMessage());
+    buf.readerIndex(0);
+    assertEquals(metadata, RequestHeader.read(buf, 202, 2).metadata(), "exactly at the limits");
+    buf.release();
   }
 }
