@@ -1,5 +1,6 @@
 package io.minirpc;
 
+import io.minirpc.auth.BearerTokenAuthenticator;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.config.Settings;
@@ -101,6 +102,7 @@ public final class RpcServer implements AutoCloseable {
     private final Settings settings = new Settings();
     private final Map<Class<?>, Registration> registrations = new LinkedHashMap<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private Authenticator authenticator;
 
     private Builder() {}
 
@@ -398,6 +400,17 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Decides about every call before any of its arguments is decoded, so a peer without
+     * credentials never reaches the codecs; see {@link Authenticator}. Default: none, or a {@link
+     * BearerTokenAuthenticator} from the file in {@code minirpc.server.auth.bearerTokens}. The
+     * builder does not own it.
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator == null");
+      return this;
+    }
+
+    /**
      * Adds interceptors that run around every call, in the order given: the first added is
      * outermost. See {@link ServerInterceptor}; {@code io.minirpc.interceptors} has logging and
      * metrics.
@@ -471,12 +484,17 @@ public final class RpcServer implements AutoCloseable {
             "No service is registered: call register(Interface.class, implementation)");
       }
       ServerConfig config = settings.server();
+      Authenticator auth = authenticator != null ? authenticator
+          : config.bearerTokens() != null
+              ? BearerTokenAuthenticator.fromFile(Path.of(config.bearerTokens()))
+              : null;
       return new RpcServer(
           new ServerRuntime(
               config,
               new ArrayList<>(registrations.values()),
               AllowedClasses.resolve(config.allowedClasses(), config.allowedClassNames()),
-              interceptors));
+              interceptors,
+              auth));
     }
   }
 }

@@ -350,6 +350,15 @@ public final class Keys {
           .check(n -> atLeast(n, 1, "maxCancelsPerSecond", ""))
           .register(TABLE);
 
+  public static final Key<String> BEARER_TOKENS =
+      Key.define("minirpc.server.auth.bearerTokens", SERVER, ValueType.STRING, (String) null)
+          .defaultText("none")
+          .builder("authenticator(Authenticator)")
+          .meaning("a file of bearer tokens, one a line, each optionally followed by the services"
+              + " it may call; calls must then carry metadata `authorization: Bearer <token>`,"
+              + " checked before anything is decoded")
+          .register(TABLE);
+
   public static final Key<Boolean> TLS =
       Key.define("minirpc.tls", BOTH, ValueType.BOOLEAN, false)
           .builder("tls(boolean)")

@@ -42,7 +42,8 @@ public record ServerConfig(
     int maxMetadataEntries,
     int maxPingsPerSecond,
     int maxCancelsPerSecond,
-    TlsConfig tls) {
+    TlsConfig tls,
+    String bearerTokens) {
 
   public ServerConfig {
     codecs = List.copyOf(codecs);

@@ -1,5 +1,6 @@
 package io.minirpc.internal.server;
 
+import io.minirpc.Authenticator;
 import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.RequestHeader;
@@ -29,6 +30,27 @@ final class Dispatcher {
     this.executor = executor;
   }
 
+  /**
+   * Lets the authenticator, if any, refuse the request before its method is looked up or any
+   * argument decoded. An authenticator that fails by a bug refuses with INTERNAL.
+   */
+  private void authenticate(ConnectionCalls connection, RequestHeader header) {
+    Authenticator authenticator = serving.authenticator();
+    if (authenticator == null) {
+      return;
+    }
+    try {
+      authenticator.authenticate(new RequestCaller(connection.channel(), header));
+    } catch (RpcException refusal) {
+      throw refusal;
+    } catch (RuntimeException bug) {
+      log.error("The authenticator failed on a call to {}; refusing it", LogSafe.escape(
+          header.service() + "." + header.method(), 300), bug);
+      throw new RpcException(RpcException.Code.INTERNAL, "the server could not authenticate the"
+          + " call (its authenticator failed); see the server's log");
+    }
+  }
+
   /** Called on the event loop; takes ownership of {@code frame}. */
   void onRequest(ConnectionCalls connection, Frame frame) {
     long received = System.nanoTime();
@@ -46,6 +68,7 @@ final class Dispatcher {
     try {
       header = RequestHeader.read(frame.header(), limits.maxMetadataSize(),
           limits.maxMetadataEntries());
+      authenticate(connection, header);
       route = router.route(header, frame.codecId());
       serving.admission().admit(route.method(), connection.size(), frame.size());
     } catch (CorruptedFrameException e) {

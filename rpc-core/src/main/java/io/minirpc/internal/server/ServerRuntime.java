@@ -1,5 +1,6 @@
 package io.minirpc.internal.server;
 
+import io.minirpc.Authenticator;
 import io.minirpc.RpcException;
 import io.minirpc.ServerInterceptor;
 import io.minirpc.internal.config.Keys;
@@ -57,6 +58,7 @@ public final class ServerRuntime {
   /** TLS for every connection, or null for plaintext. */
   private final Tls tls;
   private final List<ServerInterceptor> interceptors;
+  private final Authenticator authenticator;
   /** Every thread the server made, to wait in close() until each is gone. */
   private final List<TrackedThreads> threadFactories = new ArrayList<>();
   private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
@@ -76,6 +78,15 @@ public final class ServerRuntime {
    */
   public ServerRuntime(ServerConfig settings, List<Registration> registrations, Set<Class<?>> allowed,
       List<ServerInterceptor> interceptors) {
+    this(settings, registrations, allowed, interceptors, null);
+  }
+
+  /**
+   * @param authenticator decides about every request before it is decoded; null for none
+   */
+  public ServerRuntime(ServerConfig settings, List<Registration> registrations, Set<Class<?>> allowed,
+      List<ServerInterceptor> interceptors, Authenticator authenticator) {
+    this.authenticator = authenticator;
     this.settings = settings;
     this.transport = Transport.of(settings.transport());
     this.interceptors = List.copyOf(interceptors);
@@ -168,7 +179,7 @@ public final class ServerRuntime {
             + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
         settings.maxMetadataSize(), settings.maxMetadataEntries());
     Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
-        new Serving(limits, new Admission(limits, inFlight), interceptors), runner);
+        new Serving(limits, new Admission(limits, inFlight), interceptors, authenticator), runner);
     Hello hello = hello();
     long idleNanos = settings.idleTimeout().toNanos();
     ThreadPoolExecutor pool = executor; // null when a test runs calls inline
