@@ -462,6 +462,19 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Whether an exception the method does not declare in its {@code throws} clause reaches
+     * callers with its class and message. Default false ({@code minirpc.server.errorDetails}): it
+     * reaches them as {@link RpcException.Code#INTERNAL} with an error id, and the server logs
+     * the id beside the whole exception, so that a message such as a JDBC URL stays on the
+     * server. Declared exceptions (checked or unchecked) and {@link RpcException}s keep their
+     * messages either way.
+     */
+    public Builder errorDetails(boolean send) {
+      settings.set(Keys.ERROR_DETAILS, send);
+      return this;
+    }
+
+    /**
      * Classes the Kryo codec may decode beyond those the interfaces' signatures reach, such as
      * concrete subclasses of a declared abstract type ({@code minirpc.codec.allow}, class names
      * comma-separated). Clients need the same list.

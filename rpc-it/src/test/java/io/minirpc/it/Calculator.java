@@ -31,9 +31,9 @@ public interface Calculator {
   int sleepThenEcho(int millis, int value);
 
   /** Throws according to {@code kind}; see {@link CalculatorImpl#fail}. */
-  void fail(String kind, String message);
+  void fail(String kind, String message) throws IllegalArgumentException;
 
-  CompletableFuture<Void> failAsync(String message);
+  CompletableFuture<Void> failAsync(String message) throws UnsupportedOperationException;
 
   List<String> nothing();
 

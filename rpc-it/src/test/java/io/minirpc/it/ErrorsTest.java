@@ -247,7 +247,8 @@ class ErrorsTest {
 
   @Test
   void applicationWhenTheExceptionCannotBeRebuilt() {
-    try (Fixture f = Fixture.start(codec, s -> s.sendStackTraces(true), c -> c)) {
+    try (Fixture f =
+        Fixture.start(codec, s -> s.sendStackTraces(true).errorDetails(true), c -> c)) {
       RpcException e = assertThrows(RpcException.class,
           () -> f.calculator().fail("no-message-constructor", "ignored"));
       assertEquals(Code.APPLICATION, e.code());
@@ -265,8 +266,8 @@ class ErrorsTest {
   }
 
   @Test
-  void applicationForAnUndeclaredCheckedException() {
-    try (Fixture f = Fixture.start(codec)) {
+  void applicationForAnUndeclaredCheckedExceptionWhenDetailsAreOn() {
+    try (Fixture f = Fixture.start(codec, s -> s.errorDetails(true), c -> c)) {
       RpcException e = assertThrows(RpcException.class,
           () -> f.calculator().fail("undeclared-checked", "disk on fire"));
       assertEquals(Code.APPLICATION, e.code());
@@ -276,13 +277,35 @@ class ErrorsTest {
   }
 
   @Test
-  void applicationForAnError() {
-    try (Fixture f = Fixture.start(codec)) {
+  void applicationForAnErrorWhenDetailsAreOn() {
+    try (Fixture f = Fixture.start(codec, s -> s.errorDetails(true), c -> c)) {
       RpcException e = assertThrows(RpcException.class,
           () -> f.calculator().fail("error", "invariant broken"));
       assertEquals(Code.APPLICATION, e.code());
       assertTrue(e.getMessage().contains(
           "the implementation threw java.lang.AssertionError: invariant broken"), e.getMessage());
+    }
+  }
+
+  @Test
+  void anUndeclaredExceptionReachesTheCallerAsInternalWithAnErrorIdByDefault() {
+    try (Fixture f = Fixture.start(codec, s -> s.sendStackTraces(true), c -> c)) {
+      for (String kind : new String[] {"undeclared-checked", "error", "no-message-constructor"}) {
+        RpcException e = assertThrows(RpcException.class,
+            () -> f.calculator().fail(kind, "jdbc:postgresql://db.internal/prod?password=x"));
+        assertEquals(Code.INTERNAL, e.code());
+        assertTrue(e.getMessage().matches("Call to io\\.minirpc\\.it\\.Calculator\\.fail\\("
+            + "java\\.lang\\.String,java\\.lang\\.String\\) at .* failed: the server failed"
+            + " while running io\\.minirpc\\.it\\.Calculator\\.fail\\(java\\.lang\\.String,"
+            + "java\\.lang\\.String\\) \\(error id [0-9a-f]+; the server's log has the details\\)\\."
+            + " Declare the exception in the method's throws clause to send it to callers, or set"
+            + " minirpc\\.server\\.errorDetails=true"), e.getMessage());
+        assertEquals(0, e.getSuppressed().length, "no stack trace of a hidden exception");
+      }
+      // A runtime exception the method declares still comes back as itself.
+      IllegalArgumentException declared = assertThrows(IllegalArgumentException.class,
+          () -> f.calculator().fail("illegal-argument", "bad input"));
+      assertEquals("bad input", declared.getMessage());
     }
   }
 

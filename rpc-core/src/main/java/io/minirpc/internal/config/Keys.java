@@ -137,8 +137,16 @@ public final class Keys {
   public static final Key<Boolean> SEND_STACK_TRACES =
       Key.define("minirpc.server.sendStackTraces", SERVER, ValueType.BOOLEAN, false)
           .builder("sendStackTraces(boolean)")
-          .meaning("whether errors carry the implementation's stack trace to clients; the"
-              + " exception's class and message are sent either way")
+          .meaning("whether errors carry the implementation's stack trace to clients (only"
+              + " those whose class and message are sent, see `minirpc.server.errorDetails`)")
+          .register(TABLE);
+
+  public static final Key<Boolean> ERROR_DETAILS =
+      Key.define("minirpc.server.errorDetails", SERVER, ValueType.BOOLEAN, false)
+          .builder("errorDetails(boolean)")
+          .meaning("whether an exception the method does not declare (in its `throws`) reaches"
+              + " callers with its class and message; off, it reaches them as `INTERNAL` with an"
+              + " error id that the server logs beside the whole exception")
           .register(TABLE);
 
   static final Family METADATA =

@@ -43,7 +43,8 @@ public record ServerConfig(
     int maxPingsPerSecond,
     int maxCancelsPerSecond,
     TlsConfig tls,
-    String bearerTokens) {
+    String bearerTokens,
+    boolean errorDetails) {
 
   public ServerConfig {
     codecs = List.copyOf(codecs);

@@ -232,7 +232,8 @@ public final class Settings {
         get(Keys.MAX_PINGS_PER_SECOND),
         get(Keys.MAX_CANCELS_PER_SECOND),
         tls(false, get(Keys.TLS_CLIENT_AUTH)),
-        get(Keys.BEARER_TOKENS));
+        get(Keys.BEARER_TOKENS),
+        get(Keys.ERROR_DETAILS));
 
   }
 

@@ -241,7 +241,7 @@ public final class MethodDescriptor {
     return resultType instanceof Class && ((Class<?>) resultType).isPrimitive() && !isVoid();
   }
 
-  /** Whether {@code exceptionClass} is a checked exception this method declares it may throw. */
+  /** Whether the method declares, in its throws clause, that it may throw {@code exceptionClass}. */
   public boolean declares(Class<?> exceptionClass) {
     for (Class<?> declared : method.getExceptionTypes()) {
       if (declared.isAssignableFrom(exceptionClass)) {

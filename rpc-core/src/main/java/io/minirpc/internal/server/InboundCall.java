@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -310,12 +311,34 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
 
   private void failWith(Throwable t) {
     MethodDescriptor d = method.descriptor();
+    if (cancelled) {
+      // Nobody waits for the answer, and the failure is most likely the cancel itself.
+      if (claim()) {
+        finish();
+      }
+      return;
+    }
     if (t instanceof RpcException) {
       RpcException e = (RpcException) t;
       send(new ErrorInfo(e.code().wireNumber(), "", e.getMessage(), stack(e)));
       return;
     }
-    if (t instanceof Error && !(t instanceof AssertionError)) {
+    boolean bug = t instanceof Error && !(t instanceof AssertionError);
+    if (!serving.limits().errorDetails() && !d.declares(t.getClass())) {
+      // Not part of the method's contract: its message may say what only the server should know.
+      String id = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+      if (bug) {
+        log.error("{} failed with error id {}", d.displayName(), id, t);
+      } else {
+        log.warn("{} failed with error id {}", d.displayName(), id, t);
+      }
+      send(new ErrorInfo(RpcException.Code.INTERNAL.wireNumber(), "", "the server failed while"
+          + " running " + d.displayName() + " (error id " + id + "; the server's log has the"
+          + " details). Declare the exception in the method's throws clause to send it to"
+          + " callers, or set minirpc.server.errorDetails=true", List.of()));
+      return;
+    }
+    if (bug) {
       log.error("{} failed with {}", d.displayName(), t.toString(), t);
     } else if (log.isDebugEnabled()) {
       log.debug("{} threw {}", d.displayName(), t.getClass().getName());

@@ -11,7 +11,8 @@ package io.minirpc.internal.server;
  * @param maxRunningPerConnection workers one connection's calls may hold at once
  * @param maxMetadataSize bytes of metadata keys and values one request may carry
  * @param maxMetadataEntries metadata entries one request may carry
+ * @param errorDetails whether undeclared exceptions reach callers with their class and message
  */
 record ServerLimits(int maxFrameSize, boolean sendStackTraces, int maxCallsPerConnection,
     long maxQueuedBytes, String executorLimits, int maxRunningPerConnection,
-    int maxMetadataSize, int maxMetadataEntries) {}
+    int maxMetadataSize, int maxMetadataEntries, boolean errorDetails) {}

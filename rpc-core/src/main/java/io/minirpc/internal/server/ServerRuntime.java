@@ -177,7 +177,7 @@ public final class ServerRuntime {
         settings.maxCallsPerConnection(), settings.maxQueuedBytes(),
         Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
             + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
-        settings.maxMetadataSize(), settings.maxMetadataEntries());
+        settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails());
     Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
         new Serving(limits, new Admission(limits, inFlight), interceptors, authenticator), runner);
     Hello hello = hello();

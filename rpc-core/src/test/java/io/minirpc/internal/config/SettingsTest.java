@@ -64,6 +64,7 @@ class SettingsTest {
     SAMPLES.put("minirpc.server.maxPingsPerSecond", "2");
     SAMPLES.put("minirpc.server.maxCancelsPerSecond", "50");
     SAMPLES.put("minirpc.server.auth.bearerTokens", "/etc/minirpc/tokens");
+    SAMPLES.put("minirpc.server.errorDetails", "true");
     SAMPLES.put("minirpc.tls", "true");
     SAMPLES.put("minirpc.tls.certChain", "/etc/minirpc/chain.pem");
     SAMPLES.put("minirpc.tls.privateKey", "/etc/minirpc/key.pem");
@@ -195,6 +196,7 @@ class SettingsTest {
     assertEquals(new TlsConfig(true, "/etc/minirpc/chain.pem", "/etc/minirpc/key.pem",
         "/etc/minirpc/ca.pem", TlsConfig.ClientAuthMode.REQUIRE, false, null), v.tls());
     assertEquals("/etc/minirpc/tokens", v.bearerTokens());
+    assertTrue(v.errorDetails());
   }
 
   @Test

@@ -10,8 +10,12 @@ public interface Calculator {
 
   int divide(int a, int b) throws CalculatorException;
 
-  /** Asynchronous end to end: the caller is not blocked, nor is a server thread. */
-  CompletableFuture<Long> factorial(int n);
+  /**
+   * Asynchronous end to end: the caller is not blocked, nor is a server thread. Declaring the
+   * unchecked exception sends it to callers as itself; an undeclared one reaches them as INTERNAL
+   * with an error id.
+   */
+  CompletableFuture<Long> factorial(int n) throws IllegalArgumentException;
 
   /** Runs on the client: a default method is never sent over the wire. */
   default int square(int a) {
