@@ -108,6 +108,11 @@ final class KryoRegistrations {
     this.allowedClosure = Set.copyOf(closure);
   }
 
+  /** The fixed JDK classes, in id order: for tests that must cover every one of them. */
+  static List<Entry> fixedEntries() {
+    return FIXED;
+  }
+
   Entry entry(Class<?> type) {
     return byClass.get(type);
   }
