@@ -21,7 +21,15 @@ import io.minirpc.RpcException;
 import io.minirpc.RpcException.Code;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import io.minirpc.RpcServer;
+import io.minirpc.Timeout;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +67,10 @@ class DecoderErrorsTest {
 
     /** Decoding ends here: on a fragile thread, with an Error. */
     static Bomb decoded(String kind) {
+      if (kind.equals("slow")) {
+        LockSupport.parkNanos(500_000); // half a millisecond per element: a costly decoder
+        return new Bomb(kind);
+      }
       String fragile = fragileThreads;
       if (fragile != null && Thread.currentThread().getName().startsWith(fragile)) {
         if (kind.equals("oom")) {
@@ -114,9 +126,24 @@ class DecoderErrorsTest {
     Bomb make(String kind);
 
     int depth(Node node);
+
+    int count(List<Bomb> bombs);
+
+    @Timeout(millis = 300)
+    int countQuickly(List<Bomb> bombs);
   }
 
   static final class FragileImpl implements Fragile {
+    @Override
+    public int count(List<Bomb> bombs) {
+      return bombs.size();
+    }
+
+    @Override
+    public int countQuickly(List<Bomb> bombs) {
+      return bombs.size();
+    }
+
     @Override
     public int accept(Bomb bomb) {
       return 1;
@@ -138,9 +165,52 @@ class DecoderErrorsTest {
   }
 
   private Fixture start() {
+    return start(s -> s);
+  }
+
+  private Fixture start(UnaryOperator<RpcServer.Builder> server) {
     return Fixture.start(codec,
-        s -> s.register(Fragile.class, new FragileImpl()).gracePeriod(Duration.ofSeconds(10)),
+        s -> server.apply(
+            s.register(Fragile.class, new FragileImpl()).gracePeriod(Duration.ofSeconds(10))),
         c -> c.timeout(Duration.ofSeconds(10)));
+  }
+
+  /** 20,000 elements that take half a millisecond each to decode: ten seconds of work. */
+  private static List<Bomb> slowList() {
+    return new ArrayList<>(Collections.nCopies(20_000, new Bomb("slow")));
+  }
+
+  @Test
+  void decodingStopsWhenTheDeadlinePassesAndTheWorkerServesTheNextCall() {
+    try (Fixture f = start(s -> s.threads(1))) {
+      Fragile fragile = f.client.proxy(Fragile.class);
+      RpcException e = assertThrows(RpcException.class, () -> fragile.countQuickly(slowList()));
+      assertEquals(Code.TIMEOUT, e.code(), e.getMessage());
+      long start = System.nanoTime();
+      assertEquals(1, fragile.count(List.of(new Bomb("fine"))), "the one worker is free again");
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(ms < 3_000, "the next call waited " + ms + " ms for the worker");
+    }
+  }
+
+  @Test
+  void closingTheServerStopsADecodeUnderWay() throws Exception {
+    Fixture f = start(s -> s.gracePeriod(Duration.ofSeconds(1)));
+    try {
+      Fragile fragile = f.client.proxy(Fragile.class);
+      CompletableFuture<Integer> call =
+          CompletableFuture.supplyAsync(() -> fragile.count(slowList()));
+      Thread.sleep(1_000); // the request is sent and its decoding under way
+      long closing = System.nanoTime();
+      f.server.close(); // grace period 1 s, then the call is aborted; the decode takes 10 s
+      long ms = (System.nanoTime() - closing) / 1_000_000;
+      assertTrue(ms < 4_000, "the server took " + ms + " ms to close");
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> call.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof RpcException, e.getCause().toString());
+    } finally {
+      f.close();
+    }
   }
 
   @AfterEach
