@@ -28,7 +28,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +46,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ValueSource(strings = {"json", "kryo"})
 class DecoderErrorsTest {
   @Parameter String codec;
+
+  /** How many slow elements were decoded so far. */
+  static final AtomicInteger slowDecoded = new AtomicInteger();
 
   /** Threads whose names start with this cannot construct a Bomb; null: every thread can. */
   static volatile String fragileThreads;
@@ -68,7 +71,11 @@ class DecoderErrorsTest {
     /** Decoding ends here: on a fragile thread, with an Error. */
     static Bomb decoded(String kind) {
       if (kind.equals("slow")) {
-        LockSupport.parkNanos(500_000); // half a millisecond per element: a costly decoder
+        // Half a millisecond of work per element, deaf to interruption, as a decoder is.
+        for (long end = System.nanoTime() + 500_000; System.nanoTime() < end; ) {
+          Thread.onSpinWait();
+        }
+        slowDecoded.incrementAndGet();
         return new Bomb(kind);
       }
       String fragile = fragileThreads;
@@ -205,6 +212,11 @@ class DecoderErrorsTest {
       f.server.close(); // grace period 1 s, then the call is aborted; the decode takes 10 s
       long ms = (System.nanoTime() - closing) / 1_000_000;
       assertTrue(ms < 4_000, "the server took " + ms + " ms to close");
+      // The aborted call's decoding stops too, instead of running on in a worker for seconds.
+      Thread.sleep(200);
+      int decoded = slowDecoded.get();
+      Thread.sleep(1_000);
+      assertEquals(decoded, slowDecoded.get(), "elements decoded after the call was aborted");
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> call.get(10, TimeUnit.SECONDS));
       assertTrue(e.getCause() instanceof RpcException, e.getCause().toString());
