@@ -21,4 +21,14 @@ public interface ValueReader {
    *     that is not allowed; the message says what was found and where
    */
   Object read(InputStream in) throws IOException;
+
+  /**
+   * Reads one value from {@code in} as {@link #read(InputStream)} does, calling {@code
+   * budget.check()} now and then while it decodes a large value, and giving up with the
+   * exception it throws. The core calls this one; the default ignores the budget, so a reader
+   * that only implements {@link #read(InputStream)} still works.
+   */
+  default Object read(InputStream in, DecodeBudget budget) throws IOException {
+    return read(in);
+  }
 }

@@ -67,6 +67,15 @@ public final class ServerProcess implements AutoCloseable {
     return port;
   }
 
+  /**
+   * Closes the server's standard input, so it calls {@code RpcServer.close()} and exits; returns
+   * whether it did within {@code timeout}.
+   */
+  boolean stop(java.time.Duration timeout) throws IOException, InterruptedException {
+    process.getOutputStream().close();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** SIGKILL: no shutdown hook, no FIN from a graceful close, nothing. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
@@ -104,6 +113,7 @@ public final class ServerProcess implements AutoCloseable {
         .register(Calculator.class, new CalculatorImpl())
         .register(SlowService.class, new SlowServiceImpl())
         .register(ServerInfo.class, ServerInfo.local())
+        .register(TypesService.class, TypesService.echo())
         .build()
         .start();
     System.out.println("PORT " + server.port());

@@ -2,6 +2,7 @@ package io.minirpc.codec.kryo;
 
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
+import io.minirpc.codec.DecodeBudget;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -13,6 +14,11 @@ import java.io.InputStream;
 final class BoundedInput extends Input {
   /** Buffers above this size are dropped after use rather than kept by a pooled instance. */
   private static final int RETAINED_BUFFER = 64 * 1024;
+  /** Elements decoded between two checks of the budget: a check costs a volatile read or two. */
+  static final int CHECK_EVERY = 1024;
+
+  private DecodeBudget budget = DecodeBudget.UNLIMITED;
+  private int untilCheck = CHECK_EVERY;
 
   BoundedInput() {
     super(new byte[4096], 0, 0);
@@ -28,8 +34,32 @@ final class BoundedInput extends Input {
     setBuffer(b, 0, n);
   }
 
+  /** The budget of the value about to be read. */
+  void budget(DecodeBudget budget) {
+    this.budget = budget;
+    this.untilCheck = CHECK_EVERY;
+  }
+
+  /**
+   * Counts one element decoded, and checks the budget every {@link #CHECK_EVERY}: called by every
+   * serializer that loops over a declared number of elements.
+   *
+   * @throws KryoException caused by the budget's IOException, which the codec passes on as it is
+   */
+  void tick() {
+    if (--untilCheck == 0) {
+      untilCheck = CHECK_EVERY;
+      try {
+        budget.check();
+      } catch (IOException e) {
+        throw new KryoException(e.getMessage(), e);
+      }
+    }
+  }
+
   /** Forgets the slot, and drops buffers too large to keep in a pool. */
   void release() {
+    budget = DecodeBudget.UNLIMITED;
     byte[] b = buffer.length > RETAINED_BUFFER ? new byte[4096] : buffer;
     setBuffer(b, 0, 0);
     if (chars.length > RETAINED_BUFFER) {

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import io.minirpc.codec.Codec;
 import io.minirpc.codec.CodecContext;
+import io.minirpc.codec.DecodeBudget;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import java.io.IOException;
@@ -101,7 +102,17 @@ final class KryoCodec implements Codec {
   @Override
   public ValueReader reader(Type type) {
     Slot slot = slot(type);
-    return in -> read(slot, in);
+    return new ValueReader() {
+      @Override
+      public Object read(InputStream in) throws IOException {
+        return KryoCodec.this.read(slot, in, DecodeBudget.UNLIMITED);
+      }
+
+      @Override
+      public Object read(InputStream in, DecodeBudget budget) throws IOException {
+        return KryoCodec.this.read(slot, in, budget);
+      }
+    };
   }
 
   /** What one declared type needs per call, worked out once. */
@@ -148,10 +159,11 @@ final class KryoCodec implements Codec {
     }
   }
 
-  private Object read(Slot slot, InputStream in) throws IOException {
+  private Object read(Slot slot, InputStream in, DecodeBudget budget) throws IOException {
     Worker w = pool.obtain();
     try {
       w.input.load(in);
+      w.input.budget(budget);
       w.resolver.scope(slot.scope, slot.name);
       Object value =
           slot.exact ? w.kryo.readObject(w.input, slot.boxed) : w.kryo.readClassAndObject(w.input);

@@ -3,8 +3,11 @@ package io.minirpc.codec.kryo;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
-import io.minirpc.codec.kryo.CheckedSerializers.Rebuilt;
-import io.minirpc.codec.kryo.CheckedSerializers.RebuiltMap;
+import io.minirpc.codec.kryo.CheckedSerializers.CheckedBooleanArray;
+import io.minirpc.codec.kryo.CheckedSerializers.CheckedCollection;
+import io.minirpc.codec.kryo.CheckedSerializers.CheckedEnumSet;
+import io.minirpc.codec.kryo.CheckedSerializers.CheckedMap;
+import io.minirpc.codec.kryo.CheckedSerializers.CheckedStringArray;
 import java.lang.reflect.Field;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Modifier;
@@ -103,6 +106,11 @@ final class KryoRegistrations {
       closure.addAll(reach(c));
     }
     this.allowedClosure = Set.copyOf(closure);
+  }
+
+  /** The fixed JDK classes, in id order: for tests that must cover every one of them. */
+  static List<Entry> fixedEntries() {
+    return FIXED;
   }
 
   Entry entry(Class<?> type) {
@@ -303,8 +311,8 @@ final class KryoRegistrations {
     a.add(long[].class);
     a.add(float[].class);
     a.add(double[].class);
-    a.add(boolean[].class);
-    a.add(String[].class);
+    a.add(boolean[].class, k -> new CheckedBooleanArray());
+    a.add(String[].class, k -> new CheckedStringArray());
     // Values.
     a.add(BigInteger.class);
     a.add(BigDecimal.class);
@@ -337,7 +345,7 @@ final class KryoRegistrations {
     a.add(HashSet.class);
     a.add(LinkedHashSet.class);
     a.add(TreeSet.class);
-    a.add(EnumSet.class, k -> new DefaultSerializers.EnumSetSerializer());
+    a.add(EnumSet.class, k -> new CheckedEnumSet());
     a.add(HashMap.class);
     a.add(LinkedHashMap.class);
     a.add(TreeMap.class);
@@ -351,37 +359,37 @@ final class KryoRegistrations {
     a.add(Collections.singletonMap(0, 0).getClass(), k -> new DefaultSerializers.CollectionsSingletonMapSerializer());
     // Immutable collections: List.of, Set.of, Map.of, List.copyOf, Stream.toList.
     Function<Kryo, Serializer<?>> immutableList =
-        k -> new Rebuilt(ArrayList::new, c -> c.contains(null)
+        k -> new CheckedCollection(ArrayList::new, c -> c.contains(null)
             ? Collections.unmodifiableList((List) c) : List.copyOf(c));
     a.add(List.of().getClass(), immutableList);
     a.add(List.of(1).getClass(), immutableList);
     a.add(List.of(1, 2, 3).subList(0, 1).getClass(), immutableList);
-    Function<Kryo, Serializer<?>> immutableSet = k -> new Rebuilt(LinkedHashSet::new, Set::copyOf);
+    Function<Kryo, Serializer<?>> immutableSet = k -> new CheckedCollection(LinkedHashSet::new, Set::copyOf);
     a.add(Set.of().getClass(), immutableSet);
     a.add(Set.of(1).getClass(), immutableSet);
-    Function<Kryo, Serializer<?>> immutableMap = k -> new RebuiltMap(LinkedHashMap::new, Map::copyOf);
+    Function<Kryo, Serializer<?>> immutableMap = k -> new CheckedMap(LinkedHashMap::new, Map::copyOf);
     a.add(Map.of().getClass(), immutableMap);
     a.add(Map.of(1, 1).getClass(), immutableMap);
     // Arrays.asList and the Collections.unmodifiable* views.
-    a.add(Arrays.asList().getClass(), k -> new Rebuilt(ArrayList::new, c -> Arrays.asList(c.toArray())));
+    a.add(Arrays.asList().getClass(), k -> new CheckedCollection(ArrayList::new, c -> Arrays.asList(c.toArray())));
     a.add(Collections.unmodifiableCollection(new ArrayList<>()).getClass(),
-        k -> new Rebuilt(ArrayList::new, Collections::unmodifiableCollection));
+        k -> new CheckedCollection(ArrayList::new, Collections::unmodifiableCollection));
     Function<Kryo, Serializer<?>> unmodifiableList =
-        k -> new Rebuilt(ArrayList::new, c -> Collections.unmodifiableList((List) c));
+        k -> new CheckedCollection(ArrayList::new, c -> Collections.unmodifiableList((List) c));
     a.add(Collections.unmodifiableList(new ArrayList<>()).getClass(), unmodifiableList);
     a.add(Collections.unmodifiableList(new LinkedList<>()).getClass(), unmodifiableList);
     a.add(Collections.unmodifiableSet(new HashSet<>()).getClass(),
-        k -> new Rebuilt(LinkedHashSet::new, c -> Collections.unmodifiableSet((Set) c)));
+        k -> new CheckedCollection(LinkedHashSet::new, c -> Collections.unmodifiableSet((Set) c)));
     a.add(Collections.unmodifiableSortedSet(new TreeSet<>()).getClass(),
-        k -> new Rebuilt(TreeSet::new, c -> Collections.unmodifiableSortedSet((TreeSet) c)));
+        k -> new CheckedCollection(TreeSet::new, c -> Collections.unmodifiableSortedSet((TreeSet) c)));
     a.add(Collections.unmodifiableNavigableSet(new TreeSet<>()).getClass(),
-        k -> new Rebuilt(TreeSet::new, c -> Collections.unmodifiableNavigableSet((TreeSet) c)));
+        k -> new CheckedCollection(TreeSet::new, c -> Collections.unmodifiableNavigableSet((TreeSet) c)));
     a.add(Collections.unmodifiableMap(new HashMap<>()).getClass(),
-        k -> new RebuiltMap(LinkedHashMap::new, Collections::unmodifiableMap));
+        k -> new CheckedMap(LinkedHashMap::new, Collections::unmodifiableMap));
     a.add(Collections.unmodifiableSortedMap(new TreeMap<>()).getClass(),
-        k -> new RebuiltMap(TreeMap::new, m -> Collections.unmodifiableSortedMap((TreeMap) m)));
+        k -> new CheckedMap(TreeMap::new, m -> Collections.unmodifiableSortedMap((TreeMap) m)));
     a.add(Collections.unmodifiableNavigableMap(new TreeMap<>()).getClass(),
-        k -> new RebuiltMap(TreeMap::new, m -> Collections.unmodifiableNavigableMap((TreeMap) m)));
+        k -> new CheckedMap(TreeMap::new, m -> Collections.unmodifiableNavigableMap((TreeMap) m)));
     return List.copyOf(l);
   }
 }

@@ -94,6 +94,9 @@ final class RecordSerializer extends Serializer<Record> {
 
   @Override
   public Record read(Kryo kryo, Input input, Class<? extends Record> type) {
+    if (input instanceof BoundedInput bounded) {
+      bounded.tick(); // a record of records of ... counts against the budget too
+    }
     Object[] values = new Object[types.length];
     for (int i = 0; i < types.length; i++) {
       if (types[i].isPrimitive()) {

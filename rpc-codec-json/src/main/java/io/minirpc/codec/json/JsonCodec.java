@@ -5,10 +5,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdDelegatingDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.CollectionType;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import com.fasterxml.jackson.databind.util.Converter;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -19,11 +32,18 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.minirpc.codec.Codec;
 import io.minirpc.codec.CodecContext;
+import io.minirpc.codec.DecodeBudget;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * One Jackson mapper per client or server, configured strictly; one {@link ObjectReader} and
@@ -36,6 +56,9 @@ final class JsonCodec implements Codec {
 
   /** Longest number literal accepted, in characters; bounds BigInteger/BigDecimal parsing work. */
   static final int MAX_NUMBER_LENGTH = 1000;
+
+  /** Tokens read between two checks of the decoding budget. */
+  static final int CHECK_EVERY = 1024;
 
   private final JsonMapper mapper;
 
@@ -56,6 +79,8 @@ final class JsonCodec implements Codec {
         JsonMapper.builder(factory)
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
+            .addModule(new SimpleModule("minirpc-linear-collections")
+                .setDeserializerModifier(new LinearCollections()))
             // Untrusted bytes never pick a class: only allowed classes pass @JsonTypeInfo(CLASS).
             .polymorphicTypeValidator(new AllowListTypeValidator(context.allowedClasses()))
             .enable(MapperFeature.BLOCK_UNSAFE_POLYMORPHIC_BASE_TYPES)
@@ -94,14 +119,120 @@ final class JsonCodec implements Codec {
   public ValueReader reader(Type type) {
     JavaType javaType = javaType(type);
     ObjectReader reader = mapper.readerFor(javaType);
-    if (javaType.hasRawClass(Optional.class)) {
-      // A null value never reaches the codec, so a JSON null here is an empty Optional.
-      return in -> {
-        Object value = reader.readValue(in);
-        return value == null ? Optional.empty() : value;
-      };
+    refuseQuadraticCollections(javaType);
+    // A null value never reaches the codec, so a JSON null for an Optional is an empty one.
+    boolean optional = javaType.hasRawClass(Optional.class);
+    return new ValueReader() {
+      @Override
+      public Object read(InputStream in) throws IOException {
+        return read(in, DecodeBudget.UNLIMITED);
+      }
+
+      @Override
+      public Object read(InputStream in, DecodeBudget budget) throws IOException {
+        Object value;
+        try (JsonParser p = new BudgetedParser(reader.createParser(in), budget)) {
+          value = reader.readValue(p);
+        }
+        return optional && value == null ? Optional.empty() : value;
+      }
+    };
+  }
+
+  /**
+   * Looks the whole deserializer tree up now, as Jackson's own prefetch does, but lets a refusal
+   * of {@link LinearCollections} through, so that it fails when the service is registered.
+   */
+  private void refuseQuadraticCollections(JavaType javaType) {
+    try {
+      ((DefaultDeserializationContext) mapper.getDeserializationContext())
+          .createDummyInstance(mapper.getDeserializationConfig())
+          .findRootValueDeserializer(javaType);
+    } catch (IOException | RuntimeException e) {
+      // Jackson keeps the refusal's message but not the exception: find it by its words.
+      String message = String.valueOf(e.getMessage());
+      int start = message.indexOf(LinearCollections.REFUSED);
+      if (start >= 0) {
+        int end = message.indexOf(LinearCollections.END, start);
+        end = end < 0 ? message.length() : end + LinearCollections.END.length();
+        throw new IllegalArgumentException(message.substring(start, end));
+      }
+      // Anything else fails on the first read, as it did without this lookup.
     }
-    return reader::readValue;
+  }
+
+  /**
+   * Checks the decoding budget every {@link #CHECK_EVERY} tokens. Jackson's parser methods that
+   * move on ({@code nextFieldName}, {@code nextTextValue}...) all go through {@code nextToken}.
+   */
+  private static final class BudgetedParser extends JsonParserDelegate {
+    private final DecodeBudget budget;
+    private int untilCheck = CHECK_EVERY;
+
+    BudgetedParser(JsonParser parser, DecodeBudget budget) {
+      super(parser);
+      this.budget = budget;
+    }
+
+    @Override
+    public JsonToken nextToken() throws IOException {
+      tick();
+      return delegate.nextToken();
+    }
+
+    @Override
+    public JsonToken nextValue() throws IOException {
+      tick();
+      return delegate.nextValue();
+    }
+
+    private void tick() throws IOException {
+      if (--untilCheck == 0) {
+        untilCheck = CHECK_EVERY;
+        budget.check();
+      }
+    }
+  }
+
+  /**
+   * Builds copy-on-write collections once, from a list read first: Jackson adds elements one by
+   * one, and every add to a CopyOnWriteArrayList copies its array, so n elements would cost n².
+   * A CopyOnWriteArraySet costs n² to build whichever way (each element is compared with all
+   * before it), so it is refused.
+   */
+  private static final class LinearCollections extends BeanDeserializerModifier {
+    static final String REFUSED = "the json codec does not decode ";
+    static final String END = "Declare a Set, and copy it";
+
+    @Override
+    public JsonDeserializer<?> modifyCollectionDeserializer(DeserializationConfig config,
+        CollectionType type, BeanDescription description, JsonDeserializer<?> deserializer) {
+      Class<?> raw = type.getRawClass();
+      if (CopyOnWriteArraySet.class.isAssignableFrom(raw)) {
+        throw new IllegalArgumentException(REFUSED + raw.getName()
+            + ": building one from n elements takes n² time. Declare a Set, and copy it");
+      }
+      if (raw == CopyOnWriteArrayList.class) {
+        JavaType element = type.getContentType();
+        return new StdDelegatingDeserializer<Object>(new Converter<Object, Object>() {
+          @Override
+          public Object convert(Object list) {
+            return new CopyOnWriteArrayList<>((List<?>) list);
+          }
+
+          @Override
+          public JavaType getInputType(TypeFactory types) {
+            return types.constructCollectionType(ArrayList.class, element);
+          }
+
+          @Override
+          public JavaType getOutputType(TypeFactory types) {
+            return type;
+          }
+        });
+      }
+      return deserializer;
+    }
   }
 
   private JavaType javaType(Type type) {

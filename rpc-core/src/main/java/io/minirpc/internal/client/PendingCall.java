@@ -225,11 +225,21 @@ final class PendingCall extends CompletableFuture<Object>
     MethodDescriptor d = method.descriptor();
     Object value;
     try {
-      value = method.reader() == null ? discard(frame) : Slots.read(frame.body(), method.reader());
+      value = method.reader() == null ? discard(frame)
+          : Slots.read(frame.body(), method.reader(), this::checkDecoding);
       if (frame.body().isReadable()) {
         throw new IOException(frame.body().readableBytes() + " bytes follow the result");
       }
+    } catch (Error e) {
+      // Out of memory, or a stack overflow, in the decoder: this call fails, the event loop lives.
+      fail(RpcException.Code.CODEC, "failed: could not decode the result ("
+          + d.resultType().getTypeName() + ") with the client's codec: the decoder failed with "
+          + e, e);
+      return;
     } catch (IOException | RuntimeException e) {
+      if (isDone()) {
+        return; // cancelled or timed out while decoding: it already ended
+      }
       fail(RpcException.Code.CODEC, "failed: could not decode the result ("
           + d.resultType().getTypeName() + ") with the client's codec: " + e.getMessage()
           + (codecHint != null ? codecHint
@@ -242,6 +252,17 @@ final class PendingCall extends CompletableFuture<Object>
       return;
     }
     complete(value);
+  }
+
+  /** The decoding budget: a call that ended meanwhile (cancelled, timed out) stops decoding. */
+  private void checkDecoding() throws IOException {
+    if (isDone()) {
+      throw new IOException("the call ended");
+    }
+    if (System.nanoTime() - deadlineNanos >= 0) {
+      fail(timedOut());
+      throw new IOException("the deadline passed");
+    }
   }
 
   private static Object discard(Frame frame) throws IOException {

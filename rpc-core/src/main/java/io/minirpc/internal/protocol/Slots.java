@@ -1,5 +1,6 @@
 package io.minirpc.internal.protocol;
 
+import io.minirpc.codec.DecodeBudget;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import io.netty.buffer.ByteBuf;
@@ -41,6 +42,15 @@ public final class Slots {
    * @throws IOException if the slot overruns the body, or the codec fails or leaves bytes unread
    */
   public static Object read(ByteBuf body, ValueReader reader) throws IOException {
+    return read(body, reader, DecodeBudget.UNLIMITED);
+  }
+
+  /**
+   * Reads one slot from {@code body} as {@link #read(ByteBuf, ValueReader)} does, with a budget the
+   * codec checks while it decodes.
+   */
+  public static Object read(ByteBuf body, ValueReader reader, DecodeBudget budget)
+      throws IOException {
     if (body.readableBytes() < 4) {
       throw new IOException(
           "the frame body ends before the value's slot (" + body.readableBytes() + " bytes left)");
@@ -56,7 +66,7 @@ public final class Slots {
     int end = body.readerIndex() + length;
     try {
       ByteBufInputStream in = new ByteBufInputStream(body, length);
-      Object value = reader.read(in);
+      Object value = reader.read(in, budget);
       int left = in.available();
       if (left > 0) {
         throw new IOException(

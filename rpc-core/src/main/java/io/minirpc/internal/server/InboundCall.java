@@ -187,11 +187,28 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     try {
       args = decodeArguments(d);
     } catch (IOException e) {
+      if (cancelled) {
+        fail(RpcException.Code.CANCELLED, "cancelled"); // ends it, unanswered
+        return;
+      }
+      if (timeoutNanos > 0 && remainingNanos() <= 0) {
+        fail(RpcException.Code.TIMEOUT, "the deadline of " + d.displayName() + " passed while"
+            + " the server decoded its arguments (its timeout was " + timeoutNanos / 1_000_000
+            + " ms)");
+        return;
+      }
       UNDECODABLE.warn(log, "Could not decode the arguments of " + d.displayName() + " from "
           + channel.remoteAddress() + " with codec " + codec.name());
       fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
           + d.displayName() + " with codec " + codec.name() + ": " + e.getMessage()
           + ". Check that client and server use the same version of the interface");
+      return;
+    } catch (Throwable t) {
+      // An Error from a decoder (out of memory, stack overflow) ends this call, not the worker.
+      log.error("Decoding the arguments of {} from {} with codec {} failed",
+          d.displayName(), channel.remoteAddress(), codec.name(), t);
+      fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
+          + d.displayName() + " with codec " + codec.name() + ": " + describe(t));
       return;
     } finally {
       frame.release();
@@ -250,7 +267,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     Class<?>[] classes = d.parameterClasses();
     for (int i = 0; i < readers.length; i++) {
       try {
-        args[i] = Slots.read(body, readers[i]);
+        args[i] = Slots.read(body, readers[i], this::checkDecoding);
       } catch (IOException | RuntimeException e) {
         throw new IOException("argument " + (i + 1) + " (" + d.parameterType(i).getTypeName()
             + "): " + e.getMessage(), e);
@@ -264,6 +281,27 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       throw new IOException(body.readableBytes() + " bytes follow the last argument");
     }
     return args;
+  }
+
+  /** The decoding budget: a call cancelled, aborted or past its deadline stops decoding. */
+  private void checkDecoding() throws IOException {
+    if (cancelled) {
+      throw new IOException("the call was cancelled");
+    }
+    if (timeoutNanos > 0 && remainingNanos() <= 0) {
+      throw new IOException("the deadline passed");
+    }
+  }
+
+  /** What an Error in a codec says to the caller: what happened, not where in the server. */
+  private static String describe(Throwable t) {
+    if (t instanceof OutOfMemoryError) {
+      return "the value needs more memory than the server has (OutOfMemoryError)";
+    }
+    if (t instanceof StackOverflowError) {
+      return "the value is nested too deeply (StackOverflowError)";
+    }
+    return "the codec failed with " + t.getClass().getName();
   }
 
   private void respond(Object value) {
@@ -287,10 +325,14 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     try {
       buf = ResponseWriter.write(channel.alloc(), codec.id(), seq, value, method.writer(codec),
           serving.limits().maxFrameSize());
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       ended = 0; // the error below answers instead
       String what = method.descriptor().displayName();
-      if (FrameTooLargeException.isCause(e)) {
+      if (e instanceof Error) {
+        log.error("Encoding the result of {} with codec {} failed", what, codec.name(), e);
+        fail(RpcException.Code.CODEC, "the server could not encode the result of " + what
+            + " with codec " + codec.name() + ": " + describe(e));
+      } else if (FrameTooLargeException.isCause(e)) {
         log.warn("The result of {} is larger than {} bytes; sending an error instead",
             what, serving.limits().maxFrameSize());
         fail(RpcException.Code.RESOURCE_EXHAUSTED, "the result of " + what
@@ -375,9 +417,11 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     ByteBuf buf;
     try {
       buf = info.toFrame(channel.alloc(), seq);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Not even an error frame could be built: the call still ends, and frees its slot.
+      log.error("Could not answer {} with an error", method.descriptor().displayName(), e);
       finish();
-      throw e;
+      return;
     }
     connection.send(buf, this);
   }
