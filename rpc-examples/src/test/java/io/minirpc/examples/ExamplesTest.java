@@ -93,6 +93,44 @@ class ExamplesTest {
   }
 
   @Test
+  void theSecureExampleRunsOverMutualTlsWithABearerTokenFromItsPropertiesFiles(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path secrets) throws Exception {
+    System.setProperty("example.secrets", secrets.toString());
+    try {
+      io.minirpc.examples.secure.ExampleSecrets.ensure();
+      Properties server = io.minirpc.examples.secure.ExampleSecrets.expand(ExampleConfig.load(
+          io.minirpc.examples.secure.SecureCalculatorServer.class, "server.properties",
+          new String[0]));
+      Properties client = io.minirpc.examples.secure.ExampleSecrets.expand(ExampleConfig.load(
+          io.minirpc.examples.secure.SecureCalculatorClient.class, "client.properties",
+          new String[0]));
+      server.setProperty("minirpc.port", "0");
+      try (RpcServer s = RpcServer.builder().configure(server)
+          .register(Calculator.class, new CalculatorImpl()).build().start()) {
+        client.setProperty("minirpc.address", "127.0.0.1:" + s.port());
+        try (RpcClient c = RpcClient.builder().configure(client).build()) {
+          assertEquals(5, c.proxy(Calculator.class).add(2, 3));
+        }
+        client.remove("minirpc.metadata.authorization");
+        try (RpcClient c = RpcClient.builder().configure(client).build()) {
+          io.minirpc.RpcException e = Assertions.assertThrows(io.minirpc.RpcException.class,
+              () -> c.proxy(Calculator.class).add(2, 3));
+          assertEquals(io.minirpc.RpcException.Code.UNAUTHENTICATED, e.code());
+        }
+        client.remove("minirpc.tls.certChain");
+        client.remove("minirpc.tls.privateKey");
+        try (RpcClient c = RpcClient.builder().configure(client).build()) {
+          io.minirpc.RpcException e = Assertions.assertThrows(io.minirpc.RpcException.class,
+              () -> c.proxy(Calculator.class).add(2, 3));
+          assertEquals(io.minirpc.RpcException.Code.UNAVAILABLE, e.code(), "no client certificate");
+        }
+      }
+    } finally {
+      System.clearProperty("example.secrets");
+    }
+  }
+
+  @Test
   void theCalculatorsCheckedExceptionReachesTheCaller() {
     try (RpcServer s = RpcServer.builder().host("127.0.0.1").port(0)
             .register(Calculator.class, new CalculatorImpl()).build().start();
