@@ -321,10 +321,7 @@ public final class RpcClient implements AutoCloseable {
      * {@code minirpc.tls.privateKey}): the client's own, for servers that require client certificates (mutual TLS). Read at {@code build()}.
      */
     public Builder tlsCertificate(Path certChain, Path privateKey) {
-      Objects.requireNonNull(certChain, "certChain == null");
-      Objects.requireNonNull(privateKey, "privateKey == null");
-      settings.set(Keys.TLS_CERT_CHAIN, certChain.toString());
-      settings.set(Keys.TLS_PRIVATE_KEY, privateKey.toString());
+      settings.tlsCertificate(certChain, privateKey);
       return this;
     }
 
@@ -332,8 +329,7 @@ public final class RpcClient implements AutoCloseable {
      * The CAs to trust, a PEM file ({@code minirpc.tls.trustedCerts}): those that signed the server's certificate; the JDK's trust store when not set.
      */
     public Builder tlsTrustedCertificates(Path caCertificates) {
-      Objects.requireNonNull(caCertificates, "caCertificates == null");
-      settings.set(Keys.TLS_TRUSTED_CERTS, caCertificates.toString());
+      settings.tlsTrustedCertificates(caCertificates);
       return this;
     }
 

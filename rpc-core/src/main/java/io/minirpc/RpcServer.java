@@ -372,10 +372,7 @@ public final class RpcServer implements AutoCloseable {
      * {@code minirpc.tls.privateKey}): the server's own, required with TLS. Read at {@code build()}.
      */
     public Builder tlsCertificate(Path certChain, Path privateKey) {
-      Objects.requireNonNull(certChain, "certChain == null");
-      Objects.requireNonNull(privateKey, "privateKey == null");
-      settings.set(Keys.TLS_CERT_CHAIN, certChain.toString());
-      settings.set(Keys.TLS_PRIVATE_KEY, privateKey.toString());
+      settings.tlsCertificate(certChain, privateKey);
       return this;
     }
 
@@ -383,8 +380,7 @@ public final class RpcServer implements AutoCloseable {
      * The CAs to trust, a PEM file ({@code minirpc.tls.trustedCerts}): those that sign client certificates, with {@link #tlsClientAuth}.
      */
     public Builder tlsTrustedCertificates(Path caCertificates) {
-      Objects.requireNonNull(caCertificates, "caCertificates == null");
-      settings.set(Keys.TLS_TRUSTED_CERTS, caCertificates.toString());
+      settings.tlsTrustedCertificates(caCertificates);
       return this;
     }
 

@@ -237,6 +237,20 @@ public final class Settings {
 
   }
 
+  /** A certificate chain and its key, PEM files, for either side's builder. */
+  public void tlsCertificate(java.nio.file.Path certChain, java.nio.file.Path privateKey) {
+    java.util.Objects.requireNonNull(certChain, "certChain == null");
+    java.util.Objects.requireNonNull(privateKey, "privateKey == null");
+    set(Keys.TLS_CERT_CHAIN, certChain.toString());
+    set(Keys.TLS_PRIVATE_KEY, privateKey.toString());
+  }
+
+  /** The CAs to trust, a PEM file, for either side's builder. */
+  public void tlsTrustedCertificates(java.nio.file.Path caCertificates) {
+    java.util.Objects.requireNonNull(caCertificates, "caCertificates == null");
+    set(Keys.TLS_TRUSTED_CERTS, caCertificates.toString());
+  }
+
   /** An SslContext given to a builder: it turns TLS on and wins over the PEM keys. */
   public void sslContext(io.netty.handler.ssl.SslContext context) {
     this.sslContext = java.util.Objects.requireNonNull(context, "sslContext == null");
