@@ -177,8 +177,12 @@ final class Connection {
     }
     if (!channel.isActive()) {
       request.release();
-      call.fail(RpcException.Code.UNAVAILABLE, "failed: the connection to " + address
-          + " closed before the request was sent" + reasonSuffix() + ". It did not run");
+      if (closeCode == RpcException.Code.CANCELLED) {
+        call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
+      } else {
+        call.fail(RpcException.Code.UNAVAILABLE, "failed: the connection to " + address
+            + " closed before the request was sent" + reasonSuffix() + ". It did not run");
+      }
       return;
     }
     long seq = ++lastSequence;
