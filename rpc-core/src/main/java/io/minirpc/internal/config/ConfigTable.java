@@ -1,9 +1,5 @@
 package io.minirpc.internal.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Renders the README's configuration table from {@link Keys}, and rewrites it in place:
@@ -18,9 +14,8 @@ public final class ConfigTable {
   public static final String START = "<!-- config-table:start -->";
   public static final String END = "<!-- config-table:end -->";
   /** The command that regenerates the table, run from the repository's root. */
-  public static final String COMMAND =
-      "mvn -B -q -pl rpc-core compile && java -cp rpc-core/target/classes "
-          + ConfigTable.class.getName() + " README.md";
+  public static final String COMMAND = "mvn -B -pl rpc-core -am test -Dtest=ConfigTableTest"
+      + " -Dsurefire.failIfNoSpecifiedTests=false -DregenerateReadme=true";
 
   private ConfigTable() {}
 
@@ -65,19 +60,6 @@ public final class ConfigTable {
           "The README has no " + START + " ... " + END + " markers around the table");
     }
     return readme.substring(start + START.length() + 1, end);
-  }
-
-  /** Rewrites the table of the README at {@code args[0]} (default {@code README.md}). */
-  public static void main(String[] args) throws IOException {
-    Path readme = Path.of(args.length > 0 ? args[0] : "README.md");
-    String text = Files.readString(readme, StandardCharsets.UTF_8);
-    String updated = update(text);
-    if (updated.equals(text)) {
-      System.out.println(readme + ": the configuration table is up to date");
-    } else {
-      Files.writeString(readme, updated, StandardCharsets.UTF_8);
-      System.out.println(readme + ": the configuration table was regenerated");
-    }
   }
 
   private static void row(StringBuilder out, String name, Side side, String type,
