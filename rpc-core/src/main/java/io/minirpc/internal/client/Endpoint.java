@@ -135,7 +135,9 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
       return;
     }
-    if (!hasUsableConnection()) {
+    ConnectivityState state = state();
+    if (state == ConnectivityState.TRANSIENT_FAILURE) {
+      // Calls wait only while CONNECTING, unless they wait for ready.
       RpcException hard = incompatible;
       if (hard != null) {
         call.fail(hard.code(), "was not sent: " + hard.getMessage());
@@ -146,7 +148,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
         call.fail(RpcException.Code.UNAVAILABLE, noConnection(failure));
         return;
       }
-    } else if (settings.failWhenBusy()) {
+    } else if (state == ConnectivityState.READY && settings.failWhenBusy()) {
       call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: " + busyDescription()
           + ". It did not run. Slow down, raise the limits, or set minirpc.failWhenBusy=false to"
           + " wait for room within the call's timeout");
@@ -323,8 +325,8 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       lastFailure = why;
     }
     log.debug("Connecting to {} failed: {}", address, why);
-    if (!closed && !hasUsableConnection()) {
-      // TRANSIENT_FAILURE: calls that do not wait for ready fail now rather than at their deadline.
+    if (!closed && state() == ConnectivityState.TRANSIENT_FAILURE) {
+      // Calls that do not wait for ready fail now rather than at their deadline.
       queue.failUnlessWaitForReady(RpcException.Code.UNAVAILABLE,
           noConnection(lastFailure == null ? why : lastFailure));
     }
