@@ -3,6 +3,7 @@ package io.minirpc;
 import io.minirpc.internal.client.ClientRuntime;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.config.HostPort;
+import io.minirpc.internal.config.Target;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.Settings;
 import io.netty.handler.ssl.SslContext;
@@ -115,7 +116,89 @@ public final class RpcClient implements AutoCloseable {
 
     /** The server to call ({@code minirpc.address} = {@code host:port}). Required. */
     public Builder address(String host, int port) {
-      settings.set(Keys.ADDRESS, new HostPort(host, port));
+      settings.set(Keys.ADDRESS, Target.of(new HostPort(host, port)));
+      return this;
+    }
+
+    /**
+     * The servers to call ({@code minirpc.address}): {@code "host:port"}; several, {@code
+     * "host1:4242,host2:4242"}, among which each call picks one (see {@link #loadBalancer}); or a
+     * discovery URI that keeps the list up to date: {@code "dns:///orders.internal:4242"} (every
+     * address of the name, resolved again every 30 s and when connections fail) or, with {@code
+     * io.minirpc:rpc-discovery-zookeeper}, {@code "zookeeper://zk1:2181,zk2:2181/minirpc/orders"}.
+     *
+     * @throws IllegalArgumentException if the text is neither, saying what is expected
+     */
+    public Builder address(String target) {
+      Objects.requireNonNull(target, "target == null");
+      settings.set(Keys.ADDRESS, Keys.ADDRESS.parse(target));
+      return this;
+    }
+
+    /**
+     * How a client of several servers picks one per call ({@code minirpc.loadBalancer}): {@code
+     * "least-pending"} (the default: of two ready servers picked at random, the one with fewer
+     * calls pending per unit of weight, which moves load away from a slow server), {@code
+     * "round-robin"}, or {@code "consistent-hash"} (by the {@link HashKey @HashKey} argument, so
+     * equal keys reach the same server, moving on from a server loaded above 1.25 times the mean).
+     */
+    public Builder loadBalancer(String policy) {
+      Objects.requireNonNull(policy, "policy == null");
+      settings.set(Keys.LOAD_BALANCER, Keys.LOAD_BALANCER.parse(policy));
+      return this;
+    }
+
+    /**
+     * How many servers of a fleet this client connects to ({@code minirpc.subsetSize}, default
+     * 10): a stable random subset, so that a client of a 500-server fleet does not hold 500
+     * connections. Servers of the subset that cannot be reached or are ejected are replaced by
+     * others.
+     */
+    public Builder subsetSize(int servers) {
+      settings.set(Keys.SUBSET_SIZE, servers);
+      return this;
+    }
+
+    /**
+     * The most attempts of an {@link Idempotent @Idempotent} call that failed after it may have
+     * run ({@code minirpc.maxAttempts}, default 3, the first included). Calls that provably did
+     * not run are sent again to another server regardless, within their deadline.
+     */
+    public Builder maxAttempts(int attempts) {
+      settings.set(Keys.MAX_ATTEMPTS, attempts);
+      return this;
+    }
+
+    /**
+     * The wait before the first retry of an {@link Idempotent @Idempotent} call, doubling per
+     * attempt up to 1 s, with jitter ({@code minirpc.retryBackoff}, default 50 ms).
+     */
+    public Builder retryBackoff(Duration initial) {
+      settings.set(Keys.RETRY_BACKOFF, initial);
+      return this;
+    }
+
+    /**
+     * The retries and hedged attempts of idempotent calls the client may make, as a share of its
+     * calls ({@code minirpc.retryBudget}, default 0.2), plus 10 a second: when servers fail,
+     * retries stop at the budget instead of multiplying the load on a fleet in trouble.
+     */
+    public Builder retryBudget(double share) {
+      settings.set(Keys.RETRY_BUDGET, share);
+      return this;
+    }
+
+    /**
+     * Outlier ejection: a server whose calls fail with {@code UNAVAILABLE} (or lose their
+     * connection) or time out {@code failures} times in a row, or in half of 20 or more calls
+     * within 10 s, is not chosen for {@code time}, longer each time in a row (up to ten times);
+     * at most {@code maxPercent} percent of the servers, and never all, are ejected at once.
+     * Defaults 5, 10 s and 50 ({@code minirpc.ejection.*}); {@code failures} 0 turns it off.
+     */
+    public Builder ejection(int failures, Duration time, int maxPercent) {
+      settings.set(Keys.EJECTION_FAILURES, failures);
+      settings.set(Keys.EJECTION_TIME, time);
+      settings.set(Keys.EJECTION_MAX_PERCENT, maxPercent);
       return this;
     }
 

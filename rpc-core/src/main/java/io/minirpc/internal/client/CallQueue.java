@@ -77,11 +77,18 @@ final class CallQueue {
     return expired.apply(call);
   }
 
-  /** Fails every waiting call. */
+  int size() {
+    return count.get();
+  }
+
+  /**
+   * Fails every waiting call; none of them ran, so in a fleet a call may go to another server
+   * instead (see {@link PendingCall#failUnrun}).
+   */
   void failAll(RpcException.Code code, String message) {
     PendingCall call;
     while ((call = calls.poll()) != null) {
-      call.fail(code, message);
+      call.failUnrun(code, message);
     }
   }
 
@@ -89,7 +96,7 @@ final class CallQueue {
   void failUnlessWaitForReady(RpcException.Code code, String message) {
     for (PendingCall call : calls) {
       if (!call.waitForReady()) {
-        call.fail(code, message); // leaves the queue through ended()
+        call.failUnrun(code, message); // leaves the queue through ended() or leaveQueue()
       }
     }
   }

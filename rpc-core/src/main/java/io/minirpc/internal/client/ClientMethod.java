@@ -24,6 +24,10 @@ final class ClientMethod {
   private final String signature;
   private final java.util.SortedMap<String, String> shapes;
   private final long digest;
+  private final boolean idempotent;
+  private final long hedgeAfterNanos;
+  /** The parameter marked {@code @HashKey}, or -1. */
+  private final int hashKeyIndex;
 
   ClientMethod(MethodDescriptor descriptor, Codecs.Entry codec, long timeoutNanos,
       boolean waitForReady, String address) {
@@ -54,6 +58,62 @@ final class ClientMethod {
     this.signature = Fingerprints.signature(descriptor);
     this.shapes = Fingerprints.shapes(descriptor);
     this.digest = Fingerprints.digest(signature, shapes);
+    io.minirpc.Idempotent idem = annotation(descriptor, io.minirpc.Idempotent.class);
+    this.idempotent = idem != null && idem.value();
+    if (idem != null && idem.hedgeAfterMillis() < 0) {
+      throw new IllegalArgumentException(descriptor.displayName() + " has @Idempotent("
+          + "hedgeAfterMillis = " + idem.hedgeAfterMillis() + "); it must be 0 (off) or positive");
+    }
+    this.hedgeAfterNanos = idempotent ? TimeUnit.MILLISECONDS.toNanos(idem.hedgeAfterMillis()) : 0;
+    int key = -1;
+    java.lang.annotation.Annotation[][] params = descriptor.method().getParameterAnnotations();
+    for (int i = 0; i < params.length; i++) {
+      for (java.lang.annotation.Annotation a : params[i]) {
+        if (a instanceof io.minirpc.HashKey) {
+          if (key >= 0) {
+            throw new IllegalArgumentException(descriptor.displayName() + " marks two parameters"
+                + " with @HashKey; mark the one whose value picks the server");
+          }
+          key = i;
+        }
+      }
+    }
+    this.hashKeyIndex = key;
+  }
+
+  /** The method's annotation, else its interface's (the proxied one, then the declaring one). */
+  private static <A extends java.lang.annotation.Annotation> A annotation(
+      MethodDescriptor descriptor, Class<A> type) {
+    A a = descriptor.method().getAnnotation(type);
+    if (a == null) {
+      a = descriptor.service().getAnnotation(type);
+    }
+    if (a == null) {
+      a = descriptor.method().getDeclaringClass().getAnnotation(type);
+    }
+    return a;
+  }
+
+  /** Whether the method is {@code @Idempotent}: a call that may have run may be sent again. */
+  boolean idempotent() {
+    return idempotent;
+  }
+
+  /** The delay before a hedged second attempt, or 0 for none. */
+  long hedgeAfterNanos() {
+    return hedgeAfterNanos;
+  }
+
+  /**
+   * The key consistent hashing places the call by: the {@code @HashKey} argument's text, else the
+   * {@code hash-key} metadata entry, else null.
+   */
+  String hashKey(Object[] args, java.util.Map<String, String> metadata) {
+    if (hashKeyIndex >= 0) {
+      Object v = args[hashKeyIndex];
+      return v == null ? "" : v.toString();
+    }
+    return metadata.get("hash-key");
   }
 
   /** The signature the handshake compares, see {@link Fingerprints#signature}. */

@@ -2,7 +2,12 @@ package io.minirpc.internal.client;
 
 import io.minirpc.ClientInterceptor;
 import io.minirpc.RpcException;
+import io.minirpc.discovery.NameResolver;
+import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.ClientConfig;
+import io.minirpc.internal.config.HostPort;
+import io.minirpc.internal.config.Target;
+import io.minirpc.internal.discovery.Discovery;
 import io.minirpc.internal.context.CurrentCall;
 import io.minirpc.internal.context.OutgoingMetadata;
 import io.minirpc.internal.protocol.Hello;
@@ -52,13 +57,11 @@ public final class ClientRuntime {
   private final Map<String, String> metadata;
   private final List<ClientInterceptor> interceptors;
   private final Codecs.Entry codec;
-  private final String host;
-  private final int port;
   private final String address;
   private final EventLoopGroup group;
   private final TrackedThreads ioThreadFactory = new TrackedThreads("minirpc-client-io", true);
   private final HashedWheelTimer timer;
-  private final Endpoint endpoint;
+  private final Fleet fleet;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   /** The remote methods of every proxy, to check against each server that connects. */
@@ -76,14 +79,20 @@ public final class ClientRuntime {
     this.settings = settings;
     this.interceptors = List.copyOf(interceptors);
     this.metadata = settings.metadata();
-    if (settings.host() == null || settings.port() < 0) {
+    Target target = settings.target();
+    if (target == null) {
       throw new IllegalStateException(
           "The server address is not set: call address(host, port) or set minirpc.address");
     }
-    if (settings.port() == 0) {
-      throw new IllegalStateException(
-          "The server address has port 0: give the port the server is listening on");
+    for (HostPort a : target.addresses()) {
+      if (a.port() == 0) {
+        throw new IllegalStateException("The server address " + a.host() + ":0 has port 0: give"
+            + " the port the server is listening on");
+      }
     }
+    // Before any thread exists: a target without a provider fails build() and leaves nothing.
+    NameResolver resolver = target.uri() == null ? null
+        : Discovery.provider(target.uri()).resolver(target.uri());
     if (settings.codecs().size() > 1) {
       throw new IllegalArgumentException(
           "A client speaks one codec, but minirpc.codec lists " + settings.codecs());
@@ -96,9 +105,7 @@ public final class ClientRuntime {
         Codecs.create(java.util.List.of(codecName), allowed, settings.maxFrameSize())
             .entries()
             .get(0);
-    this.host = settings.host();
-    this.port = settings.port();
-    this.address = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    this.address = target.text();
     // Before any thread exists: a TLS file that cannot be read fails build() and leaves nothing.
     Tls tls = Tls.client(settings.tls(), address, settings.connectTimeout().toMillis());
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
@@ -118,8 +125,18 @@ public final class ClientRuntime {
             allowedNames(allowed),
             List.of(),
             Map.of());
-    this.endpoint =
-        new Endpoint(settings, address, group, tls, hello, codec.name(), this::checkServer);
+    List<ServerInstance> fixed = null;
+    if (target.uri() == null) {
+      fixed = new ArrayList<>();
+      for (HostPort a : target.addresses()) {
+        fixed.add(ServerInstance.of(a.host(), a.port()));
+      }
+    }
+    String codecName1 = codec.name();
+    this.fleet = new Fleet(settings, address, fixed, resolver,
+        (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f),
+        timer, this::checkServer);
+    fleet.startResolving();
   }
 
   private static List<String> allowedNames(Set<Class<?>> allowed) {
@@ -161,8 +178,8 @@ public final class ClientRuntime {
           new ClientMethod(d, codec, timeoutNanos, settings.waitForReady(), address));
     }
     methodsByService.put(service, List.copyOf(byKey.values()));
-    for (Connection c : endpoint.readyConnections()) {
-      report(service, byKey.values(), c.serverHello());
+    for (Connection c : fleet.readyConnections()) {
+      report(service, byKey.values(), c);
     }
     // The proxy hands us the Method of whichever interface declared it; map them all.
     Map<Method, ClientMethod> methods = new HashMap<>();
@@ -273,21 +290,52 @@ public final class ClientRuntime {
       }
     }
     PendingCall call =
-        new PendingCall(method, args, metadata, this::encode, timeoutNanos, inherited);
+        new PendingCall(method, args, metadata, this::encode, timeoutNanos, inherited, fleet);
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
-    endpoint.submit(call);
+    fleet.called();
+    fleet.submit(call);
+    long hedgeAfter = method.hedgeAfterNanos();
+    if (hedgeAfter > 0 && hedgeAfter < timeoutNanos && fleet.canHedge()) {
+      boolean fromServerCall = inherited;
+      timer.newTimeout(x -> hedge(call, fromServerCall), hedgeAfter, TimeUnit.NANOSECONDS);
+    }
     return call;
+  }
+
+  /**
+   * The call has no answer after its method's {@code hedgeAfterMillis}: send a second attempt to
+   * another server, if the retry budget allows; the first answer wins.
+   */
+  private void hedge(PendingCall call, boolean inherited) {
+    long left = call.deadlineNanos() - System.nanoTime();
+    if (call.isDone() || left <= 0 || closed || !fleet.tryHedge()) {
+      return;
+    }
+    PendingCall h;
+    try {
+      h = new PendingCall(call.method(), call.args(), call.metadata(), this::encode, left,
+          inherited, fleet);
+    } catch (RuntimeException e) {
+      return; // it was encoded once; if it cannot be again, the first attempt goes on alone
+    }
+    h.timeout(timer.newTimeout(h, left, TimeUnit.NANOSECONDS));
+    h.avoid(call.endpoint());
+    call.hedgeWith(h);
+    if (!h.isDone()) {
+      fleet.submit(h);
+    }
   }
 
   /** A server connected: say now, in the log, which proxied methods it cannot serve. */
   private void checkServer(Connection c) {
     for (Map.Entry<Class<?>, List<ClientMethod>> e : methodsByService.entrySet()) {
-      report(e.getKey(), e.getValue(), c.serverHello());
+      report(e.getKey(), e.getValue(), c);
     }
   }
 
-  private void report(Class<?> service, Iterable<ClientMethod> methods, Hello hello) {
+  private void report(Class<?> service, Iterable<ClientMethod> methods, Connection c) {
+    Hello hello = c.serverHello();
     List<String> problems = new ArrayList<>();
     for (ClientMethod m : methods) {
       String problem = Compatibility.problem(m, hello);
@@ -300,7 +348,7 @@ public final class ClientRuntime {
     }
     if (!problems.isEmpty()) {
       log.warn("The server at {} does not match this client's {}; calls to these methods will fail"
-          + " without being sent: {}", address, service.getName(),
+          + " without being sent: {}", c.address(), service.getName(),
           LogSafe.escape(String.join(" | ", problems), 4000)); // quotes the server's HELLO
     }
   }
@@ -309,7 +357,7 @@ public final class ClientRuntime {
       ClientMethod method, Object[] args, long timeoutNanos, Map<String, String> metadata) {
     try {
       return RequestWriter.write(alloc, codec.id(), method.serviceAndMethod(), timeoutNanos,
-          metadata, args, method.writers(), endpoint.maxFrameSize());
+          metadata, args, method.writers(), fleet.maxFrameSize());
     } catch (IllegalArgumentException e) {
       throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "was not sent:"
           + " its metadata cannot be encoded (" + e.getMessage() + "). Keep metadata keys and"
@@ -318,7 +366,7 @@ public final class ClientRuntime {
       if (e.frameTooLarge()) {
         throw new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, method.callPrefix()
             + "was refused before sending: the request is larger than the maximum frame size of "
-            + endpoint.maxFrameSize() + " bytes (minirpc.maxFrameSize of client and server). Send"
+            + fleet.maxFrameSize() + " bytes (minirpc.maxFrameSize of client and server). Send"
             + " less data per call, or raise minirpc.maxFrameSize on both client and server",
             e.getCause());
       }
@@ -375,7 +423,7 @@ public final class ClientRuntime {
       }
       closed = true;
     }
-    for (Channel ch : endpoint.close()) {
+    for (Channel ch : fleet.close()) {
       ch.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

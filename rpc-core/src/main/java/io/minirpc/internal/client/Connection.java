@@ -37,9 +37,6 @@ final class Connection {
   interface Owner {
     /** A permit came back, or the channel became writable: waiting calls may go now. */
     void capacityFreed();
-
-    /** Sends {@code call} on whichever connection has room: it left this one unrun. */
-    void submit(PendingCall call);
   }
 
   private final Channel channel;
@@ -168,7 +165,8 @@ final class Connection {
     }
     if (verdict != COMPATIBLE) {
       RpcException mismatch = (RpcException) verdict;
-      call.fail(new RpcException(mismatch.code(), mismatch.getMessage()));
+      call.attemptFailed(new RpcException(mismatch.code(), mismatch.getMessage()),
+          PendingCall.UNRUN_LOCAL); // another server of a fleet may match
       return;
     }
     ByteBuf request = call.takeRequest();
@@ -180,7 +178,7 @@ final class Connection {
       if (closeCode == RpcException.Code.CANCELLED) {
         call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
       } else {
-        call.fail(RpcException.Code.UNAVAILABLE, "failed: the connection to " + address
+        call.failUnrun(RpcException.Code.UNAVAILABLE, "failed: the connection to " + address
             + " closed before the request was sent" + reasonSuffix() + ". It did not run");
       }
       return;
@@ -201,11 +199,7 @@ final class Connection {
       closeIfDrained();
       return;
     }
-    if (isShutdownRefusal(frame) && call.resend(this)) {
-      frame.release();
-      return;
-    }
-    call.complete(frame, allowedHint);
+    call.complete(frame, allowedHint); // a refusal marked NOT_RUN may send it again elsewhere
   }
 
   /**
@@ -235,17 +229,6 @@ final class Connection {
         // The client is closing; the table goes with it.
       }
     }
-  }
-
-  /** Gives back the permit of a call that leaves this connection to be sent again elsewhere. */
-  void resent() {
-    inFlight.decrementAndGet();
-    closeIfDrained();
-  }
-
-  /** Sends {@code call}, which left this connection unrun, on whichever connection has room. */
-  void submitElsewhere(PendingCall call) {
-    owner.submit(call);
   }
 
   /** The channel became writable again: waiting calls may go. */
@@ -286,7 +269,12 @@ final class Connection {
                 + reasonSuffix() + ". The server may have stopped or crashed, and the call may or"
                 + " may not have run. The client reconnects by itself";
     for (PendingCall call : calls) {
-      call.fail(closeCode, message);
+      if (closeCode == RpcException.Code.CANCELLED) {
+        call.fail(closeCode, message);
+      } else {
+        call.attemptFailed(new RpcException(closeCode, call.method().callPrefix() + message),
+            PendingCall.MAY_HAVE_RUN);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
+import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.Bootstraps;
@@ -12,8 +13,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * connection and it does not wait for ready, or every connection is full and the client fails
  * when busy.
  *
- * <p>This is the unit a client of many servers picks among: an endpoint with its own connections
- * and state.
+ * <p>This is the unit a {@link Fleet} picks among: an endpoint with its own connections and state,
+ * what discovery says of its server ({@link ServerInstance}), and the health record that outlier
+ * ejection reads.
  */
 final class Endpoint implements Connection.Owner, Subchannel.Listener {
   private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
@@ -35,7 +39,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   private final String address;
   private final Hello clientHello;
   private final String codecName;
-  private final Consumer<Connection> onReady;
+  private final Fleet fleet;
   private final Subchannel[] subchannels;
   private final CallQueue queue;
   private final AtomicInteger next = new AtomicInteger();
@@ -50,18 +54,39 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   /** The server's maximum frame size, once known. */
   private volatile int serverMaxFrameSize = Integer.MAX_VALUE;
   private volatile String lastAllowedWarning;
+  /** What discovery says of the server; replaced when it says something new. */
+  private volatile ServerInstance instance;
+  /** Per method: whether the server's published fingerprints let this client call it. */
+  private final Map<ClientMethod, Boolean> serves = new ConcurrentHashMap<>();
+  /** Removed by discovery: it takes no new call, reconnects no more, and closes once drained. */
+  private volatile boolean retired;
+
+  // Health, for outlier ejection (see Fleet): written by calls ending, from any thread.
+  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private final AtomicInteger windowCalls = new AtomicInteger();
+  private final AtomicInteger windowFailures = new AtomicInteger();
+  private volatile long windowStart = System.nanoTime();
+  /** Ejected until this time ({@link System#nanoTime()}), if {@link #ejected} is set. */
+  private volatile long ejectedUntil;
+  private volatile boolean ejected;
+  /** Ejections in a row; each lasts one base interval longer. Guarded by the fleet. */
+  int ejections;
+  /** Where this endpoint sorts in the client's stable random order of servers (subsetting). */
+  final long rank;
 
   /**
    * @param tls TLS for every connection, or null for plaintext
-   * @param onReady told of every connection that becomes ready, to check the proxies against it
+   * @param fleet told of connections that become ready and attempts that fail
    */
-  Endpoint(ClientConfig settings, String address, EventLoopGroup group, Tls tls, Hello clientHello,
-      String codecName, Consumer<Connection> onReady) {
+  Endpoint(ClientConfig settings, ServerInstance instance, long rank, EventLoopGroup group,
+      Tls tls, Hello clientHello, String codecName, Fleet fleet) {
     this.settings = settings;
-    this.address = address;
+    this.instance = instance;
+    this.rank = rank;
+    this.address = instance.address();
     this.clientHello = clientHello;
     this.codecName = codecName;
-    this.onReady = onReady;
+    this.fleet = fleet;
     this.queue = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
         this::waitExpired);
     Bootstrap base = Bootstraps.client(Transport.of(settings.transport()), group,
@@ -69,14 +94,102 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     this.subchannels = new Subchannel[settings.connections()];
     for (int i = 0; i < subchannels.length; i++) {
-      subchannels[i] = new Subchannel(this, base, tls, settings.host(), settings.port(), address,
+      subchannels[i] = new Subchannel(this, base, tls, instance.host(), instance.port(), address,
           this,
           clientHello, settings.maxFrameSize(), settings.idleTimeout().toNanos(),
           settings.connectTimeout().toNanos(), group, backoff);
     }
   }
 
-  /** The largest frame both sides accept. */
+  String address() {
+    return address;
+  }
+
+  ServerInstance instance() {
+    return instance;
+  }
+
+  /** Discovery described the server anew (a restart may have changed what it serves). */
+  void update(ServerInstance newer) {
+    if (!newer.equals(instance)) {
+      instance = newer;
+      serves.clear();
+    }
+  }
+
+  /**
+   * Whether the server's published fingerprints let this client call {@code method}: true when
+   * discovery does not publish them (the handshake then decides), else only for the same service,
+   * method and digest. A fleet mid-deploy keeps each client on the servers that match it.
+   */
+  boolean serves(ClientMethod method) {
+    Boolean known = serves.get(method);
+    if (known == null) {
+      known = Fleet.compatible(instance, method);
+      serves.put(method, known);
+    }
+    return known;
+  }
+
+  /** Calls on its connections and waiting for them: what least-pending balancing compares. */
+  int load() {
+    int n = queue.size();
+    for (Subchannel s : subchannels) {
+      Connection c = s.ready();
+      if (c != null) {
+        n += c.inFlight();
+      }
+    }
+    return n;
+  }
+
+  boolean isRetired() {
+    return retired;
+  }
+
+  // ---------------------------------------------------------------- health
+
+  /** A call here got an answer (any answer: the server is up and serving). */
+  void succeeded() {
+    windowCalls.incrementAndGet();
+    if (consecutiveFailures.get() != 0) {
+      consecutiveFailures.set(0);
+    }
+  }
+
+  /**
+   * A call here failed as a sick or unreachable server makes calls fail; true when the record now
+   * says to eject it: {@code threshold} failures in a row, or half of 20 or more calls in the
+   * last 10 s.
+   */
+  boolean failed(int threshold) {
+    long now = System.nanoTime();
+    if (now - windowStart > TimeUnit.SECONDS.toNanos(10)) {
+      windowStart = now;
+      windowCalls.set(0);
+      windowFailures.set(0);
+    }
+    int calls = windowCalls.incrementAndGet();
+    int failures = windowFailures.incrementAndGet();
+    int inARow = consecutiveFailures.incrementAndGet();
+    return threshold > 0 && (inARow >= threshold || (calls >= 20 && 2 * failures >= calls));
+  }
+
+  boolean isEjected(long now) {
+    if (ejected && now - ejectedUntil >= 0) {
+      ejected = false; // its time is up: back in, with a clean record
+      consecutiveFailures.set(0);
+      windowCalls.set(0);
+      windowFailures.set(0);
+      windowStart = now;
+    }
+    return ejected;
+  }
+
+  void eject(long untilNanos) {
+    ejectedUntil = untilNanos;
+    ejected = true;
+  }
   int maxFrameSize() {
     return Math.min(settings.maxFrameSize(), serverMaxFrameSize);
   }
@@ -118,8 +231,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   // ---------------------------------------------------------------- calls
 
   /** Sends {@code call} on a connection with room, or queues it; never blocks. */
-  @Override
-  public void submit(PendingCall call) {
+  void submit(PendingCall call) {
     Connection c = acquire();
     if (c != null) {
       if (call.assign(c)) {
@@ -135,28 +247,33 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
       return;
     }
+    if (retired) {
+      call.failUnrun(RpcException.Code.UNAVAILABLE, "was not sent: the server at " + address
+          + " left the fleet (discovery removed it). It did not run");
+      return;
+    }
     ConnectivityState state = state();
     if (state == ConnectivityState.TRANSIENT_FAILURE) {
       // Calls wait only while CONNECTING, unless they wait for ready.
       RpcException hard = incompatible;
       if (hard != null) {
-        call.fail(hard.code(), "was not sent: " + hard.getMessage());
+        call.failUnrun(hard.code(), "was not sent: " + hard.getMessage());
         return;
       }
       String failure = lastFailure;
       if (failure != null && !call.waitForReady()) {
-        call.fail(RpcException.Code.UNAVAILABLE, noConnection(failure));
+        call.failUnrun(RpcException.Code.UNAVAILABLE, noConnection(failure));
         return;
       }
     } else if (state == ConnectivityState.READY && settings.failWhenBusy()) {
-      call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: " + busyDescription()
+      call.failUnrun(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: " + busyDescription()
           + ". It did not run. Slow down, raise the limits, or set minirpc.failWhenBusy=false to"
           + " wait for room within the call's timeout");
       return;
     }
     String refusal = queue.offer(call);
     if (refusal != null) {
-      call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: " + refusal + " for "
+      call.failUnrun(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: " + refusal + " for "
           + (hasUsableConnection() ? "room on the connections to " + address
               : "a connection to " + address)
           + ". It did not run. Slow down, raise the limit, or check the server");
@@ -263,8 +380,8 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
 
   // ---------------------------------------------------------------- connections
 
-  /** Starts connecting every subchannel, once, on the first call. */
-  private void start() {
+  /** Starts connecting every subchannel, once: on the first call, or when the fleet asks. */
+  void start() {
     if (started) {
       return;
     }
@@ -281,7 +398,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
 
   @Override
   public boolean isShutdown() {
-    return closed;
+    return closed || retired;
   }
 
   @Override
@@ -315,7 +432,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     lastFailure = null;
     incompatible = null;
     log.debug("Connected to {}: {}", address, c);
-    onReady.accept(c);
+    fleet.endpointReady(this, c);
     capacityFreed();
   }
 
@@ -326,16 +443,50 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     }
     log.debug("Connecting to {} failed: {}", address, why);
     if (!closed && state() == ConnectivityState.TRANSIENT_FAILURE) {
-      // Calls that do not wait for ready fail now rather than at their deadline.
+      // Calls that do not wait for ready fail now rather than at their deadline (in a fleet,
+      // they go to another server).
       queue.failUnlessWaitForReady(RpcException.Code.UNAVAILABLE,
           noConnection(lastFailure == null ? why : lastFailure));
     }
+    fleet.endpointFailed(this);
   }
 
   @Override
   public void lost(Connection c, String reason) {
     log.info("Connection to {} closed{}; reconnecting", address,
         reason == null ? "" : " (" + LogSafe.escape(reason, 1000) + ")");
+    fleet.endpointFailed(this);
+  }
+
+  /**
+   * Discovery removed the server: no new calls and no reconnection; calls waiting here go to
+   * other servers, calls in flight finish, and each connection closes once its last call ended.
+   * Nothing redials an address discovery no longer lists.
+   */
+  void retire() {
+    synchronized (lifecycle) {
+      if (retired || closed) {
+        return;
+      }
+      retired = true;
+    }
+    PendingCall call;
+    while ((call = queue.poll()) != null) {
+      if (call.leaveQueue()) {
+        queue.assigned(call);
+        fleet.submit(call);
+      } // else it ended meanwhile, and left the queue's count itself
+    }
+    for (Subchannel s : subchannels) {
+      for (Channel ch : s.channels()) {
+        ClientHandler h = ch.pipeline().get(ClientHandler.class);
+        if (h != null) {
+          h.connection().drain();
+        } else {
+          ch.close();
+        }
+      }
+    }
   }
 
   @Override

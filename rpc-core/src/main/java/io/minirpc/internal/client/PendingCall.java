@@ -37,14 +37,19 @@ final class PendingCall extends CompletableFuture<Object>
   /** Owner once the call has ended. */
   private static final Object ENDED = new Object();
 
-  /** How many times a call refused unrun by a server that shuts down is sent again. */
-  private static final int MAX_RESENDS = 3;
+  /** How an attempt failed, for {@link Fleet#retry}: it never left this client. */
+  static final int UNRUN_LOCAL = 0;
+  /** The server refused it before dispatch (the NOT_RUN flag): it did not run. */
+  static final int UNRUN_REMOTE = 1;
+  /** It may have run: the connection was lost after it was sent, or the server aborted it. */
+  static final int MAY_HAVE_RUN = 2;
 
   private final ClientMethod method;
   /** What a resend encodes again; never copied, only read. */
   private final Object[] args;
   private final java.util.Map<String, String> metadata;
   private final Encoder encoder;
+  private final Fleet fleet;
   private final long timeoutNanos;
   /** When the caller stops waiting, on the {@link System#nanoTime()} clock. */
   private final long deadlineNanos;
@@ -65,8 +70,17 @@ final class PendingCall extends CompletableFuture<Object>
   private volatile long sequence;
   /** Bytes of the encoded request, counted while the call waits in a CallQueue. */
   private volatile int requestBytes;
-  /** Resends so far; event loop of the connection that refused it. */
-  private int resends;
+  /** The server this attempt went to, when the fleet has several; else null. */
+  private volatile Endpoint endpoint;
+  /** Servers earlier attempts went to; null until a retry. Touched by one attempt at a time. */
+  private java.util.List<Endpoint> tried;
+  /** Attempts sent again after they failed unrun, and after they may have run. */
+  int unrunRetries;
+  int retries;
+  /** The hedged second attempt racing this call, or null. */
+  private volatile PendingCall hedge;
+  /** This call's own attempt failed while its hedge still ran; guarded by this. */
+  private RpcException parked;
 
   /** Encodes a call's request, for its first attempt or a new one, with the time it has left. */
   interface Encoder {
@@ -77,13 +91,16 @@ final class PendingCall extends CompletableFuture<Object>
   /**
    * @param timeoutNanos this call's timeout: the method's, or less when inherited
    * @param inherited whether the timeout is the remaining deadline of the server call being served
+   * @param fleet where a failed attempt may go again, and whose health records it updates; null
+   *     for none (a call that cannot be retried)
    */
   PendingCall(ClientMethod method, Object[] args, java.util.Map<String, String> metadata,
-      Encoder encoder, long timeoutNanos, boolean inherited) {
+      Encoder encoder, long timeoutNanos, boolean inherited, Fleet fleet) {
     this.method = method;
     this.args = args;
     this.metadata = metadata;
     this.encoder = encoder;
+    this.fleet = fleet;
     ByteBuf request = encoder.encode(method, args, timeoutNanos, metadata);
     this.request = request;
     this.requestBytes = request.readableBytes();
@@ -140,38 +157,182 @@ final class PendingCall extends CompletableFuture<Object>
     return OWNER.compareAndSet(this, null, WAITING);
   }
 
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  Object[] args() {
+    return args;
+  }
+
+  java.util.Map<String, String> metadata() {
+    return metadata;
+  }
+
+  Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** The fleet chose {@code e} for this attempt. */
+  void endpoint(Endpoint e) {
+    this.endpoint = e;
+  }
+
+  /** Whether an earlier attempt of this call went to {@code e}. */
+  boolean tried(Endpoint e) {
+    java.util.List<Endpoint> t = tried;
+    return t != null && t.contains(e);
+  }
+
   /**
-   * The server refused the call without running it, because it is shutting down (the call raced
-   * its GOAWAY): send it again on another connection, within the deadline, as gRPC does. Runs on
-   * the event loop of {@code from}, which has already dropped the call from its table. Returns
-   * false when the call cannot go again (it ended, has no time left, or was resent too often);
-   * the caller then ends it with the refusal.
+   * Takes this attempt off wherever it is (its connection, with its permit, or a queue) so that
+   * the call can go again; false if the call already ended. The request it held is released.
    */
-  boolean resend(Connection from) {
+  boolean detachForRetry() {
+    for (;;) {
+      Object o = owner;
+      if (o == ENDED) {
+        return false;
+      }
+      if (OWNER.compareAndSet(this, o, null)) {
+        if (o instanceof Connection) {
+          ((Connection) o).ended(this); // its permit back, and out of its table
+        } else if (o == WAITING) {
+          queue.ended(this);
+        }
+        break;
+      }
+    }
+    releaseRequest();
+    sequence = 0; // the old number belongs to the old connection
+    Endpoint e = endpoint;
+    if (e != null) {
+      if (tried == null) {
+        tried = new java.util.ArrayList<>(2);
+      }
+      tried.add(e);
+    }
+    return true;
+  }
+
+  /**
+   * Encodes the request again for a new attempt, with the time now left; false if the call ended
+   * or cannot be encoded (it then has ended).
+   */
+  boolean prepareAttempt() {
     long left = deadlineNanos - System.nanoTime();
-    if (isDone() || left <= 0 || ++resends > MAX_RESENDS) {
+    if (isDone()) {
       return false;
     }
     ByteBuf again;
     try {
-      again = encoder.encode(method, args, left, metadata);
+      again = encoder.encode(method, args, Math.max(1, left), metadata);
     } catch (RuntimeException e) {
+      fail(e);
       return false;
     }
-    if (!OWNER.compareAndSet(this, from, null)) {
-      again.release(); // it ended meanwhile, and gave the permit back itself
-      return false;
-    }
-    from.resent();
-    sequence = 0; // the old number belongs to the old connection
     requestBytes = again.readableBytes();
     request = again;
     if (isDone()) {
       releaseRequest(); // ended between the two lines above
-      return true;
+      return false;
     }
-    from.submitElsewhere(this);
     return true;
+  }
+
+  /** Takes the call out of the queue that holds it, to send it elsewhere; false if it ended. */
+  boolean leaveQueue() {
+    return OWNER.compareAndSet(this, WAITING, null);
+  }
+
+  /**
+   * Ends this attempt with an error that proves the call did not run (it never left the client):
+   * the fleet sends it to another server if it can, else the call ends with the error.
+   */
+  void failUnrun(RpcException.Code code, String message) {
+    attemptFailed(new RpcException(code, method.callPrefix() + message), UNRUN_LOCAL);
+  }
+
+  /**
+   * This attempt failed {@code how} ({@link #UNRUN_LOCAL}, {@link #UNRUN_REMOTE}, {@link
+   * #MAY_HAVE_RUN}): the fleet decides whether the call goes again; if not, it ends with {@code
+   * error}.
+   */
+  void attemptFailed(RpcException error, int how) {
+    if (isDone()) {
+      return;
+    }
+    if (fleet != null && fleet.retry(this, error, how)) {
+      return;
+    }
+    PendingCall h = hedge;
+    synchronized (this) {
+      if (h != null && !h.isDone() && detachForRetry()) {
+        parked = error; // the hedge may still answer; if it fails too, this ends the call
+        return;
+      }
+    }
+    fail(error);
+  }
+
+  /**
+   * Races {@code h}, a second attempt of this call sent to another server: the first answer
+   * ends the call and cancels the other attempt. A failure of one attempt that says nothing
+   * about the call (its server unreachable, a timeout) waits for the other.
+   */
+  void hedgeWith(PendingCall h) {
+    hedge = h;
+    if (finished != 0) { // ended meanwhile; ended() may not have seen the hedge (both volatile)
+      h.cancel(false);
+      return;
+    }
+    h.whenComplete((value, error) -> {
+      if (error == null) {
+        complete(value);
+        return;
+      }
+      if (error instanceof java.util.concurrent.CancellationException) {
+        return; // this call ended first and cancelled it
+      }
+      RpcException mine;
+      synchronized (this) {
+        mine = parked;
+      }
+      if (mine != null || isAnswer(error)) {
+        fail(error);
+      }
+    });
+  }
+
+  /** Whether an attempt's error is the server's answer, not a failure to get one. */
+  private static boolean isAnswer(Throwable error) {
+    if (!(error instanceof RpcException)) {
+      return true; // the implementation's own exception
+    }
+    switch (((RpcException) error).code()) {
+      case UNAVAILABLE:
+      case TIMEOUT:
+      case RESOURCE_EXHAUSTED:
+      case CANCELLED:
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  /** Marks {@code e} as tried, so that this (hedged) attempt goes elsewhere. */
+  void avoid(Endpoint e) {
+    if (e != null) {
+      tried = new java.util.ArrayList<>(2);
+      tried.add(e);
+    }
+  }
+
+  /** Tells the fleet, for the server's health record, that an answer arrived. */
+  private void answered(RpcException.Code code) {
+    if (fleet != null) {
+      fleet.answered(this, code);
+    }
   }
 
   /** Called on the event loop once the call has a sequence number on its connection. */
@@ -199,6 +360,7 @@ final class PendingCall extends CompletableFuture<Object>
     try {
       switch (frame.type()) {
         case RESPONSE:
+          answered(null);
           completeWithValue(frame, codecHint);
           break;
         case ERROR:
@@ -207,7 +369,16 @@ final class PendingCall extends CompletableFuture<Object>
               && ((RpcException) error).code() == RpcException.Code.CODEC) {
             error = new RpcException(RpcException.Code.CODEC, error.getMessage() + codecHint);
           }
-          fail(error);
+          if (error instanceof RpcException) {
+            RpcException e = (RpcException) error;
+            boolean notRun = (frame.flags() & io.minirpc.internal.protocol.Protocol.FLAG_NOT_RUN)
+                != 0;
+            answered(e.code());
+            attemptFailed(e, notRun ? UNRUN_REMOTE : MAY_HAVE_RUN);
+          } else {
+            answered(null);
+            fail(error);
+          }
           break;
         default:
           fail(RpcException.Code.INTERNAL, "failed: the server answered with a " + frame.type()
@@ -310,9 +481,13 @@ final class PendingCall extends CompletableFuture<Object>
       return;
     }
     CallQueue q = queue;
-    if (owner == WAITING && q != null) {
+    Object o = owner;
+    if (o == WAITING && q != null) {
       fail(q.expired(this));
       return;
+    }
+    if (o instanceof Connection && fleet != null) {
+      fleet.timedOut(this); // sent, and no answer in time: the server's record counts it
     }
     fail(timedOut());
   }
@@ -333,9 +508,10 @@ final class PendingCall extends CompletableFuture<Object>
   @Override
   public void operationComplete(ChannelFuture future) {
     if (!future.isSuccess() && !isDone()) {
-      fail(RpcException.Code.UNAVAILABLE, "failed: the request could not be sent ("
-          + future.cause() + "). The connection was lost; the next call reconnects",
-          future.cause());
+      // A frame not wholly written is never dispatched: it did not run.
+      attemptFailed(new RpcException(RpcException.Code.UNAVAILABLE, method.callPrefix()
+          + "failed: the request could not be sent (" + future.cause() + "). The connection was"
+          + " lost; the next call reconnects", future.cause()), UNRUN_LOCAL);
     }
   }
 
@@ -370,6 +546,10 @@ final class PendingCall extends CompletableFuture<Object>
   private void ended() {
     cancelTimer();
     releaseRequest();
+    PendingCall h = hedge;
+    if (h != null) {
+      h.cancel(false);
+    }
     Object o = OWNER.getAndSet(this, ENDED);
     if (o instanceof Connection) {
       ((Connection) o).ended(this);

@@ -9,14 +9,12 @@ import java.util.Map;
  * default. Made by {@link Settings#client()}, which checks each value as it is set; this checks
  * what involves two keys.
  *
- * @param host the server's host, or null if no address was set
- * @param port the server's port, or -1 if no address was set
+ * @param target the servers, or null if no address was set
  * @param ioThreads the number of I/O threads, or 0 for the default (1)
  */
 public record ClientConfig(
     List<String> codecs,
-    String host,
-    int port,
+    Target target,
     Duration timeout,
     Duration connectTimeout,
     int maxFrameSize,
@@ -36,6 +34,14 @@ public record ClientConfig(
     boolean failWhenBusy,
     int maxQueuedCalls,
     long maxQueuedBytes,
+    BalancerKind loadBalancer,
+    int subsetSize,
+    int maxAttempts,
+    Duration retryBackoff,
+    double retryBudget,
+    int ejectionFailures,
+    Duration ejectionTime,
+    int ejectionMaxPercent,
     TlsConfig tls) {
 
   public ClientConfig {
@@ -54,5 +60,17 @@ public record ClientConfig(
       throw new IllegalArgumentException("maximum reconnect backoff (" + maxBackoff
           + ") is shorter than the initial backoff (" + initialBackoff + ")");
     }
+  }
+
+  /** The host of the first fixed server, or null for a discovery URI or no address. */
+  public String host() {
+    return target == null || target.addresses().isEmpty() ? null
+        : target.addresses().get(0).host();
+  }
+
+  /** The port of the first fixed server, or -1 for a discovery URI or no address. */
+  public int port() {
+    return target == null || target.addresses().isEmpty() ? -1
+        : target.addresses().get(0).port();
   }
 }

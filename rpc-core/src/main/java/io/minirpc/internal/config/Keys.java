@@ -43,11 +43,13 @@ public final class Keys {
           .check(Keys::codecNames)
           .register(TABLE);
 
-  public static final Key<HostPort> ADDRESS =
-      Key.define("minirpc.address", CLIENT, ValueType.HOST_PORT, (HostPort) null)
+  public static final Key<Target> ADDRESS =
+      Key.define("minirpc.address", CLIENT, ValueType.TARGET, (Target) null)
           .defaultText("required")
           .builder("address(host, port)")
-          .meaning("the server, `host:port` (`[::1]:4242` for IPv6)")
+          .meaning("the server, `host:port` (`[::1]:4242` for IPv6); or several,"
+              + " `host1:4242,host2:4242`; or a discovery URI, `dns:///name:4242` or"
+              + " `zookeeper://zk1:2181/minirpc/orders` (see Fleets)")
           .check(a -> Objects.requireNonNull(a, "address == null"))
           .register(TABLE);
 
@@ -241,6 +243,82 @@ public final class Keys {
           .meaning("bytes of encoded requests the client holds while they wait for a connection"
               + " or for room; beyond, `RESOURCE_EXHAUSTED` at once")
           .check(n -> atLeast(n, 1024, "maxQueuedBytes", " bytes"))
+          .register(TABLE);
+
+  public static final Key<BalancerKind> LOAD_BALANCER =
+      Key.define("minirpc.loadBalancer", CLIENT, ValueType.oneOf(BalancerKind.class),
+              BalancerKind.LEAST_PENDING)
+          .builder("loadBalancer(String)")
+          .meaning("with several servers, how each call picks one: `least-pending` (of two picked"
+              + " at random, the one with fewer pending calls per weight), `round-robin`, or"
+              + " `consistent-hash` (by the `@HashKey` argument, with bounded load)")
+          .register(TABLE);
+
+  public static final Key<Integer> SUBSET_SIZE =
+      Key.define("minirpc.subsetSize", CLIENT, ValueType.INT, 10)
+          .builder("subsetSize(int)")
+          .meaning("how many servers of a fleet the client connects to, a stable random subset;"
+              + " servers that fail or are ejected are replaced from the rest")
+          .check(n -> atLeast(n, 1, "subsetSize", ""))
+          .register(TABLE);
+
+  public static final Key<Integer> MAX_ATTEMPTS =
+      Key.define("minirpc.maxAttempts", CLIENT, ValueType.INT, 3)
+          .builder("maxAttempts(int)")
+          .meaning("most attempts of an `@Idempotent` call that may have run (the first"
+              + " included); `1` turns such retries off")
+          .check(n -> atLeast(n, 1, "maxAttempts", ""))
+          .register(TABLE);
+
+  public static final Key<Duration> RETRY_BACKOFF =
+      Key.define("minirpc.retryBackoff", CLIENT, ValueType.DURATION, Duration.ofMillis(50))
+          .builder("retryBackoff(Duration)")
+          .meaning("wait before the first retry of an `@Idempotent` call, doubling per attempt"
+              + " up to 1 s, with jitter; calls that did not run go again at once")
+          .check(d -> positive(d, "retryBackoff"))
+          .register(TABLE);
+
+  public static final Key<Double> RETRY_BUDGET =
+      Key.define("minirpc.retryBudget", CLIENT, ValueType.FRACTION, 0.2)
+          .builder("retryBudget(double)")
+          .meaning("retries and hedges of `@Idempotent` calls allowed, as a share of calls (plus"
+              + " 10 a second), so that retries cannot multiply an outage")
+          .check(r -> {
+            if (!(r >= 0 && r <= 1)) {
+              throw new IllegalArgumentException("retryBudget (" + r + ") must be between 0 and 1");
+            }
+            return r;
+          })
+          .register(TABLE);
+
+  public static final Key<Integer> EJECTION_FAILURES =
+      Key.define("minirpc.ejection.failures", CLIENT, ValueType.INT, 5)
+          .builder("ejection(int, Duration, int)")
+          .meaning("a server whose calls fail (`UNAVAILABLE`, lost connections) or time out this"
+              + " many times in a row, or at half of 20 or more calls in 10 s, is ejected; `0`"
+              + " turns ejection off")
+          .check(n -> notNegative(n, "ejection.failures"))
+          .register(TABLE);
+
+  public static final Key<Duration> EJECTION_TIME =
+      Key.define("minirpc.ejection.time", CLIENT, ValueType.DURATION, Duration.ofSeconds(10))
+          .builder("ejection(int, Duration, int)")
+          .meaning("how long the first ejection of a server lasts; each ejection in a row lasts"
+              + " one more such interval, up to ten")
+          .check(d -> positive(d, "ejection.time"))
+          .register(TABLE);
+
+  public static final Key<Integer> EJECTION_MAX_PERCENT =
+      Key.define("minirpc.ejection.maxPercent", CLIENT, ValueType.INT, 50)
+          .builder("ejection(int, Duration, int)")
+          .meaning("most servers ejected at once, in percent of the fleet; never all")
+          .check(n -> {
+            if (n < 0 || n > 100) {
+              throw new IllegalArgumentException(
+                  "ejection.maxPercent (" + n + ") must be between 0 and 100");
+            }
+            return n;
+          })
           .register(TABLE);
 
   public static final Key<Integer> MAX_CALLS_PER_CONNECTION =

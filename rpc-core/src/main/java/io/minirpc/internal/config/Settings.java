@@ -175,11 +175,9 @@ public final class Settings {
 
   /** The client's settings, frozen. */
   public ClientConfig client() {
-    HostPort address = get(Keys.ADDRESS);
     return new ClientConfig(
         get(Keys.CODEC),
-        address == null ? null : address.host(),
-        address == null ? -1 : address.port(),
+        get(Keys.ADDRESS),
         get(Keys.TIMEOUT),
         get(Keys.CONNECT_TIMEOUT),
         get(Keys.MAX_FRAME_SIZE),
@@ -199,6 +197,14 @@ public final class Settings {
         get(Keys.FAIL_WHEN_BUSY),
         get(Keys.MAX_QUEUED_CALLS),
         get(Keys.MAX_QUEUED_BYTES),
+        get(Keys.LOAD_BALANCER),
+        get(Keys.SUBSET_SIZE),
+        get(Keys.MAX_ATTEMPTS),
+        get(Keys.RETRY_BACKOFF),
+        get(Keys.RETRY_BUDGET),
+        get(Keys.EJECTION_FAILURES),
+        get(Keys.EJECTION_TIME),
+        get(Keys.EJECTION_MAX_PERCENT),
         tls(get(Keys.TLS_HOSTNAME_VERIFICATION), TlsConfig.ClientAuthMode.NONE));
   }
 

@@ -152,6 +152,15 @@ abstract class ValueType<T> {
         }
       };
 
+  /** {@code host:port[,host:port...]} or a discovery URI, see {@link Target}. */
+  public static final ValueType<Target> TARGET =
+      new ValueType<>("host:port list or URI") {
+        @Override
+        public Target parse(String key, String text) {
+          return Target.parse(key, text);
+        }
+      };
+
   /** Calls per second, a positive number such as {@code 500} or {@code 0.5}. */
   public static final ValueType<Double> RATE =
       new ValueType<>("number") {
@@ -166,17 +175,34 @@ abstract class ValueType<T> {
         }
       };
 
-  /** One of an enum's constants, written in lower case; the table lists them. */
+  /** A share, a number from 0 to 1 such as {@code 0.2}. */
+  public static final ValueType<Double> FRACTION =
+      new ValueType<>("number from 0 to 1") {
+        @Override
+        public Double parse(String key, String text) {
+          try {
+            return Double.parseDouble(text.trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                key + " = '" + text + "' is not a number from 0 to 1, such as 0.2");
+          }
+        }
+      };
+
+  /**
+   * One of an enum's constants, written in lower case with {@code -} for {@code _} ({@code
+   * least-pending}); the table lists them.
+   */
   public static <E extends Enum<E>> ValueType<E> oneOf(Class<E> type) {
     E[] constants = type.getEnumConstants();
     List<String> names = new ArrayList<>();
     for (E e : constants) {
-      names.add(e.name().toLowerCase(Locale.ROOT));
+      names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     return new ValueType<>("`" + String.join("`, `", names) + "`") {
       @Override
       public E parse(String key, String text) {
-        String v = text.trim();
+        String v = text.trim().replace('-', '_');
         for (E e : constants) {
           if (e.name().equalsIgnoreCase(v)) {
             return e;
@@ -188,7 +214,7 @@ abstract class ValueType<T> {
 
       @Override
       public String format(E value) {
-        return value.name().toLowerCase(Locale.ROOT);
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
       }
     };
   }

@@ -49,6 +49,14 @@ class SettingsTest {
     SAMPLES.put("minirpc.failWhenBusy", "TRUE");
     SAMPLES.put("minirpc.maxQueuedCalls", "77");
     SAMPLES.put("minirpc.maxQueuedBytes", "4GiB");
+    SAMPLES.put("minirpc.loadBalancer", "Round-Robin");
+    SAMPLES.put("minirpc.subsetSize", "3");
+    SAMPLES.put("minirpc.maxAttempts", "5");
+    SAMPLES.put("minirpc.retryBackoff", "10ms");
+    SAMPLES.put("minirpc.retryBudget", "0.5");
+    SAMPLES.put("minirpc.ejection.failures", "2");
+    SAMPLES.put("minirpc.ejection.time", "1s");
+    SAMPLES.put("minirpc.ejection.maxPercent", "30");
     SAMPLES.put("minirpc.server.maxCallsPerConnection", "12");
     SAMPLES.put("minirpc.server.rateLimit.com.example.Search", "500");
     SAMPLES.put("minirpc.server.rateLimit.com.example.Search#query", "0.5");
@@ -83,6 +91,32 @@ class SettingsTest {
 
   private static IllegalArgumentException refused(String key, String value) {
     return assertThrows(IllegalArgumentException.class, () -> applied(Map.of(key, value)));
+  }
+
+  @Test
+  void anAddressIsOneServerSeveralOrADiscoveryUri() {
+    ClientConfig one = applied(Map.of("minirpc.address", "example.org:4242")).client();
+    assertEquals(List.of(new HostPort("example.org", 4242)), one.target().addresses());
+    assertTrue(one.target().isSingle());
+
+    ClientConfig three = applied(Map.of("minirpc.address",
+        "a.example:1, b.example:2 ,[::1]:3")).client();
+    assertEquals(List.of(new HostPort("a.example", 1), new HostPort("b.example", 2),
+        new HostPort("::1", 3)), three.target().addresses());
+    assertNull(three.target().uri());
+
+    ClientConfig zk = applied(Map.of("minirpc.address",
+        "zookeeper://zk1:2181,zk2:2181/minirpc/orders")).client();
+    assertEquals("zookeeper", zk.target().uri().getScheme());
+    assertEquals("/minirpc/orders", zk.target().uri().getPath());
+    assertTrue(zk.target().addresses().isEmpty());
+
+    assertTrue(refused("minirpc.address", "a.example:1,b.example").getMessage()
+        .contains("is not host:port"));
+    assertTrue(refused("minirpc.address", " , ").getMessage().contains("is empty"));
+    assertTrue(refused("minirpc.loadBalancer", "random").getMessage()
+        .contains("least-pending, round-robin, consistent-hash"));
+    assertTrue(refused("minirpc.retryBudget", "1.5").getMessage().contains("between 0 and 1"));
   }
 
   @Test
