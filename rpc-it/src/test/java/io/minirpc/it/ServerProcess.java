@@ -114,6 +114,8 @@ public final class ServerProcess implements AutoCloseable {
         .register(SlowService.class, new SlowServiceImpl())
         .register(ServerInfo.class, ServerInfo.local())
         .register(TypesService.class, TypesService.echo())
+        .register(Whoami.class, Whoami.named("pid-" + ProcessHandle.current().pid(),
+            new java.util.concurrent.atomic.AtomicInteger()))
         .build()
         .start();
     System.out.println("PORT " + server.port());

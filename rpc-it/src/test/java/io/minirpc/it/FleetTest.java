@@ -1,0 +1,478 @@
+package io.minirpc.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.minirpc.RpcClient;
+import io.minirpc.RpcException;
+import io.minirpc.RpcServer;
+import io.minirpc.discovery.ServerInstance;
+import io.minirpc.internal.registry.Fingerprints;
+import io.minirpc.internal.registry.MethodDescriptor;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A client of several servers: balancing, consistent hashing, servers that are down, join and
+ * leave through discovery, fingerprints, retries of calls that did not run and of idempotent ones,
+ * and a rolling restart that loses no call.
+ */
+@Timeout(120)
+class FleetTest {
+  private final List<RpcServer> servers = new ArrayList<>();
+  private final Map<String, AtomicInteger> started = new ConcurrentHashMap<>();
+
+  @AfterEach
+  void closeServers() {
+    for (RpcServer s : servers) {
+      s.close();
+    }
+  }
+
+  private RpcServer server(String name, int port, UnaryOperator<RpcServer.Builder> options) {
+    return server(name, port, 0, options);
+  }
+
+  private RpcServer server(String name, int port, long extraMillis,
+      UnaryOperator<RpcServer.Builder> options) {
+    AtomicInteger count = started.computeIfAbsent(name, n -> new AtomicInteger());
+    RpcServer s = options.apply(RpcServer.builder()
+            .host("127.0.0.1")
+            .port(port)
+            .gracePeriod(Duration.ofSeconds(5))
+            .register(Whoami.class, Whoami.named(name, count, extraMillis)))
+        .build()
+        .start();
+    servers.add(s);
+    return s;
+  }
+
+  private RpcServer server(String name) {
+    return server(name, 0, b -> b);
+  }
+
+  private static String list(RpcServer... servers) {
+    List<String> parts = new ArrayList<>();
+    for (RpcServer s : servers) {
+      parts.add("127.0.0.1:" + s.port());
+    }
+    return String.join(",", parts);
+  }
+
+  private static RpcClient client(String address, String codec, String policy) {
+    return RpcClient.builder()
+        .address(address)
+        .codec(codec)
+        .loadBalancer(policy)
+        .timeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  /** Makes {@code calls} calls of {@code name()} with {@code parallel} outstanding; counts by server. */
+  private static Map<String, Integer> spread(Whoami who, int calls, int parallel)
+      throws Exception {
+    Map<String, Integer> byServer = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < parallel; t++) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < calls / parallel; i++) {
+            byServer.merge(who.name(), 1, Integer::sum);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return byServer;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "kryo"})
+  void roundRobinSpreadsCallsEvenlyOverAFixedList(String codec) throws Exception {
+    RpcServer a = server("a");
+    RpcServer b = server("b");
+    RpcServer c = server("c");
+    try (RpcClient client = client(list(a, b, c), codec, "round-robin")) {
+      Whoami who = client.proxy(Whoami.class);
+      who.name(); // connects the subset
+      awaitConnected(a, b, c);
+      Map<String, Integer> byServer = spread(who, 600, 6);
+      assertEquals(3, byServer.size(), "every server is used: " + byServer);
+      for (Map.Entry<String, Integer> e : byServer.entrySet()) {
+        assertTrue(e.getValue() >= 150 && e.getValue() <= 250,
+            "round-robin gives each of 3 servers about a third of 600 calls: " + byServer);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "kryo"})
+  void leastPendingUsesEveryServerAndMovesLoadAwayFromASlowOne(String codec) throws Exception {
+    RpcServer fast1 = server("fast1");
+    RpcServer fast2 = server("fast2");
+    RpcServer slow = server("slow", 0, 60, b -> b); // 60 ms more per call than the others
+    try (RpcClient client = client(list(fast1, fast2, slow), codec, "least-pending")) {
+      Whoami who = client.proxy(Whoami.class);
+      who.name();
+      awaitConnected(fast1, fast2, slow);
+      Map<String, Integer> byServer = new ConcurrentHashMap<>();
+      ExecutorService pool = Executors.newFixedThreadPool(12);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 12; t++) {
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < 50; i++) {
+              // The slow server takes 62 ms a call, the others 2 ms: pending calls pile up there.
+              byServer.merge(who.work(2), 1, Integer::sum);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertTrue(byServer.getOrDefault("fast1", 0) > 100
+              && byServer.getOrDefault("fast2", 0) > 100,
+          "both fast servers take calls: " + byServer);
+      int slowShare = byServer.getOrDefault("slow", 0);
+      assertTrue(slowShare > 0 && slowShare < 600 / 5,
+          "the slow server still gets calls, but far less than its third: " + byServer);
+    }
+  }
+
+  @Test
+  void consistentHashingSendsEqualKeysToTheSameServer() throws Exception {
+    RpcServer a = server("a");
+    RpcServer b = server("b");
+    RpcServer c = server("c");
+    try (RpcClient client = client(list(a, b, c), "json", "consistent-hash")) {
+      Whoami who = client.proxy(Whoami.class);
+      who.name();
+      awaitConnected(a, b, c);
+      Map<String, String> home = new HashMap<>();
+      for (int round = 0; round < 4; round++) {
+        for (int k = 0; k < 60; k++) {
+          String key = "user-" + k;
+          String server = who.byKey(key);
+          String before = home.putIfAbsent(key, server);
+          assertTrue(before == null || before.equals(server),
+              key + " went to " + before + " and then to " + server);
+        }
+      }
+      assertEquals(3, new java.util.HashSet<>(home.values()).size(),
+          "60 keys spread over all 3 servers: " + home);
+    }
+  }
+
+  @Test
+  void aServerThatIsDownIsSkippedAndNoCallFails() throws Exception {
+    RpcServer a = server("a");
+    RpcServer b = server("b");
+    int nothing = freePort();
+    String address = list(a, b) + ",127.0.0.1:" + nothing;
+    try (RpcClient client = client(address, "kryo", "least-pending")) {
+      Whoami who = client.proxy(Whoami.class);
+      Map<String, Integer> byServer = spread(who, 400, 8);
+      assertEquals(400, byServer.values().stream().mapToInt(Integer::intValue).sum());
+      assertEquals(java.util.Set.of("a", "b"), byServer.keySet());
+    }
+  }
+
+  @Test
+  void withEveryServerDownACallFailsAtOnceSayingWhy() throws Exception {
+    String address = "127.0.0.1:" + freePort() + ",127.0.0.1:" + freePort();
+    try (RpcClient client = client(address, "json", "least-pending")) {
+      Whoami who = client.proxy(Whoami.class);
+      long t0 = System.nanoTime();
+      RpcException e = expect(RpcException.class, who::name);
+      assertEquals(RpcException.Code.UNAVAILABLE, e.code());
+      assertTrue(e.getMessage().contains("It did not run"), e.getMessage());
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3),
+          "fails promptly, not at its 10 s timeout");
+    }
+  }
+
+  @Test
+  void anIdempotentCallThatMayHaveRunIsRetriedElsewhereAndOthersAreNot() throws Exception {
+    // Server a aborts calls still running when its short grace period ends: they may have run.
+    RpcServer a = server("a", 0, s -> s.gracePeriod(Duration.ofMillis(200)));
+    RpcServer b = server("b");
+    try (RpcClient client = RpcClient.builder().address("127.0.0.1:" + a.port())
+            .codec("json").timeout(Duration.ofSeconds(10)).build();
+        RpcClient fleet = RpcClient.builder().address(list(a, b)).codec("json")
+            .loadBalancer("round-robin").timeout(Duration.ofSeconds(10)).build()) {
+      Whoami who = fleet.proxy(Whoami.class);
+      who.name();
+      awaitConnected(a, b);
+      List<java.util.concurrent.CompletableFuture<String>> idempotent = new ArrayList<>();
+      List<java.util.concurrent.CompletableFuture<String>> plain = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        idempotent.add(java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> who.workIdempotent(1500)));
+        plain.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> who.work(1500)));
+      }
+      awaitStarted("a", 1);
+      Thread.sleep(300); // let every call start somewhere
+      a.close(); // aborts a's running calls with UNAVAILABLE after 200 ms
+      int plainFailed = 0;
+      for (java.util.concurrent.CompletableFuture<String> f : idempotent) {
+        assertEquals("b", f.get(30, TimeUnit.SECONDS), "an idempotent call ends on b");
+      }
+      for (java.util.concurrent.CompletableFuture<String> f : plain) {
+        try {
+          assertEquals("b", f.get(30, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+          RpcException r = (RpcException) e.getCause();
+          assertEquals(RpcException.Code.UNAVAILABLE, r.code());
+          assertTrue(r.getMessage().contains("may have partly run"), r.getMessage());
+          plainFailed++;
+        }
+      }
+      assertTrue(plainFailed > 0, "calls that were running on a fail, not sent twice");
+      assertTrue(started.get("a").get() > plainFailed,
+          "idempotent calls ran on a too, and were sent again to b");
+    }
+  }
+
+  @Test
+  void aHedgedCallIsAnsweredByTheFasterServer() throws Exception {
+    RpcServer slow = server("slow", 0, 3000, b -> b);
+    RpcServer fast = server("fast");
+    try (RpcClient client = client(list(slow, fast), "kryo", "round-robin")) {
+      Whoami who = client.proxy(Whoami.class);
+      who.name();
+      awaitConnected(slow, fast);
+      for (int i = 0; i < 10; i++) {
+        long t0 = System.nanoTime();
+        assertEquals("fast", who.workHedged(0), "the first answer wins");
+        assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(1500),
+            "a call sent to the slow server is hedged after 50 ms, not left for 3 s");
+      }
+      assertTrue(started.get("slow").get() >= 3, "round-robin sent calls to the slow server too");
+    }
+  }
+
+  @Test
+  void aRollingRestartWithDrainLosesNoCall() throws Exception {
+    int[] ports = {freePort(), freePort(), freePort()};
+    RpcServer[] live = new RpcServer[3];
+    for (int i = 0; i < 3; i++) {
+      live[i] = server("s" + i, ports[i], b -> b);
+    }
+    String address = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:"
+        + ports[2];
+    try (RpcClient client = RpcClient.builder().address(address).codec("kryo")
+        .timeout(Duration.ofSeconds(10)).build()) {
+      Whoami who = client.proxy(Whoami.class);
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong ok = new AtomicLong();
+      List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      for (int t = 0; t < 8; t++) {
+        pool.submit(() -> {
+          while (!stop.get()) {
+            try {
+              who.work(5); // not idempotent: any loss would show
+              ok.incrementAndGet();
+            } catch (RuntimeException e) {
+              failures.add(e);
+            }
+          }
+        });
+      }
+      Thread.sleep(300);
+      for (int i = 0; i < 3; i++) {
+        live[i].close(); // GOAWAY, finish what runs, close
+        servers.remove(live[i]);
+        Thread.sleep(200);
+        live[i] = server("s" + i, ports[i], b -> b);
+        Thread.sleep(300);
+      }
+      stop.set(true);
+      pool.shutdown();
+      assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+      assertTrue(failures.isEmpty(), failures.size() + " of " + (ok.get() + failures.size())
+          + " calls failed during the rolling restart; first: " + (failures.isEmpty() ? ""
+              : failures.get(0)));
+      assertTrue(ok.get() > 100, "traffic flowed: " + ok.get() + " calls");
+    }
+  }
+
+  @Test
+  void discoveryJoinsAndLeavesAndARemovedServerIsNotRedialled() throws Exception {
+    RpcServer a = server("a");
+    RpcServer b = server("b");
+    String group = "/join-leave-" + System.nanoTime();
+    TestDiscovery.publish(group, List.of(instance(a)));
+    try (RpcClient client = client("test://" + group, "json", "round-robin")) {
+      Whoami who = client.proxy(Whoami.class);
+      assertEquals("a", who.name());
+      TestDiscovery.publish(group, List.of(instance(a), instance(b)));
+      awaitServed(who, java.util.Set.of("a", "b"));
+      TestDiscovery.publish(group, List.of(instance(b)));
+      for (int i = 0; i < 50; i++) {
+        assertEquals("b", who.name(), "a left the fleet");
+      }
+      awaitConnections(a, 0);
+      Thread.sleep(500);
+      assertEquals(0, a.connectionCount(), "nothing redials a server discovery removed");
+      TestDiscovery.fail(group, "registry unreachable");
+      assertEquals("b", who.name(), "the last list stays in use while discovery fails");
+    }
+  }
+
+  @Test
+  void aServerPublishingADifferentVersionOfTheInterfaceIsNotChosen() throws Exception {
+    RpcServer a = server("a");
+    RpcServer b = server("b");
+    String group = "/versions-" + System.nanoTime();
+    Map<String, Long> wrong = new HashMap<>(digests(Whoami.class));
+    wrong.replaceAll((k, v) -> v + 1); // b says it serves another version of every method
+    ServerInstance old = new ServerInstance("127.0.0.1", b.port(), 100, List.of("json"),
+        Map.of(Whoami.class.getName(), wrong), Map.of());
+    TestDiscovery.publish(group, List.of(instance(a), old));
+    try (RpcClient client = client("test://" + group, "json", "round-robin")) {
+      Whoami who = client.proxy(Whoami.class);
+      for (int i = 0; i < 40; i++) {
+        assertEquals("a", who.name(), "only the server with this client's fingerprints is chosen");
+      }
+      TestDiscovery.publish(group, List.of(old));
+      RpcException e = expect(RpcException.class, who::name);
+      assertEquals(RpcException.Code.NOT_FOUND, e.code());
+      assertTrue(e.getMessage().contains("different version"), e.getMessage());
+    }
+  }
+
+  @Test
+  void untilDiscoveryAnswersCallsWaitAndThenGo() throws Exception {
+    RpcServer a = server("a");
+    String group = "/late-" + System.nanoTime();
+    try (RpcClient client = client("test://" + group, "kryo", "least-pending")) {
+      Whoami who = client.proxy(Whoami.class);
+      java.util.concurrent.CompletableFuture<String> call =
+          java.util.concurrent.CompletableFuture.supplyAsync(who::name);
+      Thread.sleep(200);
+      TestDiscovery.publish(group, List.of(instance(a)));
+      assertEquals("a", call.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void dnsGivesEveryAddressOfAName() throws Exception {
+    RpcServer a = server("a");
+    try (RpcClient client = client("dns:///localhost:" + a.port(), "json", "least-pending")) {
+      Whoami who = client.proxy(Whoami.class);
+      for (int i = 0; i < 20; i++) {
+        assertEquals("a", who.name()); // ::1, if localhost has it, refuses: skipped unrun
+      }
+    }
+    IllegalArgumentException e = expect(IllegalArgumentException.class,
+        () -> RpcClient.builder().address("dns:///localhost").build());
+    assertTrue(e.getMessage().contains("dns:///name:port"), e.getMessage());
+    IllegalStateException none = expect(IllegalStateException.class,
+        () -> RpcClient.builder().address("consul://c:8500/orders").build());
+    assertTrue(none.getMessage().contains("No discovery provider for 'consul:'"),
+        none.getMessage());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static ServerInstance instance(RpcServer s) {
+    return ServerInstance.of("127.0.0.1", s.port());
+  }
+
+  static Map<String, Long> digests(Class<?> service) {
+    Map<String, Long> out = new HashMap<>();
+    for (MethodDescriptor d : MethodDescriptor.forService(service)) {
+      out.put(d.key(), Fingerprints.digest(Fingerprints.signature(d), Fingerprints.shapes(d)));
+    }
+    return out;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void awaitConnected(RpcServer... servers) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (RpcServer s : servers) {
+      while (s.connectionCount() == 0) {
+        if (System.nanoTime() > end) {
+          fail("the client did not connect to the server on port " + s.port());
+        }
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  private static void awaitConnections(RpcServer s, int n) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (s.connectionCount() != n) {
+      if (System.nanoTime() > end) {
+        fail("server on port " + s.port() + " has " + s.connectionCount() + " connections, not "
+            + n);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private void awaitStarted(String name, int n) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (started.get(name).get() < n) {
+      if (System.nanoTime() > end) {
+        fail(name + " started no call");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  private static void awaitServed(Whoami who, java.util.Set<String> names) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 200 && !seen.equals(names); i++) {
+      seen.add(who.name());
+    }
+    assertEquals(names, seen);
+  }
+
+  private static <T extends Throwable> T expect(Class<T> type, Runnable r) {
+    try {
+      r.run();
+    } catch (Throwable t) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+      throw new AssertionError("expected " + type.getSimpleName() + " but got " + t, t);
+    }
+    throw new AssertionError("expected " + type.getSimpleName() + ", but it returned");
+  }
+}
