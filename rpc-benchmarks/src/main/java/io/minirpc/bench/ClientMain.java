@@ -16,11 +16,15 @@ public final class ClientMain {
       case "minirpc-json":
       case "minirpc-json-direct":
       case "minirpc-json-tls":
-        return MinirpcSystem.client(host, port, "json", system.endsWith("-tls"));
+        return MinirpcSystem.client(host, port, "json", system.endsWith("-tls"), false);
       case "minirpc-kryo":
       case "minirpc-kryo-direct":
       case "minirpc-kryo-tls":
-        return MinirpcSystem.client(host, port, "kryo", system.endsWith("-tls"));
+        return MinirpcSystem.client(host, port, "kryo", system.endsWith("-tls"), false);
+      case "minirpc-json-fleet":
+        return MinirpcSystem.client(host, port, "json", false, true);
+      case "minirpc-kryo-fleet":
+        return MinirpcSystem.client(host, port, "kryo", false, true);
       case "grpc-default":
         return new GrpcDriver(host, port, false);
       case "grpc-direct":

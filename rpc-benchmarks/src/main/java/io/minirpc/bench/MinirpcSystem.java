@@ -41,12 +41,21 @@ final class MinirpcSystem {
     return server;
   }
 
-  static Driver client(String host, int port, String codec, boolean tls) {
+  /**
+   * @param fleet through discovery ({@code dns:///host:port}): the same one server, but every
+   *     call goes through the fleet's balancer, to measure what balancing costs
+   */
+  static Driver client(String host, int port, String codec, boolean tls, boolean fleet) {
     RpcClient.Builder builder = RpcClient.builder();
     if (tls) {
       builder.tls(true).tlsTrustedCertificates(Path.of(System.getProperty(TLS_CA)));
     }
-    RpcClient client = builder.address(host, port).codec(codec)
+    if (fleet) {
+      builder.address("dns:///" + host + ":" + port);
+    } else {
+      builder.address(host, port);
+    }
+    RpcClient client = builder.codec(codec)
         .timeout(Duration.ofSeconds(30)).build();
     UserService sync = client.proxy(UserService.class);
     UserServiceAsync async = client.proxy(UserServiceAsync.class);

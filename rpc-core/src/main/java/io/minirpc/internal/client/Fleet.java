@@ -272,6 +272,9 @@ final class Fleet implements NameResolver.Listener {
     if (n == 0) {
       return null;
     }
+    if (n == 1 && candidate(eps[0], call, now)) {
+      return eps[0]; // one server in the subset, ready: nothing to balance
+    }
     int ready = 0;
     Endpoint connecting = null;
     Endpoint failing = null;
