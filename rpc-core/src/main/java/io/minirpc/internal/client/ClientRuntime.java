@@ -117,7 +117,10 @@ public final class ClientRuntime {
             List.of(new Hello.CodecInfo(codec.id(), codec.name())),
             allowedNames(allowed),
             List.of(),
-            Map.of());
+            Map.of())
+            // Its static metadata, where a bearer token usually is: a server with an
+            // authenticator shows its services only to a HELLO it accepts.
+            .withMetadata(metadata);
     this.endpoint =
         new Endpoint(settings, address, group, tls, hello, codec.name(), this::checkServer);
   }
@@ -282,12 +285,22 @@ public final class ClientRuntime {
 
   /** A server connected: say now, in the log, which proxied methods it cannot serve. */
   private void checkServer(Connection c) {
+    if (c.serverHello().detailsWithheld()) {
+      log.info("The server at {} did not accept this client's handshake, so it did not say which"
+          + " services it has: calls are sent without checking their signatures first, and the"
+          + " server authenticates each. Put the credential in the client's metadata"
+          + " (minirpc.metadata.*) to authenticate the connection", address);
+      return;
+    }
     for (Map.Entry<Class<?>, List<ClientMethod>> e : methodsByService.entrySet()) {
       report(e.getKey(), e.getValue(), c.serverHello());
     }
   }
 
   private void report(Class<?> service, Iterable<ClientMethod> methods, Hello hello) {
+    if (hello.detailsWithheld()) {
+      return; // nothing to compare with
+    }
     List<String> problems = new ArrayList<>();
     for (ClientMethod m : methods) {
       String problem = Compatibility.problem(m, hello);
