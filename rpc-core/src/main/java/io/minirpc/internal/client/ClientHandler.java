@@ -85,6 +85,7 @@ final class ClientHandler extends FrameHandler {
   protected void onHello(ChannelHandlerContext ctx, Hello hello) {
     lastReadNanos = System.nanoTime();
     handshakeTimeout.cancel(false);
+    authenticated(ctx); // a client takes the server's frames up to its maximum frame size
     events.handshaken(connection, hello);
   }
 
