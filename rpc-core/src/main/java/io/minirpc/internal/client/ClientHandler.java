@@ -153,6 +153,11 @@ final class ClientHandler extends FrameHandler {
         } finally {
           frame.release();
         }
+        if (connection.closeReason() != null) {
+          // This side is closing it already (a server refusing a HELLO follows its own HELLO with
+          // GOAWAY): going away would open a new connection at once, without the backoff.
+          break;
+        }
         events.goingAway(connection, reason);
         break;
       default:

@@ -25,13 +25,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's side of one connection: the client's HELLO first, answered with the server's (its
- * services only if the HELLO authenticates, when the server has an authenticator); then requests
- * to the dispatcher, cancels to their calls, pings answered. A protocol error closes this
- * connection only, with one log line that says why. A client that has not sent its HELLO within
- * the handshake timeout, or is silent for longer than the idle timeout, is closed; one that sends
- * PINGs or CANCELs faster than its budget gets GOAWAY and is closed. While the client does not read
- * its answers (the channel is not writable), the server stops reading its requests, so a client
- * cannot make the server buffer without bound.
+ * services only if the HELLO authenticates, when the server has an authenticator; GOAWAY after it
+ * if the client speaks none of the server's codecs); then requests to the dispatcher, cancels to
+ * their calls, pings answered. A protocol error closes this connection only, with one log line
+ * that says why. A client that has not sent its HELLO within the handshake timeout, or is silent
+ * for longer than the idle timeout, is closed; one that sends PINGs or CANCELs faster than its
+ * budget gets GOAWAY and is closed. While the client does not read its answers (the channel is not
+ * writable), the server stops reading its requests, so a client cannot make the server buffer
+ * without bound.
  */
 final class ServerHandler extends FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
@@ -188,6 +189,20 @@ final class ServerHandler extends FrameHandler {
     }
     if (names.length() >= 1000) {
       names.append(", ...");
+    }
+    if (unknown.size() == theirs.codecs().size()) {
+      // Nothing it could send would be understood. Our HELLO names the codecs we speak (so a
+      // minirpc client says what to set), the GOAWAY says it in words for any other peer.
+      String reason = "no codec in common: the client speaks "
+          + (unknown.isEmpty() ? "none" : names) + ", this server speaks only "
+          + String.join(", ", hello.codecNames()) + " (minirpc.codec). Set minirpc.codec on the"
+          + " client to one of those";
+      UNKNOWN_CODECS.info(log, "Closing connection from " + ctx.channel().remoteAddress()
+          + " after GOAWAY: " + reason);
+      refused = true;
+      ctx.write(withheld.toFrame(ctx.alloc()), ctx.voidPromise());
+      ctx.writeAndFlush(goAwayFrame(ctx.alloc(), reason)).addListener(ChannelFutureListener.CLOSE);
+      return;
     }
     if (!unknown.isEmpty()) {
       UNKNOWN_CODECS.info(log, "Client " + ctx.channel().remoteAddress() + " speaks "
