@@ -29,8 +29,9 @@ import java.util.Properties;
  * server.close();
  * }</pre>
  *
- * <p>A server speaks every installed codec by default and answers each request in the codec it
- * came in, so clients with different codecs can share it. Implementations run on a bounded pool of
+ * <p>A server speaks every installed codec by default (exactly those given to {@link
+ * Builder#codecs} otherwise) and answers each request in the codec it came in, so clients with
+ * different codecs can share it. Implementations run on a bounded pool of
  * worker threads, never on a network thread; when the pool and its queue are full, callers get
  * {@link RpcException.Code#RESOURCE_EXHAUSTED} at once. An implementation may return a {@code
  * CompletableFuture} that completes later, without holding a thread while it waits.
@@ -157,8 +158,9 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * The codecs this server accepts, by name. Default: every installed codec ({@code
-     * minirpc.codec}, comma-separated).
+     * The codecs this server speaks, by name: it lists and accepts exactly these, closes (after
+     * GOAWAY) a connection whose HELLO offers none of them, and refuses a request in another with
+     * {@code CODEC}. Default: every installed codec ({@code minirpc.codec}, comma-separated).
      */
     public Builder codecs(String... names) {
       Objects.requireNonNull(names, "names == null");
@@ -273,8 +275,11 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * The largest frame a client may send before its HELLO has been accepted, so that connections
-     * that never finish a handshake hold little memory; checked from a frame's first bytes.
-     * Default 64 KiB ({@code minirpc.server.maxPreHelloFrameSize}).
+     * that never finish a handshake hold little memory; checked from a frame's first bytes. With an
+     * {@link #authenticator}, it holds until the connection is authenticated (by its HELLO, or by
+     * a request the authenticator accepts): a larger request is refused with {@code
+     * UNAUTHENTICATED} without being read. Default 64 KiB ({@code
+     * minirpc.server.maxPreHelloFrameSize}).
      */
     public Builder maxPreHelloFrameSize(int bytes) {
       settings.set(Keys.MAX_PRE_HELLO_FRAME_SIZE, bytes);
@@ -397,9 +402,10 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * Decides about every call before any of its arguments is decoded, so a peer without
-     * credentials never reaches the codecs; see {@link Authenticator}. Default: none, or a {@link
-     * BearerTokenAuthenticator} from the file in {@code minirpc.server.auth.bearerTokens}. The
-     * builder does not own it.
+     * credentials never reaches the codecs, and about each connection's handshake, so that only an
+     * authenticated client learns the services; see {@link Authenticator}. Default: none, or a
+     * {@link BearerTokenAuthenticator} from the file in {@code minirpc.server.auth.bearerTokens}.
+     * The builder does not own it.
      */
     public Builder authenticator(Authenticator authenticator) {
       this.authenticator = Objects.requireNonNull(authenticator, "authenticator == null");

@@ -29,7 +29,9 @@ import java.util.Set;
  *
  * <p>Tokens are kept as SHA-256 digests, never logged and never echoed: a call without a token or
  * with an unknown one fails with {@code UNAUTHENTICATED}, one whose token does not allow the
- * service with {@code PERMISSION_DENIED}, and neither message contains the token.
+ * service with {@code PERMISSION_DENIED}, and neither message contains the token. A known token
+ * in the client's static metadata also authenticates its connections' handshakes, so that they
+ * see the server's services (all of them, even with a token for some).
  */
 public final class BearerTokenAuthenticator implements Authenticator {
   /** The metadata key the token travels in. */
@@ -89,7 +91,9 @@ public final class BearerTokenAuthenticator implements Authenticator {
       throw new RpcException(RpcException.Code.UNAUTHENTICATED,
           "the server did not accept the bearer token; check the token the client sends");
     }
-    if (!allowed.isEmpty() && !allowed.contains(caller.service())) {
+    // A token for some services authenticates a handshake: which services it may call is decided
+    // per call.
+    if (!allowed.isEmpty() && !caller.isHandshake() && !allowed.contains(caller.service())) {
       throw new RpcException(RpcException.Code.PERMISSION_DENIED, "this bearer token may not"
           + " call " + caller.service() + "; ask for a token that allows it");
     }

@@ -117,6 +117,13 @@ class ExamplesTest {
               () -> c.proxy(Calculator.class).add(2, 3));
           assertEquals(io.minirpc.RpcException.Code.UNAUTHENTICATED, e.code());
         }
+        Properties kryo = (Properties) client.clone();
+        kryo.setProperty("minirpc.codec", "kryo");
+        try (RpcClient c = RpcClient.builder().configure(kryo).build()) {
+          io.minirpc.RpcException e = Assertions.assertThrows(io.minirpc.RpcException.class,
+              () -> c.proxy(Calculator.class).add(2, 3));
+          assertEquals(io.minirpc.RpcException.Code.CODEC, e.code(), "the server speaks json only");
+        }
         client.remove("minirpc.tls.certChain");
         client.remove("minirpc.tls.privateKey");
         try (RpcClient c = RpcClient.builder().configure(client).build()) {

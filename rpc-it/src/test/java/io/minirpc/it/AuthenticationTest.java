@@ -16,6 +16,9 @@ import io.minirpc.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -84,7 +87,9 @@ class AuthenticationTest {
   void aRefusedCallIsNeverDecodedNorLookedUp() throws Exception {
     AtomicInteger asked = new AtomicInteger();
     try (RpcServer s = server(caller -> {
-      asked.incrementAndGet();
+      if (!caller.isHandshake()) {
+        asked.incrementAndGet();
+      }
       throw new RpcException(Code.UNAUTHENTICATED, "no");
     }); RawConnection raw = new RawConnection(s.port())) {
       // An undecodable body, to a method that exists and to one that does not: the answer is
@@ -140,6 +145,179 @@ class AuthenticationTest {
             .tlsCertificate(clientCert.chain(), clientCert.key()).build()) {
       assertEquals(3, c.proxy(Calculator.class).add(1, 2));
       assertEquals("CN=reporting-service", seen.get());
+    }
+  }
+
+  /** An interface the test servers do not register. */
+  interface Hidden {
+    String secret();
+  }
+
+  private static final Map<String, String> WITH_TOKEN = Map.of("authorization", "Bearer " + TOKEN);
+  private static final String ECHO = "echoString(java.lang.String)";
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"json", "kryo"})
+  void aHelloWithoutTheTokenLearnsNoServicesAndOneWithItLearnsThemAll(String codec)
+      throws Exception {
+    try (RpcServer s = server(BearerTokenAuthenticator.builder().token(TOKEN).build())) {
+      for (Map<String, String> metadata : List.of(Map.<String, String>of(),
+          Map.of("authorization", "Bearer not-the-token"))) {
+        try (RawConnection raw = new RawConnection(s.port(), false)) {
+          raw.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1, metadata, codec),
+              new byte[0]);
+          RawConnection.Reply reply = raw.read();
+          assertEquals(RawConnection.HELLO, reply.type());
+          String bytes = new String(reply.header(), UTF_8);
+          for (String secret : List.of("io.minirpc.it", "add(int,int)", "record{")) {
+            assertFalse(bytes.contains(secret), "'" + secret + "' in the HELLO of " + metadata);
+          }
+          RawConnection.ServerHello hello = RawConnection.ServerHello.parse(reply.header());
+          assertEquals(new RawConnection.ServerHello(List.of("json", "kryo"), List.of(), Map.of(),
+              0, 0x01), hello, "details withheld, and the flag says so");
+          assertFalse(bytes.contains("not-the-token"), "the credential is echoed");
+        }
+      }
+      try (RawConnection raw = new RawConnection(s.port(), false)) {
+        raw.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1, WITH_TOKEN, codec),
+            new byte[0]);
+        byte[] header = raw.read().header();
+        RawConnection.ServerHello hello = RawConnection.ServerHello.parse(header);
+        assertEquals(List.of(Calculator.class.getName(), TypesService.class.getName()),
+            List.copyOf(hello.services().keySet()));
+        assertTrue(hello.services().get(Calculator.class.getName()).contains("add(int,int)"));
+        assertTrue(hello.shapes() > 0, "shapes of the classes TypesService reaches");
+        assertEquals(0, hello.flags());
+        assertFalse(new String(header, UTF_8).contains(TOKEN), "the credential is echoed");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"json", "kryo"})
+  void withoutATokenEveryCallIsSentAndRefusedUnauthenticatedNotFailedAsAMissingService(
+      String codec) {
+    try (RpcServer s = server(BearerTokenAuthenticator.builder().token(TOKEN).build())) {
+      try (RpcClient c = client(s, codec).build()) {
+        for (Runnable call : List.<Runnable>of(() -> c.proxy(Calculator.class).add(1, 2),
+            () -> c.proxy(Hidden.class).secret())) {
+          RpcException e = assertThrows(RpcException.class, call::run);
+          assertEquals(Code.UNAUTHENTICATED, e.code(), e.getMessage());
+          assertTrue(e.getMessage().endsWith("failed: the server requires a bearer token: send"
+              + " metadata 'authorization: Bearer <token>' (minirpc.metadata.authorization)"),
+              e.getMessage());
+          assertFalse(e.getMessage().contains(TypesService.class.getName()), e.getMessage());
+        }
+      }
+      try (RpcClient c = client(s, codec).metadata("authorization", "Bearer " + TOKEN).build()) {
+        assertEquals(3, c.proxy(Calculator.class).add(1, 2));
+        RpcException e = assertThrows(RpcException.class, () -> c.proxy(Hidden.class).secret());
+        assertEquals(Code.NOT_FOUND, e.code());
+        assertTrue(e.getMessage().contains("was not sent: the server has no service "
+            + Hidden.class.getName() + " (it serves: " + Calculator.class.getName() + ", "
+            + TypesService.class.getName() + ")"), e.getMessage());
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"json", "kryo"})
+  void aTokenAddedPerCallMustAuthenticateTheConnectionWithASmallCallBeforeALargeOne(
+      String codec) {
+    String large = "x".repeat(200_000);
+    try (RpcServer s = server(BearerTokenAuthenticator.builder().token(TOKEN).build())) {
+      // The token is not in the client's static metadata, so the HELLO does not carry it.
+      try (RpcClient c = client(s, codec).intercept((call, next) -> {
+        call.metadata().put("authorization", "Bearer " + TOKEN);
+        return next.proceed();
+      }).build()) {
+        TypesService types = c.proxy(TypesService.class);
+        RpcException e = assertThrows(RpcException.class, () -> types.echoString(large));
+        assertEquals(Code.UNAUTHENTICATED, e.code());
+        assertTrue(e.getMessage().contains("failed: the server refused the call unread: its"
+            + " request of "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" bytes is larger than the 65536 bytes a connection"
+            + " may send before it is authenticated (minirpc.server.maxPreHelloFrameSize). Send"
+            + " the credential in the client's metadata (minirpc.metadata.*) so that the"
+            + " connection authenticates when it opens, or make a smaller call first"),
+            e.getMessage());
+        assertEquals(3, c.proxy(Calculator.class).add(1, 2));
+        assertEquals(large, types.echoString(large));
+      }
+      try (RpcClient c = client(s, codec).metadata("authorization", "Bearer " + TOKEN).build()) {
+        assertEquals(large, c.proxy(TypesService.class).echoString(large));
+      }
+    }
+  }
+
+  @Test
+  void untilAConnectionIsAuthenticatedALargeRequestIsRefusedFromItsHeaderUnread()
+      throws Exception {
+    try (RpcServer s = server(BearerTokenAuthenticator.builder().token(TOKEN).build());
+        RawConnection raw = new RawConnection(s.port(), false)) {
+      raw.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1, Map.of(), "json"),
+          new byte[0]);
+      assertEquals(0x01, RawConnection.ServerHello.parse(raw.read().header()).flags());
+      // 1 MiB, with the token: the request that authenticates a connection must itself be small.
+      String large = "x".repeat(1 << 20);
+      byte[] big = RawConnection.requestBytes(1, 1, TypesService.class.getName(), ECHO,
+          WITH_TOKEN, utf8("\"" + large + "\""));
+      raw.writeRaw(Arrays.copyOf(big, 64));
+      RawConnection.Reply r = raw.read(); // before the rest is sent: nothing of it is buffered
+      assertEquals(RawConnection.ERROR, r.type());
+      assertEquals(1, r.seq());
+      assertEquals(Code.UNAUTHENTICATED.wireNumber(), r.errorCode());
+      assertEquals(0x01, r.flags(), "NOT_RUN");
+      assertEquals("the server refused the call unread: its request of " + (big.length - 4)
+          + " bytes is larger than the 65536 bytes a connection may send before it is"
+          + " authenticated (minirpc.server.maxPreHelloFrameSize). Send the credential in the"
+          + " client's metadata (minirpc.metadata.*) so that the connection authenticates when it"
+          + " opens, or make a smaller call first", r.errorMessage());
+      raw.writeRaw(Arrays.copyOfRange(big, 64, big.length)); // skipped as it arrives
+      raw.writeRaw(RawConnection.requestBytes(1, 2, Calculator.class.getName(), "add(int,int)",
+          WITH_TOKEN, utf8("1"), utf8("2")));
+      r = raw.read();
+      assertEquals(RawConnection.RESPONSE, r.type());
+      assertEquals("3", r.slotText());
+      // That call authenticated the connection: large frames pass now.
+      raw.writeRaw(RawConnection.requestBytes(1, 3, TypesService.class.getName(), ECHO,
+          WITH_TOKEN, utf8("\"" + large + "\"")));
+      r = raw.read();
+      assertEquals(RawConnection.RESPONSE, r.type(), r.type() == RawConnection.ERROR
+          ? r.errorMessage() : "");
+      assertEquals("\"" + large + "\"", r.slotText());
+    }
+  }
+
+  @Test
+  void untilAConnectionIsAuthenticatedALargeFrameOfAnotherTypeClosesIt() throws Exception {
+    try (RpcServer s = server(BearerTokenAuthenticator.builder().token(TOKEN).build());
+        RawConnection raw = new RawConnection(s.port(), false)) {
+      raw.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1, Map.of(), "json"),
+          new byte[0]);
+      raw.read();
+      byte[] cancel = RawConnection.frameBytes(RawConnection.CANCEL, 0, 1, new byte[0],
+          new byte[1 << 20]);
+      raw.writeRaw(Arrays.copyOf(cancel, 64));
+      assertTrue(raw.closedByPeer(), "closed from the frame's first bytes");
+    }
+  }
+
+  @Test
+  void aHelloWithTheTokenAuthenticatesTheConnectionForLargeFramesAtOnce() throws Exception {
+    try (RpcServer s = server(BearerTokenAuthenticator.builder().token(TOKEN).build());
+        RawConnection raw = new RawConnection(s.port(), false)) {
+      raw.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1, WITH_TOKEN, "json"),
+          new byte[0]);
+      assertEquals(0, RawConnection.ServerHello.parse(raw.read().header()).flags());
+      String large = "y".repeat(1 << 20);
+      raw.writeRaw(RawConnection.requestBytes(1, 1, TypesService.class.getName(), ECHO,
+          WITH_TOKEN, utf8("\"" + large + "\"")));
+      assertEquals("\"" + large + "\"", raw.read().slotText());
     }
   }
 }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A plain socket that writes frames byte by byte, as docs/PROTOCOL.md describes them, with no
@@ -58,6 +60,15 @@ final class RawConnection implements AutoCloseable {
 
   /** The header of a client HELLO speaking versions {@code min..max} and these codecs. */
   static byte[] helloHeader(int min, int max, String... codecs) throws IOException {
+    return helloHeader(min, max, null, codecs);
+  }
+
+  /**
+   * The header of a client HELLO that ends with the optional section: flags 0 and {@code
+   * metadata}; without that section if {@code metadata} is null (the older layout).
+   */
+  static byte[] helloHeader(int min, int max, java.util.Map<String, String> metadata,
+      String... codecs) throws IOException {
     ByteArrayOutputStream header = new ByteArrayOutputStream();
     DataOutputStream h = new DataOutputStream(header);
     h.writeByte(min); // min version
@@ -74,7 +85,61 @@ final class RawConnection implements AutoCloseable {
     h.writeShort(0); // allowed classes
     h.writeShort(0); // services
     h.writeShort(0); // shapes
+    if (metadata != null) {
+      h.writeByte(0); // flags
+      h.writeShort(metadata.size());
+      for (java.util.Map.Entry<String, String> e : metadata.entrySet()) {
+        writeString(h, e.getKey());
+        writeString(h, e.getValue());
+      }
+    }
     return header.toByteArray();
+  }
+
+  /**
+   * A server's HELLO, read from its header as docs/PROTOCOL.md draws it.
+   *
+   * @param services each service's name and its method keys
+   * @param flags the optional section's flags, 0 if it has none
+   */
+  record ServerHello(List<String> codecs, List<String> allowed,
+      java.util.Map<String, List<String>> services, int shapes, int flags) {
+    static ServerHello parse(byte[] header) throws IOException {
+      DataInputStream h = new DataInputStream(new java.io.ByteArrayInputStream(header));
+      h.readUnsignedByte(); // min version
+      h.readUnsignedByte(); // max version
+      h.readInt(); // max frame size
+      h.readLong(); // heartbeat
+      h.readLong(); // idle timeout
+      h.readInt(); // max calls
+      List<String> codecs = new ArrayList<>();
+      for (int n = h.readUnsignedShort(), i = 0; i < n; i++) {
+        h.readByte();
+        codecs.add(readString(h));
+      }
+      List<String> allowed = new ArrayList<>();
+      for (int n = h.readUnsignedShort(), i = 0; i < n; i++) {
+        allowed.add(readString(h));
+      }
+      java.util.Map<String, List<String>> services = new java.util.LinkedHashMap<>();
+      for (int n = h.readUnsignedShort(), i = 0; i < n; i++) {
+        String name = readString(h);
+        List<String> keys = new ArrayList<>();
+        for (int m = h.readUnsignedShort(), j = 0; j < m; j++) {
+          keys.add(readString(h));
+          readString(h); // signature
+          h.readLong(); // digest
+        }
+        services.put(name, keys);
+      }
+      int shapes = h.readUnsignedShort();
+      for (int i = 0; i < shapes; i++) {
+        readString(h);
+        readString(h);
+      }
+      int flags = h.available() > 0 ? h.readUnsignedByte() : 0;
+      return new ServerHello(codecs, allowed, services, shapes, flags);
+    }
   }
 
   void writeRaw(byte[] bytes) throws IOException {
@@ -129,6 +194,28 @@ final class RawConnection implements AutoCloseable {
     return frameBytes(REQUEST, codec, seq, header.toByteArray(), body.toByteArray());
   }
 
+  /** The bytes of a REQUEST frame carrying {@code metadata}, whose body is the given slots. */
+  static byte[] requestBytes(int codec, long seq, String service, String method,
+      java.util.Map<String, String> metadata, byte[]... slots) throws IOException {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    DataOutputStream h = new DataOutputStream(header);
+    writeString(h, service);
+    writeString(h, method);
+    h.writeLong(30_000_000_000L);
+    h.writeShort(metadata.size());
+    for (java.util.Map.Entry<String, String> e : metadata.entrySet()) {
+      writeString(h, e.getKey());
+      writeString(h, e.getValue());
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    DataOutputStream b = new DataOutputStream(body);
+    for (byte[] slot : slots) {
+      b.writeInt(slot.length);
+      b.write(slot);
+    }
+    return frameBytes(REQUEST, codec, seq, header.toByteArray(), body.toByteArray());
+  }
+
   static byte[] frameBytes(int type, int codec, long seq, byte[] header, byte[] body)
       throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(22 + header.length + body.length);
@@ -146,8 +233,8 @@ final class RawConnection implements AutoCloseable {
     return bytes.toByteArray();
   }
 
-  /** A frame read back: its type, sequence, header and body bytes. */
-  record Reply(int type, long seq, byte[] header, byte[] body) {
+  /** A frame read back: its type, sequence, header and body bytes, and its flags. */
+  record Reply(int type, long seq, byte[] header, byte[] body, int flags) {
     int errorCode() {
       return ((header[0] & 0xFF) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
           | (header[3] & 0xFF);
@@ -175,13 +262,13 @@ final class RawConnection implements AutoCloseable {
     f.readByte();
     int type = f.readByte();
     f.readByte();
-    f.readByte();
+    int flags = f.readUnsignedByte();
     long seq = f.readLong();
     int headerLength = f.readInt();
     byte[] header = new byte[headerLength];
     f.readFully(header);
     byte[] body = f.readAllBytes();
-    return new Reply(type, seq, header, body);
+    return new Reply(type, seq, header, body, flags);
   }
 
   /** Whether the server closed the connection within the socket timeout. */

@@ -85,6 +85,7 @@ final class ClientHandler extends FrameHandler {
   protected void onHello(ChannelHandlerContext ctx, Hello hello) {
     lastReadNanos = System.nanoTime();
     handshakeTimeout.cancel(false);
+    authenticated(ctx); // a client takes the server's frames up to its maximum frame size
     events.handshaken(connection, hello);
   }
 
@@ -151,6 +152,11 @@ final class ClientHandler extends FrameHandler {
           reason = Frames.readString(frame.header());
         } finally {
           frame.release();
+        }
+        if (connection.closeReason() != null) {
+          // This side is closing it already (a server refusing a HELLO follows its own HELLO with
+          // GOAWAY): going away would open a new connection at once, without the backoff.
+          break;
         }
         events.goingAway(connection, reason);
         break;

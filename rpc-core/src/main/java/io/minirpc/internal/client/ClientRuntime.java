@@ -124,7 +124,10 @@ public final class ClientRuntime {
             List.of(new Hello.CodecInfo(codec.id(), codec.name())),
             allowedNames(allowed),
             List.of(),
-            Map.of());
+            Map.of())
+            // Its static metadata, where a bearer token usually is: a server with an
+            // authenticator shows its services only to a HELLO it accepts.
+            .withMetadata(metadata);
     List<ServerInstance> fixed = null;
     if (target.uri() == null) {
       fixed = new ArrayList<>();
@@ -329,6 +332,13 @@ public final class ClientRuntime {
 
   /** A server connected: say now, in the log, which proxied methods it cannot serve. */
   private void checkServer(Connection c) {
+    if (c.serverHello().detailsWithheld()) {
+      log.info("The server at {} did not accept this client's handshake, so it did not say which"
+          + " services it has: calls are sent without checking their signatures first, and the"
+          + " server authenticates each. Put the credential in the client's metadata"
+          + " (minirpc.metadata.*) to authenticate the connection", c.address());
+      return;
+    }
     for (Map.Entry<Class<?>, List<ClientMethod>> e : methodsByService.entrySet()) {
       report(e.getKey(), e.getValue(), c);
     }
@@ -336,6 +346,9 @@ public final class ClientRuntime {
 
   private void report(Class<?> service, Iterable<ClientMethod> methods, Connection c) {
     Hello hello = c.serverHello();
+    if (hello.detailsWithheld()) {
+      return; // nothing to compare with
+    }
     List<String> problems = new ArrayList<>();
     for (ClientMethod m : methods) {
       String problem = Compatibility.problem(m, hello);

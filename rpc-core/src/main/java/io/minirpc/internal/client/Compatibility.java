@@ -26,8 +26,15 @@ final class Compatibility {
     return new RpcException(code, method.callPrefix() + "was not sent: " + problem);
   }
 
-  /** What is wrong with calling {@code method} on that server, or {@code null}. */
+  /**
+   * What is wrong with calling {@code method} on that server, or {@code null}; {@code null} too
+   * when the server withheld its services from this client, which cannot tell then (the server
+   * judges the call).
+   */
   static String problem(ClientMethod method, Hello hello) {
+    if (hello.detailsWithheld()) {
+      return null;
+    }
     String service = method.descriptor().serviceName();
     Hello.ServiceInfo s = hello.service(service);
     if (s == null) {

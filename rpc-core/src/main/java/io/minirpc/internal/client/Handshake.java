@@ -67,6 +67,9 @@ final class Handshake {
   }
 
   private static String allowedDifference(Hello client, Hello server) {
+    if (server.detailsWithheld()) {
+      return null; // it did not say which it allows
+    }
     List<String> onlyHere = new ArrayList<>(client.allowedClasses());
     onlyHere.removeAll(server.allowedClasses());
     List<String> onlyThere = new ArrayList<>(server.allowedClasses());

@@ -39,7 +39,8 @@ public final class Keys {
       Key.define("minirpc.codec", SERVER, ValueType.LIST, List.<String>of())
           .defaultText("every installed codec")
           .builder("codecs(String...)")
-          .meaning("comma-separated codecs the server accepts")
+          .meaning("comma-separated codecs the server lists and accepts, exactly; a client"
+              + " offering none of them gets GOAWAY at its handshake")
           .check(Keys::codecNames)
           .register(TABLE);
 
@@ -154,7 +155,8 @@ public final class Keys {
   static final Family METADATA =
       new Family("minirpc.metadata.", "<key>", CLIENT, "string", "none", "metadata(key, value)",
           "metadata sent with every call, read on the server with"
-              + " `RpcContext.current().metadata()`", TABLE);
+              + " `RpcContext.current().metadata()`, and in the HELLO, where an authenticator"
+              + " sees it", TABLE);
 
   public static final Key<Boolean> PROPAGATE_DEADLINE =
       Key.define("minirpc.propagateDeadline", CLIENT, ValueType.BOOLEAN, true)
@@ -399,7 +401,8 @@ public final class Keys {
           .builder("maxPreHelloFrameSize(int)")
           .meaning("largest frame a client may send before its HELLO is accepted (the HELLO"
               + " itself); anything else before it, or larger, closes the connection from the"
-              + " frame's first bytes")
+              + " frame's first bytes. With an authenticator, the limit holds until the HELLO or"
+              + " a request authenticates: a larger request is refused unread")
           .check(n -> atLeast(n, 1024, "maxPreHelloFrameSize", " bytes"))
           .register(TABLE);
 

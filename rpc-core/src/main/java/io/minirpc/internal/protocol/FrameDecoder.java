@@ -14,8 +14,11 @@ import java.util.List;
  * soon as the first seven bytes are in, the type with the eighth, all before the frame is
  * buffered. Until the peer's HELLO has been accepted ({@link #handshaken}), the first frame must
  * be a HELLO no larger than the pre-HELLO limit, so a connection that never completes a handshake
- * holds little memory. After the first error the decoder swallows everything else on the
- * connection, which the next handler closes.
+ * holds little memory. After the HELLO, frames of every type are taken, but still no larger than
+ * that limit until the connection is {@link #authenticated}: a larger REQUEST is skipped unread,
+ * its bytes discarded as they arrive, and passed on as an {@link UnreadRequest} so that the server
+ * can refuse it with one answer; a larger frame of another type is an error. After the first error
+ * the decoder swallows everything else on the connection, which the next handler closes.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
   private static final int PREAMBLE = Protocol.LENGTH_FIELD + 3; // length, magic, version
@@ -25,17 +28,22 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private final int preHelloMaxFrameSize;
   private final String preHelloSetting;
   private boolean helloAccepted;
+  private boolean authenticated;
   private boolean failed;
+  /** Bytes of an {@link UnreadRequest} still to skip as they arrive. */
+  private long discarding;
 
   /** A decoder of frames of every type up to {@code maxFrameSize} bytes, with no handshake. */
   public FrameDecoder(int maxFrameSize) {
     this(maxFrameSize, maxFrameSize, "minirpc.maxFrameSize");
     helloAccepted = true;
+    authenticated = true;
   }
 
   /**
    * A decoder that takes only a HELLO of at most {@code preHelloMaxFrameSize} bytes until {@link
-   * #handshaken} is called; {@code preHelloSetting} names that limit in messages.
+   * #handshaken} is called, and frames up to {@code maxFrameSize} only once {@link #authenticated}
+   * is; {@code preHelloSetting} names the small limit in messages.
    */
   public FrameDecoder(int maxFrameSize, int preHelloMaxFrameSize, String preHelloSetting) {
     this.maxFrameSize = maxFrameSize;
@@ -43,9 +51,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     this.preHelloSetting = preHelloSetting;
   }
 
-  /** The peer's HELLO was accepted: frames of every type, up to the maximum frame size. */
+  /**
+   * The peer's HELLO was accepted: frames of every type from now on, up to the pre-HELLO limit
+   * until {@link #authenticated} is called too.
+   */
   public void handshaken() {
     helloAccepted = true;
+  }
+
+  /** The peer is authenticated (or need not be): frames up to the maximum frame size. */
+  public void authenticated() {
+    authenticated = true;
   }
 
   @Override
@@ -53,6 +69,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     if (failed) {
       in.skipBytes(in.readableBytes());
       return;
+    }
+    if (discarding > 0) {
+      int skip = (int) Math.min(discarding, in.readableBytes());
+      in.skipBytes(skip);
+      discarding -= skip;
+      if (discarding > 0) {
+        return;
+      }
     }
     if (in.readableBytes() < PREAMBLE) {
       return;
@@ -83,7 +107,22 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 + "): upgrade the older side");
       }
       int length = in.getInt(start);
-      int limit = helloAccepted ? maxFrameSize : preHelloMaxFrameSize;
+      int limit = authenticated ? maxFrameSize : preHelloMaxFrameSize;
+      if (helloAccepted && !authenticated && length > limit && length <= maxFrameSize) {
+        // Refused from its first 18 bytes: a REQUEST costs one answer, anything else the
+        // connection. Its bytes are skipped as they come, never buffered.
+        if (in.readableBytes() < Protocol.SEQUENCE_OFFSET + 8) {
+          return;
+        }
+        if (in.getByte(start + TYPE_OFFSET) == FrameType.REQUEST.code()) {
+          out.add(new UnreadRequest(in.getLong(start + Protocol.SEQUENCE_OFFSET), length, limit));
+          discarding = Protocol.LENGTH_FIELD + (long) length;
+          int skip = (int) Math.min(discarding, in.readableBytes());
+          in.skipBytes(skip);
+          discarding -= skip;
+          return;
+        }
+      }
       if (length > limit || length < 0) {
         throw new TooLongFrameException(
             "Frame of "
@@ -91,7 +130,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 + " bytes exceeds the maximum frame size of "
                 + limit
                 + " bytes ("
-                + (helloAccepted ? "minirpc.maxFrameSize" : preHelloSetting + ", before HELLO")
+                + (authenticated ? "minirpc.maxFrameSize"
+                    : preHelloSetting + (helloAccepted ? ", until the connection is authenticated"
+                        : ", before HELLO"))
                 + ")");
       }
       if (length < Protocol.FIXED_HEADER) {

@@ -1,5 +1,6 @@
 package io.minirpc.internal.protocol;
 
+import io.minirpc.RpcException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -22,12 +23,18 @@ import java.util.Map;
  * | services: uint16 count x (name string, uint16 count x (key, signature strings, i64 digest))|
  * | shapes: uint16 count x (class name string, shape string)                                  |
  * +-------------------------------------------------------------------------------------------+
+ * | optional: flags uint8, metadata uint16 count x (key string, value string)                 |
+ * +-------------------------------------------------------------------------------------------+
  * </pre>
  *
- * <p>A client sends its codec, limits and heartbeat policy, and no services. A server answers with
- * every codec it speaks, its limits, and for each service the fingerprint of every method (see
- * {@code Fingerprints}), plus the shapes of the classes they reach so that a difference can be
- * named.
+ * <p>A client sends its codec, limits and heartbeat policy, no services, and its static metadata
+ * (where a bearer token usually travels) so that a server can authenticate the connection. A
+ * server answers with every codec it speaks, its limits, and for each service the fingerprint of
+ * every method (see {@code Fingerprints}), plus the shapes of the classes they reach so that a
+ * difference can be named; or, when it has an authenticator that did not accept the client's
+ * HELLO, with none of those details and the flag {@link #FLAG_DETAILS_WITHHELD}. The last section
+ * is optional: a HELLO that ends after its shapes has no flags and no metadata, and a reader of
+ * the older layout ignores it.
  */
 public record Hello(
     int minVersion,
@@ -39,7 +46,45 @@ public record Hello(
     List<CodecInfo> codecs,
     List<String> allowedClasses,
     List<ServiceInfo> services,
-    Map<String, String> shapes) {
+    Map<String, String> shapes,
+    boolean detailsWithheld,
+    Map<String, String> metadata) {
+
+  /**
+   * Flag of a server's HELLO: it has an authenticator that did not accept the client's HELLO, so
+   * it lists no services, shapes or allowed classes. The client must not read "no services" as
+   * "no such service": its calls are sent, and each is authenticated on its own.
+   */
+  public static final int FLAG_DETAILS_WITHHELD = 0x01;
+
+  /** Metadata a HELLO read by {@link #read(ByteBuf)} may carry; a server passes its own limits. */
+  private static final int DEFAULT_METADATA_BYTES = 8192;
+  private static final int DEFAULT_METADATA_ENTRIES = 64;
+
+  /** A HELLO with no flags and no metadata. */
+  public Hello(int minVersion, int maxVersion, int maxFrameSize, long heartbeatNanos,
+      long idleTimeoutNanos, int maxCallsPerConnection, List<CodecInfo> codecs,
+      List<String> allowedClasses, List<ServiceInfo> services, Map<String, String> shapes) {
+    this(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
+        maxCallsPerConnection, codecs, allowedClasses, services, shapes, false, Map.of());
+  }
+
+  /** This HELLO with {@code metadata}: what a client sends. */
+  public Hello withMetadata(Map<String, String> metadata) {
+    return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
+        maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
+        Map.copyOf(metadata));
+  }
+
+  /**
+   * This HELLO without services, shapes and allowed classes, flagged {@link
+   * #FLAG_DETAILS_WITHHELD}: what a server with an authenticator tells a peer it has not
+   * authenticated. Codecs and limits stay: a client needs them to talk at all.
+   */
+  public Hello withoutDetails() {
+    return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
+        maxCallsPerConnection, codecs, List.of(), List.of(), Map.of(), true, Map.of());
+  }
 
   /** Shapes are cut to this length: they only serve to name a difference in a message. */
   public static final int MAX_SHAPE_CHARS = 4096;
@@ -88,6 +133,8 @@ public record Hello(
         Frames.writeString(buf, e.getKey());
         Frames.writeString(buf, Frames.truncate(e.getValue(), MAX_SHAPE_CHARS));
       }
+      buf.writeByte(detailsWithheld ? FLAG_DETAILS_WITHHELD : 0);
+      RequestHeader.writeMetadata(buf, metadata);
       Frames.endHeader(buf, start);
       if (Frames.finish(buf, start) > maxFrameSize) {
         throw new IllegalStateException(
@@ -118,6 +165,16 @@ public record Hello(
    * @throws CorruptedFrameException if the frame is of another type or the HELLO is malformed
    */
   public static Hello fromFirstFrame(Frame frame, boolean requireCommonVersion) {
+    return fromFirstFrame(frame, requireCommonVersion, DEFAULT_METADATA_BYTES,
+        DEFAULT_METADATA_ENTRIES);
+  }
+
+  /**
+   * As {@link #fromFirstFrame(Frame, boolean)}, holding the HELLO's metadata to these limits (see
+   * {@link #read(ByteBuf, int, int)}).
+   */
+  public static Hello fromFirstFrame(Frame frame, boolean requireCommonVersion,
+      int maxMetadataBytes, int maxMetadataEntries) {
     try {
       if (frame.type() != FrameType.HELLO) {
         throw new CorruptedFrameException("the first frame must be HELLO, not " + frame.type());
@@ -131,7 +188,7 @@ public record Hello(
               + ", this side only " + Protocol.VERSION + ": no common version");
         }
       }
-      return read(header);
+      return read(header, maxMetadataBytes, maxMetadataEntries);
     } catch (CorruptedFrameException e) {
       if (frame.type() == FrameType.HELLO) {
         throw new CorruptedFrameException("malformed HELLO: " + e.getMessage(), e);
@@ -144,6 +201,17 @@ public record Hello(
 
   /** Reads a HELLO header; throws CorruptedFrameException if it is malformed. */
   public static Hello read(ByteBuf in) {
+    return read(in, DEFAULT_METADATA_BYTES, DEFAULT_METADATA_ENTRIES);
+  }
+
+  /**
+   * Reads a HELLO header. Metadata over {@code maxMetadataBytes} or {@code maxMetadataEntries}
+   * (checked from the wire before any entry is made) is dropped whole: the HELLO then carries no
+   * credential, and the calls, which carry the same metadata, are refused for it one by one.
+   *
+   * @throws CorruptedFrameException if it is malformed
+   */
+  public static Hello read(ByteBuf in, int maxMetadataBytes, int maxMetadataEntries) {
     if (in.readableBytes() < 2 + 4 + 8 + 8 + 4) {
       throw new CorruptedFrameException("HELLO header is truncated");
     }
@@ -185,11 +253,31 @@ public record Hello(
     for (int i = 0; i < n; i++) {
       shapes.put(Frames.readString(in), Frames.readString(in));
     }
+    boolean withheld = false;
+    Map<String, String> metadata = Map.of();
+    if (in.isReadable()) { // the optional section; other flag bits are reserved
+      withheld = (in.readUnsignedByte() & FLAG_DETAILS_WITHHELD) != 0;
+      try {
+        metadata = RequestHeader.readMetadata(in, maxMetadataBytes, maxMetadataEntries);
+      } catch (RpcException overLimit) {
+        in.skipBytes(in.readableBytes());
+      }
+    }
     if (maxFrameSize < 1024) {
       throw new CorruptedFrameException("HELLO announces a maximum frame size of " + maxFrameSize);
     }
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeat, idle, maxCalls,
-        List.copyOf(codecs), List.copyOf(allowed), List.copyOf(services), Map.copyOf(shapes));
+        List.copyOf(codecs), List.copyOf(allowed), List.copyOf(services), Map.copyOf(shapes),
+        withheld, Map.copyOf(metadata));
+  }
+
+  /** Names the metadata's keys only: its values may be credentials. */
+  @Override
+  public String toString() {
+    return "Hello[versions " + minVersion + ".." + maxVersion + ", maxFrameSize " + maxFrameSize
+        + ", codecs " + codecNames() + ", " + services.size() + " services"
+        + (detailsWithheld ? ", details withheld" : "") + ", metadata keys " + metadata.keySet()
+        + "]";
   }
 
   /** The codec with this name, or {@code null}. */

@@ -37,24 +37,43 @@ public record RequestHeader(
     String service = Frames.readString(header);
     String method = Frames.readString(header);
     long timeoutNanos = Frames.readLong(header);
+    return new RequestHeader(service, method, timeoutNanos,
+        readMetadata(header, maxBytes, maxEntries));
+  }
+
+  /**
+   * A metadata map, {@code uint16 count x (key, value)}, held to {@code maxEntries} entries and
+   * {@code maxBytes} bytes of keys and values, checked from the wire before any string is made.
+   * Also the metadata of a client's HELLO.
+   *
+   * @throws CorruptedFrameException if it is malformed
+   * @throws RpcException RESOURCE_EXHAUSTED if it is over a limit
+   */
+  static Map<String, String> readMetadata(ByteBuf header, int maxBytes, int maxEntries) {
     int count = Frames.readUnsignedShort(header);
-    Map<String, String> metadata;
     if (count == 0) {
-      metadata = Map.of();
-    } else {
-      if (count > maxEntries) {
-        throw tooMuch(count + " metadata entries, more than the " + maxEntries
-            + " it accepts (minirpc.server.maxMetadataEntries)");
-      }
-      Map<String, String> read = new LinkedHashMap<>();
-      int[] left = {maxBytes};
-      for (int i = 0; i < count; i++) {
-        String key = readCounted(header, left, maxBytes);
-        read.put(key, readCounted(header, left, maxBytes));
-      }
-      metadata = java.util.Collections.unmodifiableMap(read);
+      return Map.of();
     }
-    return new RequestHeader(service, method, timeoutNanos, metadata);
+    if (count > maxEntries) {
+      throw tooMuch(count + " metadata entries, more than the " + maxEntries
+          + " it accepts (minirpc.server.maxMetadataEntries)");
+    }
+    Map<String, String> read = new LinkedHashMap<>();
+    int[] left = {maxBytes};
+    for (int i = 0; i < count; i++) {
+      String key = readCounted(header, left, maxBytes);
+      read.put(key, readCounted(header, left, maxBytes));
+    }
+    return java.util.Collections.unmodifiableMap(read);
+  }
+
+  /** Writes a metadata map as {@link #readMetadata} reads it. */
+  static void writeMetadata(ByteBuf buf, Map<String, String> metadata) {
+    buf.writeShort(metadata.size());
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      Frames.writeString(buf, e.getKey());
+      Frames.writeString(buf, e.getValue());
+    }
   }
 
   /**
@@ -86,10 +105,6 @@ public record RequestHeader(
       ByteBuf buf, byte[] serviceAndMethod, long timeoutNanos, Map<String, String> metadata) {
     buf.writeBytes(serviceAndMethod);
     buf.writeLong(timeoutNanos);
-    buf.writeShort(metadata.size());
-    for (Map.Entry<String, String> e : metadata.entrySet()) {
-      Frames.writeString(buf, e.getKey());
-      Frames.writeString(buf, e.getValue());
-    }
+    writeMetadata(buf, metadata);
   }
 }

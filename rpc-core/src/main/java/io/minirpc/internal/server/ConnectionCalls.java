@@ -2,6 +2,7 @@ package io.minirpc.internal.server;
 
 import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.ErrorInfo;
+import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
@@ -35,6 +36,8 @@ final class ConnectionCalls {
   private final ArrayDeque<InboundCall> waiting = new ArrayDeque<>();
   /** Guarded by {@link #waiting}: workers this connection's calls hold. */
   private int running;
+  /** Whether the client is authenticated, or need not be: large frames are let in. Event loop. */
+  private boolean authenticated;
 
   ConnectionCalls(Channel channel, WorkerShares shares) {
     this.channel = channel;
@@ -44,6 +47,20 @@ final class ConnectionCalls {
 
   Channel channel() {
     return channel;
+  }
+
+  /**
+   * The client is authenticated (by its HELLO or a request), or need not be: frames up to the
+   * maximum frame size from now on. Event loop.
+   */
+  void authenticated() {
+    if (!authenticated) {
+      authenticated = true;
+      FrameDecoder decoder = channel.pipeline().get(FrameDecoder.class);
+      if (decoder != null) {
+        decoder.authenticated();
+      }
+    }
   }
 
   /** Calls that have not ended. */

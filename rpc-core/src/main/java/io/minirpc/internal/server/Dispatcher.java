@@ -3,6 +3,7 @@ package io.minirpc.internal.server;
 import io.minirpc.Authenticator;
 import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.transport.LogSafe;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -30,9 +31,40 @@ final class Dispatcher {
     this.executor = executor;
   }
 
+  /** The limits every call is held to. */
+  ServerLimits limits() {
+    return serving.limits();
+  }
+
+  /**
+   * Whether the client's HELLO authenticates its connection: it does when there is no
+   * authenticator, or when the authenticator accepts the handshake with the HELLO's metadata. A
+   * refusal (or an authenticator failing by a bug, which is logged) costs the client only the
+   * service details and large frames: its calls are still judged one by one.
+   */
+  boolean authenticates(ConnectionCalls connection, Hello hello) {
+    Authenticator authenticator = serving.authenticator();
+    if (authenticator == null) {
+      return true;
+    }
+    try {
+      authenticator.authenticate(RequestCaller.handshake(connection.channel(), hello.metadata()));
+      return true;
+    } catch (RpcException refusal) {
+      log.debug("The handshake from {} did not authenticate: {}",
+          connection.channel().remoteAddress(), LogSafe.escape(refusal.getMessage(), 300));
+      return false;
+    } catch (RuntimeException bug) {
+      log.error("The authenticator failed on the handshake from {}; withholding the service"
+          + " details", connection.channel().remoteAddress(), bug);
+      return false;
+    }
+  }
+
   /**
    * Lets the authenticator, if any, refuse the request before its method is looked up or any
-   * argument decoded. An authenticator that fails by a bug refuses with INTERNAL.
+   * argument decoded; a request it accepts authenticates the connection, if its HELLO did not. An
+   * authenticator that fails by a bug refuses with INTERNAL.
    */
   private void authenticate(ConnectionCalls connection, RequestHeader header) {
     Authenticator authenticator = serving.authenticator();
@@ -41,6 +73,7 @@ final class Dispatcher {
     }
     try {
       authenticator.authenticate(new RequestCaller(connection.channel(), header));
+      connection.authenticated();
     } catch (RpcException refusal) {
       throw refusal;
     } catch (RuntimeException bug) {

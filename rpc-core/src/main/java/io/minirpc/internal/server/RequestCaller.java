@@ -11,14 +11,41 @@ import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
-/** What an {@link Authenticator} sees of a request: its header and its connection. */
+/**
+ * What an {@link Authenticator} sees of a request (its header and its connection) or of a
+ * connection's handshake (the client's metadata, and {@link Authenticator#HANDSHAKE} for service
+ * and method).
+ */
 final class RequestCaller implements Authenticator.Caller {
   private final Channel channel;
-  private final RequestHeader header;
+  private final String service;
+  private final String method;
+  private final Map<String, String> metadata;
+  /** Known, not guessed from an empty service name, which a request could carry too. */
+  private final boolean handshake;
 
   RequestCaller(Channel channel, RequestHeader header) {
+    this(channel, header.service(), header.method(), header.metadata(), false);
+  }
+
+  private RequestCaller(Channel channel, String service, String method,
+      Map<String, String> metadata, boolean handshake) {
     this.channel = channel;
-    this.header = header;
+    this.service = service;
+    this.method = method;
+    this.metadata = metadata;
+    this.handshake = handshake;
+  }
+
+  /** The handshake of the connection on {@code channel}, whose client sent {@code metadata}. */
+  static RequestCaller handshake(Channel channel, Map<String, String> metadata) {
+    return new RequestCaller(channel, Authenticator.HANDSHAKE, Authenticator.HANDSHAKE, metadata,
+        true);
+  }
+
+  @Override
+  public boolean isHandshake() {
+    return handshake;
   }
 
   @Override
@@ -44,16 +71,16 @@ final class RequestCaller implements Authenticator.Caller {
 
   @Override
   public String service() {
-    return header.service();
+    return service;
   }
 
   @Override
   public String method() {
-    return header.method();
+    return method;
   }
 
   @Override
   public Map<String, String> metadata() {
-    return header.metadata();
+    return metadata;
   }
 }

@@ -6,6 +6,7 @@ import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
+import io.minirpc.internal.protocol.UnreadRequest;
 import io.minirpc.internal.transport.FrameHandler;
 import io.minirpc.internal.transport.LogSafe;
 import io.netty.buffer.ByteBuf;
@@ -23,13 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's side of one connection: the client's HELLO first, answered with the server's; then
- * requests to the dispatcher, cancels to their calls, pings answered. A protocol error closes this
- * connection only, with one log line that says why. A client that has not sent its HELLO within
- * the handshake timeout, or is silent for longer than the idle timeout, is closed; one that sends
- * PINGs or CANCELs faster than its budget gets GOAWAY and is closed. While the client does not read
- * its answers (the channel is not writable), the server stops reading its requests, so a client
- * cannot make the server buffer without bound.
+ * The server's side of one connection: the client's HELLO first, answered with the server's (its
+ * services only if the HELLO authenticates, when the server has an authenticator; GOAWAY after it
+ * if the client speaks none of the server's codecs); then requests to the dispatcher, cancels to
+ * their calls, pings answered. A protocol error closes this connection only, with one log line
+ * that says why. A client that has not sent its HELLO within the handshake timeout, or is silent
+ * for longer than the idle timeout, is closed; one that sends PINGs or CANCELs faster than its
+ * budget gets GOAWAY and is closed. While the client does not read its answers (the channel is not
+ * writable), the server stops reading its requests, so a client cannot make the server buffer
+ * without bound.
  */
 final class ServerHandler extends FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
@@ -49,6 +52,8 @@ final class ServerHandler extends FrameHandler {
 
   private final Dispatcher dispatcher;
   private final Hello hello;
+  /** The HELLO for a client that has not authenticated: codecs and limits, no services. */
+  private final Hello withheld;
   private final Limits limits;
   private final FloodBudget pings;
   private final FloodBudget cancels;
@@ -63,6 +68,7 @@ final class ServerHandler extends FrameHandler {
     super(log, "from");
     this.dispatcher = dispatcher;
     this.hello = hello;
+    this.withheld = hello.withoutDetails();
     this.limits = limits;
     this.pings = new FloodBudget(limits.maxPingsPerSecond(), limits.maxPingsPerSecond());
     this.cancels = new FloodBudget(limits.maxCancelsPerSecond(),
@@ -89,9 +95,33 @@ final class ServerHandler extends FrameHandler {
     ctx.fireChannelActive();
   }
 
+  /** A HELLO with no protocol version in common is refused from its first two bytes. */
   @Override
-  protected boolean requiresCommonVersion() {
-    return true;
+  protected Hello readHello(Frame frame) {
+    ServerLimits limits = dispatcher.limits();
+    return Hello.fromFirstFrame(frame, true, limits.maxMetadataSize(), limits.maxMetadataEntries());
+  }
+
+  /**
+   * A request too large for a connection not yet authenticated, skipped unread: one refusal, as for
+   * a request the authenticator refused, and the connection lives on.
+   */
+  @Override
+  protected void onUnreadRequest(ChannelHandlerContext ctx, UnreadRequest request) {
+    if (refused) {
+      return;
+    }
+    if (calls.inFlight(request.sequence())) {
+      protocolError(ctx, "a request reuses sequence number " + request.sequence()
+          + " while the call with that number is in flight");
+      return;
+    }
+    calls.refuse(request.sequence(), new RpcException(RpcException.Code.UNAUTHENTICATED,
+        "the server refused the call unread: its request of " + request.length() + " bytes is"
+            + " larger than the " + request.limit() + " bytes a connection may send before it is"
+            + " authenticated (minirpc.server.maxPreHelloFrameSize). Send the credential in the"
+            + " client's metadata (minirpc.metadata.*) so that the connection authenticates when"
+            + " it opens, or make a smaller call first"));
   }
 
   @Override
@@ -151,19 +181,41 @@ final class ServerHandler extends FrameHandler {
         unknown.add(c.name());
       }
     }
+    // One line, however many names; each escaped and cut, the whole cut too: they are the
+    // client's words.
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i < unknown.size() && names.length() < 1000; i++) {
+      names.append(i == 0 ? "'" : ", '").append(LogSafe.escape(unknown.get(i))).append('\'');
+    }
+    if (names.length() >= 1000) {
+      names.append(", ...");
+    }
+    if (unknown.size() == theirs.codecs().size()) {
+      // Nothing it could send would be understood. Our HELLO names the codecs we speak (so a
+      // minirpc client says what to set), the GOAWAY says it in words for any other peer.
+      String reason = "no codec in common: the client speaks "
+          + (unknown.isEmpty() ? "none" : names) + ", this server speaks only "
+          + String.join(", ", hello.codecNames()) + " (minirpc.codec). Set minirpc.codec on the"
+          + " client to one of those";
+      UNKNOWN_CODECS.info(log, "Closing connection from " + ctx.channel().remoteAddress()
+          + " after GOAWAY: " + reason);
+      refused = true;
+      ctx.write(withheld.toFrame(ctx.alloc()), ctx.voidPromise());
+      ctx.writeAndFlush(goAwayFrame(ctx.alloc(), reason)).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     if (!unknown.isEmpty()) {
-      // One line, however many names; each escaped and cut, the whole cut too: they are the
-      // client's words.
-      StringBuilder names = new StringBuilder();
-      for (int i = 0; i < unknown.size() && names.length() < 1000; i++) {
-        names.append(i == 0 ? "'" : ", '").append(LogSafe.escape(unknown.get(i))).append('\'');
-      }
       UNKNOWN_CODECS.info(log, "Client " + ctx.channel().remoteAddress() + " speaks "
           + (unknown.size() == 1 ? "codec " : unknown.size() + " codecs ") + names
-          + (names.length() >= 1000 ? ", ..." : "") + ", which this server does not (it speaks: "
-          + String.join(", ", hello.codecNames()) + "); its calls in those will be refused");
+          + ", which this server does not (it speaks: " + String.join(", ", hello.codecNames())
+          + "); its calls in those will be refused");
     }
-    ctx.writeAndFlush(hello.toFrame(ctx.alloc()), ctx.voidPromise());
+    if (dispatcher.authenticates(calls, theirs)) {
+      calls.authenticated();
+      ctx.writeAndFlush(hello.toFrame(ctx.alloc()), ctx.voidPromise());
+    } else {
+      ctx.writeAndFlush(withheld.toFrame(ctx.alloc()), ctx.voidPromise());
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.minirpc.internal.transport;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.protocol.UnreadRequest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -45,6 +46,10 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public final void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof UnreadRequest) {
+      onUnreadRequest(ctx, (UnreadRequest) msg);
+      return;
+    }
     Frame frame = (Frame) msg;
     if (handshaken) {
       onFrame(ctx, frame);
@@ -52,7 +57,7 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     }
     Hello hello;
     try {
-      hello = Hello.fromFirstFrame(frame, requiresCommonVersion());
+      hello = readHello(frame);
     } catch (CorruptedFrameException e) {
       protocolError(ctx, brokenHello(e));
       return;
@@ -60,17 +65,35 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     handshaken = true;
     FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
     if (decoder != null) {
-      decoder.handshaken(); // frames of every type and size from now on
+      decoder.handshaken(); // frames of every type from now on
     }
     onHello(ctx, hello);
   }
 
   /**
-   * Whether a HELLO with no protocol version in common is refused as malformed, from its first
-   * bytes; a side that reports the mismatch in its own words answers false.
+   * The peer's HELLO from its first frame, which this releases. This default takes any version
+   * range, so that a side can report a mismatch in its own words, and metadata up to 8 KiB.
+   *
+   * @throws CorruptedFrameException if the frame is not a well-formed HELLO
    */
-  protected boolean requiresCommonVersion() {
-    return false;
+  protected Hello readHello(Frame frame) {
+    return Hello.fromFirstFrame(frame, false);
+  }
+
+  /** Lets frames up to the maximum frame size in: the peer is trusted with them now. */
+  protected final void authenticated(ChannelHandlerContext ctx) {
+    FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+    if (decoder != null) {
+      decoder.authenticated();
+    }
+  }
+
+  /**
+   * A REQUEST too large for a connection not yet authenticated, skipped unread. Only a server's
+   * decoder makes these; this default treats one as a protocol error.
+   */
+  protected void onUnreadRequest(ChannelHandlerContext ctx, UnreadRequest request) {
+    protocolError(ctx, "an unexpected request of " + request.length() + " bytes");
   }
 
   /** The peer's HELLO arrived; its frame is already released. */

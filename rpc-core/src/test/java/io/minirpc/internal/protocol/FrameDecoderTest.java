@@ -186,10 +186,45 @@ class FrameDecoderTest {
     assertEquals(FrameType.HELLO, hello.type());
     hello.release();
     decoder.handshaken();
+    assertTrue(ch.writeInbound(frame(FrameType.PING, 1, "", "")));
+    ((Frame) ch.readInbound()).release();
+    decoder.authenticated();
     assertTrue(ch.writeInbound(frame(FrameType.REQUEST, 1, "", "x".repeat(2000))));
     Frame request = ch.readInbound();
     assertEquals(2000, request.body().readableBytes());
     request.release();
     assertFalse(ch.finish());
+  }
+
+  @Test
+  void untilAuthenticatedALargerRequestIsSkippedUnreadAsItArrivesAndTheNextFramePasses() {
+    FrameDecoder decoder = new FrameDecoder(4096, 1024, "minirpc.server.maxPreHelloFrameSize");
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    decoder.handshaken();
+    ByteBuf large = frame(FrameType.REQUEST, 7, "", "x".repeat(3000));
+    int length = large.getInt(0);
+    // Its first 18 bytes are enough to refuse it; the rest arrives later and is skipped.
+    assertTrue(ch.writeInbound(large.readRetainedSlice(Protocol.SEQUENCE_OFFSET + 8)));
+    assertEquals(new UnreadRequest(7, length, 1024), ch.readInbound());
+    assertFalse(ch.writeInbound(large.readRetainedSlice(1000)));
+    ByteBuf rest = Unpooled.wrappedBuffer(large, frame(FrameType.REQUEST, 8, "", "small"));
+    assertTrue(ch.writeInbound(rest));
+    Frame next = ch.readInbound();
+    assertEquals(8, next.sequence());
+    next.release();
+    assertFalse(ch.finish());
+  }
+
+  @Test
+  void untilAuthenticatedALargerFrameOfAnotherTypeIsRefused() {
+    FrameDecoder decoder = new FrameDecoder(4096, 1024, "minirpc.server.maxPreHelloFrameSize");
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    decoder.handshaken();
+    TooLongFrameException e = assertThrows(TooLongFrameException.class,
+        () -> ch.writeInbound(frame(FrameType.PING, 1, "", "x".repeat(2000))));
+    assertEquals("Frame of 2018 bytes exceeds the maximum frame size of 1024 bytes"
+        + " (minirpc.server.maxPreHelloFrameSize, until the connection is authenticated)",
+        e.getMessage());
+    ch.finishAndReleaseAll();
   }
 }

@@ -95,4 +95,58 @@ class HeadersTest {
     assertEquals(metadata, RequestHeader.read(buf, 202, 2).metadata(), "exactly at the limits");
     buf.release();
   }
+
+  /** The HELLO header of a frame, skipping the frame's fixed part. */
+  private static ByteBuf helloHeader(ByteBuf frame) {
+    return frame.skipBytes(Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER);
+  }
+
+  private static Hello hello() {
+    return new Hello(1, 1, 1 << 20, 0, 0, 1000, List.of(new Hello.CodecInfo((byte) 1, "json")),
+        List.of("com.example.Extra"), List.of(new Hello.ServiceInfo("com.example.Calc",
+            List.of(new Hello.MethodInfo("add(int,int)", "int add(int,int)", 42L)))),
+        Map.of("com.example.Point", "record{x:int}"));
+  }
+
+  @Test
+  void helloRoundTripsWithItsMetadataAndFlags() {
+    Hello client = hello().withMetadata(Map.of("authorization", "Bearer t"));
+    ByteBuf frame = client.toFrame(Unpooled.buffer().alloc());
+    assertEquals(client, Hello.read(helloHeader(frame)));
+    frame.release();
+    Hello withheld = hello().withoutDetails();
+    assertEquals(List.of(), withheld.services());
+    assertEquals(List.of(), withheld.allowedClasses());
+    assertEquals(Map.of(), withheld.shapes());
+    frame = withheld.toFrame(Unpooled.buffer().alloc());
+    assertEquals(withheld, Hello.read(helloHeader(frame)));
+    frame.release();
+  }
+
+  @Test
+  void aHelloOfTheOlderLayoutEndsAfterItsShapes() {
+    ByteBuf frame = hello().toFrame(Unpooled.buffer().alloc());
+    ByteBuf header = helloHeader(frame);
+    // The older layout: without the last section (flags 0, no metadata: three bytes).
+    Hello read = Hello.read(header.slice(header.readerIndex(), header.readableBytes() - 3));
+    assertEquals(hello(), read);
+    frame.release();
+  }
+
+  @Test
+  void helloMetadataOverTheLimitsIsDroppedWhole() {
+    Hello client = hello().withMetadata(Map.of("authorization", "Bearer t", "trace", "x"));
+    ByteBuf frame = client.toFrame(Unpooled.buffer().alloc());
+    Hello read = Hello.read(helloHeader(frame), 8192, 1);
+    assertEquals(Map.of(), read.metadata());
+    assertEquals(client.services(), read.services());
+    frame.release();
+  }
+
+  @Test
+  void aHelloNamesItsMetadataKeysButNeverTheirValues() {
+    Hello client = hello().withMetadata(Map.of("authorization", "Bearer s3cr3t"));
+    assertEquals(false, client.toString().contains("s3cr3t"), client.toString());
+    assertEquals(true, client.toString().contains("authorization"), client.toString());
+  }
 }

@@ -34,7 +34,13 @@ class ServerHandlerTest {
         TimeUnit.SECONDS.toNanos(10), new WorkerShares(4, 100, () -> 0), pingsPerSecond, cancelsPerSecond, cancelBurst);
     return new EmbeddedChannel(
         new FrameDecoder(16 << 20, 64 << 10, "minirpc.server.maxPreHelloFrameSize"),
-        new ServerHandler(null, hello(1, 1), limits));
+        new ServerHandler(dispatcher(), hello(1, 1), limits));
+  }
+
+  /** A dispatcher for connections that send no requests, and no authenticator. */
+  private static Dispatcher dispatcher() {
+    ServerLimits limits = new ServerLimits(16 << 20, false, 1000, 1 << 20, "", 4, 8192, 64, false);
+    return new Dispatcher(null, new Serving(limits, null, List.of(), null), Runnable::run);
   }
 
   /** The types of the frames the server wrote, released. */
