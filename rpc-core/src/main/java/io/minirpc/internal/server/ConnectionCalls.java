@@ -31,19 +31,26 @@ final class ConnectionCalls {
   private final Map<Long, InboundCall> calls = new ConcurrentHashMap<>();
   private final WriteBatcher<Outgoing> out;
   private final WorkerShares shares;
+  private final ConnectionMemory memory;
   /** Guarded by itself: calls admitted but waiting for one of this connection's workers. */
   private final ArrayDeque<InboundCall> waiting = new ArrayDeque<>();
   /** Guarded by {@link #waiting}: workers this connection's calls hold. */
   private int running;
 
-  ConnectionCalls(Channel channel, WorkerShares shares) {
+  ConnectionCalls(Channel channel, WorkerShares shares, ConnectionMemory memory) {
     this.channel = channel;
     this.shares = shares;
+    this.memory = memory;
     this.out = new WriteBatcher<>(channel, o -> Outgoing.write(channel, o), Outgoing::reject);
   }
 
   Channel channel() {
     return channel;
+  }
+
+  /** What this connection's frames and calls hold. */
+  ConnectionMemory memory() {
+    return memory;
   }
 
   /** Calls that have not ended. */

@@ -65,17 +65,34 @@ final class Dispatcher {
           + " while the call with that number is in flight");
     }
     ServerLimits limits = serving.limits();
+    ConnectionMemory memory = connection.memory();
+    long metadataBytes = 0;
     try {
+      int headerBytes = frame.header().readableBytes();
       header = RequestHeader.read(frame.header(), limits.maxMetadataSize(),
           limits.maxMetadataEntries());
       authenticate(connection, header);
       route = router.route(header, frame.codecId());
+      metadataBytes = metadataBytes(header, headerBytes);
+      if (metadataBytes > 0) {
+        // Held until the call ends: the call keeps its metadata, for RpcContext, that long. A
+        // refusal, not a pause: the request is in memory already, and refusing frees it.
+        int taken = memory.take(metadataBytes);
+        if (taken != ConnectionMemory.TAKEN) {
+          long refused = metadataBytes;
+          metadataBytes = 0;
+          throw memory.noRoomForMetadata(taken, refused);
+        }
+      }
       serving.admission().admit(route.method(), connection.size(), frame.size());
     } catch (CorruptedFrameException e) {
       frame.release();
       throw e;
     } catch (RpcException refusal) {
       frame.release();
+      if (metadataBytes > 0) {
+        memory.release(metadataBytes);
+      }
       if (refusal.code() == RpcException.Code.NOT_FOUND && log.isDebugEnabled()) {
         log.debug("Unknown method called from {}: {}", connection.channel().remoteAddress(),
             LogSafe.escape(refusal.getMessage(), 1000));
@@ -83,15 +100,29 @@ final class Dispatcher {
       connection.refuse(seq, refusal);
       return;
     }
-    InboundCall call = new InboundCall(serving, connection, route, header, frame, received);
+    InboundCall call = new InboundCall(serving, connection, route, header, frame, received,
+        metadataBytes);
     connection.add(seq, call);
     try {
       connection.execute(call, executor);
     } catch (RejectedExecutionException e) {
       frame.release();
+      if (metadataBytes > 0) {
+        memory.release(metadataBytes);
+      }
       connection.remove(seq, call);
       log.debug("Executor full; refusing {}", route.method().descriptor().displayName());
       connection.refuse(seq, serving.admission().rejected(frame.size()));
     }
+  }
+
+  /**
+   * What a request's parsed metadata holds on the heap: its characters, counted at two bytes
+   * each as the header's bytes (a bound: a string takes at most two bytes per UTF-8 byte), and
+   * {@link MemoryBudget#METADATA_ENTRY_BYTES} for each entry's objects.
+   */
+  private static long metadataBytes(RequestHeader header, int headerBytes) {
+    int entries = header.metadata().size();
+    return entries == 0 ? 0 : 2L * headerBytes + (long) entries * MemoryBudget.METADATA_ENTRY_BYTES;
   }
 }

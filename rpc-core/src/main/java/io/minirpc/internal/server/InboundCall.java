@@ -57,6 +57,8 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   private final long seq;
   private final Map<String, String> metadata;
   private final long received;
+  /** Bytes of the connection's memory this call holds for its metadata until it ends. */
+  private final long metadataBytes;
   /** On the System.nanoTime() clock; meaningless when {@link #timeoutNanos} is not positive. */
   private final long deadlineNanos;
   private final long timeoutNanos;
@@ -73,9 +75,10 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   /**
    * @param frame the request, which this call now owns and releases
    * @param received when the request was read, on the System.nanoTime() clock
+   * @param metadataBytes memory taken for the metadata, which this call gives back when it ends
    */
   InboundCall(Serving serving, ConnectionCalls connection, Router.Route route,
-      RequestHeader header, Frame frame, long received) {
+      RequestHeader header, Frame frame, long received, long metadataBytes) {
     this.serving = serving;
     this.connection = connection;
     this.channel = connection.channel();
@@ -85,6 +88,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     this.seq = frame.sequence();
     this.metadata = header.metadata();
     this.received = received;
+    this.metadataBytes = metadataBytes;
     this.timeoutNanos = header.timeoutNanos();
     this.deadlineNanos = received + timeoutNanos;
   }
@@ -432,9 +436,15 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     finish();
   }
 
-  /** The call has ended: it leaves the connection's table and the server's in-flight count. */
+  /**
+   * The call has ended: it leaves the connection's table and the server's in-flight count, and
+   * gives back its metadata's memory. Runs once per call.
+   */
   private void finish() {
     connection.remove(seq, this);
+    if (metadataBytes > 0) {
+      connection.memory().release(metadataBytes);
+    }
     serving.admission().finished();
   }
 
