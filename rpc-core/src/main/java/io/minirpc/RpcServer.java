@@ -90,7 +90,8 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * Bytes of {@code minirpc.server.maxMemory} that requests hold now: frames being received,
-   * waiting or decoded, and the metadata of calls in flight. 0 when no call is in flight.
+   * waiting or decoded, and the arguments and metadata of calls in flight. 0 when no call is in
+   * flight.
    */
   public long memoryInUse() {
     return runtime.memoryInUse();
@@ -243,13 +244,15 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * The memory requests may hold in this server, in bytes: every frame from its first bytes until
-     * it has been handled (a request counts five times its size: its bytes, and what decoding
-     * makes of them), and the metadata of every call until it ends. Past it the server stops
+     * it has been handled (a request counts five times its size: its bytes, and four times them
+     * for what decoding makes of them, counted until its call is answered), and the metadata of
+     * every call as long. Past it the server stops
      * reading the connections that want more until memory frees, so it never runs out of memory
      * because of what clients send; a connection that holds memory for a frame it stopped sending
-     * is closed after 2 s while others wait. Default three quarters of the smaller of the JVM's
-     * maximum heap and maximum direct memory ({@code minirpc.server.maxMemory}); see {@link
-     * RpcServer#memoryInUse}.
+     * is closed after 2 s while others wait. Default: of the smaller of the JVM's maximum heap and
+     * maximum direct memory, three quarters of what is left after 16 MiB for the JVM's own
+     * objects, and at least a quarter (84 MiB at {@code -Xmx128m}; {@code
+     * minirpc.server.maxMemory}); see {@link RpcServer#memoryInUse}.
      */
     public Builder maxMemory(long bytes) {
       settings.set(Keys.MAX_MEMORY, bytes);

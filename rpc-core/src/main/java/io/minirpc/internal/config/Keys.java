@@ -282,15 +282,16 @@ public final class Keys {
           .check(n -> atLeast(n, 1024, "maxQueuedBytes", " bytes"))
           .register(TABLE);
 
-  /** 0 means three quarters of the smaller of the JVM's maximum heap and direct memory. */
+  /** 0 means a share of the smaller of the JVM's maximum heap and direct memory. */
   public static final Key<Long> MAX_MEMORY =
       Key.define("minirpc.server.maxMemory", SERVER, ValueType.SIZE, 0L)
-          .defaultText("three quarters of the smaller of the JVM's max heap and max direct memory")
+          .defaultText("¾ of (the smaller of max heap and max direct memory − 16MiB), at least ¼ of it"
+              + " (`84MiB` at `-Xmx128m`)")
           .builder("maxMemory(long)")
           .meaning("memory that requests may hold in the server: each frame from its first bytes"
-              + " until it is handled (a request five times its size, for decoding), and each"
-              + " call's metadata until it ends; beyond, the server stops reading until memory"
-              + " frees")
+              + " until it is handled, a request at five times its size (four of them, for its"
+              + " decoded arguments, until its call is answered), and each call's metadata; beyond, the"
+              + " server stops reading until memory frees")
           .check(n -> atLeast(n, 1024 * 1024, "maxMemory", " bytes"))
           .register(TABLE);
 

@@ -17,7 +17,8 @@ public final class Frame {
   private final ByteBuf owner;
   /** Where {@link #reserved} came from; null when nothing was reserved. */
   private final FrameMemory memory;
-  private final long reserved;
+  /** Bytes reserved for this frame that its release gives back. */
+  private long reserved;
 
   Frame(
       FrameType type,
@@ -69,6 +70,19 @@ public final class Frame {
   /** The bytes this frame holds in memory, length prefix included. */
   public int size() {
     return owner.capacity();
+  }
+
+  /**
+   * Takes up to {@code bytes} of the memory reserved for this frame away from it, for whoever
+   * holds on to what was decoded from it after the frame is released; that holder gives them back.
+   * Call before handing the frame to another thread.
+   *
+   * @return the bytes taken: {@code bytes}, or less if the frame holds less
+   */
+  public long takeReserved(long bytes) {
+    long taken = Math.min(bytes, reserved);
+    reserved -= taken;
+    return taken;
   }
 
   /**

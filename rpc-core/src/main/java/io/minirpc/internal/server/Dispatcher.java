@@ -75,7 +75,7 @@ final class Dispatcher {
       route = router.route(header, frame.codecId());
       metadataBytes = metadataBytes(header, headerBytes);
       if (metadataBytes > 0) {
-        // Held until the call ends: the call keeps its metadata, for RpcContext, that long. A
+        // Held until the call is answered: it keeps its metadata, for RpcContext, that long. A
         // refusal, not a pause: the request is in memory already, and refusing frees it.
         int taken = memory.take(metadataBytes);
         if (taken != ConnectionMemory.TAKEN) {
@@ -100,15 +100,20 @@ final class Dispatcher {
       connection.refuse(seq, refusal);
       return;
     }
-    InboundCall call = new InboundCall(serving, connection, route, header, frame, received,
-        metadataBytes);
+    // What decoding makes of the request lives as long as the call, the frame's bytes not: the
+    // call keeps the heap's part of the frame's memory, four times the bytes of its arguments
+    // (a decoded string takes up to twice its bytes, and G1 rounds a large array up to whole
+    // regions), and the frame gives back the rest once it has been decoded.
+    long held = metadataBytes
+        + frame.takeReserved((MemoryBudget.REQUEST_FACTOR - 1L) * frame.body().readableBytes());
+    InboundCall call = new InboundCall(serving, connection, route, header, frame, received, held);
     connection.add(seq, call);
     try {
       connection.execute(call, executor);
     } catch (RejectedExecutionException e) {
       frame.release();
-      if (metadataBytes > 0) {
-        memory.release(metadataBytes);
+      if (held > 0) {
+        memory.release(held);
       }
       connection.remove(seq, call);
       log.debug("Executor full; refusing {}", route.method().descriptor().displayName());

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * its connections, each of which may hold at most {@code minirpc.server.maxConnectionMemory} of
  * it ({@link ConnectionMemory}). Counted: every frame from its first eight bytes until it is
  * released, a request at {@value #REQUEST_FACTOR} times its size (its bytes, and what decoding
- * makes of them), and the parsed metadata of each call until it ends.
+ * makes of them), of which four times its body stay counted until its call is answered, for the
+ * decoded arguments; and its parsed metadata as long.
  *
  * <p>Connections that found no room wait without reading, and are woken when memory is given
  * back. A connection that holds memory for a frame it stopped sending cannot keep it from them:
@@ -24,7 +25,9 @@ final class MemoryBudget {
    * What a request holds while it waits and is decoded, as a multiple of its size: its bytes, in
    * direct memory, and up to four times as much on the heap while it is decoded. Jackson takes
    * about four times a long string's bytes at its peak (the characters twice over, a builder and
-   * the string), Kryo about three; arrays of numbers take up to four.
+   * the string), Kryo about three; arrays of numbers take up to four. Once it is decoded, the
+   * frame's bytes are given back and the heap's part stays counted until the call is answered:
+   * what decoding made of a request lives that long.
    */
   static final int REQUEST_FACTOR = 5;
   /**
@@ -56,16 +59,20 @@ final class MemoryBudget {
     this.perConnection = Math.min(perConnection, limit);
   }
 
+  /** What the JVM, Netty, the codecs and minirpc hold of the heap themselves, about. */
+  private static final long BASELINE = 16L << 20;
+
   /**
-   * The default of {@code minirpc.server.maxMemory}: three quarters of the smaller of the JVM's
-   * maximum heap and its maximum direct memory. Frames wait in direct memory and are decoded onto
-   * the heap; what is left is the application's, and the allocator's slack.
+   * The default of {@code minirpc.server.maxMemory}: of the smaller of the JVM's maximum heap and
+   * its maximum direct memory (frames wait in direct memory and are decoded onto the heap), three
+   * quarters of what is left after {@value #BASELINE} bytes for the JVM's own objects, and at least
+   * a quarter. The rest is the application's, and the allocators' slack. 84 MiB at -Xmx128m.
    */
   static long defaultLimit() {
     long heap = Runtime.getRuntime().maxMemory();
     long direct = PlatformDependent.maxDirectMemory();
     long smaller = Math.min(heap, direct > 0 ? direct : heap);
-    return smaller / 4 * 3;
+    return Math.max(smaller / 4, (smaller - BASELINE) / 4 * 3);
   }
 
   long limit() {
