@@ -276,6 +276,53 @@ class ServerMemoryTest {
   }
 
   @Test
+  void asynchronousCallsKeepingLargeArgumentsCannotExhaustTheHeap() throws Exception {
+    File logFile = File.createTempFile("minirpc-server", ".log");
+    logFile.deleteOnExit();
+    try (ServerProcess server = ServerProcess.startLoggingTo(logFile, 0, "-Xmx128m")) {
+      List<RawConnection> raws = new ArrayList<>();
+      try (RpcClient c = client(server.port())) {
+        Calculator calc = c.proxy(Calculator.class);
+        assertEquals(3, calc.add(1, 2));
+        // Four connections, each with 10 calls of a 2 MiB string that the server keeps for 2 s.
+        byte[] one = RawConnection.requestBytes(JSON, 1, CALC, "lengthLater(int,java.lang.String)",
+            "2000".getBytes(UTF_8), jsonString(2 << 20));
+        for (int i = 0; i < 4; i++) {
+          RawConnection raw = new RawConnection(server.port());
+          raw.readTimeout(Duration.ofSeconds(30));
+          raws.add(raw);
+          byte[] bytes = new byte[10 * one.length];
+          for (int k = 0; k < 10; k++) {
+            System.arraycopy(one, 0, bytes, k * one.length, one.length);
+            bytes[k * one.length + 17] = (byte) (k + 1); // sequence numbers 1..10
+          }
+          writeInBackground(raw, bytes, bytes.length);
+        }
+        Thread.sleep(500);
+        assertEquals(5, calc.add(2, 3), "a well-behaved client is served during the attack");
+        for (RawConnection raw : raws) {
+          for (int k = 0; k < 10; k++) {
+            RawConnection.Reply reply = raw.read();
+            if (reply.type() == RawConnection.ERROR) {
+              assertEquals(RESOURCE_EXHAUSTED, reply.errorCode(), reply.errorMessage());
+            } else {
+              assertEquals(Integer.toString(2 << 20), reply.slotText());
+            }
+          }
+          raw.close();
+        }
+        assertMemoryReturns(c);
+      } finally {
+        for (RawConnection raw : raws) {
+          raw.close();
+        }
+      }
+    }
+    String log = log(logFile);
+    assertFalse(log.contains("OutOfMemoryError"), log);
+  }
+
+  @Test
   void aConnectionThatStopsSendingAFrameItHoldsMemoryForIsClosedWhenAnotherNeedsTheMemory()
       throws Exception {
     Properties p = new Properties();
