@@ -89,6 +89,15 @@ public final class RpcServer implements AutoCloseable {
     return runtime.connectionCount();
   }
 
+  /**
+   * Bytes of {@code minirpc.server.maxMemory} that requests hold now: frames being received,
+   * waiting or decoded, and the arguments and metadata of calls in flight. 0 when no call is in
+   * flight.
+   */
+  public long memoryInUse() {
+    return runtime.memoryInUse();
+  }
+
   @Override
   public String toString() {
     int port = runtime.port();
@@ -232,6 +241,35 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder maxQueuedBytes(long bytes) {
       settings.set(Keys.SERVER_MAX_QUEUED_BYTES, bytes);
+      return this;
+    }
+
+    /**
+     * The memory requests may hold in this server, in bytes: every frame from its first bytes until
+     * it has been handled (a request counts five times its size: its bytes, and four times them
+     * for what decoding makes of them, counted until its call is answered), and the metadata of
+     * every call as long. Past it the server stops
+     * reading the connections that want more until memory frees, so it never runs out of memory
+     * because of what clients send; a connection that holds memory for a frame it stopped sending
+     * is closed after 2 s while others wait. Default: of the smaller of the JVM's maximum heap and
+     * maximum direct memory, three quarters of what is left after 16 MiB for the JVM's own
+     * objects, and at least a quarter (84 MiB at {@code -Xmx128m}; {@code
+     * minirpc.server.maxMemory}); see {@link RpcServer#memoryInUse}.
+     */
+    public Builder maxMemory(long bytes) {
+      settings.set(Keys.MAX_MEMORY, bytes);
+      return this;
+    }
+
+    /**
+     * The part of {@link #maxMemory} one connection may hold, in bytes, so one client cannot take
+     * all of it: past it the server stops reading that connection until its calls give memory
+     * back, and a request that could never fit (five times its size is more than this) is refused
+     * with {@link RpcException.Code#RESOURCE_EXHAUSTED}, unread. Default half of {@link
+     * #maxMemory} ({@code minirpc.server.maxConnectionMemory}).
+     */
+    public Builder maxConnectionMemory(long bytes) {
+      settings.set(Keys.MAX_CONNECTION_MEMORY, bytes);
       return this;
     }
 

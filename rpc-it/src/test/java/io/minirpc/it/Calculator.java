@@ -27,6 +27,9 @@ public interface Calculator {
   /** Completes after {@code millis} from a scheduler: no server thread waits. */
   CompletableFuture<Integer> echoLater(int millis, int value);
 
+  /** The length of {@code s}, after {@code millis}, from a scheduler: the call keeps {@code s}. */
+  CompletableFuture<Integer> lengthLater(int millis, String s);
+
   /** Holds a worker thread for {@code millis}, then answers. */
   int sleepThenEcho(int millis, int value);
 

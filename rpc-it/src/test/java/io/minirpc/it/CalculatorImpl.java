@@ -87,6 +87,13 @@ public class CalculatorImpl implements Calculator {
   }
 
   @Override
+  public CompletableFuture<Integer> lengthLater(int millis, String s) {
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    SCHEDULER.schedule(() -> f.complete(s.length()), millis, TimeUnit.MILLISECONDS);
+    return f;
+  }
+
+  @Override
   public int sleepThenEcho(int millis, int value) {
     try {
       Thread.sleep(millis);

@@ -103,7 +103,8 @@ class MalformedInputTest {
               + " Calculator has: add(double,double), add(int,int), add(long[]), concat(java.lang"
               + ".String,java.lang.String), counter(), divide(int,int), echoLater(int,int),"
               + " factorial(int), fail(java.lang.String,java.lang.String),"
-              + " failAsync(java.lang.String), greet(java.lang.String), nothing(),"
+              + " failAsync(java.lang.String), greet(java.lang.String),"
+              + " lengthLater(int,java.lang.String), nothing(),"
               + " repeat(java.lang.String,int), reset(), sleepThenEcho(int,int)). Check that client"
               + " and server use the same version of the interface",
           error.errorMessage());

@@ -143,8 +143,18 @@ final class RawConnection implements AutoCloseable {
   }
 
   void writeRaw(byte[] bytes) throws IOException {
-    out.write(bytes);
+    writeRaw(bytes, bytes.length);
+  }
+
+  /** The first {@code length} bytes of {@code bytes}: a frame cut short, for instance. */
+  void writeRaw(byte[] bytes, int length) throws IOException {
+    out.write(bytes, 0, length);
     out.flush();
+  }
+
+  /** How long a read waits before it fails (5 s unless set). */
+  void readTimeout(java.time.Duration timeout) throws IOException {
+    socket.setSoTimeout((int) timeout.toMillis());
   }
 
   /** A REQUEST frame for {@code service.method} whose body is the given slots. */
@@ -235,6 +245,11 @@ final class RawConnection implements AutoCloseable {
 
   /** A frame read back: its type, sequence, header and body bytes, and its flags. */
   record Reply(int type, long seq, byte[] header, byte[] body, int flags) {
+    /** Whether the server says the call never ran (FLAG_NOT_RUN), so it may be sent again. */
+    boolean notRun() {
+      return (flags & 0x01) != 0;
+    }
+
     int errorCode() {
       return ((header[0] & 0xFF) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
           | (header[3] & 0xFF);

@@ -5,17 +5,25 @@ public interface ServerInfo {
   /** Bytes of heap in use after a full collection. */
   long usedHeapAfterGc();
 
+  /** Bytes of the server's memory budget that connections and calls hold now. */
+  long memoryInUse();
+
   /** Live threads whose name starts with {@code prefix}. */
   int threads(String prefix);
 
-  /** The implementation of the server process. */
-  static ServerInfo local() {
+  /** The implementation of the server process, whose server's memory {@code memoryInUse} reads. */
+  static ServerInfo local(java.util.function.LongSupplier memoryInUse) {
     return new ServerInfo() {
       @Override
       public long usedHeapAfterGc() {
         System.gc();
         Runtime r = Runtime.getRuntime();
         return r.totalMemory() - r.freeMemory();
+      }
+
+      @Override
+      public long memoryInUse() {
+        return memoryInUse.getAsLong();
       }
 
       @Override

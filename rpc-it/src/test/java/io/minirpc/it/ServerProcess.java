@@ -106,18 +106,21 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public static void main(String[] args) throws IOException {
+    java.util.concurrent.atomic.AtomicReference<RpcServer> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
     RpcServer server = RpcServer.builder()
         .configure(System.getProperties())
         .host("127.0.0.1")
         .port(Integer.parseInt(args[0]))
         .register(Calculator.class, new CalculatorImpl())
         .register(SlowService.class, new SlowServiceImpl())
-        .register(ServerInfo.class, ServerInfo.local())
+        .register(ServerInfo.class, ServerInfo.local(() -> self.get().memoryInUse()))
         .register(TypesService.class, TypesService.echo())
         .register(Whoami.class, Whoami.named("pid-" + ProcessHandle.current().pid(),
             new java.util.concurrent.atomic.AtomicInteger()))
-        .build()
-        .start();
+        .build();
+    self.set(server);
+    server.start();
     System.out.println("PORT " + server.port());
     System.out.flush();
     // Live until the parent closes our stdin (or kills us).

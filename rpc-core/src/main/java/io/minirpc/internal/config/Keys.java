@@ -362,6 +362,30 @@ public final class Keys {
           .check(n -> atLeast(n, 1024, "maxQueuedBytes", " bytes"))
           .register(TABLE);
 
+  /** 0 means a share of the smaller of the JVM's maximum heap and direct memory. */
+  public static final Key<Long> MAX_MEMORY =
+      Key.define("minirpc.server.maxMemory", SERVER, ValueType.SIZE, 0L)
+          .defaultText("¾ of (the smaller of max heap and max direct memory − 16MiB), at least ¼ of it"
+              + " (`84MiB` at `-Xmx128m`)")
+          .builder("maxMemory(long)")
+          .meaning("memory that requests may hold in the server: each frame from its first bytes"
+              + " until it is handled, a request at five times its size (four of them, for its"
+              + " decoded arguments, until its call is answered), and each call's metadata; beyond, the"
+              + " server stops reading until memory frees")
+          .check(n -> atLeast(n, 1024 * 1024, "maxMemory", " bytes"))
+          .register(TABLE);
+
+  /** 0 means half of {@link #MAX_MEMORY}. */
+  public static final Key<Long> MAX_CONNECTION_MEMORY =
+      Key.define("minirpc.server.maxConnectionMemory", SERVER, ValueType.SIZE, 0L)
+          .defaultText("half of `minirpc.server.maxMemory`")
+          .builder("maxConnectionMemory(long)")
+          .meaning("the part of `minirpc.server.maxMemory` one connection may hold; beyond, it is"
+              + " not read until its calls give memory back; a request that can never fit is"
+              + " refused with `RESOURCE_EXHAUSTED`")
+          .check(n -> atLeast(n, 1024 * 1024, "maxConnectionMemory", " bytes"))
+          .register(TABLE);
+
   /** 0 means half of {@link #SERVER_THREADS}, at least 1. */
   public static final Key<Integer> MAX_RUNNING_PER_CONNECTION =
       Key.define("minirpc.server.maxRunningPerConnection", SERVER, ValueType.INT, 0)

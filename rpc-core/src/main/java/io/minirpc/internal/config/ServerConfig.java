@@ -12,6 +12,10 @@ import java.util.Map;
  * @param ioThreads the number of I/O threads, or 0 for the default (the number of processors)
  * @param maxRunningPerConnection worker threads one connection may hold, or 0 for the default
  *     (half of serverThreads)
+ * @param maxMemory bytes requests may hold in the server, or 0 for the default (derived from the
+ *     JVM's limits)
+ * @param maxConnectionMemory bytes one connection's requests may hold, or 0 for the default (half
+ *     of maxMemory)
  * @param rateLimits calls per second by target ({@code service} or {@code service#method}), in the
  *     order they were set
  */
@@ -33,6 +37,8 @@ public record ServerConfig(
     Map<String, Double> rateLimits,
     boolean directExecutor,
     long maxQueuedBytes,
+    long maxMemory,
+    long maxConnectionMemory,
     int maxRunningPerConnection,
     int maxConnections,
     int maxConnectionsPerAddress,

@@ -228,6 +228,8 @@ public final class Settings {
         ordered(rateLimits),
         get(Keys.DIRECT_EXECUTOR),
         get(Keys.SERVER_MAX_QUEUED_BYTES),
+        get(Keys.MAX_MEMORY),
+        get(Keys.MAX_CONNECTION_MEMORY),
         get(Keys.MAX_RUNNING_PER_CONNECTION),
         get(Keys.MAX_CONNECTIONS),
         get(Keys.MAX_CONNECTIONS_PER_ADDRESS),

@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * One decoded frame. {@link #header()} and {@link #body()} are slices of one buffer that this frame
- * owns: whoever takes the frame must call {@link #release()} exactly once.
+ * owns, and the frame may hold memory reserved for it from a {@link FrameMemory}: whoever takes the
+ * frame must call {@link #release()} exactly once, which gives back both.
  */
 public final class Frame {
   private final FrameType type;
@@ -14,6 +15,10 @@ public final class Frame {
   private final ByteBuf header;
   private final ByteBuf body;
   private final ByteBuf owner;
+  /** Where {@link #reserved} came from; null when nothing was reserved. */
+  private final FrameMemory memory;
+  /** Bytes reserved for this frame that its release gives back. */
+  private long reserved;
 
   Frame(
       FrameType type,
@@ -22,7 +27,9 @@ public final class Frame {
       long sequence,
       ByteBuf header,
       ByteBuf body,
-      ByteBuf owner) {
+      ByteBuf owner,
+      FrameMemory memory,
+      long reserved) {
     this.type = type;
     this.codecId = codecId;
     this.flags = flags;
@@ -30,6 +37,8 @@ public final class Frame {
     this.header = header;
     this.body = body;
     this.owner = owner;
+    this.memory = memory;
+    this.reserved = reserved;
   }
 
   public FrameType type() {
@@ -63,9 +72,28 @@ public final class Frame {
     return owner.capacity();
   }
 
-  /** Releases the buffer behind header and body. */
+  /**
+   * Takes up to {@code bytes} of the memory reserved for this frame away from it, for whoever
+   * holds on to what was decoded from it after the frame is released; that holder gives them back.
+   * Call before handing the frame to another thread.
+   *
+   * @return the bytes taken: {@code bytes}, or less if the frame holds less
+   */
+  public long takeReserved(long bytes) {
+    long taken = Math.min(bytes, reserved);
+    reserved -= taken;
+    return taken;
+  }
+
+  /**
+   * Releases the buffer behind header and body, and gives back the memory reserved for the frame.
+   * A second call throws, as the buffer's does, and gives back nothing.
+   */
   public void release() {
     owner.release();
+    if (reserved > 0) {
+      memory.release(reserved);
+    }
   }
 
   @Override

@@ -1,11 +1,15 @@
 package io.minirpc.internal.protocol;
 
+import io.minirpc.RpcException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Cuts the byte stream into {@link Frame}s.
@@ -19,23 +23,54 @@ import java.util.List;
  * its bytes discarded as they arrive, and passed on as an {@link UnreadRequest} so that the server
  * can refuse it with one answer; a larger frame of another type is an error. After the first error
  * the decoder swallows everything else on the connection, which the next handler closes.
+ *
+ * <p>With a {@link FrameMemory}, a frame's memory is reserved from its eighth byte, before any of
+ * it is buffered, and the frame gives it back when it is released. A frame the connection cannot
+ * afford now stops reading (back-pressure: the peer's bytes wait in its socket) until memory
+ * frees; one it can never afford is refused: a REQUEST with RESOURCE_EXHAUSTED marked NOT_RUN, its
+ * bytes skipped as they arrive, any other frame by closing the connection. Reading stops only
+ * between frames, so every frame that got memory can be completed and no two connections can hold
+ * each other's memory halfway.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
   private static final int PREAMBLE = Protocol.LENGTH_FIELD + 3; // length, magic, version
   private static final int TYPE_OFFSET = PREAMBLE;
+  /**
+   * A frame that would keep alive a buffer this large, and over twice its own size, is copied out
+   * of it: otherwise a small request queued behind a large one pins the large one's buffer after
+   * its memory has been given back.
+   */
+  private static final int SHARED_BUFFER = 256 * 1024;
+  /** A frame still arriving has advanced when this many more of its bytes are in. */
+  private static final int PROGRESS = 64 * 1024;
+  /** How often a connection that stopped reading asks again, if nothing woke it before. */
+  private static final long RETRY_MILLIS = 250;
 
   private final int maxFrameSize;
   private final int preHelloMaxFrameSize;
   private final String preHelloSetting;
+  /** Null: frames are buffered without asking. */
+  private final FrameMemory memory;
+  private ChannelHandlerContext ctx;
   private boolean helloAccepted;
   private boolean authenticated;
   private boolean failed;
-  /** Bytes of an {@link UnreadRequest} still to skip as they arrive. */
+  /** Bytes reserved for the frame at the reader index, not yet handed on; 0 when none. */
+  private long reserved;
+  /** Bytes counted with {@link FrameMemory#hold} while reading is stopped. */
+  private long held;
+  /** Bytes still to skip of a refused frame or an {@link UnreadRequest}. */
   private long discarding;
+  /** Reading stopped until memory frees. */
+  private boolean paused;
+  private ScheduledFuture<?> retry;
+  /** The reserved frame at the reader index is still arriving: since when, with how many bytes. */
+  private boolean arriving;
+  private int markBytes;
 
   /** A decoder of frames of every type up to {@code maxFrameSize} bytes, with no handshake. */
   public FrameDecoder(int maxFrameSize) {
-    this(maxFrameSize, maxFrameSize, "minirpc.maxFrameSize");
+    this(maxFrameSize, maxFrameSize, "minirpc.maxFrameSize", null);
     helloAccepted = true;
     authenticated = true;
   }
@@ -46,9 +81,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
    * is; {@code preHelloSetting} names the small limit in messages.
    */
   public FrameDecoder(int maxFrameSize, int preHelloMaxFrameSize, String preHelloSetting) {
+    this(maxFrameSize, preHelloMaxFrameSize, preHelloSetting, null);
+  }
+
+  /** As {@link #FrameDecoder(int, int, String)}, each frame's memory reserved from {@code memory}. */
+  public FrameDecoder(int maxFrameSize, int preHelloMaxFrameSize, String preHelloSetting,
+      FrameMemory memory) {
     this.maxFrameSize = maxFrameSize;
     this.preHelloMaxFrameSize = Math.min(maxFrameSize, preHelloMaxFrameSize);
     this.preHelloSetting = preHelloSetting;
+    this.memory = memory;
   }
 
   /**
@@ -64,6 +106,48 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     authenticated = true;
   }
 
+  /** Whether reading stopped until memory frees. Event loop. */
+  public boolean pausedForMemory() {
+    return paused;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    if (memory != null) {
+      memory.attach(() -> ctx.executor().execute(this::resume));
+    }
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    if (memory == null) {
+      return;
+    }
+    if (retry != null) {
+      retry.cancel(false);
+    }
+    memory.stalledSince(0);
+    memory.release(reserved + held);
+    reserved = 0;
+    held = 0;
+    paused = false;
+    memory.close();
+  }
+
+  /**
+   * While reading is stopped for memory, a read that produced no frame must not ask for another,
+   * as {@link ByteToMessageDecoder} otherwise does when auto-read is off.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (paused) {
+      ctx.fireChannelReadComplete();
+      return;
+    }
+    super.channelReadComplete(ctx);
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (failed) {
@@ -74,9 +158,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       int skip = (int) Math.min(discarding, in.readableBytes());
       in.skipBytes(skip);
       discarding -= skip;
-      if (discarding > 0) {
-        return;
-      }
+      return; // the decode loop comes back for what follows
+    }
+    if (paused) {
+      hold(in); // what came with the read that stopped reading
+      return;
     }
     if (in.readableBytes() < PREAMBLE) {
       return;
@@ -150,7 +236,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       if (!helloAccepted && type != FrameType.HELLO) {
         throw new CorruptedFrameException("the first frame must be HELLO, not " + type);
       }
-      if (in.readableBytes() < Protocol.LENGTH_FIELD + length) {
+      int frameBytes = Protocol.LENGTH_FIELD + length;
+      if (memory != null && reserved == 0 && !reserve(ctx, in, type, frameBytes)) {
+        return;
+      }
+      if (in.readableBytes() < frameBytes) {
+        advancing(in);
         return;
       }
       int headerLength = in.getInt(start + Protocol.HEADER_LENGTH_OFFSET);
@@ -166,16 +257,127 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       byte flags = in.getByte(start + 9);
       long sequence = in.getLong(start + Protocol.SEQUENCE_OFFSET);
 
-      ByteBuf owner = in.readRetainedSlice(Protocol.LENGTH_FIELD + length);
+      ByteBuf owner;
+      if (in.capacity() > Math.max(SHARED_BUFFER, 2L * frameBytes)) {
+        owner = ctx.alloc().buffer(frameBytes);
+        owner.writeBytes(in, frameBytes);
+      } else {
+        owner = in.readRetainedSlice(frameBytes);
+      }
       int headerStart = Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER;
       ByteBuf header = owner.slice(headerStart, headerLength);
       int bodyStart = headerStart + headerLength;
-      ByteBuf body = owner.slice(bodyStart, owner.capacity() - bodyStart);
-      out.add(new Frame(type, codecId, flags, sequence, header, body, owner));
+      ByteBuf body = owner.slice(bodyStart, owner.readableBytes() - bodyStart);
+      out.add(new Frame(type, codecId, flags, sequence, header, body, owner, memory, reserved));
+      reserved = 0; // the frame gives it back
+      if (arriving) {
+        arriving = false;
+        memory.stalledSince(0);
+      }
     } catch (CorruptedFrameException | TooLongFrameException e) {
       failed = true;
       in.skipBytes(in.readableBytes());
+      if (reserved > 0) {
+        memory.release(reserved);
+        reserved = 0;
+      }
       throw e;
+    }
+  }
+
+  /**
+   * Reserves the memory of the frame at the reader index; false if it is not to be buffered now:
+   * reading stopped, or the frame refused and being skipped.
+   *
+   * @throws TooLongFrameException for a frame other than a REQUEST that can never be afforded
+   */
+  private boolean reserve(ChannelHandlerContext ctx, ByteBuf in, FrameType type, int frameBytes) {
+    if (!ctx.channel().isActive()) {
+      in.skipBytes(in.readableBytes()); // closed: nothing more will be handled
+      return false;
+    }
+    long r = memory.reserve(type, frameBytes);
+    if (r == FrameMemory.LATER) {
+      pause(ctx, in);
+      return false;
+    }
+    if (r == FrameMemory.NEVER) {
+      if (type != FrameType.REQUEST) {
+        throw new TooLongFrameException(memory.tooLarge(type, frameBytes));
+      }
+      int start = in.readerIndex();
+      if (in.readableBytes() < Protocol.SEQUENCE_OFFSET + 8) {
+        return false; // the sequence number, to answer, is in the next few bytes
+      }
+      long sequence = in.getLong(start + Protocol.SEQUENCE_OFFSET);
+      ErrorInfo refusal = new ErrorInfo(RpcException.Code.RESOURCE_EXHAUSTED.wireNumber(), "",
+          memory.tooLarge(type, frameBytes), List.of());
+      ctx.writeAndFlush(refusal.toFrame(ctx.alloc(), sequence, Protocol.FLAG_NOT_RUN),
+          ctx.voidPromise());
+      int skip = Math.min(frameBytes, in.readableBytes());
+      in.skipBytes(skip);
+      discarding = frameBytes - skip;
+      return false;
+    }
+    reserved = r;
+    return true;
+  }
+
+  /** The reserved frame at the reader index is not all in: note when it last advanced. */
+  private void advancing(ByteBuf in) {
+    if (memory == null) {
+      return;
+    }
+    int have = in.readableBytes();
+    if (!arriving || have - markBytes >= PROGRESS) {
+      arriving = true;
+      markBytes = have;
+      memory.stalledSince(System.nanoTime());
+    }
+  }
+
+  /** Stops reading until memory frees; what is already buffered is counted meanwhile. */
+  private void pause(ChannelHandlerContext ctx, ByteBuf in) {
+    paused = true;
+    ctx.channel().config().setAutoRead(false);
+    hold(in);
+    if (retry == null) {
+      retry = ctx.executor().schedule(this::retry, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void hold(ByteBuf in) {
+    int buffered = in.readableBytes();
+    if (buffered > held) {
+      memory.hold(buffered - held);
+      held = buffered;
+    }
+  }
+
+  private void retry() {
+    retry = null;
+    resume();
+  }
+
+  /** Memory may have freed: read on, starting with the frame that waited. Event loop. */
+  private void resume() {
+    if (!paused || ctx.isRemoved()) {
+      return;
+    }
+    paused = false;
+    if (retry != null) {
+      retry.cancel(false);
+      retry = null;
+    }
+    memory.release(held);
+    held = 0;
+    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    try {
+      // Decodes what is buffered as if it had just arrived; stops again if memory is still short.
+      channelRead(ctx, Unpooled.EMPTY_BUFFER);
+      channelReadComplete(ctx);
+    } catch (Exception e) {
+      ctx.fireExceptionCaught(e);
     }
   }
 }

@@ -32,6 +32,7 @@ final class ConnectionCalls {
   private final Map<Long, InboundCall> calls = new ConcurrentHashMap<>();
   private final WriteBatcher<Outgoing> out;
   private final WorkerShares shares;
+  private final ConnectionMemory memory;
   /** Guarded by itself: calls admitted but waiting for one of this connection's workers. */
   private final ArrayDeque<InboundCall> waiting = new ArrayDeque<>();
   /** Guarded by {@link #waiting}: workers this connection's calls hold. */
@@ -39,9 +40,10 @@ final class ConnectionCalls {
   /** Whether the client is authenticated, or need not be: large frames are let in. Event loop. */
   private boolean authenticated;
 
-  ConnectionCalls(Channel channel, WorkerShares shares) {
+  ConnectionCalls(Channel channel, WorkerShares shares, ConnectionMemory memory) {
     this.channel = channel;
     this.shares = shares;
+    this.memory = memory;
     this.out = new WriteBatcher<>(channel, o -> Outgoing.write(channel, o), Outgoing::reject);
   }
 
@@ -61,6 +63,11 @@ final class ConnectionCalls {
         decoder.authenticated();
       }
     }
+  }
+
+  /** What this connection's frames and calls hold. */
+  ConnectionMemory memory() {
+    return memory;
   }
 
   /** Calls that have not ended. */

@@ -98,17 +98,34 @@ final class Dispatcher {
           + " while the call with that number is in flight");
     }
     ServerLimits limits = serving.limits();
+    ConnectionMemory memory = connection.memory();
+    long metadataBytes = 0;
     try {
+      int headerBytes = frame.header().readableBytes();
       header = RequestHeader.read(frame.header(), limits.maxMetadataSize(),
           limits.maxMetadataEntries());
       authenticate(connection, header);
       route = router.route(header, frame.codecId());
+      metadataBytes = metadataBytes(header, headerBytes);
+      if (metadataBytes > 0) {
+        // Held until the call is answered: it keeps its metadata, for RpcContext, that long. A
+        // refusal, not a pause: the request is in memory already, and refusing frees it.
+        int taken = memory.take(metadataBytes);
+        if (taken != ConnectionMemory.TAKEN) {
+          long refused = metadataBytes;
+          metadataBytes = 0;
+          throw memory.noRoomForMetadata(taken, refused);
+        }
+      }
       serving.admission().admit(route.method(), connection.size(), frame.size());
     } catch (CorruptedFrameException e) {
       frame.release();
       throw e;
     } catch (RpcException refusal) {
       frame.release();
+      if (metadataBytes > 0) {
+        memory.release(metadataBytes);
+      }
       if (refusal.code() == RpcException.Code.NOT_FOUND && log.isDebugEnabled()) {
         log.debug("Unknown method called from {}: {}", connection.channel().remoteAddress(),
             LogSafe.escape(refusal.getMessage(), 1000));
@@ -116,15 +133,34 @@ final class Dispatcher {
       connection.refuse(seq, refusal);
       return;
     }
-    InboundCall call = new InboundCall(serving, connection, route, header, frame, received);
+    // What decoding makes of the request lives as long as the call, the frame's bytes not: the
+    // call keeps the heap's part of the frame's memory, four times the bytes of its arguments
+    // (a decoded string takes up to twice its bytes, and G1 rounds a large array up to whole
+    // regions), and the frame gives back the rest once it has been decoded.
+    long held = metadataBytes
+        + frame.takeReserved((MemoryBudget.REQUEST_FACTOR - 1L) * frame.body().readableBytes());
+    InboundCall call = new InboundCall(serving, connection, route, header, frame, received, held);
     connection.add(seq, call);
     try {
       connection.execute(call, executor);
     } catch (RejectedExecutionException e) {
       frame.release();
+      if (held > 0) {
+        memory.release(held);
+      }
       connection.remove(seq, call);
       log.debug("Executor full; refusing {}", route.method().descriptor().displayName());
       connection.refuse(seq, serving.admission().rejected(frame.size()));
     }
+  }
+
+  /**
+   * What a request's parsed metadata holds on the heap: its characters, counted at two bytes
+   * each as the header's bytes (a bound: a string takes at most two bytes per UTF-8 byte), and
+   * {@link MemoryBudget#METADATA_ENTRY_BYTES} for each entry's objects.
+   */
+  private static long metadataBytes(RequestHeader header, int headerBytes) {
+    int entries = header.metadata().size();
+    return entries == 0 ? 0 : 2L * headerBytes + (long) entries * MemoryBudget.METADATA_ENTRY_BYTES;
   }
 }

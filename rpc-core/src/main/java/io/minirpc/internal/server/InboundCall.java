@@ -47,6 +47,8 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "ended");
   private static final AtomicIntegerFieldUpdater<InboundCall> STARTED =
       AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "started");
+  private static final AtomicIntegerFieldUpdater<InboundCall> GAVE_BACK =
+      AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "gaveBack");
 
   private final Serving serving;
   private final ConnectionCalls connection;
@@ -57,6 +59,8 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   private final long seq;
   private final Map<String, String> metadata;
   private final long received;
+  /** Bytes of the connection's memory this call holds until it is answered: metadata, arguments. */
+  private final long heldBytes;
   /** On the System.nanoTime() clock; meaningless when {@link #timeoutNanos} is not positive. */
   private final long deadlineNanos;
   private final long timeoutNanos;
@@ -69,13 +73,17 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   private volatile int ended;
   /** 1 once the frame's bytes left the queued-bytes count. */
   private volatile int started;
+  /** 1 once {@link #heldBytes} went back to the connection's memory. */
+  private volatile int gaveBack;
 
   /**
    * @param frame the request, which this call now owns and releases
    * @param received when the request was read, on the System.nanoTime() clock
+   * @param heldBytes memory taken for the metadata and the decoded arguments, which this call
+   *     gives back once it is answered (or ends unanswered)
    */
   InboundCall(Serving serving, ConnectionCalls connection, Router.Route route,
-      RequestHeader header, Frame frame, long received) {
+      RequestHeader header, Frame frame, long received, long heldBytes) {
     this.serving = serving;
     this.connection = connection;
     this.channel = connection.channel();
@@ -85,6 +93,10 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     this.seq = frame.sequence();
     this.metadata = header.metadata();
     this.received = received;
+    this.heldBytes = heldBytes;
+    if (heldBytes == 0) {
+      gaveBack = 1;
+    }
     this.timeoutNanos = header.timeoutNanos();
     this.deadlineNanos = received + timeoutNanos;
   }
@@ -346,6 +358,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       }
       return;
     }
+    giveBack(); // the answer is encoded: the arguments and the metadata are garbage now
     // Finished by the write's listener, on the event loop right after the write and before the
     // next request is read: the call leaves the connection's count in order.
     connection.send(buf, this);
@@ -423,6 +436,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       finish();
       return;
     }
+    giveBack();
     connection.send(buf, this);
   }
 
@@ -432,10 +446,25 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     finish();
   }
 
-  /** The call has ended: it leaves the connection's table and the server's in-flight count. */
+  /**
+   * The call has ended: it leaves the connection's table and the server's in-flight count, and
+   * gives back the memory of its metadata and arguments if it has not yet. Runs once per call.
+   */
   private void finish() {
     connection.remove(seq, this);
+    giveBack();
     serving.admission().finished();
+  }
+
+  /**
+   * Gives back the memory counted for the metadata and the decoded arguments, once: when the
+   * answer has been made, which may wait long to be written to a client that reads slowly, or
+   * when the call ends without one.
+   */
+  private void giveBack() {
+    if (GAVE_BACK.compareAndSet(this, 0, 1)) {
+      connection.memory().release(heldBytes);
+    }
   }
 
   private static Throwable unwrap(Throwable t) {

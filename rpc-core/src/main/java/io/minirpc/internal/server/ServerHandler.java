@@ -2,6 +2,7 @@ package io.minirpc.internal.server;
 
 import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
@@ -57,6 +58,7 @@ final class ServerHandler extends FrameHandler {
   private final Limits limits;
   private final FloodBudget pings;
   private final FloodBudget cancels;
+  private final ConnectionMemory memory;
   private volatile Channel channel;
   /** The calls of this connection that have not ended, and the way out for their answers. */
   private ConnectionCalls calls;
@@ -64,8 +66,10 @@ final class ServerHandler extends FrameHandler {
   /** Set once the client broke a limit: what it sends next is dropped unread. Event loop. */
   private boolean refused;
 
-  ServerHandler(Dispatcher dispatcher, Hello hello, Limits limits) {
+  /** @param memory what this connection's frames and calls hold */
+  ServerHandler(Dispatcher dispatcher, Hello hello, Limits limits, ConnectionMemory memory) {
     super(log, "from");
+    this.memory = memory;
     this.dispatcher = dispatcher;
     this.hello = hello;
     this.withheld = hello.withoutDetails();
@@ -77,7 +81,7 @@ final class ServerHandler extends FrameHandler {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    calls = new ConnectionCalls(ctx.channel(), limits.workers());
+    calls = new ConnectionCalls(ctx.channel(), limits.workers(), memory);
   }
 
   @Override
@@ -260,19 +264,34 @@ final class ServerHandler extends FrameHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      log.info("Closing connection from {}: it sent nothing for {} ms, not even a heartbeat"
-          + " (minirpc.idleTimeout)", ctx.channel().remoteAddress(),
-          TimeUnit.NANOSECONDS.toMillis(limits.idleTimeoutNanos()));
+      FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+      if (decoder != null && decoder.pausedForMemory()) {
+        // It may not hold the memory it has, or wait for more, forever.
+        log.info("Closing connection from {}: the server has not read from it for {} ms"
+            + " (minirpc.idleTimeout), waiting for memory for its next frame while its calls"
+            + " hold {} bytes (minirpc.server.maxConnectionMemory={}, minirpc.server.maxMemory={})",
+            ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(limits.idleTimeoutNanos()),
+            memory.used(), memory.limit(), memory.serverLimit());
+      } else {
+        log.info("Closing connection from {}: it sent nothing for {} ms, not even a heartbeat"
+            + " (minirpc.idleTimeout)", ctx.channel().remoteAddress(),
+            TimeUnit.NANOSECONDS.toMillis(limits.idleTimeoutNanos()));
+      }
       ctx.close();
       return;
     }
     ctx.fireUserEventTriggered(evt);
   }
 
-  /** Stop reading requests while the client does not read its answers. */
+  /**
+   * Stop reading requests while the client does not read its answers; read again once it does,
+   * unless reading stopped for memory too (the decoder reads on once memory frees).
+   */
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+    boolean waitsForMemory = decoder != null && decoder.pausedForMemory();
+    ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !waitsForMemory);
     ctx.fireChannelWritabilityChanged();
   }
 

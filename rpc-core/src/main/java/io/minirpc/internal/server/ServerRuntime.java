@@ -50,6 +50,8 @@ public final class ServerRuntime {
   private final ServiceRegistry registry;
   private final List<String> serviceNames;
   private final InFlight inFlight = new InFlight();
+  /** The memory requests may hold, for the whole server and for each connection. */
+  private final MemoryBudget memory;
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
   private final Set<Class<?>> allowedClasses;
@@ -108,6 +110,9 @@ public final class ServerRuntime {
     this.serviceNames = List.copyOf(services);
     this.allowedClasses = Set.copyOf(allowed);
     this.tls = Tls.server(settings.tls(), TLS_HANDSHAKE_TIMEOUT_MILLIS);
+    long maxMemory = settings.maxMemory() > 0 ? settings.maxMemory() : MemoryBudget.defaultLimit();
+    this.memory = new MemoryBudget(maxMemory, settings.maxConnectionMemory() > 0
+        ? settings.maxConnectionMemory() : maxMemory / 2);
   }
 
   /**
@@ -156,12 +161,15 @@ public final class ServerRuntime {
       serverChannel = bind.channel();
       port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
       log.info(
-          "minirpc server listening on {} ({}, {}; codecs: {}; services: {})",
+          "minirpc server listening on {} ({}, {}; codecs: {}; services: {}; memory for"
+              + " requests: {} MiB, {} MiB per connection)",
           serverChannel.localAddress(),
           transport.name(),
           tls == null ? "plaintext" : "TLS by " + tlsProvider(),
           codecs.names(),
-          String.join(", ", serviceNames));
+          String.join(", ", serviceNames),
+          memory.limit() >> 20,
+          memory.perConnection() >> 20);
     }
   }
 
@@ -196,7 +204,7 @@ public final class ServerRuntime {
             connections.add(ch);
             ch.closeFuture().addListener(f -> connections.remove(ch));
           }
-        }, ch -> new ServerHandler(dispatcher, hello, connectionLimits));
+        }, memory::open, (ch, m) -> new ServerHandler(dispatcher, hello, connectionLimits, m));
   }
 
   private String tlsProvider() {
@@ -373,5 +381,10 @@ public final class ServerRuntime {
   /** The number of open client connections. */
   public int connectionCount() {
     return connections.size();
+  }
+
+  /** Bytes of the memory budget that connections and calls hold now. */
+  public long memoryInUse() {
+    return memory.used();
   }
 }

@@ -1,6 +1,7 @@
 package io.minirpc.internal.transport;
 
 import io.minirpc.internal.protocol.FrameDecoder;
+import io.minirpc.internal.protocol.FrameMemory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -11,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -85,13 +87,14 @@ public final class Bootstraps {
 
   /**
    * The server's pipeline: TLS if {@code tls} is not null, frames (before the client's HELLO
-   * only a HELLO of at most {@code preHelloMaxFrameSize} bytes), idle detection after {@code
-   * idleNanos} of silence, then {@code handler}'s handler; {@code opened} sees every channel first,
-   * and may close it.
+   * only a HELLO of at most {@code preHelloMaxFrameSize} bytes, each frame's memory reserved from
+   * {@code memory}'s for the channel before it is buffered), idle detection after {@code
+   * idleNanos} of silence, then {@code handler}'s handler, which is given the channel's memory;
+   * {@code opened} sees every channel first, and may close it.
    */
-  public static ChannelInitializer<Channel> serverPipeline(Tls tls, int maxFrameSize,
-      int preHelloMaxFrameSize, long idleNanos, Consumer<Channel> opened,
-      Function<Channel, ChannelHandler> handler) {
+  public static <M extends FrameMemory> ChannelInitializer<Channel> serverPipeline(Tls tls,
+      int maxFrameSize, int preHelloMaxFrameSize, long idleNanos, Consumer<Channel> opened,
+      Function<Channel, M> memory, BiFunction<Channel, M, ChannelHandler> handler) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -102,11 +105,12 @@ public final class Bootstraps {
         if (tls != null) {
           ch.pipeline().addLast(TLS, tls.serverHandler(ch));
         }
+        M m = memory.apply(ch);
         ch.pipeline()
             .addLast(FRAMES, new FrameDecoder(maxFrameSize, preHelloMaxFrameSize,
-                "minirpc.server.maxPreHelloFrameSize"))
+                "minirpc.server.maxPreHelloFrameSize", m))
             .addLast(IDLE, new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS))
-            .addLast(HANDLER, handler.apply(ch));
+            .addLast(HANDLER, handler.apply(ch, m));
       }
     };
   }

@@ -12,6 +12,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
@@ -193,6 +195,174 @@ class FrameDecoderTest {
     Frame request = ch.readInbound();
     assertEquals(2000, request.body().readableBytes());
     request.release();
+    assertFalse(ch.finish());
+  }
+
+  /** A budget of {@code limit} bytes that records what it was asked. */
+  private static final class FakeMemory implements FrameMemory {
+    long limit;
+    long used;
+    final List<Long> asked = new ArrayList<>();
+    Runnable wake;
+    boolean closed;
+
+    FakeMemory(long limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public void attach(Runnable resume) {
+      wake = resume;
+    }
+
+    @Override
+    public long reserve(FrameType type, int frameBytes) {
+      long charge = type == FrameType.REQUEST ? 5L * frameBytes : frameBytes;
+      asked.add(charge);
+      if (charge > limit) {
+        return NEVER;
+      }
+      if (used + charge > limit) {
+        return LATER;
+      }
+      used += charge;
+      return charge;
+    }
+
+    @Override
+    public String tooLarge(FrameType type, int frameBytes) {
+      return type + " of " + frameBytes + " bytes is too large";
+    }
+
+    @Override
+    public void hold(long bytes) {
+      used += bytes;
+    }
+
+    @Override
+    public void release(long bytes) {
+      used -= bytes;
+    }
+
+    @Override
+    public void stalledSince(long sinceNanos) {}
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  private static EmbeddedChannel withMemory(FakeMemory memory) {
+    FrameDecoder decoder = new FrameDecoder(1 << 20, 1 << 20, "pre-HELLO", memory);
+    decoder.handshaken();
+    return new EmbeddedChannel(decoder);
+  }
+
+  @Test
+  void aFrameIsReservedFromItsFirstBytesAndGivenBackWhenReleased() {
+    FakeMemory memory = new FakeMemory(1 << 20);
+    EmbeddedChannel ch = withMemory(memory);
+    ByteBuf whole = frame(FrameType.REQUEST, 7, "h", "x".repeat(1000));
+    int size = whole.readableBytes();
+    assertFalse(ch.writeInbound(whole.readRetainedSlice(8)));
+    assertEquals(List.of(5L * size), memory.asked, "reserved from the eighth byte");
+    assertEquals(5L * size, memory.used);
+    assertTrue(ch.writeInbound(whole));
+    Frame f = ch.readInbound();
+    assertEquals(1, memory.asked.size(), "once per frame");
+    f.release();
+    assertEquals(0, memory.used);
+    assertFalse(ch.finish());
+    assertTrue(memory.closed);
+  }
+
+  @Test
+  void aFrameThatFindsNoRoomStopsReadingUntilMemoryIsGivenBack() {
+    FakeMemory memory = new FakeMemory(10_000);
+    EmbeddedChannel ch = withMemory(memory);
+    ByteBuf first = frame(FrameType.REQUEST, 1, "", "x".repeat(1000)); // holds 5 times 1,026
+    ByteBuf second = frame(FrameType.REQUEST, 2, "", "y".repeat(1000));
+    int size = second.readableBytes();
+    assertTrue(ch.writeInbound(Unpooled.wrappedBuffer(first, second)));
+    Frame one = ch.readInbound();
+    assertNull(ch.readInbound(), "the second waits for memory");
+    assertFalse(ch.config().isAutoRead());
+    assertEquals(5L * size + size, memory.used, "its bytes, buffered already, are counted");
+    one.release();
+    memory.wake.run();
+    ch.runPendingTasks();
+    Frame two = ch.readInbound();
+    assertEquals(2, two.sequence());
+    assertTrue(ch.config().isAutoRead());
+    assertEquals(5L * size, memory.used);
+    two.release();
+    assertEquals(0, memory.used);
+    assertFalse(ch.finish());
+  }
+
+  @Test
+  void aRequestThatCanNeverFitIsRefusedNotRunAndSkippedAsItArrives() {
+    FakeMemory memory = new FakeMemory(2000);
+    EmbeddedChannel ch = withMemory(memory);
+    ByteBuf big = frame(FrameType.REQUEST, 9, "", "x".repeat(5000));
+    assertFalse(ch.writeInbound(big.readRetainedSlice(30)));
+    ByteBuf refusal = ch.readOutbound();
+    assertEquals(FrameType.ERROR, FrameType.of(refusal.getByte(refusal.readerIndex() + 7)));
+    assertEquals(Protocol.FLAG_NOT_RUN, refusal.getByte(refusal.readerIndex() + 9));
+    assertEquals(9, refusal.getLong(refusal.readerIndex() + Protocol.SEQUENCE_OFFSET));
+    assertEquals(8, refusal.getInt(refusal.readerIndex() + 22), "RESOURCE_EXHAUSTED");
+    refusal.release();
+    assertEquals(0, memory.used, "nothing of it is held");
+    assertTrue(ch.writeInbound(Unpooled.wrappedBuffer(big, frame(FrameType.PING, 10, "", ""))));
+    Frame ping = ch.readInbound();
+    assertEquals(FrameType.PING, ping.type());
+    ping.release();
+    assertTrue(ch.isOpen(), "the connection lives on");
+    assertFalse(ch.finish());
+  }
+
+  @Test
+  void anotherFrameThatCanNeverFitClosesTheConnectionFromItsHeader() {
+    FakeMemory memory = new FakeMemory(2000);
+    EmbeddedChannel ch = withMemory(memory);
+    ByteBuf head = Unpooled.buffer();
+    head.writeInt(5000).writeShort(Protocol.MAGIC).writeByte(Protocol.VERSION)
+        .writeByte(FrameType.PING.code());
+    TooLongFrameException e =
+        assertThrows(TooLongFrameException.class, () -> ch.writeInbound(head));
+    assertEquals("PING of 5004 bytes is too large", e.getMessage());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void closingHalfwayThroughAFrameGivesBackItsMemory() {
+    FakeMemory memory = new FakeMemory(1 << 20);
+    EmbeddedChannel ch = withMemory(memory);
+    ByteBuf whole = frame(FrameType.REQUEST, 3, "", "x".repeat(1000));
+    assertFalse(ch.writeInbound(whole.readRetainedSlice(500)));
+    assertTrue(memory.used > 0);
+    whole.release();
+    assertFalse(ch.finish());
+    assertEquals(0, memory.used);
+    assertTrue(memory.closed);
+  }
+
+  @Test
+  void aSmallFrameIsCopiedOutOfALargeBufferItWouldKeepAlive() {
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(1 << 20));
+    ByteBuf large = frame(FrameType.REQUEST, 1, "", "x".repeat(600_000));
+    ByteBuf small = frame(FrameType.PING, 2, "", "");
+    ByteBuf both = Unpooled.buffer(large.readableBytes() + small.readableBytes());
+    both.writeBytes(large).writeBytes(small);
+    large.release();
+    small.release();
+    assertTrue(ch.writeInbound(both));
+    Frame a = ch.readInbound();
+    Frame b = ch.readInbound();
+    a.release();
+    assertEquals(0, both.refCnt(), "the PING was copied: it does not keep the buffer alive");
+    b.release();
     assertFalse(ch.finish());
   }
 

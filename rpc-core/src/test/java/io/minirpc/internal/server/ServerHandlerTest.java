@@ -32,9 +32,16 @@ class ServerHandlerTest {
       int cancelBurst) {
     ServerHandler.Limits limits = new ServerHandler.Limits(TimeUnit.SECONDS.toNanos(20),
         TimeUnit.SECONDS.toNanos(10), new WorkerShares(4, 100, () -> 0), pingsPerSecond, cancelsPerSecond, cancelBurst);
-    return new EmbeddedChannel(
-        new FrameDecoder(16 << 20, 64 << 10, "minirpc.server.maxPreHelloFrameSize"),
-        new ServerHandler(dispatcher(), hello(1, 1), limits));
+    MemoryBudget budget = new MemoryBudget(64 << 20, 32 << 20);
+    return new EmbeddedChannel(new io.netty.channel.ChannelInitializer<>() {
+      @Override
+      protected void initChannel(io.netty.channel.Channel ch) {
+        ConnectionMemory memory = budget.open(ch);
+        ch.pipeline().addLast(
+            new FrameDecoder(16 << 20, 64 << 10, "minirpc.server.maxPreHelloFrameSize", memory),
+            new ServerHandler(dispatcher(), hello(1, 1), limits, memory));
+      }
+    });
   }
 
   /** A dispatcher for connections that send no requests, and no authenticator. */

@@ -1,0 +1,198 @@
+package io.minirpc.internal.server;
+
+import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.FrameMemory;
+import io.minirpc.internal.protocol.FrameType;
+import io.minirpc.internal.transport.LogSafe;
+import io.netty.channel.Channel;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The memory one connection holds, within its own budget and the server's {@link MemoryBudget}:
+ * its frames, reserved by its decoder before they are buffered, and the metadata of its calls.
+ * Given back from any thread: the frames by their release, the metadata when the call ends.
+ */
+final class ConnectionMemory implements FrameMemory {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionMemory.class);
+  private static final LogSafe.Limiter STALLED = LogSafe.Limiter.perSecond();
+
+  /** {@link #take}: taken; over this connection's budget; over the server's. */
+  static final int TAKEN = 0;
+  static final int OVER_CONNECTION = 1;
+  static final int OVER_SERVER = 2;
+
+  private final MemoryBudget server;
+  private final Channel channel;
+  private final AtomicLong used = new AtomicLong();
+  /** True while the decoder waits for memory: the next release wakes it. */
+  private final AtomicBoolean waiting = new AtomicBoolean();
+  private volatile Runnable wake;
+  /** When the frame the decoder holds memory for last advanced; 0 when none is arriving. */
+  private volatile long stalledSince;
+  private volatile boolean closed;
+
+  ConnectionMemory(MemoryBudget server, Channel channel) {
+    this.server = server;
+    this.channel = channel;
+  }
+
+  @Override
+  public void attach(Runnable resume) {
+    this.wake = resume;
+  }
+
+  @Override
+  public long reserve(FrameType type, int frameBytes) {
+    long charge = type == FrameType.REQUEST
+        ? (long) frameBytes * MemoryBudget.REQUEST_FACTOR : frameBytes;
+    if (charge > server.perConnection()) {
+      return NEVER;
+    }
+    int taken = take(charge);
+    if (taken == TAKEN) {
+      return charge;
+    }
+    // Wait; then look again, so a release between the first look and the wait is not missed.
+    waiting.set(true);
+    if (taken == OVER_SERVER) {
+      server.await(this);
+    }
+    taken = take(charge);
+    if (taken == TAKEN) {
+      if (waiting.compareAndSet(true, false)) {
+        server.stopWaiting(this);
+      }
+      return charge;
+    }
+    if (taken == OVER_SERVER) {
+      server.await(this);
+      server.reclaim();
+    }
+    return LATER;
+  }
+
+  /**
+   * Takes {@code bytes} from this connection's budget and the server's, if both have room; says
+   * which had none otherwise. Nothing is taken then.
+   */
+  int take(long bytes) {
+    if (used.addAndGet(bytes) > server.perConnection()) {
+      used.addAndGet(-bytes);
+      return OVER_CONNECTION;
+    }
+    if (!server.tryTake(bytes)) {
+      used.addAndGet(-bytes);
+      return OVER_SERVER;
+    }
+    return TAKEN;
+  }
+
+  /** Bytes this connection holds now. */
+  long used() {
+    return used.get();
+  }
+
+  long limit() {
+    return server.perConnection();
+  }
+
+  long serverLimit() {
+    return server.limit();
+  }
+
+  @Override
+  public String tooLarge(FrameType type, int frameBytes) {
+    if (type == FrameType.REQUEST) {
+      return "the server refused the call: its request of " + frameBytes + " bytes would hold "
+          + (long) frameBytes * MemoryBudget.REQUEST_FACTOR + " bytes of the server's memory"
+          + " while it waits and is decoded (" + MemoryBudget.REQUEST_FACTOR + " times its"
+          + " size), more than one connection may hold (minirpc.server.maxConnectionMemory="
+          + server.perConnection() + "). Send less per call, or raise"
+          + " minirpc.server.maxConnectionMemory and minirpc.server.maxMemory";
+    }
+    return "a " + type + " frame of " + frameBytes + " bytes is more than one connection may hold"
+        + " (minirpc.server.maxConnectionMemory=" + server.perConnection() + ")";
+  }
+
+  @Override
+  public void hold(long bytes) {
+    used.addAndGet(bytes);
+    server.hold(bytes);
+  }
+
+  @Override
+  public void release(long bytes) {
+    used.addAndGet(-bytes);
+    server.release(bytes);
+    if (waiting.get()) {
+      wake();
+    }
+  }
+
+  /** Memory was given back: a decoder that waits for it tries again, on its event loop. */
+  void wake() {
+    if (!waiting.compareAndSet(true, false)) {
+      return;
+    }
+    server.stopWaiting(this);
+    Runnable w = wake;
+    if (w != null && !closed) {
+      try {
+        w.run();
+      } catch (RejectedExecutionException e) {
+        // the event loop is shutting down, and the connection with it
+      }
+    }
+  }
+
+  @Override
+  public void stalledSince(long sinceNanos) {
+    stalledSince = sinceNanos;
+  }
+
+  /**
+   * How long the frame this connection holds memory for has not advanced; 0 when none is
+   * arriving, or while the server itself does not read (its answers are not being read).
+   */
+  long stalledFor(long nowNanos) {
+    long since = stalledSince;
+    if (since == 0 || closed || !channel.config().isAutoRead()) {
+      return 0;
+    }
+    return nowNanos - since;
+  }
+
+  /** Closes the connection: it holds memory for a frame it stopped sending. */
+  void evict(long stalledNanos, long serverLimit) {
+    STALLED.warn(log, "Closing connection from " + channel.remoteAddress() + ": it holds "
+        + used.get() + " bytes of memory for a frame it has not sent more of for "
+        + TimeUnit.NANOSECONDS.toMillis(stalledNanos) + " ms, while other connections wait for"
+        + " memory (minirpc.server.maxMemory=" + serverLimit + ")");
+    channel.close();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    waiting.set(false);
+    server.closed(this);
+  }
+
+  /** Refusal of a call whose metadata found no room, after {@link #take} said {@code why}. */
+  RpcException noRoomForMetadata(int why, long bytes) {
+    String which = why == OVER_CONNECTION
+        ? "the calls of this connection already hold what it may (minirpc.server"
+            + ".maxConnectionMemory=" + server.perConnection() + ")"
+        : "the server's requests already hold what they may (minirpc.server.maxMemory="
+            + server.limit() + ")";
+    return new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, "the server is short of"
+        + " memory: " + which + ", and this call's metadata would take " + bytes + " bytes more."
+        + " Retry later with backoff, wait for answers before sending more, or send less"
+        + " metadata");
+  }
+}

@@ -1,0 +1,158 @@
+package io.minirpc.internal.server;
+
+import io.netty.channel.Channel;
+import io.netty.util.internal.PlatformDependent;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The memory that requests may hold in one server ({@code minirpc.server.maxMemory}), shared by
+ * its connections, each of which may hold at most {@code minirpc.server.maxConnectionMemory} of
+ * it ({@link ConnectionMemory}). Counted: every frame from its first eight bytes until it is
+ * released, a request at {@value #REQUEST_FACTOR} times its size (its bytes, and what decoding
+ * makes of them), of which four times its body stay counted until its call is answered, for the
+ * decoded arguments; and its parsed metadata as long.
+ *
+ * <p>Connections that found no room wait without reading, and are woken when memory is given
+ * back. A connection that holds memory for a frame it stopped sending cannot keep it from them:
+ * when others wait, it is closed once its frame has not advanced for {@link #STALL_NANOS}.
+ * Lock-free: one CAS to take memory, one add to give it back.
+ */
+final class MemoryBudget {
+  /**
+   * What a request holds while it waits and is decoded, as a multiple of its size: its bytes, in
+   * direct memory, and up to four times as much on the heap while it is decoded. Jackson takes
+   * about four times a long string's bytes at its peak (the characters twice over, a builder and
+   * the string), Kryo about three; arrays of numbers take up to four. Once it is decoded, the
+   * frame's bytes are given back and the heap's part stays counted until the call is answered:
+   * what decoding made of a request lives that long.
+   */
+  static final int REQUEST_FACTOR = 5;
+  /**
+   * What one parsed metadata entry costs on the heap besides its characters: a map entry and two
+   * strings with their arrays, about 130 bytes on a 64-bit JVM with compressed pointers.
+   */
+  static final int METADATA_ENTRY_BYTES = 128;
+  /**
+   * A frame holding memory that has not advanced by 64 KiB for this long, while other connections
+   * wait, is given up on: its connection is closed. A peer sending at 32 KiB/s never meets it.
+   */
+  static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** The search for stalled frames runs at most this often, however many connections wait. */
+  private static final long RECLAIM_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final long limit;
+  private final long perConnection;
+  private final AtomicLong used = new AtomicLong();
+  private final Set<ConnectionMemory> connections = ConcurrentHashMap.newKeySet();
+  private final Set<ConnectionMemory> waiting = ConcurrentHashMap.newKeySet();
+  private final AtomicLong nextReclaim = new AtomicLong(System.nanoTime());
+
+  /**
+   * @param limit bytes for the whole server
+   * @param perConnection bytes for one connection, at most {@code limit}
+   */
+  MemoryBudget(long limit, long perConnection) {
+    this.limit = limit;
+    this.perConnection = Math.min(perConnection, limit);
+  }
+
+  /** What the JVM, Netty, the codecs and minirpc hold of the heap themselves, about. */
+  private static final long BASELINE = 16L << 20;
+
+  /**
+   * The default of {@code minirpc.server.maxMemory}: of the smaller of the JVM's maximum heap and
+   * its maximum direct memory (frames wait in direct memory and are decoded onto the heap), three
+   * quarters of what is left after {@value #BASELINE} bytes for the JVM's own objects, and at least
+   * a quarter. The rest is the application's, and the allocators' slack. 84 MiB at -Xmx128m.
+   */
+  static long defaultLimit() {
+    long heap = Runtime.getRuntime().maxMemory();
+    long direct = PlatformDependent.maxDirectMemory();
+    long smaller = Math.min(heap, direct > 0 ? direct : heap);
+    return Math.max(smaller / 4, (smaller - BASELINE) / 4 * 3);
+  }
+
+  long limit() {
+    return limit;
+  }
+
+  long perConnection() {
+    return perConnection;
+  }
+
+  /** Bytes held now, by every connection. */
+  long used() {
+    return used.get();
+  }
+
+  /** The memory of a new connection. */
+  ConnectionMemory open(Channel channel) {
+    ConnectionMemory m = new ConnectionMemory(this, channel);
+    connections.add(m);
+    return m;
+  }
+
+  /** The connection is gone. */
+  void closed(ConnectionMemory m) {
+    connections.remove(m);
+    waiting.remove(m);
+  }
+
+  /** Takes {@code bytes} if they fit. */
+  boolean tryTake(long bytes) {
+    for (;;) {
+      long u = used.get();
+      if (u + bytes > limit) {
+        return false;
+      }
+      if (used.compareAndSet(u, u + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  /** Counts bytes already in memory, whether they fit or not. */
+  void hold(long bytes) {
+    used.addAndGet(bytes);
+  }
+
+  /** Gives back {@code bytes}, and wakes the connections that wait for memory. */
+  void release(long bytes) {
+    used.addAndGet(-bytes);
+    if (!waiting.isEmpty()) {
+      for (ConnectionMemory m : waiting) {
+        m.wake();
+      }
+    }
+  }
+
+  /** {@code m} waits for memory of the whole server. */
+  void await(ConnectionMemory m) {
+    waiting.add(m);
+  }
+
+  void stopWaiting(ConnectionMemory m) {
+    waiting.remove(m);
+  }
+
+  /**
+   * Others wait for memory: closes the connections that hold memory for a frame that has not
+   * advanced for {@link #STALL_NANOS}. Runs at most every 100 ms.
+   */
+  void reclaim() {
+    long now = System.nanoTime();
+    long next = nextReclaim.get();
+    if (now - next < 0 || !nextReclaim.compareAndSet(next, now + RECLAIM_EVERY_NANOS)) {
+      return;
+    }
+    for (ConnectionMemory m : connections) {
+      long stalled = m.stalledFor(now);
+      if (stalled >= STALL_NANOS) {
+        m.evict(stalled, limit);
+      }
+    }
+  }
+}
