@@ -5,6 +5,7 @@ import io.minirpc.discovery.ServerRegistrar;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
@@ -51,22 +52,31 @@ final class ZooKeeperRegistrar implements ServerRegistrar {
       client = target.newClient();
       client.getConnectionStateListenable().addListener((c, state) -> stateChanged(state));
       client.start();
-      long timeout = target.connectionTimeout().toMillis();
-      if (!client.blockUntilConnected((int) timeout, TimeUnit.MILLISECONDS)) {
-        closeClient();
-        throw new IOException("no ZooKeeper server of " + target.connectString()
-            + " answered within " + timeout + " ms (connectionTimeout)");
-      }
-      node = new PersistentNode(client, CreateMode.EPHEMERAL, false, path,
-          NodeFormat.write(self));
-      node.getListenable().addListener(created -> log.debug("ZooKeeper node {} created", created));
-      node.start();
-      if (!node.waitForInitialCreate(timeout, TimeUnit.MILLISECONDS)) {
-        closeNode(target.connectionTimeout());
-        closeClient();
-        throw new IOException("ZooKeeper did not create " + path + " within " + timeout
-            + " ms (connectionTimeout); check that this client may create nodes under "
-            + target.group() + " (its ACLs)");
+      boolean registered = false;
+      try {
+        long timeout = target.connectionTimeout().toMillis();
+        if (!client.blockUntilConnected((int) timeout, TimeUnit.MILLISECONDS)) {
+          throw new IOException("no ZooKeeper server of " + target.connectString()
+              + " answered within " + timeout + " ms (connectionTimeout)");
+        }
+        node = new PersistentNode(client, CreateMode.EPHEMERAL, false, path,
+            NodeFormat.write(self));
+        node.start();
+        if (!node.waitForInitialCreate(timeout, TimeUnit.MILLISECONDS)) {
+          throw new IOException("ZooKeeper did not create " + path + " within " + timeout
+              + " ms (connectionTimeout); check that this client may create nodes under "
+              + target.group() + " (its ACLs)");
+        }
+        registered = true;
+      } finally {
+        if (!registered) {
+          // Interrupted, refused or timed out: nothing of this attempt stays behind.
+          if (node != null) {
+            closeNode(target.connectionTimeout());
+            node = null;
+          }
+          closeClient();
+        }
       }
     }
   }
@@ -127,13 +137,17 @@ final class ZooKeeperRegistrar implements ServerRegistrar {
 
   private void closeNode(Duration timeout) {
     PersistentNode n = node;
+    AtomicBoolean waited = new AtomicBoolean(true);
     boolean done = Bounded.run("minirpc-zookeeper-deregister", timeout, () -> {
       try {
         n.close(); // deletes the node; retried by Curator while ZooKeeper does not answer
       } catch (IOException e) {
-        log.warn("Could not delete the ZooKeeper node {}: {}", path, e.toString());
+        if (waited.get()) { // else the warning below said it, and the client is closed now
+          log.warn("Could not delete the ZooKeeper node {}: {}", path, e.toString());
+        }
       }
     });
+    waited.set(done);
     if (!done) {
       log.warn("ZooKeeper did not confirm the deletion of {} within {} ms: the node goes when"
           + " this server's session ends", path, timeout.toMillis());
@@ -142,6 +156,7 @@ final class ZooKeeperRegistrar implements ServerRegistrar {
 
   private void closeClient() {
     CuratorFramework c = client;
+    client = null;
     if (c != null && !Bounded.run("minirpc-zookeeper-close", target.connectionTimeout(),
         c::close)) {
       log.warn("Closing the ZooKeeper client of {} took more than {} ms; left behind", path,

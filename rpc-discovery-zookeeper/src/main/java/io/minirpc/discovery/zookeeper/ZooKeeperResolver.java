@@ -81,8 +81,12 @@ final class ZooKeeperResolver implements NameResolver {
     client.start();
     cache.start();
     long timeout = target.connectionTimeout().toMillis();
-    CompletableFuture.runAsync(() -> client.runSafe(this::checkFirstAnswer),
-        CompletableFuture.delayedExecutor(timeout, TimeUnit.MILLISECONDS));
+    CuratorFramework started = client;
+    CompletableFuture.runAsync(() -> {
+      if (!closed) {
+        started.runSafe(this::checkFirstAnswer);
+      }
+    }, CompletableFuture.delayedExecutor(timeout, TimeUnit.MILLISECONDS));
   }
 
   /** Nothing heard yet, a connection timeout after start: say so, once. */

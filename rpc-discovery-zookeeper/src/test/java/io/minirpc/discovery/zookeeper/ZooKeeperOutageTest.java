@@ -8,8 +8,10 @@ import io.minirpc.RpcServer;
 import io.minirpc.discovery.NameResolver;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.Watcher;
 import org.junit.jupiter.api.Test;
 
 /** ZooKeeper stops and starts again under registered servers and a watching resolver. */
@@ -80,9 +82,15 @@ class ZooKeeperOutageTest {
         // handle on the same session closes it, and ephemeral nodes go with it.
         org.apache.zookeeper.ZooKeeper own =
             registrar.client().getZookeeperClient().getZooKeeper();
+        CountDownLatch connected = new CountDownLatch(1);
         org.apache.zookeeper.ZooKeeper twin = new org.apache.zookeeper.ZooKeeper(
-            zk.getConnectString(), 2000, event -> { }, own.getSessionId(),
-            own.getSessionPasswd());
+            zk.getConnectString(), 2000, event -> {
+              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            }, own.getSessionId(), own.getSessionPasswd());
+        // A handle closed before it connected would not close the session.
+        assertTrue(connected.await(10, TimeUnit.SECONDS));
         twin.close();
 
         heard.awaitAddresses(WAIT, new String[0]);
