@@ -55,8 +55,11 @@ public final class RpcServer implements AutoCloseable {
   /**
    * Binds the port and starts serving. Returns this server, for chaining after {@code build()}.
    *
+   * <p>With a {@linkplain Builder#registry registry}, it then registers the server there and
+   * returns once the registration is done.
+   *
    * @throws RpcException with code {@link RpcException.Code#UNAVAILABLE} if the port cannot be
-   *     bound, saying why
+   *     bound, or the server cannot register, saying why; nothing is left open
    * @throws IllegalStateException if the server was already started or closed
    */
   public RpcServer start() {
@@ -74,10 +77,13 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully: stops accepting connections and new calls (which fail with {@link
-   * RpcException.Code#UNAVAILABLE}), waits up to the grace period for the calls in flight to
-   * finish, then closes every connection and returns once all server threads have ended. Calling
-   * it again does nothing.
+   * Shuts down gracefully. With a {@linkplain Builder#registry registry}, it first deregisters
+   * and goes on serving for the {@linkplain Builder#deregisterDelay deregister delay}, so that
+   * clients stop choosing this server before it stops. Then it stops accepting connections,
+   * tells every client to go away (their new calls go to another connection; calls that arrive
+   * anyway are refused unrun), waits up to the grace period for the calls in flight to finish,
+   * fails what is left with {@link RpcException.Code#UNAVAILABLE}, closes every connection and
+   * returns once all server threads have ended. Calling it again does nothing.
    */
   @Override
   public void close() {
@@ -515,6 +521,79 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * A registry to join, so that clients find this server: a URI whose scheme names the kind of
+     * registry, such as {@code zookeeper://zk1:2181,zk2:2181/minirpc/orders} (the ZooKeeper
+     * ensemble, then the group of servers clients name in their {@code minirpc.address}), with
+     * the registry's own options in its query ({@code ?sessionTimeout=30s}). Default: none
+     * ({@code minirpc.server.registry}).
+     *
+     * <p>{@link RpcServer#start()} registers the server once it listens, with its {@linkplain
+     * #advertisedHost address}, {@linkplain #weight weight}, {@linkplain #attribute attributes},
+     * codecs and the fingerprint of every method, and fails if it cannot. {@link
+     * RpcServer#close()} deregisters it before anything else, keeps serving for the {@linkplain
+     * #deregisterDelay deregister delay}, then shuts down as usual. The kind of registry is a
+     * module found with {@link java.util.ServiceLoader}: {@code zookeeper} is in {@code
+     * io.minirpc:rpc-discovery-zookeeper}; {@link #build()} fails if it is not on the class path.
+     *
+     * @throws IllegalArgumentException if {@code target} is not a URI with a scheme
+     */
+    public Builder registry(String target) {
+      Objects.requireNonNull(target, "registry == null");
+      settings.set(Keys.SERVER_REGISTRY, Keys.SERVER_REGISTRY.parse(target));
+      return this;
+    }
+
+    /**
+     * The host that the {@linkplain #registry registry} tells clients to connect to, a name or an
+     * IP address; set it where clients reach this server by another address than its own (NAT,
+     * containers). Default ({@code minirpc.server.advertisedHost}): the {@linkplain #host bound
+     * host} when it names one address, else an address of this machine that is not loopback,
+     * preferring IPv4 (and loopback only if the machine has no other).
+     */
+    public Builder advertisedHost(String host) {
+      settings.set(Keys.ADVERTISED_HOST, host);
+      return this;
+    }
+
+    /**
+     * This server's share of calls relative to the other servers of its {@linkplain #registry
+     * registry} group, at least 1: a server of weight 200 gets twice the calls of one of weight
+     * 100. Default 100 ({@code minirpc.server.weight}).
+     */
+    public Builder weight(int weight) {
+      settings.set(Keys.WEIGHT, weight);
+      return this;
+    }
+
+    /**
+     * Adds a label published with this server in the {@linkplain #registry registry}, such as
+     * {@code zone=eu-1}; a later value for the same name replaces an earlier one. Default: none
+     * ({@code minirpc.server.attributes=zone=eu-1,version=2.3}, which replaces every attribute
+     * set before it).
+     */
+    public Builder attribute(String name, String value) {
+      Map<String, String> attributes = new LinkedHashMap<>(settings.get(Keys.ATTRIBUTES));
+      Objects.requireNonNull(name, "attribute name == null");
+      attributes.put(name, Objects.requireNonNull(value, "value of attribute '" + name
+          + "' == null"));
+      settings.set(Keys.ATTRIBUTES, attributes);
+      return this;
+    }
+
+    /**
+     * How long {@link RpcServer#close()} goes on serving after it has left the {@linkplain
+     * #registry registry}, accepting connections and calls as before, so that every client
+     * learns that the server left before it is told to go away. Set it to how long the
+     * registry's clients take to see a change (with ZooKeeper's watches, well under a second when
+     * the ensemble is healthy); {@link Duration#ZERO} does not wait. Without a registry there is
+     * no delay. Default 2 s ({@code minirpc.server.deregisterDelay}).
+     */
+    public Builder deregisterDelay(Duration delay) {
+      settings.set(Keys.DEREGISTER_DELAY, delay);
+      return this;
+    }
+
+    /**
      * Classes the Kryo codec may decode beyond those the interfaces' signatures reach, such as
      * concrete subclasses of a declared abstract type ({@code minirpc.codec.allow}, class names
      * comma-separated). Clients need the same list.
@@ -528,8 +607,10 @@ public final class RpcServer implements AutoCloseable {
      * Builds the server, without starting it. Creates the codecs and checks every registered
      * method against each of them.
      *
-     * @throws IllegalStateException if nothing is registered or a codec is not installed
-     * @throws IllegalArgumentException if a method has a type a codec cannot handle
+     * @throws IllegalStateException if nothing is registered, or a codec or the kind of
+     *     {@linkplain #registry registry} is not installed
+     * @throws IllegalArgumentException if a method has a type a codec cannot handle, or the
+     *     registry's provider refuses its URI
      */
     public RpcServer build() {
       if (registrations.isEmpty()) {

@@ -5,6 +5,13 @@ package io.minirpc.discovery;
  * minirpc.server.registry} set registers once it listens, and deregisters first thing when it
  * closes: before it tells its clients to go away, so that no client picks it again while it
  * drains.
+ *
+ * <p>The server makes its registrar when it is built (so it must not connect anywhere yet), and
+ * calls it from one thread at a time, in this order: {@link #register} once, from {@code
+ * start()}, after the port is bound; {@link #deregister()} first thing in {@code close()},
+ * followed by {@code minirpc.server.deregisterDelay} of serving as usual; {@link #close()} last,
+ * once the server has stopped (or at once, if {@code register} failed or the server never
+ * started).
  */
 public interface ServerRegistrar extends AutoCloseable {
   /**

@@ -7,7 +7,8 @@ import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.config.HostPort;
 import io.minirpc.internal.config.Target;
-import io.minirpc.internal.discovery.Discovery;
+import io.minirpc.internal.config.Keys;
+import io.minirpc.internal.registry.DiscoveryProviders;
 import io.minirpc.internal.context.CurrentCall;
 import io.minirpc.internal.context.OutgoingMetadata;
 import io.minirpc.internal.protocol.Hello;
@@ -92,7 +93,8 @@ public final class ClientRuntime {
     }
     // Before any thread exists: a target without a provider fails build() and leaves nothing.
     NameResolver resolver = target.uri() == null ? null
-        : Discovery.provider(target.uri()).resolver(target.uri());
+        : DiscoveryProviders.forScheme(target.uri().getScheme(), Keys.ADDRESS.name())
+            .resolver(target.uri());
     if (settings.codecs().size() > 1) {
       throw new IllegalArgumentException(
           "A client speaks one codec, but minirpc.codec lists " + settings.codecs());

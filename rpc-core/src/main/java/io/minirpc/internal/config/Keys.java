@@ -4,6 +4,7 @@ import static io.minirpc.internal.config.Side.BOTH;
 import static io.minirpc.internal.config.Side.CLIENT;
 import static io.minirpc.internal.config.Side.SERVER;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -463,6 +464,53 @@ public final class Keys {
           .check(n -> atLeast(n, 1, "maxCancelsPerSecond", ""))
           .register(TABLE);
 
+  public static final Key<URI> SERVER_REGISTRY =
+      Key.define("minirpc.server.registry", SERVER, ValueType.URI, (URI) null)
+          .defaultText("none")
+          .builder("registry(String)")
+          .meaning("a registry the server joins once it listens, and leaves first thing when it"
+              + " closes, so clients find it: `zookeeper://zk1:2181,zk2:2181/minirpc/orders`"
+              + " (with `io.minirpc:rpc-discovery-zookeeper`); the registry's own options go in"
+              + " the query (`?sessionTimeout=30s`). If it cannot register, `start()` fails")
+          .check(Keys::registry)
+          .register(TABLE);
+
+  public static final Key<String> ADVERTISED_HOST =
+      Key.define("minirpc.server.advertisedHost", SERVER, ValueType.STRING, (String) null)
+          .defaultText("`minirpc.host` if it names one address, else a non-loopback address of"
+              + " this machine")
+          .builder("advertisedHost(String)")
+          .meaning("the host the registry tells clients to connect to: set it where they reach"
+              + " the server by another address (NAT, containers)")
+          .check(h -> new HostPort(h, 0).host().trim())
+          .register(TABLE);
+
+  public static final Key<Integer> WEIGHT =
+      Key.define("minirpc.server.weight", SERVER, ValueType.INT, 100)
+          .builder("weight(int)")
+          .meaning("the server's share of calls relative to the others in its registry group")
+          .check(n -> atLeast(n, 1, "weight", ""))
+          .register(TABLE);
+
+  public static final Key<Map<String, String>> ATTRIBUTES =
+      Key.define("minirpc.server.attributes", SERVER, ValueType.ATTRIBUTES, Map.of())
+          .defaultText("none")
+          .builder("attribute(key, value)")
+          .meaning("labels published with the server in the registry, such as"
+              + " `zone=eu-1,version=2.3`")
+          .check(Keys::attributes)
+          .register(TABLE);
+
+  public static final Key<Duration> DEREGISTER_DELAY =
+      Key.define("minirpc.server.deregisterDelay", SERVER, ValueType.DURATION,
+              Duration.ofSeconds(2))
+          .builder("deregisterDelay(Duration)")
+          .meaning("with a registry: how long `close()` goes on serving, new connections"
+              + " included, after leaving the registry and before it sends GOAWAY, so that"
+              + " clients see it leave before it stops; `0s` does not wait")
+          .check(d -> notNegative(d, "deregisterDelay"))
+          .register(TABLE);
+
   public static final Key<String> BEARER_TOKENS =
       Key.define("minirpc.server.auth.bearerTokens", SERVER, ValueType.STRING, (String) null)
           .defaultText("none")
@@ -632,6 +680,37 @@ public final class Keys {
       throw new IllegalArgumentException(name + " (" + n + ") must not be negative");
     }
     return n;
+  }
+
+  private static Duration notNegative(Duration d, String name) {
+    Objects.requireNonNull(d, name + " == null");
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " (" + d + ") must not be negative");
+    }
+    return d;
+  }
+
+  private static URI registry(URI uri) {
+    Objects.requireNonNull(uri, "registry == null");
+    if (uri.getScheme() == null || uri.isOpaque()) {
+      throw new IllegalArgumentException("registry (" + uri + ") must be a URI that starts with"
+          + " the kind of registry, such as zookeeper://zk1:2181,zk2:2181/minirpc/orders");
+    }
+    return uri;
+  }
+
+  private static Map<String, String> attributes(Map<String, String> attributes) {
+    Objects.requireNonNull(attributes, "attributes == null");
+    Map<String, String> copy = new LinkedHashMap<>();
+    attributes.forEach((k, v) -> {
+      Objects.requireNonNull(k, "attribute name == null");
+      Objects.requireNonNull(v, "value of attribute '" + k + "' == null");
+      if (k.isBlank()) {
+        throw new IllegalArgumentException("attribute name is empty (value '" + v + "')");
+      }
+      copy.put(k.trim(), v);
+    });
+    return Collections.unmodifiableMap(copy);
   }
 
   private static Integer connections(Integer n) {

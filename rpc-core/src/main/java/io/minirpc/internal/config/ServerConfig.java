@@ -1,5 +1,6 @@
 package io.minirpc.internal.config;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.Map;
  *     of maxMemory)
  * @param rateLimits calls per second by target ({@code service} or {@code service#method}), in the
  *     order they were set
+ * @param registry the registry to join, or null for none
+ * @param advertisedHost the host to publish in the registry, or null to choose one at start
  */
 public record ServerConfig(
     List<String> codecs,
@@ -50,12 +53,18 @@ public record ServerConfig(
     int maxCancelsPerSecond,
     TlsConfig tls,
     String bearerTokens,
-    boolean errorDetails) {
+    boolean errorDetails,
+    URI registry,
+    String advertisedHost,
+    int weight,
+    Map<String, String> attributes,
+    Duration deregisterDelay) {
 
   public ServerConfig {
     codecs = List.copyOf(codecs);
     allowedClassNames = List.copyOf(allowedClassNames);
     allowedClasses = List.copyOf(allowedClasses);
     rateLimits = Settings.ordered(rateLimits);
+    attributes = Settings.ordered(attributes);
   }
 }

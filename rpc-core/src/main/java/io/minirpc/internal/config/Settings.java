@@ -241,8 +241,12 @@ public final class Settings {
         get(Keys.MAX_CANCELS_PER_SECOND),
         tls(false, get(Keys.TLS_CLIENT_AUTH)),
         get(Keys.BEARER_TOKENS),
-        get(Keys.ERROR_DETAILS));
-
+        get(Keys.ERROR_DETAILS),
+        get(Keys.SERVER_REGISTRY),
+        get(Keys.ADVERTISED_HOST),
+        get(Keys.WEIGHT),
+        get(Keys.ATTRIBUTES),
+        get(Keys.DEREGISTER_DELAY));
   }
 
   /** A certificate chain and its key, PEM files, for either side's builder. */

@@ -2,8 +2,12 @@ package io.minirpc.internal.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * How the value of one kind of setting is written in Properties and in the README: parsed from
@@ -158,6 +162,55 @@ abstract class ValueType<T> {
         @Override
         public Target parse(String key, String text) {
           return Target.parse(key, text);
+        }
+      };
+
+  /**
+   * An absolute URI whose scheme names a kind of registry: {@code
+   * zookeeper://zk1:2181,zk2:2181/minirpc/orders?sessionTimeout=30s}. Hosts separated by commas
+   * are not a server authority, so the URI is parsed as a registry-based one.
+   */
+  public static final ValueType<java.net.URI> URI =
+      new ValueType<>("URI") {
+        @Override
+        public java.net.URI parse(String key, String text) {
+          try {
+            return new java.net.URI(text.trim());
+          } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(key + " = '" + text + "' is not a URI: "
+                + e.getReason() + " (for example zookeeper://zk1:2181,zk2:2181/minirpc/orders)");
+          }
+        }
+      };
+
+  /**
+   * Labels, {@code key=value} separated by commas: {@code zone=eu-1,version=2.3}. Blank entries
+   * are dropped; a later entry for the same key replaces an earlier one.
+   */
+  public static final ValueType<Map<String, String>> ATTRIBUTES =
+      new ValueType<>("`key=value` list") {
+        @Override
+        public Map<String, String> parse(String key, String text) {
+          Map<String, String> out = new LinkedHashMap<>();
+          for (String part : text.split(",")) {
+            if (part.isBlank()) {
+              continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0 || part.substring(0, eq).isBlank()) {
+              throw new IllegalArgumentException(key + " = '" + text + "': '" + part.trim()
+                  + "' is not key=value (for example zone=eu-1,version=2.3)");
+            }
+            out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+          }
+          return Collections.unmodifiableMap(out);
+        }
+
+        @Override
+        public String format(Map<String, String> value) {
+          StringJoiner out = new StringJoiner(",");
+          value.forEach((k, v) -> out.add(k + "=" + v));
+          return out.toString();
         }
       };
 

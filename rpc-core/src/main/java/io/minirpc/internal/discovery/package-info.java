@@ -1,2 +1,2 @@
-/** Finding {@code DiscoveryProvider}s, and the DNS provider built into the core. */
+/** The DNS discovery provider built into the core ({@code dns:///name:port}). */
 package io.minirpc.internal.discovery;

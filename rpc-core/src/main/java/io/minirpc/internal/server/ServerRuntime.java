@@ -3,6 +3,7 @@ package io.minirpc.internal.server;
 import io.minirpc.Authenticator;
 import io.minirpc.RpcException;
 import io.minirpc.ServerInterceptor;
+import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.config.TlsConfig;
@@ -21,6 +22,7 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.LinkedHashSet;
@@ -61,6 +63,8 @@ public final class ServerRuntime {
   private final Tls tls;
   private final List<ServerInterceptor> interceptors;
   private final Authenticator authenticator;
+  /** The server's entry in minirpc.server.registry, or null without one. */
+  private final Publication publication;
   /** Every thread the server made, to wait in close() until each is gone. */
   private final List<TrackedThreads> threadFactories = new ArrayList<>();
   private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
@@ -113,12 +117,14 @@ public final class ServerRuntime {
     long maxMemory = settings.maxMemory() > 0 ? settings.maxMemory() : MemoryBudget.defaultLimit();
     this.memory = new MemoryBudget(maxMemory, settings.maxConnectionMemory() > 0
         ? settings.maxConnectionMemory() : maxMemory / 2);
+    this.publication = Publication.of(settings.registry());
   }
 
   /**
-   * Binds and starts serving.
+   * Binds and starts serving, then registers in the registry if there is one.
    *
-   * @throws RpcException with code UNAVAILABLE if the port cannot be bound
+   * @throws RpcException with code UNAVAILABLE if the port cannot be bound or the server cannot
+   *     register; whatever was opened is closed again
    * @throws IllegalStateException if started twice or after close
    */
   public void start() {
@@ -170,7 +176,38 @@ public final class ServerRuntime {
           String.join(", ", serviceNames),
           memory.limit() >> 20,
           memory.perConnection() >> 20);
+      if (publication != null) {
+        try {
+          publication.register(self());
+        } catch (RuntimeException e) {
+          // Not started: nothing may stay open, and close() has nothing left to do.
+          closed = true;
+          port = -1;
+          serverChannel.close().awaitUninterruptibly();
+          shutdownThreads();
+          publication.close();
+          throw e;
+        }
+      }
     }
+  }
+
+  /** What the registry says about this server: the handshake's fingerprints among the rest. */
+  private ServerInstance self() {
+    Map<String, Map<String, Long>> services = new LinkedHashMap<>();
+    for (Hello.ServiceInfo s : registry.describe(new TreeMap<>())) {
+      Map<String, Long> methods = new LinkedHashMap<>();
+      for (Hello.MethodInfo m : s.methods()) {
+        methods.put(m.key(), m.digest());
+      }
+      services.put(s.name(), methods);
+    }
+    List<String> codecNames = new ArrayList<>();
+    for (Codecs.Entry e : codecs.entries()) {
+      codecNames.add(e.name());
+    }
+    return new ServerInstance(AdvertisedHost.choose(settings.advertisedHost(), settings.host()),
+        port, settings.weight(), codecNames, services, settings.attributes());
   }
 
   /**
@@ -281,8 +318,10 @@ public final class ServerRuntime {
   }
 
   /**
-   * Stops accepting connections and new calls, lets the calls in flight finish within the grace
-   * period, then closes every connection (failing what remains) and waits for every thread to end.
+   * Deregisters and serves on for the deregister delay (with a registry), then stops accepting
+   * connections and new calls, lets the calls in flight finish within the grace period, closes
+   * every connection (failing what remains), waits for every thread to end, and lets the
+   * registrar go.
    */
   public void close() {
     synchronized (lifecycle) {
@@ -291,7 +330,16 @@ public final class ServerRuntime {
       }
       closed = true;
       if (!started) {
+        if (publication != null) {
+          publication.close();
+        }
         return;
+      }
+      if (publication != null) {
+        // Leave the registry first and keep serving while clients learn of it, so that none
+        // picks this server for a new call after it has said GOAWAY.
+        publication.deregister();
+        sleep(settings.deregisterDelay());
       }
       serverChannel.close().awaitUninterruptibly();
       inFlight.close();
@@ -339,7 +387,22 @@ public final class ServerRuntime {
         ch.closeFuture().awaitUninterruptibly();
       }
       shutdownThreads();
+      if (publication != null) {
+        publication.close();
+      }
       log.info("minirpc server on port {} closed", port);
+    }
+  }
+
+  /** Waits {@code delay}; an interrupt ends the wait early and stays set. */
+  private static void sleep(java.time.Duration delay) {
+    if (delay.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -73,6 +74,12 @@ class SettingsTest {
     SAMPLES.put("minirpc.server.maxMetadataEntries", "5");
     SAMPLES.put("minirpc.server.maxPingsPerSecond", "2");
     SAMPLES.put("minirpc.server.maxCancelsPerSecond", "50");
+    SAMPLES.put("minirpc.server.registry",
+        "zookeeper://zk1:2181,zk2:2181/minirpc/orders?sessionTimeout=30s");
+    SAMPLES.put("minirpc.server.advertisedHost", "orders-7.example.org");
+    SAMPLES.put("minirpc.server.weight", "250");
+    SAMPLES.put("minirpc.server.attributes", "zone=eu-1, version=2.3");
+    SAMPLES.put("minirpc.server.deregisterDelay", "500ms");
     SAMPLES.put("minirpc.server.auth.bearerTokens", "/etc/minirpc/tokens");
     SAMPLES.put("minirpc.server.errorDetails", "true");
     SAMPLES.put("minirpc.tls", "true");
@@ -235,6 +242,13 @@ class SettingsTest {
         "/etc/minirpc/ca.pem", TlsConfig.ClientAuthMode.REQUIRE, false, null), v.tls());
     assertEquals("/etc/minirpc/tokens", v.bearerTokens());
     assertTrue(v.errorDetails());
+    assertEquals(URI.create("zookeeper://zk1:2181,zk2:2181/minirpc/orders?sessionTimeout=30s"),
+        v.registry());
+    assertEquals("orders-7.example.org", v.advertisedHost());
+    assertEquals(250, v.weight());
+    assertEquals(List.of("zone", "version"), List.copyOf(v.attributes().keySet()));
+    assertEquals(Map.of("zone", "eu-1", "version", "2.3"), v.attributes());
+    assertEquals(Duration.ofMillis(500), v.deregisterDelay());
   }
 
   @Test
@@ -283,6 +297,40 @@ class SettingsTest {
     assertEquals(64, s.maxMetadataEntries());
     assertEquals(10, s.maxPingsPerSecond());
     assertEquals(1000, s.maxCancelsPerSecond());
+    assertNull(s.registry());
+    assertNull(s.advertisedHost(), "null: chosen when the server starts");
+    assertEquals(100, s.weight());
+    assertEquals(Map.of(), s.attributes());
+    assertEquals(Duration.ofSeconds(2), s.deregisterDelay());
+  }
+
+  @Test
+  void registryKeysRefuseWhatNoRegistryCouldMean() {
+    assertEquals("registry (zk1:2181/minirpc/orders) must be a URI that starts with the kind of"
+            + " registry, such as zookeeper://zk1:2181,zk2:2181/minirpc/orders",
+        refused("minirpc.server.registry", "zk1:2181/minirpc/orders").getMessage());
+    assertEquals("registry (/minirpc/orders) must be a URI that starts with the kind of"
+            + " registry, such as zookeeper://zk1:2181,zk2:2181/minirpc/orders",
+        refused("minirpc.server.registry", "/minirpc/orders").getMessage());
+    assertEquals("minirpc.server.registry = 'zookeeper://zk 1/x' is not a URI: Illegal character"
+            + " in authority (for example zookeeper://zk1:2181,zk2:2181/minirpc/orders)",
+        refused("minirpc.server.registry", "zookeeper://zk 1/x").getMessage());
+    assertEquals("minirpc.server.attributes = 'zone=eu-1,canary': 'canary' is not key=value"
+            + " (for example zone=eu-1,version=2.3)",
+        refused("minirpc.server.attributes", "zone=eu-1,canary").getMessage());
+    assertEquals("minirpc.server.attributes = '=x': '=x' is not key=value (for example"
+            + " zone=eu-1,version=2.3)",
+        refused("minirpc.server.attributes", "=x").getMessage());
+    assertEquals("weight (0) must be at least 1",
+        refused("minirpc.server.weight", "0").getMessage());
+    assertEquals("deregisterDelay (PT-1S) must not be negative",
+        assertThrows(IllegalArgumentException.class,
+            () -> new Settings().set(Keys.DEREGISTER_DELAY, Duration.ofSeconds(-1)))
+            .getMessage());
+    assertEquals(Duration.ZERO,
+        applied(Map.of("minirpc.server.deregisterDelay", "0s")).server().deregisterDelay());
+    assertEquals(Map.of("a", "b=c"),
+        applied(Map.of("minirpc.server.attributes", "a=b=c")).server().attributes());
   }
 
   @Test
