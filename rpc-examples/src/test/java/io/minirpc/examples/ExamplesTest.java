@@ -40,6 +40,26 @@ class ExamplesTest {
   }
 
   @Test
+  void theFleetDemoSpreadsCallsAndDrainsAServerUnderTrafficWithNoFailedCall() throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      io.minirpc.examples.fleet.FleetDemo.main(new String[0]);
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("Three servers registered in zookeeper://"), out);
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("Under traffic: (\\d+) calls succeeded, (\\d+) failed").matcher(out);
+    assertTrue(m.find(), out);
+    assertTrue(Integer.parseInt(m.group(1)) > 50, out);
+    assertEquals("0", m.group(2), "draining a server under traffic fails no call: " + out);
+    assertTrue(out.contains("server 4"), "the server that joined takes calls: " + out);
+  }
+
+  @Test
   void thePropertiesFilesConfigureServerAndClientAndTheSystemPropertyOverridesTheCodec()
       throws Exception {
     Properties server = ExampleConfig.load(
