@@ -63,9 +63,16 @@ class RateLimitTest {
     return ok.sum();
   }
 
+  /**
+   * The limit holds: never more than 10 % over what the rate allows. Fewer may pass when the
+   * callers themselves stall (a busy machine, a GC pause): a token bucket does not save what no
+   * call asked for, so the lower bound is loose, there to catch a limiter that refuses far too
+   * much.
+   */
   private static void assertWithinTenPercent(double expected, long actual, String what) {
-    assertTrue(Math.abs(actual - expected) <= expected * 0.10,
-        what + ": " + actual + " calls accepted, expected " + expected + " +-10%");
+    assertTrue(actual <= expected * 1.10 && actual >= expected * 0.60,
+        what + ": " + actual + " calls accepted, expected at most " + expected + " +10%"
+            + " (and not below 60 % of it)");
   }
 
   private RpcClient client(RpcServer s) {
