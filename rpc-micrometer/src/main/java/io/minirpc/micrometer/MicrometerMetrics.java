@@ -102,17 +102,32 @@ public final class MicrometerMetrics implements RpcObserver {
         .description("bytes sent, TLS included").register(registry);
   }
 
-  /** Meters for a server, with the defaults of {@link Builder}. */
+  /**
+   * Meters for a server, with the defaults of {@link Builder}.
+   *
+   * @param registry where the meters go; not owned
+   * @return the observer for {@code RpcServer.Builder.observer}
+   */
   public static MicrometerMetrics server(MeterRegistry registry) {
     return builder(registry).server();
   }
 
-  /** Meters for a client, with the defaults of {@link Builder}. */
+  /**
+   * Meters for a client, with the defaults of {@link Builder}.
+   *
+   * @param registry where the meters go; not owned
+   * @return the observer for {@code RpcClient.Builder.observer}
+   */
   public static MicrometerMetrics client(MeterRegistry registry) {
     return builder(registry).client();
   }
 
-  /** A builder of meters in {@code registry}, which it does not own. */
+  /**
+   * A builder of meters in {@code registry}, which it does not own.
+   *
+   * @param registry where the meters go
+   * @return a builder with every option at its default
+   */
   public static Builder builder(MeterRegistry registry) {
     return new Builder(Objects.requireNonNull(registry, "registry == null"));
   }
@@ -223,6 +238,8 @@ public final class MicrometerMetrics implements RpcObserver {
      * Latency percentiles each timer computes in the process, such as {@code 0.5, 0.99}
      * (Micrometer's {@code publishPercentiles}: exact per process, not aggregable). Default none.
      *
+     * @param percentiles each between 0 and 1
+     * @return this builder
      * @throws IllegalArgumentException for a value outside [0, 1]
      */
     public Builder percentiles(double... percentiles) {
@@ -239,30 +256,51 @@ public final class MicrometerMetrics implements RpcObserver {
      * Whether each timer publishes histogram buckets (Micrometer's {@code
      * publishPercentileHistogram}), from which Prometheus computes percentiles across
      * processes with {@code histogram_quantile}. Default false.
+     *
+     * @param histogram whether to publish the buckets
+     * @return this builder
      */
     public Builder histogram(boolean histogram) {
       this.histogram = histogram;
       return this;
     }
 
-    /** Tags added to every meter, as key, value pairs: {@code tags("server", "orders")}. */
+    /**
+     * Tags added to every meter, as key, value pairs: {@code tags("server", "orders")}.
+     *
+     * @param keyValues an even number of strings: key, value, key, value...
+     * @return this builder
+     */
     public Builder tags(String... keyValues) {
       this.tags = this.tags.and(keyValues);
       return this;
     }
 
-    /** Tags added to every meter. */
+    /**
+     * Tags added to every meter.
+     *
+     * @param tags the tags
+     * @return this builder
+     */
     public Builder tags(Iterable<Tag> tags) {
       this.tags = this.tags.and(tags);
       return this;
     }
 
-    /** Meters named {@code minirpc.server.*}, for {@code RpcServer.Builder.observer}. */
+    /**
+     * Meters named {@code minirpc.server.*}.
+     *
+     * @return the observer for {@code RpcServer.Builder.observer}
+     */
     public MicrometerMetrics server() {
       return new MicrometerMetrics(this, "server");
     }
 
-    /** Meters named {@code minirpc.client.*}, for {@code RpcClient.Builder.observer}. */
+    /**
+     * Meters named {@code minirpc.client.*}.
+     *
+     * @return the observer for {@code RpcClient.Builder.observer}
+     */
     public MicrometerMetrics client() {
       return new MicrometerMetrics(this, "client");
     }

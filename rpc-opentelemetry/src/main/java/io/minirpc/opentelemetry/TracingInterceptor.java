@@ -75,17 +75,8 @@ public final class TracingInterceptor implements ClientInterceptor, ServerInterc
   static final AttributeKey<Long> PEER_PORT = AttributeKey.longKey("network.peer.port");
 
   private static final TextMapSetter<Map<String, String>> SETTER = Map::put;
-  private static final TextMapGetter<Map<String, String>> GETTER = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(Map<String, String> carrier) {
-      return carrier.keySet();
-    }
-
-    @Override
-    public String get(Map<String, String> carrier, String key) {
-      return carrier == null ? null : carrier.get(key);
-    }
-  };
+  private static final TextMapGetter<Map<String, String>> GETTER =
+      (carrier, key) -> carrier == null ? null : carrier.get(key);
 
   private final Tracer tracer;
   private final TextMapPropagator propagator;
@@ -96,8 +87,9 @@ public final class TracingInterceptor implements ClientInterceptor, ServerInterc
 
   /**
    * Traces with {@code openTelemetry}'s tracer (instrumentation scope {@code
-   * io.minirpc.opentelemetry}) and carries context with its text-map propagator. It does not own
-   * it.
+   * io.minirpc.opentelemetry}) and carries context with its text-map propagator.
+   *
+   * @param openTelemetry the application's OpenTelemetry, with its SDK; not owned
    */
   public TracingInterceptor(OpenTelemetry openTelemetry) {
     Objects.requireNonNull(openTelemetry, "openTelemetry == null");
