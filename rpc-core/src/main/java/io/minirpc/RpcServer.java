@@ -67,7 +67,13 @@ public final class RpcServer implements AutoCloseable {
   public RpcServer start() {
     runtime.start();
     if (observer != null) {
-      observer.serverStarted(this);
+      try {
+        observer.serverStarted(this);
+      } catch (RuntimeException bug) {
+        // As for every observer method: logged, and the server serves on.
+        org.slf4j.LoggerFactory.getLogger(RpcServer.class)
+            .error("The observer {} failed", observer.getClass().getName(), bug);
+      }
     }
     return this;
   }
