@@ -30,4 +30,13 @@ public interface ClientCall {
 
   /** How long the call may take: the method's {@link Timeout}, else the client's default. */
   Duration timeout();
+
+  /**
+   * The servers the client calls, as its address was given: {@code host:port}, a comma-separated
+   * list of them, or a discovery URI such as {@code dns:///orders.internal:4242}. Which server
+   * takes the call is chosen after the interceptors.
+   */
+  default String target() {
+    return "";
+  }
 }

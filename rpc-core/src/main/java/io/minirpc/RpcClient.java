@@ -6,6 +6,8 @@ import io.minirpc.internal.config.HostPort;
 import io.minirpc.internal.config.Target;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.observe.ObservingInterceptor;
+import io.minirpc.metrics.RpcObserver;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,6 +89,7 @@ public final class RpcClient implements AutoCloseable {
   public static final class Builder {
     private final Settings settings = new Settings();
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private RpcObserver observer;
 
     private Builder() {}
 
@@ -99,6 +102,17 @@ public final class RpcClient implements AutoCloseable {
       for (ClientInterceptor i : interceptors) {
         this.interceptors.add(java.util.Objects.requireNonNull(i, "interceptor == null"));
       }
+      return this;
+    }
+
+    /**
+     * Tells {@code observer} of every call (measured by an interceptor put before those given to
+     * {@link #intercept}, from the proxy call until its result), every connection and its bytes;
+     * see {@link RpcObserver}. {@code io.minirpc:rpc-micrometer} has one for Micrometer. Default:
+     * none, and no work is done for one. Replaces an earlier observer; the builder does not own it.
+     */
+    public Builder observer(RpcObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer == null");
       return this;
     }
 
@@ -449,11 +463,17 @@ public final class RpcClient implements AutoCloseable {
      */
     public RpcClient build() {
       ClientConfig config = settings.client();
+      List<ClientInterceptor> chain = new ArrayList<>();
+      if (observer != null) {
+        chain.add(new ObservingInterceptor(observer));
+      }
+      chain.addAll(interceptors);
       return new RpcClient(
           new ClientRuntime(
               config,
               AllowedClasses.resolve(config.allowedClasses(), config.allowedClassNames()),
-              interceptors));
+              chain,
+              observer));
     }
   }
 }

@@ -4,8 +4,10 @@ import io.minirpc.auth.BearerTokenAuthenticator;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.observe.ObservingInterceptor;
 import io.minirpc.internal.server.Registration;
 import io.minirpc.internal.server.ServerRuntime;
+import io.minirpc.metrics.RpcObserver;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,9 +44,12 @@ import java.util.Properties;
  */
 public final class RpcServer implements AutoCloseable {
   private final ServerRuntime runtime;
+  /** Told when the server starts; null for none. */
+  private final RpcObserver observer;
 
-  private RpcServer(ServerRuntime runtime) {
+  private RpcServer(ServerRuntime runtime, RpcObserver observer) {
     this.runtime = runtime;
+    this.observer = observer;
   }
 
   /** A builder with every setting at its default. */
@@ -64,6 +69,15 @@ public final class RpcServer implements AutoCloseable {
    */
   public RpcServer start() {
     runtime.start();
+    if (observer != null) {
+      try {
+        observer.serverStarted(this);
+      } catch (RuntimeException bug) {
+        // As for every observer method: logged, and the server serves on.
+        org.slf4j.LoggerFactory.getLogger(RpcServer.class)
+            .error("The observer {} failed", observer.getClass().getName(), bug);
+      }
+    }
     return this;
   }
 
@@ -95,6 +109,19 @@ public final class RpcServer implements AutoCloseable {
     return runtime.connectionCount();
   }
 
+  /** Calls accepted and not yet answered now: waiting for a worker or running. */
+  public long callsInFlight() {
+    return runtime.callsInFlight();
+  }
+
+  /**
+   * Calls waiting for a worker now (at most {@code minirpc.server.queue}); beyond, calls are
+   * refused with {@link RpcException.Code#RESOURCE_EXHAUSTED}.
+   */
+  public int queuedCalls() {
+    return runtime.queuedCalls();
+  }
+
   /**
    * Bytes of {@code minirpc.server.maxMemory} that requests hold now: frames being received,
    * waiting or decoded, and the arguments and metadata of calls in flight. 0 when no call is in
@@ -119,6 +146,7 @@ public final class RpcServer implements AutoCloseable {
     private final Map<Class<?>, Registration> registrations = new LinkedHashMap<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private Authenticator authenticator;
+    private RpcObserver observer;
 
     private Builder() {}
 
@@ -469,6 +497,18 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Tells {@code observer} of every call (measured by an interceptor put before those given to
+     * {@link #intercept}), every connection and its bytes, and every request refused before it
+     * runs; see {@link RpcObserver}. {@code io.minirpc:rpc-micrometer} has one for Micrometer.
+     * Default: none, and no work is done for one. Replaces an earlier observer; the builder does
+     * not own it.
+     */
+    public Builder observer(RpcObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer == null");
+      return this;
+    }
+
+    /**
      * Limits a service to {@code perSecond} calls per second, all its methods together; calls
      * over the limit fail at once with {@link RpcException.Code#RESOURCE_EXHAUSTED}. Overrides a
      * {@link RateLimit} on the interface ({@code minirpc.server.rateLimit.<service>}).
@@ -622,13 +662,20 @@ public final class RpcServer implements AutoCloseable {
           : config.bearerTokens() != null
               ? BearerTokenAuthenticator.fromFile(Path.of(config.bearerTokens()))
               : null;
+      List<ServerInterceptor> chain = new ArrayList<>();
+      if (observer != null) {
+        chain.add(new ObservingInterceptor(observer));
+      }
+      chain.addAll(interceptors);
       return new RpcServer(
           new ServerRuntime(
               config,
               new ArrayList<>(registrations.values()),
               AllowedClasses.resolve(config.allowedClasses(), config.allowedClassNames()),
-              interceptors,
-              auth));
+              chain,
+              auth,
+              observer),
+          observer);
     }
   }
 }

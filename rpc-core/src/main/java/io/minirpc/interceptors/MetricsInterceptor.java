@@ -5,7 +5,9 @@ import io.minirpc.ClientInterceptor;
 import io.minirpc.RpcException;
 import io.minirpc.ServerCall;
 import io.minirpc.ServerInterceptor;
-import java.lang.reflect.Method;
+import io.minirpc.internal.observe.ObservingInterceptor;
+import io.minirpc.metrics.CallObserver;
+import io.minirpc.metrics.RpcObserver;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -16,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 
 /**
  * Counts calls, failures by {@link RpcException.Code}, and latency per method, lock-free. Install
@@ -34,29 +35,31 @@ import java.util.function.Supplier;
  *
  * <p>Latency is kept in a log-linear histogram (eight buckets per power of two of microseconds),
  * so percentiles are within 12.5%; the maximum is exact.
+ *
+ * <p>It is an {@link RpcObserver} that keeps its counts in memory: calls are measured by the same
+ * code that measures them for any observer (such as {@code io.minirpc:rpc-micrometer}'s), so
+ * {@code builder.observer(metrics)} counts the same as {@code builder.intercept(metrics)}.
  */
-public final class MetricsInterceptor implements ClientInterceptor, ServerInterceptor {
-  private final Map<Method, Meter> meters = new ConcurrentHashMap<>();
+public final class MetricsInterceptor
+    implements ClientInterceptor, ServerInterceptor, RpcObserver {
+  private final Map<String, Meter> meters = new ConcurrentHashMap<>();
+  private final ObservingInterceptor measuring = new ObservingInterceptor(this);
 
   @Override
   public CompletionStage<Object> intercept(ClientCall call, ClientInterceptor.Next next) {
-    return measure(call.method(), call.methodName(), next::proceed);
+    return measuring.intercept(call, next);
   }
 
   @Override
   public CompletionStage<Object> intercept(ServerCall call, ServerInterceptor.Next next) {
-    return measure(call.method(), call.methodName(), next::proceed);
+    return measuring.intercept(call, next);
   }
 
-  private CompletionStage<Object> measure(
-      Method method, String name, Supplier<CompletionStage<Object>> next) {
-    Meter meter = meters.get(method);
-    if (meter == null) {
-      meter = meters.computeIfAbsent(method, m -> new Meter(name));
-    }
-    Meter m = meter;
-    long start = System.nanoTime();
-    return next.get().whenComplete((value, error) -> m.record(System.nanoTime() - start, error));
+  /** The counters of a method; asked once per method by the measuring interceptor. */
+  @Override
+  public CallObserver forMethod(String service, String method) {
+    String name = service + "." + method;
+    return meters.computeIfAbsent(name, Meter::new);
   }
 
   /** What was measured so far, by method name, sorted. */
@@ -79,7 +82,7 @@ public final class MetricsInterceptor implements ClientInterceptor, ServerInterc
   }
 
   /** The counters of one method. */
-  private static final class Meter {
+  private static final class Meter implements CallObserver {
     private static final RpcException.Code[] CODES = RpcException.Code.values();
     private static final int SUB_BUCKETS = 8;
     private static final int LINEAR = 16;
@@ -99,10 +102,14 @@ public final class MetricsInterceptor implements ClientInterceptor, ServerInterc
       }
     }
 
-    void record(long nanos, Throwable error) {
+    @Override
+    public void started() {}
+
+    @Override
+    public void ended(long nanos, RpcException.Code code, Throwable error) {
       calls.increment();
-      if (error != null) {
-        errors[Outcome.codeOf(error).ordinal()].increment();
+      if (code != null) {
+        errors[code.ordinal()].increment();
       }
       totalNanos.add(nanos);
       maxNanos.accumulateAndGet(nanos, Math::max);

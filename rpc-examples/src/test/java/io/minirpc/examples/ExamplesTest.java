@@ -158,6 +158,29 @@ class ExamplesTest {
   }
 
   @Test
+  void theCalculatorServersMetricsEndpointServesPrometheusText() throws Exception {
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    try (RpcServer server = RpcServer.builder().host("127.0.0.1").port(0)
+            .observer(io.minirpc.micrometer.MicrometerMetrics.server(registry))
+            .register(Calculator.class, new CalculatorImpl()).build().start();
+        MetricsEndpoint metrics = MetricsEndpoint.start(registry, 0);
+        RpcClient client = RpcClient.builder().address("127.0.0.1", server.port()).build()) {
+      assertEquals(5, client.proxy(Calculator.class).add(2, 3));
+      java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+              "http://127.0.0.1:" + metrics.port() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, scrape.statusCode());
+      assertTrue(scrape.body().contains("minirpc_server_calls_seconds_count{code=\"OK\","
+          + "method=\"add(int,int)\",outcome=\"SUCCESS\","
+          + "service=\"io.minirpc.examples.calculator.Calculator\"} 1"), scrape.body());
+      assertTrue(scrape.body().contains("minirpc_server_connections 1.0"), scrape.body());
+    }
+  }
+
+  @Test
   void theCalculatorsCheckedExceptionReachesTheCaller() {
     try (RpcServer s = RpcServer.builder().host("127.0.0.1").port(0)
             .register(Calculator.class, new CalculatorImpl()).build().start();

@@ -11,6 +11,7 @@ import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.registry.DiscoveryProviders;
 import io.minirpc.internal.context.CurrentCall;
 import io.minirpc.internal.context.OutgoingMetadata;
+import io.minirpc.internal.observe.TrafficCounter;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestWriter;
@@ -20,6 +21,7 @@ import io.minirpc.internal.transport.LogSafe;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
+import io.minirpc.metrics.RpcObserver;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -77,6 +79,15 @@ public final class ClientRuntime {
    */
   public ClientRuntime(
       ClientConfig settings, Set<Class<?>> allowed, List<ClientInterceptor> interceptors) {
+    this(settings, allowed, interceptors, null);
+  }
+
+  /**
+   * @param observer told of connections and bytes; null for none (the caller puts the
+   *     interceptor that measures calls into {@code interceptors})
+   */
+  public ClientRuntime(ClientConfig settings, Set<Class<?>> allowed,
+      List<ClientInterceptor> interceptors, RpcObserver observer) {
     this.settings = settings;
     this.interceptors = List.copyOf(interceptors);
     this.metadata = settings.metadata();
@@ -138,8 +149,10 @@ public final class ClientRuntime {
       }
     }
     String codecName1 = codec.name();
+    TrafficCounter traffic = observer == null ? null : new TrafficCounter(observer);
     this.fleet = new Fleet(settings, address, fixed, resolver,
-        (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f),
+        (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f,
+            traffic),
         timer, this::checkServer);
     fleet.startResolving();
   }

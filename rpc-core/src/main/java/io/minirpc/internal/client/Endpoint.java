@@ -4,6 +4,7 @@ import io.minirpc.RpcException;
 import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.observe.TrafficCounter;
 import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.Transport;
@@ -77,9 +78,10 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   /**
    * @param tls TLS for every connection, or null for plaintext
    * @param fleet told of connections that become ready and attempts that fail
+   * @param traffic counts the connections' bytes for the client's observer, or null for none
    */
   Endpoint(ClientConfig settings, ServerInstance instance, long rank, EventLoopGroup group,
-      Tls tls, Hello clientHello, String codecName, Fleet fleet) {
+      Tls tls, Hello clientHello, String codecName, Fleet fleet, TrafficCounter traffic) {
     this.settings = settings;
     this.instance = instance;
     this.rank = rank;
@@ -91,6 +93,9 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
         this::waitExpired);
     Bootstrap base = Bootstraps.client(Transport.of(settings.transport()), group,
         settings.connectTimeout());
+    if (traffic != null) {
+      base.attr(TrafficCounter.KEY, traffic);
+    }
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
     this.subchannels = new Subchannel[settings.connections()];
     for (int i = 0; i < subchannels.length; i++) {

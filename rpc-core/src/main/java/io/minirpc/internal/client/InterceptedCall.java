@@ -109,4 +109,9 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
     return Duration.ofNanos(method.timeoutNanos());
   }
 
+  @Override
+  public String target() {
+    return runtime.address();
+  }
+
 }

@@ -1,6 +1,7 @@
 package io.minirpc.internal.server;
 
 import io.minirpc.RpcException;
+import io.minirpc.metrics.Refusal;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,28 +30,31 @@ final class Admission {
   void admit(ServerMethod method, int callsOnConnection, int size) {
     RateLimiter refusedBy = method.admit();
     if (refusedBy != null) {
-      throw new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, "the server refused the call: "
-          + refusedBy.description() + ". Slow down, retry later with backoff, or ask for a higher"
-          + " limit");
+      throw new Refused(Refusal.RATE_LIMIT, RpcException.Code.RESOURCE_EXHAUSTED, "the server"
+          + " refused the call: " + refusedBy.description() + ". Slow down, retry later with"
+          + " backoff, or ask for a higher limit");
     }
     int perConnection = limits.maxCallsPerConnection();
     if (callsOnConnection >= perConnection) {
-      throw new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, "the server refused the call:"
-          + " this connection already has " + callsOnConnection + " calls in flight"
+      throw new Refused(Refusal.CALLS_PER_CONNECTION, RpcException.Code.RESOURCE_EXHAUSTED,
+          "the server refused the call: this connection already has " + callsOnConnection
+          + " calls in flight"
           + " (minirpc.server.maxCallsPerConnection=" + perConnection + "). Wait for answers"
           + " before sending more, or spread calls over more connections (minirpc.connections)");
     }
     if (queuedBytes.addAndGet(size) > limits.maxQueuedBytes()) {
       queuedBytes.addAndGet(-size);
-      throw new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, "the server is overloaded:"
-          + " requests waiting for a worker already hold more than " + limits.maxQueuedBytes()
+      throw new Refused(Refusal.QUEUED_BYTES, RpcException.Code.RESOURCE_EXHAUSTED,
+          "the server is overloaded: requests waiting for a worker already hold more than "
+          + limits.maxQueuedBytes()
           + " bytes (minirpc.server.maxQueuedBytes). Retry later with backoff, or send smaller"
           + " requests");
     }
     if (!inFlight.tryEnter()) {
       queuedBytes.addAndGet(-size);
-      throw new RpcException(RpcException.Code.UNAVAILABLE, "the server is shutting down and"
-          + " accepts no new calls. Retry on another server or after it restarts");
+      throw new Refused(Refusal.SHUTTING_DOWN, RpcException.Code.UNAVAILABLE,
+          "the server is shutting down and accepts no new calls. Retry on another server or"
+          + " after it restarts");
     }
   }
 
@@ -58,8 +62,9 @@ final class Admission {
   RpcException rejected(int size) {
     queuedBytes.addAndGet(-size);
     inFlight.exit();
-    return new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, "the server is overloaded:"
-        + " all worker threads are busy and the queue is full (" + limits.executorLimits()
+    return new Refused(Refusal.WORKER_QUEUE, RpcException.Code.RESOURCE_EXHAUSTED,
+        "the server is overloaded: all worker threads are busy and the queue is full ("
+        + limits.executorLimits()
         + "). Retry later with backoff, or raise those limits");
   }
 

@@ -6,6 +6,7 @@ import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.transport.LogSafe;
+import io.minirpc.metrics.Refusal;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +30,11 @@ final class Dispatcher {
     this.router = router;
     this.serving = serving;
     this.executor = executor;
+  }
+
+  /** Tells the server's observer, if any, of a refusal of a request whose method is unknown. */
+  void refused(RpcException.Code code, Refusal reason) {
+    serving.refused(null, code, reason);
   }
 
   /** The limits every call is held to. */
@@ -89,7 +95,7 @@ final class Dispatcher {
     long received = System.nanoTime();
     long seq = frame.sequence();
     RequestHeader header;
-    Router.Route route;
+    Router.Route route = null;
     if (connection.inFlight(seq)) {
       frame.release();
       // Its answer could not be told from the first call's, and a table keyed by number would
@@ -100,12 +106,17 @@ final class Dispatcher {
     ServerLimits limits = serving.limits();
     ConnectionMemory memory = connection.memory();
     long metadataBytes = 0;
+    // Which check a refusal comes from, for the observer; Admission's refusals say it themselves.
+    Refusal stage = Refusal.METADATA;
     try {
       int headerBytes = frame.header().readableBytes();
       header = RequestHeader.read(frame.header(), limits.maxMetadataSize(),
           limits.maxMetadataEntries());
+      stage = Refusal.AUTHENTICATION;
       authenticate(connection, header);
+      stage = Refusal.NOT_FOUND;
       route = router.route(header, frame.codecId());
+      stage = Refusal.MEMORY;
       metadataBytes = metadataBytes(header, headerBytes);
       if (metadataBytes > 0) {
         // Held until the call is answered: it keeps its metadata, for RpcContext, that long. A
@@ -130,6 +141,12 @@ final class Dispatcher {
         log.debug("Unknown method called from {}: {}", connection.channel().remoteAddress(),
             LogSafe.escape(refusal.getMessage(), 1000));
       }
+      if (serving.observer() != null) {
+        serving.refused(route == null ? null : route.method(), refusal.code(),
+            refusal instanceof Refused ? ((Refused) refusal).reason()
+                : stage == Refusal.NOT_FOUND && refusal.code() == RpcException.Code.CODEC
+                    ? Refusal.CODEC : stage);
+      }
       connection.refuse(seq, refusal);
       return;
     }
@@ -150,7 +167,9 @@ final class Dispatcher {
       }
       connection.remove(seq, call);
       log.debug("Executor full; refusing {}", route.method().descriptor().displayName());
-      connection.refuse(seq, serving.admission().rejected(frame.size()));
+      RpcException refusal = serving.admission().rejected(frame.size());
+      serving.refused(route.method(), refusal.code(), Refusal.WORKER_QUEUE);
+      connection.refuse(seq, refusal);
     }
   }
 

@@ -10,6 +10,7 @@ import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.UnreadRequest;
 import io.minirpc.internal.transport.FrameHandler;
 import io.minirpc.internal.transport.LogSafe;
+import io.minirpc.metrics.Refusal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -120,6 +121,7 @@ final class ServerHandler extends FrameHandler {
           + " while the call with that number is in flight");
       return;
     }
+    dispatcher.refused(RpcException.Code.UNAUTHENTICATED, Refusal.AUTHENTICATION);
     calls.refuse(request.sequence(), new RpcException(RpcException.Code.UNAUTHENTICATED,
         "the server refused the call unread: its request of " + request.length() + " bytes is"
             + " larger than the " + request.limit() + " bytes a connection may send before it is"

@@ -10,10 +10,13 @@ import io.minirpc.internal.config.TlsConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.observe.TrafficCounter;
 import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
+import io.minirpc.metrics.Refusal;
+import io.minirpc.metrics.RpcObserver;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -65,6 +68,10 @@ public final class ServerRuntime {
   private final Authenticator authenticator;
   /** The server's entry in minirpc.server.registry, or null without one. */
   private final Publication publication;
+  /** Told of connections, bytes and refusals; null for none. */
+  private final RpcObserver observer;
+  /** How connections share the workers; set at start, read by {@link #queuedCalls()}. */
+  private volatile WorkerShares shares;
   /** Every thread the server made, to wait in close() until each is gone. */
   private final List<TrackedThreads> threadFactories = new ArrayList<>();
   private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
@@ -92,7 +99,18 @@ public final class ServerRuntime {
    */
   public ServerRuntime(ServerConfig settings, List<Registration> registrations, Set<Class<?>> allowed,
       List<ServerInterceptor> interceptors, Authenticator authenticator) {
+    this(settings, registrations, allowed, interceptors, authenticator, null);
+  }
+
+  /**
+   * @param authenticator decides about every request before it is decoded; null for none
+   * @param observer told of connections, bytes and refusals before dispatch; null for none (the
+   *     caller puts the interceptor that measures calls into {@code interceptors})
+   */
+  public ServerRuntime(ServerConfig settings, List<Registration> registrations, Set<Class<?>> allowed,
+      List<ServerInterceptor> interceptors, Authenticator authenticator, RpcObserver observer) {
     this.authenticator = authenticator;
+    this.observer = observer;
     this.settings = settings;
     this.transport = Transport.of(settings.transport());
     this.interceptors = List.copyOf(interceptors);
@@ -224,22 +242,35 @@ public final class ServerRuntime {
             + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
         settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails());
     Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
-        new Serving(limits, new Admission(limits, inFlight), interceptors, authenticator), runner);
+        new Serving(limits, new Admission(limits, inFlight), interceptors, authenticator,
+            observer), runner);
     Hello hello = hello();
     long idleNanos = settings.idleTimeout().toNanos();
     ThreadPoolExecutor pool = executor; // null when a test runs calls inline
     WorkerShares shares = new WorkerShares(maxRunning, settings.serverQueue(),
         () -> pool == null ? 0 : pool.getQueue().size());
+    this.shares = shares;
     ServerHandler.Limits connectionLimits = new ServerHandler.Limits(idleNanos,
         settings.handshakeTimeout().toNanos(), shares, pingsPerSecond(idleNanos),
         settings.maxCancelsPerSecond(), settings.maxCallsPerConnection());
     ConnectionLimits admission =
         new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
+    TrafficCounter traffic = observer == null ? null : new TrafficCounter(observer);
     return Bootstraps.serverPipeline(tls, settings.maxFrameSize(),
         settings.maxPreHelloFrameSize(), idleNanos, ch -> {
           if (admission.admit(ch)) {
             connections.add(ch);
             ch.closeFuture().addListener(f -> connections.remove(ch));
+            if (traffic != null) {
+              ch.pipeline().addFirst(TrafficCounter.NAME, traffic);
+            }
+          } else if (observer != null) {
+            try {
+              observer.refused(null, null, RpcException.Code.RESOURCE_EXHAUSTED,
+                  Refusal.CONNECTION_LIMIT);
+            } catch (RuntimeException bug) {
+              log.error("The observer {} failed", observer.getClass().getName(), bug);
+            }
           }
         }, memory::open, (ch, m) -> new ServerHandler(dispatcher, hello, connectionLimits, m));
   }
@@ -444,6 +475,17 @@ public final class ServerRuntime {
   /** The number of open client connections. */
   public int connectionCount() {
     return connections.size();
+  }
+
+  /** Calls admitted and not yet answered: waiting for a worker or running. */
+  public long callsInFlight() {
+    return inFlight.count();
+  }
+
+  /** Calls waiting for a worker: in the pool's queue, or their connection's. */
+  public int queuedCalls() {
+    WorkerShares s = shares;
+    return s == null ? 0 : s.queued();
   }
 
   /** Bytes of the memory budget that connections and calls hold now. */

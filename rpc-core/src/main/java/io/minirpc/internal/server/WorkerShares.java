@@ -37,6 +37,11 @@ final class WorkerShares {
     return true;
   }
 
+  /** Calls waiting for a worker now: their connection's, or any in the pool's queue. */
+  int queued() {
+    return waiting.get() + poolQueued.getAsInt();
+  }
+
   /** A call stopped waiting for its connection's worker: it runs, or was dropped. */
   void waited() {
     waiting.decrementAndGet();

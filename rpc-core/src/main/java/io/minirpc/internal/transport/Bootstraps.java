@@ -1,5 +1,6 @@
 package io.minirpc.internal.transport;
 
+import io.minirpc.internal.observe.TrafficCounter;
 import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.FrameMemory;
 import io.netty.bootstrap.Bootstrap;
@@ -49,13 +50,18 @@ public final class Bootstraps {
   /**
    * The client's pipeline: TLS if {@code tls} is not null (naming {@code host} and {@code port}
    * for hostname verification), frames (the server's first must be its HELLO, checked from the
-   * frame's first bytes), then {@code handler}'s handler for each channel.
+   * frame's first bytes), then {@code handler}'s handler for each channel. A channel whose
+   * bootstrap carries a {@link TrafficCounter} (at {@link TrafficCounter#KEY}) has it first.
    */
   public static ChannelInitializer<Channel> clientPipeline(Tls tls, String host, int port,
       int maxFrameSize, Function<Channel, ChannelHandler> handler) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
+        TrafficCounter traffic = ch.attr(TrafficCounter.KEY).get();
+        if (traffic != null) {
+          ch.pipeline().addLast(TrafficCounter.NAME, traffic);
+        }
         if (tls != null) {
           ch.pipeline().addLast(TLS, tls.clientHandler(ch, host, port));
         }
