@@ -1,11 +1,16 @@
 package io.minirpc;
 
 import io.minirpc.auth.BearerTokenAuthenticator;
+import io.minirpc.health.Health;
+import io.minirpc.health.ServerHealth;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.config.Settings;
+import io.minirpc.internal.server.HealthService;
+import io.minirpc.internal.server.ListingService;
 import io.minirpc.internal.server.Registration;
 import io.minirpc.internal.server.ServerRuntime;
+import io.minirpc.listing.ServiceListing;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,12 +44,18 @@ import java.util.Properties;
  * <p>A server is thread-safe. {@link #close()} is graceful: it stops accepting connections and
  * calls, lets the calls in flight finish within the grace period, and returns once every server
  * thread has ended.
+ *
+ * <p>Every server also serves {@link Health} (statuses set with {@link #health()}), and, when
+ * asked with {@link Builder#listing}, {@link ServiceListing}, which describes its services for
+ * tools such as {@code minirpc call}.
  */
 public final class RpcServer implements AutoCloseable {
   private final ServerRuntime runtime;
+  private final HealthService health;
 
-  private RpcServer(ServerRuntime runtime) {
+  private RpcServer(ServerRuntime runtime, HealthService health) {
     this.runtime = runtime;
+    this.health = health;
   }
 
   /** A builder with every setting at its default. */
@@ -74,13 +85,24 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully: stops accepting connections and new calls (which fail with {@link
+   * The statuses this server's {@link Health} service reports: every one {@code SERVING} until
+   * the application says otherwise, and {@code NOT_SERVING} from the moment {@link #close()}
+   * starts.
+   */
+  public ServerHealth health() {
+    return health;
+  }
+
+  /**
+   * Shuts down gracefully: turns every {@link #health()} status to {@code NOT_SERVING} (answering
+   * its watchers), stops accepting connections and new calls (which fail with {@link
    * RpcException.Code#UNAVAILABLE}), waits up to the grace period for the calls in flight to
    * finish, then closes every connection and returns once all server threads have ended. Calling
    * it again does nothing.
    */
   @Override
   public void close() {
+    health.shutdown();
     runtime.close();
   }
 
@@ -151,6 +173,11 @@ public final class RpcServer implements AutoCloseable {
       }
       if (registrations.containsKey(service)) {
         throw new IllegalArgumentException(service.getName() + " is already registered");
+      }
+      if (service == Health.class || service == ServiceListing.class) {
+        throw new IllegalArgumentException(service.getName() + " is built in: every server"
+            + " serves it" + (service == Health.class ? ", with statuses set through"
+                + " RpcServer.health()" : " when built with listing(true)"));
       }
       io.minirpc.internal.registry.MethodDescriptor.forService(service);
       registrations.put(service, new Registration(service, implementation));
@@ -477,6 +504,18 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Whether the server also serves {@link ServiceListing}: its services, their methods, and
+     * each parameter and result type as JSON Schema, so that a tool such as {@code minirpc call}
+     * can call them without the Java interfaces (gRPC's server reflection). Default false ({@code
+     * minirpc.server.listing}): it tells a caller everything about the services. With an {@link
+     * #authenticator}, listing calls are authenticated like any others.
+     */
+    public Builder listing(boolean on) {
+      settings.set(Keys.LISTING, on);
+      return this;
+    }
+
+    /**
      * Classes the Kryo codec may decode beyond those the interfaces' signatures reach, such as
      * concrete subclasses of a declared abstract type ({@code minirpc.codec.allow}, class names
      * comma-separated). Clients need the same list.
@@ -503,13 +542,27 @@ public final class RpcServer implements AutoCloseable {
           : config.bearerTokens() != null
               ? BearerTokenAuthenticator.fromFile(Path.of(config.bearerTokens()))
               : null;
+      List<Registration> served = new ArrayList<>(registrations.values());
+      List<String> names = new ArrayList<>();
+      for (Class<?> service : registrations.keySet()) {
+        names.add(service.getName());
+      }
+      HealthService health = new HealthService(names);
+      served.add(new Registration(Health.class, health));
+      if (config.listing()) {
+        List<Class<?>> listed = new ArrayList<>(registrations.keySet());
+        listed.add(Health.class);
+        listed.add(ServiceListing.class);
+        served.add(new Registration(ServiceListing.class, new ListingService(listed)));
+      }
       return new RpcServer(
           new ServerRuntime(
               config,
-              new ArrayList<>(registrations.values()),
+              served,
               AllowedClasses.resolve(config.allowedClasses(), config.allowedClassNames()),
               interceptors,
-              auth));
+              auth),
+          health);
     }
   }
 }

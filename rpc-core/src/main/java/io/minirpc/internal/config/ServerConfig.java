@@ -12,6 +12,7 @@ import java.util.Map;
  * @param ioThreads the number of I/O threads, or 0 for the default (the number of processors)
  * @param maxRunningPerConnection worker threads one connection may hold, or 0 for the default
  *     (half of serverThreads)
+ * @param listing whether the server serves {@code io.minirpc.listing.ServiceListing}
  * @param rateLimits calls per second by target ({@code service} or {@code service#method}), in the
  *     order they were set
  */
@@ -44,7 +45,8 @@ public record ServerConfig(
     int maxCancelsPerSecond,
     TlsConfig tls,
     String bearerTokens,
-    boolean errorDetails) {
+    boolean errorDetails,
+    boolean listing) {
 
   public ServerConfig {
     codecs = List.copyOf(codecs);

@@ -239,7 +239,8 @@ public final class Settings {
         get(Keys.MAX_CANCELS_PER_SECOND),
         tls(false, get(Keys.TLS_CLIENT_AUTH)),
         get(Keys.BEARER_TOKENS),
-        get(Keys.ERROR_DETAILS));
+        get(Keys.ERROR_DETAILS),
+        get(Keys.LISTING));
 
   }
 
