@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.type.CollectionType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.util.Converter;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -238,6 +239,11 @@ final class JsonCodec implements Codec {
   private JavaType javaType(Type type) {
     JavaType javaType = mapper.getTypeFactory().constructType(type);
     Class<?> raw = javaType.getRawClass();
+    if (JsonNode.class.isAssignableFrom(raw)) {
+      // A tree passes through as it is, under the same limits: how a tool without the Java
+      // interface (minirpc call) sends arguments and reads results. It names no class.
+      return javaType;
+    }
     boolean abstractType =
         raw.isInterface() || (Modifier.isAbstract(raw.getModifiers()) && !raw.isPrimitive());
     if (raw == Object.class
