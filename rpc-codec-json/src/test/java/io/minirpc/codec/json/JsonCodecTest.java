@@ -234,8 +234,10 @@ class JsonCodecTest {
     Object tree = read(JsonNode.class, json);
     assertTrue(tree instanceof JsonNode, String.valueOf(tree));
     assertEquals(json, new String(write(JsonNode.class, tree), StandardCharsets.UTF_8));
-    assertEquals("3", new String(write(JsonNode.class, read(JsonNode.class, "3")),
-        StandardCharsets.UTF_8));
+    for (String exact : List.of("3", "7.50", "0.1000000000000000000001", "123456789012345678901")) {
+      assertEquals(exact, new String(write(JsonNode.class, read(JsonNode.class, exact)),
+          StandardCharsets.UTF_8));
+    }
     // Trailing tokens and over-deep nesting are refused as for any other type.
     assertThrows(IOException.class, () -> read(JsonNode.class, "1 2"));
     assertThrows(IOException.class, () -> read(JsonNode.class,
