@@ -1,12 +1,17 @@
 package io.minirpc;
 
 import io.minirpc.auth.BearerTokenAuthenticator;
+import io.minirpc.health.Health;
+import io.minirpc.health.ServerHealth;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.config.Settings;
 import io.minirpc.internal.observe.ObservingInterceptor;
+import io.minirpc.internal.server.HealthService;
+import io.minirpc.internal.server.ListingService;
 import io.minirpc.internal.server.Registration;
 import io.minirpc.internal.server.ServerRuntime;
+import io.minirpc.listing.ServiceListing;
 import io.minirpc.metrics.RpcObserver;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
@@ -41,15 +46,21 @@ import java.util.Properties;
  * <p>A server is thread-safe. {@link #close()} is graceful: it stops accepting connections and
  * calls, lets the calls in flight finish within the grace period, and returns once every server
  * thread has ended.
+ *
+ * <p>Every server also serves {@link Health} (statuses set with {@link #health()}), and, when
+ * asked with {@link Builder#listing}, {@link ServiceListing}, which describes its services for
+ * tools such as {@code minirpc call}.
  */
 public final class RpcServer implements AutoCloseable {
   private final ServerRuntime runtime;
   /** Told when the server starts; null for none. */
   private final RpcObserver observer;
+  private final HealthService health;
 
-  private RpcServer(ServerRuntime runtime, RpcObserver observer) {
+  private RpcServer(ServerRuntime runtime, RpcObserver observer, HealthService health) {
     this.runtime = runtime;
     this.observer = observer;
+    this.health = health;
   }
 
   /** A builder with every setting at its default. */
@@ -91,7 +102,17 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Shuts down gracefully. With a {@linkplain Builder#registry registry}, it first deregisters
+   * The statuses this server's {@link Health} service reports: every one {@code SERVING} until
+   * the application says otherwise, and {@code NOT_SERVING} from the moment {@link #close()}
+   * starts.
+   */
+  public ServerHealth health() {
+    return health;
+  }
+
+  /**
+   * Shuts down gracefully. It turns every {@link #health()} status to {@code NOT_SERVING}
+   * (answering its watchers). With a {@linkplain Builder#registry registry}, it then deregisters
    * and goes on serving for the {@linkplain Builder#deregisterDelay deregister delay}, so that
    * clients stop choosing this server before it stops. Then it stops accepting connections,
    * tells every client to go away (their new calls go to another connection; calls that arrive
@@ -101,6 +122,7 @@ public final class RpcServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    health.shutdown();
     runtime.close();
   }
 
@@ -194,6 +216,11 @@ public final class RpcServer implements AutoCloseable {
       }
       if (registrations.containsKey(service)) {
         throw new IllegalArgumentException(service.getName() + " is already registered");
+      }
+      if (service == Health.class || service == ServiceListing.class) {
+        throw new IllegalArgumentException(service.getName() + " is built in: every server"
+            + " serves it" + (service == Health.class ? ", with statuses set through"
+                + " RpcServer.health()" : " when built with listing(true)"));
       }
       io.minirpc.internal.registry.MethodDescriptor.forService(service);
       registrations.put(service, new Registration(service, implementation));
@@ -634,6 +661,18 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Whether the server also serves {@link ServiceListing}: its services, their methods, and
+     * each parameter and result type as JSON Schema, so that a tool such as {@code minirpc call}
+     * can call them without the Java interfaces (gRPC's server reflection). Default false ({@code
+     * minirpc.server.listing}): it tells a caller everything about the services. With an {@link
+     * #authenticator}, listing calls are authenticated like any others.
+     */
+    public Builder listing(boolean on) {
+      settings.set(Keys.LISTING, on);
+      return this;
+    }
+
+    /**
      * Classes the Kryo codec may decode beyond those the interfaces' signatures reach, such as
      * concrete subclasses of a declared abstract type ({@code minirpc.codec.allow}, class names
      * comma-separated). Clients need the same list.
@@ -667,15 +706,29 @@ public final class RpcServer implements AutoCloseable {
         chain.add(new ObservingInterceptor(observer));
       }
       chain.addAll(interceptors);
+      List<Registration> served = new ArrayList<>(registrations.values());
+      List<String> names = new ArrayList<>();
+      for (Class<?> service : registrations.keySet()) {
+        names.add(service.getName());
+      }
+      HealthService health = new HealthService(names);
+      served.add(new Registration(Health.class, health));
+      if (config.listing()) {
+        List<Class<?>> listed = new ArrayList<>(registrations.keySet());
+        listed.add(Health.class);
+        listed.add(ServiceListing.class);
+        served.add(new Registration(ServiceListing.class, new ListingService(listed)));
+      }
       return new RpcServer(
           new ServerRuntime(
               config,
-              new ArrayList<>(registrations.values()),
+              served,
               AllowedClasses.resolve(config.allowedClasses(), config.allowedClassNames()),
               chain,
               auth,
               observer),
-          observer);
+          observer,
+          health);
     }
   }
 }

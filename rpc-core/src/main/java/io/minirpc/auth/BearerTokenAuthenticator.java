@@ -31,12 +31,15 @@ import java.util.Set;
  * with an unknown one fails with {@code UNAUTHENTICATED}, one whose token does not allow the
  * service with {@code PERMISSION_DENIED}, and neither message contains the token. A known token
  * in the client's static metadata also authenticates its connections' handshakes, so that they
- * see the server's services (all of them, even with a token for some).
+ * see the server's services (all of them, even with a token for some), and lets it call the
+ * built-in {@link io.minirpc.health.Health} service, so that a token limited to some services need
+ * not list it.
  */
 public final class BearerTokenAuthenticator implements Authenticator {
   /** The metadata key the token travels in. */
   public static final String METADATA_KEY = "authorization";
   private static final String SCHEME = "Bearer ";
+  private static final String HEALTH = io.minirpc.health.Health.class.getName();
 
   /** Token digest → services it allows; an empty set allows every service. */
   private final Map<Digest, Set<String>> tokens;
@@ -93,7 +96,9 @@ public final class BearerTokenAuthenticator implements Authenticator {
     }
     // A token for some services authenticates a handshake: which services it may call is decided
     // per call.
-    if (!allowed.isEmpty() && !caller.isHandshake() && !allowed.contains(caller.service())) {
+    // Health says only whether services are up, to a caller the token already authenticates.
+    if (!allowed.isEmpty() && !caller.isHandshake() && !allowed.contains(caller.service())
+        && !caller.service().equals(HEALTH)) {
       throw new RpcException(RpcException.Code.PERMISSION_DENIED, "this bearer token may not"
           + " call " + caller.service() + "; ask for a token that allows it");
     }

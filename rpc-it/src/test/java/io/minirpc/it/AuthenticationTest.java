@@ -12,6 +12,7 @@ import io.minirpc.RpcException;
 import io.minirpc.RpcException.Code;
 import io.minirpc.RpcServer;
 import io.minirpc.auth.BearerTokenAuthenticator;
+import io.minirpc.health.Health;
 import io.minirpc.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,8 +188,8 @@ class AuthenticationTest {
             new byte[0]);
         byte[] header = raw.read().header();
         RawConnection.ServerHello hello = RawConnection.ServerHello.parse(header);
-        assertEquals(List.of(Calculator.class.getName(), TypesService.class.getName()),
-            List.copyOf(hello.services().keySet()));
+        assertEquals(List.of(Health.class.getName(), Calculator.class.getName(),
+            TypesService.class.getName()), List.copyOf(hello.services().keySet()));
         assertTrue(hello.services().get(Calculator.class.getName()).contains("add(int,int)"));
         assertTrue(hello.shapes() > 0, "shapes of the classes TypesService reaches");
         assertEquals(0, hello.flags());
@@ -218,7 +219,8 @@ class AuthenticationTest {
         RpcException e = assertThrows(RpcException.class, () -> c.proxy(Hidden.class).secret());
         assertEquals(Code.NOT_FOUND, e.code());
         assertTrue(e.getMessage().contains("was not sent: the server has no service "
-            + Hidden.class.getName() + " (it serves: " + Calculator.class.getName() + ", "
+            + Hidden.class.getName() + " (it serves: " + Health.class.getName() + ", "
+            + Calculator.class.getName() + ", "
             + TypesService.class.getName() + ")"), e.getMessage());
       }
     }

@@ -217,8 +217,8 @@ class ErrorsTest {
       assertEquals(
           "Call to io.minirpc.it.ErrorsTest$Unregistered.hello() at " + at(f) + " was not sent:"
               + " the server has no service io.minirpc.it.ErrorsTest$Unregistered (it serves:"
-              + " io.minirpc.it.Calculator, io.minirpc.it.TypesService). Register it on the"
-              + " server, or check that the client points at the right server",
+              + " io.minirpc.health.Health, io.minirpc.it.Calculator, io.minirpc.it.TypesService)."
+              + " Register it on the server, or check that the client points at the right server",
           e.getMessage());
       // The connection survives: the next call works.
       assertEquals(3, f.calculator().add(1, 2));

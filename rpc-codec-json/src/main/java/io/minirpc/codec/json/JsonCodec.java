@@ -23,11 +23,13 @@ import com.fasterxml.jackson.databind.type.CollectionType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import com.fasterxml.jackson.databind.util.Converter;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.minirpc.codec.Codec;
@@ -118,7 +120,11 @@ final class JsonCodec implements Codec {
   @Override
   public ValueReader reader(Type type) {
     JavaType javaType = javaType(type);
-    ObjectReader reader = mapper.readerFor(javaType);
+    ObjectReader reader = javaType.isTypeOrSubTypeOf(JsonNode.class)
+        // A tree keeps every number as written: 7.50 stays 7.50, not the double 7.5.
+        ? mapper.readerFor(javaType).with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .with(JsonNodeFactory.withExactBigDecimals(true))
+        : mapper.readerFor(javaType);
     refuseQuadraticCollections(javaType);
     // A null value never reaches the codec, so a JSON null for an Optional is an empty one.
     boolean optional = javaType.hasRawClass(Optional.class);
@@ -238,6 +244,11 @@ final class JsonCodec implements Codec {
   private JavaType javaType(Type type) {
     JavaType javaType = mapper.getTypeFactory().constructType(type);
     Class<?> raw = javaType.getRawClass();
+    if (JsonNode.class.isAssignableFrom(raw)) {
+      // A tree passes through as it is, under the same limits: how a tool without the Java
+      // interface (minirpc call) sends arguments and reads results. It names no class.
+      return javaType;
+    }
     boolean abstractType =
         raw.isInterface() || (Modifier.isAbstract(raw.getModifiers()) && !raw.isPrimitive());
     if (raw == Object.class

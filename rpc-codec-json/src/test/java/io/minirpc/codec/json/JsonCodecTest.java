@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.minirpc.codec.Codec;
 import io.minirpc.codec.CodecContext;
 import io.minirpc.codec.CodecProvider;
@@ -225,6 +226,22 @@ class JsonCodecTest {
         new ByteArrayInputStream("\"abc\"  ".getBytes(StandardCharsets.UTF_8));
     assertEquals("abc", reader.read(in));
     assertEquals(0, in.available());
+  }
+
+  @Test
+  void aJsonTreePassesThroughAsItIsUnderTheSameLimits() throws Exception {
+    String json = "{\"name\":\"a\",\"tags\":[1,2.5,null,true],\"nested\":{\"x\":[]}}";
+    Object tree = read(JsonNode.class, json);
+    assertTrue(tree instanceof JsonNode, String.valueOf(tree));
+    assertEquals(json, new String(write(JsonNode.class, tree), StandardCharsets.UTF_8));
+    for (String exact : List.of("3", "7.50", "0.1000000000000000000001", "123456789012345678901")) {
+      assertEquals(exact, new String(write(JsonNode.class, read(JsonNode.class, exact)),
+          StandardCharsets.UTF_8));
+    }
+    // Trailing tokens and over-deep nesting are refused as for any other type.
+    assertThrows(IOException.class, () -> read(JsonNode.class, "1 2"));
+    assertThrows(IOException.class, () -> read(JsonNode.class,
+        "[".repeat(JsonCodec.MAX_NESTING_DEPTH + 1) + "]".repeat(JsonCodec.MAX_NESTING_DEPTH + 1)));
   }
 
   private static String firstLine(String s) {

@@ -31,6 +31,16 @@ final class ClientMethod {
 
   ClientMethod(MethodDescriptor descriptor, Codecs.Entry codec, long timeoutNanos,
       boolean waitForReady, String address) {
+    this(descriptor, codec, timeoutNanos, waitForReady, address, null);
+  }
+
+  /**
+   * @param digest the fingerprint to compare with the server's HELLO instead of the one worked
+   *     out from the descriptor, for a method known by name only (the listing service names it);
+   *     null to work it out
+   */
+  ClientMethod(MethodDescriptor descriptor, Codecs.Entry codec, long timeoutNanos,
+      boolean waitForReady, String address, Long digest) {
     this.descriptor = descriptor;
     this.writers = new ValueWriter[descriptor.parameterCount()];
     for (int i = 0; i < writers.length; i++) {
@@ -57,7 +67,7 @@ final class ClientMethod {
     this.callPrefix = "Call to " + descriptor.displayName() + " at " + address + " ";
     this.signature = Fingerprints.signature(descriptor);
     this.shapes = Fingerprints.shapes(descriptor);
-    this.digest = Fingerprints.digest(signature, shapes);
+    this.digest = digest != null ? digest : Fingerprints.digest(signature, shapes);
     io.minirpc.Idempotent idem = annotation(descriptor, io.minirpc.Idempotent.class);
     this.idempotent = idem != null && idem.value();
     if (idem != null && idem.hedgeAfterMillis() < 0) {

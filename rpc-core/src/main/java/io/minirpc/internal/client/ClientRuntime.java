@@ -215,6 +215,30 @@ public final class ClientRuntime {
         new ServiceProxy(this, methods, description));
   }
 
+  /**
+   * Calls a method known only by its wire names, for a tool without the Java interface ({@code
+   * minirpc call}): arguments are written, and the result read, as {@code valueType} by the
+   * client's codec (the JSON codec passes Jackson's {@code JsonNode} through as it is). The call
+   * is checked against the server's HELLO with {@code digest}, the fingerprint the server's
+   * listing service gives for the method, instead of one worked out from an interface. Returns at
+   * once; the future ends as the call does, with the client's interceptors, timeout and
+   * metadata.
+   */
+  public CompletableFuture<Object> callByName(String service, String methodKey,
+      java.lang.reflect.Type valueType, long digest, Object[] args) {
+    java.lang.reflect.Type[] types = new java.lang.reflect.Type[args.length];
+    java.util.Arrays.fill(types, valueType);
+    ClientMethod method;
+    try {
+      method = new ClientMethod(MethodDescriptor.byName(service, methodKey, types, valueType),
+          codec, settings.timeout().toNanos(), settings.waitForReady(), address, digest);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new RpcException(RpcException.Code.CODEC, e.getMessage(), e));
+    }
+    return callAsync(method, args.clone());
+  }
+
   /** A blocking call: returns the result or throws what the call ended with. */
   Object callBlocking(ClientMethod method, Object[] args) throws Throwable {
     checkNotOnEventLoop(method);

@@ -520,6 +520,14 @@ public final class Keys {
               + " checked before anything is decoded")
           .register(TABLE);
 
+  public static final Key<Boolean> LISTING =
+      Key.define("minirpc.server.listing", SERVER, ValueType.BOOLEAN, false)
+          .builder("listing(boolean)")
+          .meaning("serve `io.minirpc.listing.ServiceListing`: the services, their methods and"
+              + " each type as JSON Schema, for tools such as `minirpc list` (like gRPC's server"
+              + " reflection); subject to the authenticator like any service")
+          .register(TABLE);
+
   public static final Key<Boolean> TLS =
       Key.define("minirpc.tls", BOTH, ValueType.BOOLEAN, false)
           .builder("tls(boolean)")

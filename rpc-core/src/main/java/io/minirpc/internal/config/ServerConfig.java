@@ -17,6 +17,7 @@ import java.util.Map;
  *     JVM's limits)
  * @param maxConnectionMemory bytes one connection's requests may hold, or 0 for the default (half
  *     of maxMemory)
+ * @param listing whether the server serves {@code io.minirpc.listing.ServiceListing}
  * @param rateLimits calls per second by target ({@code service} or {@code service#method}), in the
  *     order they were set
  * @param registry the registry to join, or null for none
@@ -58,7 +59,9 @@ public record ServerConfig(
     String advertisedHost,
     int weight,
     Map<String, String> attributes,
-    Duration deregisterDelay) {
+    Duration deregisterDelay,
+
+    boolean listing) {
 
   public ServerConfig {
     codecs = List.copyOf(codecs);

@@ -246,7 +246,8 @@ public final class Settings {
         get(Keys.ADVERTISED_HOST),
         get(Keys.WEIGHT),
         get(Keys.ATTRIBUTES),
-        get(Keys.DEREGISTER_DELAY));
+        get(Keys.DEREGISTER_DELAY),
+        get(Keys.LISTING));
   }
 
   /** A certificate chain and its key, PEM files, for either side's builder. */

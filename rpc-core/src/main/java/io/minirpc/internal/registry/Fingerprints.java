@@ -38,7 +38,8 @@ public final class Fingerprints {
 
   /** {@code "User getUser(long)"}: the result (futures unwrapped), name and parameter types. */
   public static String signature(MethodDescriptor d) {
-    StringJoiner params = new StringJoiner(",", d.method().getName() + "(", ")");
+    String name = d.key().substring(0, d.key().indexOf('('));
+    StringJoiner params = new StringJoiner(",", name + "(", ")");
     for (int i = 0; i < d.parameterCount(); i++) {
       params.add(d.parameterType(i).getTypeName());
     }

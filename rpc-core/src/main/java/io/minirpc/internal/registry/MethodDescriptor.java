@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
  */
 public final class MethodDescriptor {
   private final Class<?> service;
+  private final String serviceName;
   private final Method method;
   private final String key;
   private final String displayName;
@@ -32,12 +33,47 @@ public final class MethodDescriptor {
 
   private MethodDescriptor(Class<?> service, Method method, boolean async, Type resultType) {
     this.service = service;
+    this.serviceName = service.getName();
     this.method = method;
     this.key = keyOf(method);
-    this.displayName = service.getName() + "." + key;
+    this.displayName = serviceName + "." + key;
     this.parameterTypes = method.getGenericParameterTypes();
     this.resultType = resultType;
     this.async = async;
+  }
+
+  private MethodDescriptor(String serviceName, String key, Type[] parameterTypes,
+      Type resultType) {
+    this.service = ByName.class;
+    this.serviceName = serviceName;
+    try {
+      this.method = ByName.class.getMethod("call");
+    } catch (NoSuchMethodException e) {
+      throw new AssertionError(e);
+    }
+    this.key = key;
+    this.displayName = serviceName + "." + key;
+    this.parameterTypes = parameterTypes.clone();
+    this.resultType = resultType;
+    this.async = false;
+  }
+
+  /**
+   * A method known only by its wire names, for a tool that calls without the Java interface
+   * ({@code minirpc call}): its values are read and written as {@code parameterTypes} and {@code
+   * resultType} (for the JSON codec, {@code JsonNode}), it declares no exception, and {@link
+   * #method()} is a stand-in without annotations.
+   */
+  public static MethodDescriptor byName(String serviceName, String key, Type[] parameterTypes,
+      Type resultType) {
+    java.util.Objects.requireNonNull(serviceName, "serviceName == null");
+    java.util.Objects.requireNonNull(key, "key == null");
+    return new MethodDescriptor(serviceName, key, parameterTypes, resultType);
+  }
+
+  /** The stand-in interface of methods known by name only. */
+  private interface ByName {
+    Object call();
   }
 
   /**
@@ -188,7 +224,7 @@ public final class MethodDescriptor {
 
   /** The interface's wire name: its binary class name. */
   public String serviceName() {
-    return service.getName();
+    return serviceName;
   }
 
   public Method method() {

@@ -82,6 +82,7 @@ class SettingsTest {
     SAMPLES.put("minirpc.server.deregisterDelay", "500ms");
     SAMPLES.put("minirpc.server.auth.bearerTokens", "/etc/minirpc/tokens");
     SAMPLES.put("minirpc.server.errorDetails", "true");
+    SAMPLES.put("minirpc.server.listing", "true");
     SAMPLES.put("minirpc.tls", "true");
     SAMPLES.put("minirpc.tls.certChain", "/etc/minirpc/chain.pem");
     SAMPLES.put("minirpc.tls.privateKey", "/etc/minirpc/key.pem");
