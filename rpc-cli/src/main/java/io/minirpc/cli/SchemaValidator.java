@@ -223,7 +223,7 @@ final class SchemaValidator {
         return at(at) + "the property \"" + required.asText() + "\" is missing";
       }
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = value.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> f = fields.next();
       String path = at + "." + f.getKey();

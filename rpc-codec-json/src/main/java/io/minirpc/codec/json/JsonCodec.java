@@ -29,7 +29,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.minirpc.codec.Codec;
@@ -123,7 +122,8 @@ final class JsonCodec implements Codec {
     ObjectReader reader = javaType.isTypeOrSubTypeOf(JsonNode.class)
         // A tree keeps every number as written: 7.50 stays 7.50, not the double 7.5.
         ? mapper.readerFor(javaType).with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .with(JsonNodeFactory.withExactBigDecimals(true))
+            .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature
+                .STRIP_TRAILING_BIGDECIMAL_ZEROES)
         : mapper.readerFor(javaType);
     refuseQuadraticCollections(javaType);
     // A null value never reaches the codec, so a JSON null for an Optional is an empty one.
