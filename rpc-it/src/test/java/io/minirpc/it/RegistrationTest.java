@@ -139,13 +139,13 @@ class RegistrationTest {
   void aRegistryWhoseModuleIsMissingFailsBuildNamingTheArtifact() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> server("zookeeper://127.0.0.1:2181/minirpc/orders").build());
-    assertEquals("No discovery provider for 'zookeeper:' is installed (installed: recording)."
-        + " Add io.minirpc:rpc-discovery-zookeeper to the classpath, or change"
+    assertEquals("No discovery provider for 'zookeeper:' is installed (installed: test,"
+        + " recording, dns). Add io.minirpc:rpc-discovery-zookeeper to the classpath, or change"
         + " minirpc.server.registry", e.getMessage());
     IllegalStateException unknown = assertThrows(IllegalStateException.class,
         () -> server("Etcd://10.0.0.1:2379/minirpc").build());
-    assertEquals("No discovery provider for 'etcd:' is installed (installed: recording). Add the"
-        + " module that provides it to the classpath (it lists its class in"
+    assertEquals("No discovery provider for 'etcd:' is installed (installed: test, recording,"
+        + " dns). Add the module that provides it to the classpath (it lists its class in"
         + " META-INF/services/io.minirpc.discovery.DiscoveryProvider), or change"
         + " minirpc.server.registry", unknown.getMessage());
   }
