@@ -139,7 +139,9 @@ public final class RpcClient implements AutoCloseable {
      * "host1:4242,host2:4242"}, among which each call picks one (see {@link #loadBalancer}); or a
      * discovery URI that keeps the list up to date: {@code "dns:///orders.internal:4242"} (every
      * address of the name, resolved again every 30 s and when connections fail) or, with {@code
-     * io.minirpc:rpc-discovery-zookeeper}, {@code "zookeeper://zk1:2181,zk2:2181/minirpc/orders"}.
+     * io.minirpc:rpc-discovery-zookeeper}, {@code "zookeeper://zk1:2181,zk2:2181/minirpc/orders"};
+     * or {@code "local:NAME"}, the server bound to that name in this JVM with the local transport
+     * (no socket; TLS is refused at {@link #build()}).
      *
      * @throws IllegalArgumentException if the text is neither, saying what is expected
      */
@@ -382,7 +384,8 @@ public final class RpcClient implements AutoCloseable {
 
     /**
      * The Netty transport: {@code "auto"} (the default: native epoll where available, else Java
-     * NIO), {@code "epoll"} or {@code "nio"} ({@code minirpc.transport}).
+     * NIO), {@code "epoll"} or {@code "nio"} ({@code minirpc.transport}). A {@code "local:NAME"}
+     * {@linkplain #address(String) address} always takes the local transport.
      *
      * @throws IllegalArgumentException for another name; {@link #build()} throws {@link
      *     IllegalStateException} for {@code "epoll"} where epoll is unavailable, saying why

@@ -92,7 +92,10 @@ public final class RpcServer implements AutoCloseable {
     return this;
   }
 
-  /** The port the server is bound to: the chosen one when the builder asked for port 0. */
+  /**
+   * The port the server is bound to: the chosen one when the builder asked for port 0; 0 on the
+   * local transport, which has no ports.
+   */
   public int port() {
     int port = runtime.port();
     if (port < 0) {
@@ -192,7 +195,8 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * The local address to bind, such as {@code 127.0.0.1} to accept only local clients. Default:
-     * every interface.
+     * every interface. With {@code transport("local")}, the name to bind in this JVM, required;
+     * clients call it at {@code "local:" + name}.
      */
     public Builder host(String host) {
       settings.set(Keys.HOST, host);
@@ -440,10 +444,14 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * The Netty transport: {@code "auto"} (the default: native epoll where available, else Java
-     * NIO), {@code "epoll"} or {@code "nio"} ({@code minirpc.transport}).
+     * NIO), {@code "epoll"}, {@code "nio"}, or {@code "local"}: no socket, the server is bound to
+     * the name given to {@link #host} in this JVM, for clients there to call at {@code
+     * "local:NAME"} through the same pipeline and codecs ({@code minirpc.transport}).
      *
      * @throws IllegalArgumentException for another name; {@link #build()} throws {@link
-     *     IllegalStateException} for {@code "epoll"} where epoll is unavailable, saying why
+     *     IllegalStateException} for {@code "epoll"} where epoll is unavailable, saying why, and
+     *     {@link IllegalArgumentException} for {@code "local"} without a name, with TLS or with a
+     *     registry
      */
     public Builder transport(String name) {
       Objects.requireNonNull(name, "transport == null");

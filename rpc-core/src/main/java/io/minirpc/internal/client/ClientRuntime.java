@@ -61,6 +61,7 @@ public final class ClientRuntime {
   private final List<ClientInterceptor> interceptors;
   private final Codecs.Entry codec;
   private final String address;
+  private final Transport transport;
   private final EventLoopGroup group;
   private final TrackedThreads ioThreadFactory = new TrackedThreads("minirpc-client-io", true);
   private final HashedWheelTimer timer;
@@ -103,7 +104,7 @@ public final class ClientRuntime {
       }
     }
     // Before any thread exists: a target without a provider fails build() and leaves nothing.
-    NameResolver resolver = target.uri() == null ? null
+    NameResolver resolver = target.uri() == null || target.localName() != null ? null
         : DiscoveryProviders.forScheme(target.uri().getScheme(), Keys.ADDRESS.name())
             .resolver(target.uri());
     if (settings.codecs().size() > 1) {
@@ -122,7 +123,8 @@ public final class ClientRuntime {
     // Before any thread exists: a TLS file that cannot be read fails build() and leaves nothing.
     Tls tls = Tls.client(settings.tls(), address, settings.connectTimeout().toMillis());
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
-    this.group = Transport.of(settings.transport()).group(ioThreads, ioThreadFactory);
+    this.transport = Transport.of(settings.transport());
+    this.group = transport.group(ioThreads, ioThreadFactory);
     this.timer =
         new HashedWheelTimer(
             new DefaultThreadFactory("minirpc-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
@@ -142,7 +144,10 @@ public final class ClientRuntime {
             // authenticator shows its services only to a HELLO it accepts.
             .withMetadata(metadata);
     List<ServerInstance> fixed = null;
-    if (target.uri() == null) {
+    if (target.localName() != null) {
+      // The local transport connects by name; ServerInstance wants a port, which it ignores.
+      fixed = List.of(ServerInstance.of(target.localName(), 1));
+    } else if (target.uri() == null) {
       fixed = new ArrayList<>();
       for (HostPort a : target.addresses()) {
         fixed.add(ServerInstance.of(a.host(), a.port()));
@@ -478,7 +483,8 @@ public final class ClientRuntime {
     for (Channel ch : fleet.close()) {
       ch.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    long quiet = transport.quietPeriodMillis();
+    group.shutdownGracefully(quiet, 1000 + quiet, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     ioThreadFactory.joinAll(TimeUnit.SECONDS.toNanos(5));
     for (Timeout t : timer.stop()) {
       if (t.task() instanceof PendingCall) {

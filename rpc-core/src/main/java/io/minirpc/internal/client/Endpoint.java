@@ -5,6 +5,7 @@ import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.observe.TrafficCounter;
+import io.minirpc.internal.config.Target;
 import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.Transport;
@@ -85,14 +86,16 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     this.settings = settings;
     this.instance = instance;
     this.rank = rank;
-    this.address = instance.address();
+    Transport transport = Transport.of(settings.transport());
+    // A server in this JVM is known by its name; its port is a placeholder (see ClientRuntime).
+    this.address = transport.isLocal() ? Target.LOCAL_PREFIX + instance.host() : instance.address();
     this.clientHello = clientHello;
     this.codecName = codecName;
     this.fleet = fleet;
     this.queue = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
         this::waitExpired);
-    Bootstrap base = Bootstraps.client(Transport.of(settings.transport()), group,
-        settings.connectTimeout());
+    Bootstrap base = Bootstraps.client(transport, group, settings.connectTimeout())
+        .remoteAddress(transport.remoteAddress(instance.host(), instance.port()));
     if (traffic != null) {
       base.attr(TrafficCounter.KEY, traffic);
     }

@@ -43,8 +43,6 @@ final class Subchannel implements ClientHandler.Events {
 
   private final Listener listener;
   private final Bootstrap bootstrap;
-  private final String host;
-  private final int port;
   private final EventLoopGroup group;
   private final Backoff backoff;
   /** The channel being set up or in use, or {@code null}. Guarded by this. */
@@ -57,8 +55,8 @@ final class Subchannel implements ClientHandler.Events {
   private volatile Connection ready;
 
   /**
-   * @param base a bootstrap with group, channel type and options; this subchannel adds its
-   *     pipeline to a clone
+   * @param base a bootstrap with group, channel type, options and the remote address; this
+   *     subchannel adds its pipeline to a clone
    * @param tls TLS for every connection, or null for plaintext
    * @param owner where the connections' calls come from and go back to
    */
@@ -66,8 +64,6 @@ final class Subchannel implements ClientHandler.Events {
       Connection.Owner owner, Hello clientHello, int maxFrameSize, long idleTimeoutNanos,
       long handshakeTimeoutNanos, EventLoopGroup group, Backoff backoff) {
     this.listener = listener;
-    this.host = host;
-    this.port = port;
     this.group = group;
     this.backoff = backoff;
     this.bootstrap = base.clone().handler(Bootstraps.clientPipeline(tls, host, port, maxFrameSize,
@@ -88,7 +84,7 @@ final class Subchannel implements ClientHandler.Events {
         return;
       }
       try {
-        f = bootstrap.connect(host, port);
+        f = bootstrap.connect(); // the base's remote address: host:port, or a local name
       } catch (RuntimeException e) {
         failures++;
         listener.attemptFailed("cannot connect: " + e.getMessage());

@@ -45,6 +45,21 @@ public record ClientConfig(
     TlsConfig tls) {
 
   public ClientConfig {
+    // A local:NAME address has no socket: it always takes the local transport, whatever
+    // minirpc.transport says for sockets; the local transport reaches nothing else.
+    if (target != null && target.localName() != null) {
+      transport = TransportKind.LOCAL;
+      if (tls.on()) {
+        throw new IllegalArgumentException(Keys.TLS.name() + " is on, but " + Keys.ADDRESS.name()
+            + " = '" + target + "' is a server in this JVM, over the local transport, which"
+            + " has no TLS (its bytes never leave the JVM). Turn TLS off for this client, or call"
+            + " the server over TCP");
+      }
+    } else if (transport == TransportKind.LOCAL && target != null) {
+      throw new IllegalArgumentException(Keys.TRANSPORT.name() + "=local calls servers in this"
+          + " JVM only, but " + Keys.ADDRESS.name() + " = '" + target + "'. Give the server's"
+          + " name as local:NAME, or set " + Keys.TRANSPORT.name() + "=auto");
+    }
     codecs = List.copyOf(codecs);
     allowedClassNames = List.copyOf(allowedClassNames);
     allowedClasses = List.copyOf(allowedClasses);

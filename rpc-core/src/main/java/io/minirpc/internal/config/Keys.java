@@ -51,7 +51,8 @@ public final class Keys {
           .builder("address(host, port)")
           .meaning("the server, `host:port` (`[::1]:4242` for IPv6); or several,"
               + " `host1:4242,host2:4242`; or a discovery URI, `dns:///name:4242` or"
-              + " `zookeeper://zk1:2181/minirpc/orders` (see Fleets)")
+              + " `zookeeper://zk1:2181/minirpc/orders` (see Fleets); or `local:NAME`, the server"
+              + " of that name in this JVM over the local transport (see Testing your services)")
           .check(a -> Objects.requireNonNull(a, "address == null"))
           .register(TABLE);
 
@@ -59,7 +60,8 @@ public final class Keys {
       Key.define("minirpc.host", SERVER, ValueType.STRING, (String) null)
           .defaultText("all interfaces")
           .builder("host(String)")
-          .meaning("the address to bind")
+          .meaning("the address to bind; with `minirpc.transport=local`, the name to bind"
+              + " (required)")
           .check(h -> new HostPort(h, 0).host())
           .register(TABLE);
 
@@ -106,7 +108,10 @@ public final class Keys {
       Key.define("minirpc.transport", BOTH, ValueType.oneOf(TransportKind.class), TransportKind.AUTO)
           .builder("transport(String)")
           .meaning("`auto`: Netty's native epoll where available (Linux), else Java NIO; `epoll`"
-              + " fails `build()` where epoll is unavailable, saying why; `nio`: Java NIO")
+              + " fails `build()` where epoll is unavailable, saying why; `nio`: Java NIO;"
+              + " `local`: a server in this JVM without sockets or ports, bound to"
+              + " `minirpc.host`, called at `local:NAME`, no TLS (a client with a `local:`"
+              + " address always takes it)")
           .register(TABLE);
 
   public static final Key<List<String>> ALLOW =

@@ -9,7 +9,8 @@ import java.util.Map;
  * Every setting of one built server, immutable; see {@link Keys} for what each means and its
  * default. Made by {@link Settings#server()}.
  *
- * @param host the local address to bind, or null for every interface
+ * @param host the local address to bind, or null for every interface; with the local transport,
+ *     the name to bind, required
  * @param ioThreads the number of I/O threads, or 0 for the default (the number of processors)
  * @param maxRunningPerConnection worker threads one connection may hold, or 0 for the default
  *     (half of serverThreads)
@@ -64,6 +65,23 @@ public record ServerConfig(
     boolean listing) {
 
   public ServerConfig {
+    if (transport == TransportKind.LOCAL) {
+      if (host == null) {
+        throw new IllegalArgumentException(Keys.TRANSPORT.name() + "=local binds a name in this"
+            + " JVM instead of a port: set " + Keys.HOST.name() + " to it (host(\"orders\")),"
+            + " and call it with " + Keys.ADDRESS.name() + "=local:orders");
+      }
+      if (tls.on()) {
+        throw new IllegalArgumentException(Keys.TLS.name() + " is on, but "
+            + Keys.TRANSPORT.name() + "=local has no TLS (its bytes never leave the JVM). Turn"
+            + " TLS off for this server, or serve it over TCP");
+      }
+      if (registry != null) {
+        throw new IllegalArgumentException(Keys.SERVER_REGISTRY.name() + " publishes a host and"
+            + " a port, but a server on " + Keys.TRANSPORT.name() + "=local has neither: remove"
+            + " the registry, or serve over TCP");
+      }
+    }
     codecs = List.copyOf(codecs);
     allowedClassNames = List.copyOf(allowedClassNames);
     allowedClasses = List.copyOf(allowedClasses);

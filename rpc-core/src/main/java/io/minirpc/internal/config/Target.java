@@ -7,13 +7,17 @@ import java.util.Objects;
 /**
  * Where a client's servers are, as {@code minirpc.address} gives them: a fixed list of {@code
  * host:port}, or a URI whose scheme names a {@code DiscoveryProvider} ({@code dns:///name:port},
- * {@code zookeeper://zk1:2181/minirpc/orders}).
+ * {@code zookeeper://zk1:2181/minirpc/orders}), or {@code local:NAME}, the server bound to that
+ * name over the local transport in this JVM (kept as the opaque URI {@code local:NAME}).
  *
  * @param text the setting as written, for messages
  * @param addresses the fixed servers, or empty when {@code uri} is set
  * @param uri the discovery URI, or null for a fixed list
  */
 public record Target(String text, List<HostPort> addresses, URI uri) {
+  /** What starts an address of a server in this JVM: {@code local:orders}. */
+  public static final String LOCAL_PREFIX = "local:";
+
   public Target {
     Objects.requireNonNull(text, "text == null");
     addresses = List.copyOf(addresses);
@@ -36,6 +40,9 @@ public record Target(String text, List<HostPort> addresses, URI uri) {
    */
   static Target parse(String key, String text) {
     String v = text.trim();
+    if (v.startsWith(LOCAL_PREFIX)) {
+      return local(key, v.substring(LOCAL_PREFIX.length()));
+    }
     if (v.contains("://")) {
       URI uri;
       try {
@@ -60,6 +67,30 @@ public record Target(String text, List<HostPort> addresses, URI uri) {
           + " list of them, or a discovery URI such as dns:///name:port");
     }
     return new Target(v, list, null);
+  }
+
+  /**
+   * The server named {@code name} in this JVM, over the local transport.
+   *
+   * @throws IllegalArgumentException if the name is blank, naming {@code key}
+   */
+  static Target local(String key, String name) {
+    String n = name.trim();
+    if (n.isEmpty()) {
+      throw new IllegalArgumentException(key + " = 'local:' has no name: give the name the"
+          + " server binds (its minirpc.host with minirpc.transport=local), as local:orders");
+    }
+    try {
+      return new Target(LOCAL_PREFIX + n, List.of(), new URI("local", n, null));
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(key + " = 'local:" + n + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The name of the server in this JVM for {@code local:NAME}, else null. */
+  public String localName() {
+    return uri != null && "local".equals(uri.getScheme())
+        ? text.substring(LOCAL_PREFIX.length()) : null;
   }
 
   /** Whether this is exactly one fixed server. */

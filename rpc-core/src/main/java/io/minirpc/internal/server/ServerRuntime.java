@@ -6,6 +6,7 @@ import io.minirpc.ServerInterceptor;
 import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
+import io.minirpc.internal.config.Target;
 import io.minirpc.internal.config.TlsConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
@@ -22,7 +23,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.local.LocalAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -151,7 +154,7 @@ public final class ServerRuntime {
         throw new IllegalStateException("This server was closed; build a new one");
       }
       if (started) {
-        throw new IllegalStateException("This server is already started, on port " + port);
+        throw new IllegalStateException("This server is already started, on " + where());
       }
       started = true;
       int ioThreads =
@@ -165,8 +168,9 @@ public final class ServerRuntime {
           .childHandler(pipeline(settings.directExecutor() ? Runnable::run : executor));
       String host = settings.host();
       int requestedPort = Math.max(0, settings.port());
-      InetSocketAddress address =
-          host == null ? new InetSocketAddress(requestedPort) : new InetSocketAddress(host, requestedPort);
+      SocketAddress address = transport.isLocal() ? new LocalAddress(host)
+          : host == null ? new InetSocketAddress(requestedPort)
+          : new InetSocketAddress(host, requestedPort);
       ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
       if (!bind.isSuccess()) {
         shutdownThreads();
@@ -174,16 +178,18 @@ public final class ServerRuntime {
         throw new RpcException(
             RpcException.Code.UNAVAILABLE,
             "Could not start the minirpc server on "
-                + (host == null ? "*" : host)
-                + ":"
-                + requestedPort
+                + (transport.isLocal() ? Target.LOCAL_PREFIX + host
+                    : (host == null ? "*" : host) + ":" + requestedPort)
                 + ": "
                 + cause.getMessage()
-                + ". Choose another port (minirpc.port), or stop the process that holds it",
+                + (transport.isLocal()
+                    ? ". Choose another name (minirpc.host), or close the server that holds it"
+                    : ". Choose another port (minirpc.port), or stop the process that holds it"),
             cause);
       }
       serverChannel = bind.channel();
-      port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+      // The local transport has no ports: 0 says so.
+      port = transport.isLocal() ? 0 : ((InetSocketAddress) serverChannel.localAddress()).getPort();
       log.info(
           "minirpc server listening on {} ({}, {}; codecs: {}; services: {}; memory for"
               + " requests: {} MiB, {} MiB per connection)",
@@ -376,7 +382,7 @@ public final class ServerRuntime {
       inFlight.close();
       long grace = settings.gracePeriod().toNanos();
       long graceEnds = System.nanoTime() + grace;
-      String reason = "the server on port " + port + " is shutting down";
+      String reason = "the server on " + where() + " is shutting down";
       for (Channel ch : connections) {
         ServerHandler h = ch.pipeline().get(ServerHandler.class);
         if (h != null) {
@@ -421,8 +427,13 @@ public final class ServerRuntime {
       if (publication != null) {
         publication.close();
       }
-      log.info("minirpc server on port {} closed", port);
+      log.info("minirpc server on {} closed", where());
     }
+  }
+
+  /** "port 4242", or "local:orders" on the local transport. */
+  private String where() {
+    return transport.isLocal() ? Target.LOCAL_PREFIX + settings.host() : "port " + port;
   }
 
   /** Waits {@code delay}; an interrupt ends the wait early and stays set. */
@@ -445,8 +456,9 @@ public final class ServerRuntime {
         }
       }
     }
+    long quiet = transport.quietPeriodMillis();
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workerGroup.shutdownGracefully(quiet, 2000 + quiet, TimeUnit.MILLISECONDS);
     boolean interrupted = false;
     try {
       bossGroup.terminationFuture().awaitUninterruptibly();

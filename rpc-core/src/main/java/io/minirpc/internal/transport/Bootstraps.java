@@ -34,17 +34,22 @@ public final class Bootstraps {
 
   private Bootstraps() {}
 
-  /** A client bootstrap without a handler: no Nagle delay, keep-alive, a connect timeout. */
+  /**
+   * A client bootstrap without a handler: no Nagle delay, keep-alive, a connect timeout (the
+   * local transport has no socket, so only the timeout and the water mark).
+   */
   public static Bootstrap client(Transport transport, EventLoopGroup group,
       Duration connectTimeout) {
-    return new Bootstrap()
+    Bootstrap b = new Bootstrap()
         .group(group)
         .channel(transport.channel())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
             (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK);
+    if (!transport.isLocal()) {
+      b.option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_KEEPALIVE, true);
+    }
+    return b;
   }
 
   /**
@@ -78,17 +83,20 @@ public final class Bootstraps {
         new IdleStateHandler(pingNanos, 0, 0, TimeUnit.NANOSECONDS));
   }
 
-  /** A server bootstrap without a child handler. */
+  /** A server bootstrap without a child handler; socket options unless the transport is local. */
   public static ServerBootstrap server(Transport transport, EventLoopGroup boss,
       EventLoopGroup workers) {
-    return new ServerBootstrap()
+    ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(transport.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Transport.WATER_MARK);
+    if (!transport.isLocal()) {
+      b.option(ChannelOption.SO_BACKLOG, 1024)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.SO_KEEPALIVE, true);
+    }
+    return b;
   }
 
   /**

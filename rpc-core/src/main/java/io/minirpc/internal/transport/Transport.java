@@ -12,14 +12,22 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * The Netty transport one client or server uses, as {@code minirpc.transport} chose it: native
- * epoll where available (Linux) and NIO elsewhere, unless told otherwise.
+ * epoll where available (Linux) and NIO elsewhere, unless told otherwise; or Netty's local
+ * transport, which connects a client and a server in one JVM by name, without sockets or ports,
+ * through the same pipelines.
  */
 public final class Transport {
   /**
@@ -29,13 +37,15 @@ public final class Transport {
   public static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
-  private static final Transport EPOLL = new Transport(true);
-  private static final Transport NIO = new Transport(false);
+  private static final Transport EPOLL = new Transport(TransportKind.EPOLL);
+  private static final Transport NIO = new Transport(TransportKind.NIO);
+  private static final Transport LOCAL = new Transport(TransportKind.LOCAL);
 
-  private final boolean epoll;
+  /** EPOLL, NIO or LOCAL; never AUTO. */
+  private final TransportKind kind;
 
-  private Transport(boolean epoll) {
-    this.epoll = epoll;
+  private Transport(TransportKind kind) {
+    this.kind = kind;
   }
 
   /**
@@ -48,6 +58,8 @@ public final class Transport {
     switch (kind) {
       case NIO:
         return NIO;
+      case LOCAL:
+        return LOCAL;
       case EPOLL:
         if (!Epoll.isAvailable()) {
           throw new IllegalStateException(epollUnavailable(Epoll.unavailabilityCause()));
@@ -64,23 +76,58 @@ public final class Transport {
         + " else nio) or nio";
   }
 
-  /** "epoll" or "nio". */
+  /** "epoll", "nio" or "local". */
   public String name() {
-    return epoll ? "epoll" : "nio";
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Whether this is the in-JVM transport: no sockets, so no socket options and no ports. */
+  public boolean isLocal() {
+    return kind == TransportKind.LOCAL;
+  }
+
+  /**
+   * How long a closing event loop group of this transport goes on taking tasks after its last
+   * one, in milliseconds: 0 for sockets. For the local transport, time for the other side's loop
+   * to answer a close: Netty's {@code LocalChannel} tells the side that closed first, on that
+   * side's loop, and logs a warning if the loop is already gone.
+   */
+  public long quietPeriodMillis() {
+    return isLocal() ? 50 : 0;
   }
 
   /** An event loop group of {@code threads} threads made by {@code factory}. */
   public EventLoopGroup group(int threads, ThreadFactory factory) {
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    IoHandlerFactory io = switch (kind) {
+      case EPOLL -> EpollIoHandler.newFactory();
+      case LOCAL -> LocalIoHandler.newFactory();
+      default -> NioIoHandler.newFactory();
+    };
     return new MultiThreadIoEventLoopGroup(threads, factory, io);
   }
 
   public Class<? extends ServerChannel> serverChannel() {
-    return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    return switch (kind) {
+      case EPOLL -> EpollServerSocketChannel.class;
+      case LOCAL -> LocalServerChannel.class;
+      default -> NioServerSocketChannel.class;
+    };
   }
 
   public Class<? extends Channel> channel() {
-    return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    return switch (kind) {
+      case EPOLL -> EpollSocketChannel.class;
+      case LOCAL -> LocalChannel.class;
+      default -> NioSocketChannel.class;
+    };
+  }
+
+  /**
+   * Where a client connects: {@code host:port}, resolved at each attempt; for the local
+   * transport, the server named {@code host} in this JVM ({@code port} is not used).
+   */
+  public SocketAddress remoteAddress(String host, int port) {
+    return isLocal() ? new LocalAddress(host) : InetSocketAddress.createUnresolved(host, port);
   }
 
   @Override

@@ -371,8 +371,57 @@ class SettingsTest {
     assertEquals(TransportKind.EPOLL, Keys.TRANSPORT.parse("Epoll"));
     assertEquals(TransportKind.NIO, Keys.TRANSPORT.parse(" NIO "));
     assertEquals(
-        "minirpc.transport = 'kqueue' is not one of auto, epoll, nio",
+        "minirpc.transport = 'kqueue' is not one of auto, epoll, nio, local",
         refused("minirpc.transport", "kqueue").getMessage());
+  }
+
+  @Test
+  void aLocalAddressNamesAServerInThisJvmAndTakesTheLocalTransport() {
+    ClientConfig c = applied(Map.of("minirpc.address", " local:orders ",
+        "minirpc.transport", "nio")).client();
+    assertEquals("orders", c.target().localName());
+    assertEquals("local:orders", c.target().toString());
+    assertTrue(c.target().addresses().isEmpty());
+    assertEquals(TransportKind.LOCAL, c.transport());
+    assertNull(applied(Map.of("minirpc.address", "localhost:4242")).client().target().localName());
+    assertNull(applied(Map.of("minirpc.address", "dns:///orders:4242")).client().target()
+        .localName());
+    assertEquals("minirpc.address = 'local:' has no name: give the name the server binds (its"
+        + " minirpc.host with minirpc.transport=local), as local:orders",
+        refused("minirpc.address", "local: ").getMessage());
+  }
+
+  @Test
+  void theLocalTransportRefusesTlsASocketAddressAndARegistry() {
+    assertEquals("minirpc.tls is on, but minirpc.address = 'local:orders' is a server in this"
+        + " JVM, over the local transport, which has no TLS (its bytes never leave the JVM)."
+        + " Turn TLS off for this client, or call the server over TCP",
+        assertThrows(IllegalArgumentException.class, () -> applied(Map.of(
+            "minirpc.address", "local:orders", "minirpc.tls", "true")).client()).getMessage());
+    assertEquals("minirpc.transport=local calls servers in this JVM only, but minirpc.address ="
+        + " '127.0.0.1:4242'. Give the server's name as local:NAME, or set"
+        + " minirpc.transport=auto",
+        assertThrows(IllegalArgumentException.class, () -> applied(Map.of(
+            "minirpc.address", "127.0.0.1:4242", "minirpc.transport", "local")).client())
+            .getMessage());
+
+    assertEquals(TransportKind.LOCAL, applied(Map.of("minirpc.transport", "local",
+        "minirpc.host", "orders")).server().transport());
+    assertEquals("minirpc.transport=local binds a name in this JVM instead of a port: set"
+        + " minirpc.host to it (host(\"orders\")), and call it with minirpc.address=local:orders",
+        assertThrows(IllegalArgumentException.class, () -> applied(Map.of(
+            "minirpc.transport", "local")).server()).getMessage());
+    assertEquals("minirpc.tls is on, but minirpc.transport=local has no TLS (its bytes never"
+        + " leave the JVM). Turn TLS off for this server, or serve it over TCP",
+        assertThrows(IllegalArgumentException.class, () -> applied(Map.of(
+            "minirpc.transport", "local", "minirpc.host", "orders", "minirpc.tls", "true"))
+            .server()).getMessage());
+    assertEquals("minirpc.server.registry publishes a host and a port, but a server on"
+        + " minirpc.transport=local has neither: remove the registry, or serve over TCP",
+        assertThrows(IllegalArgumentException.class, () -> applied(Map.of(
+            "minirpc.transport", "local", "minirpc.host", "orders",
+            "minirpc.server.registry", "zookeeper://zk:2181/minirpc/orders")).server())
+            .getMessage());
   }
 
   @Test

@@ -2,10 +2,15 @@ package io.minirpc.internal.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.minirpc.internal.config.TransportKind;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
 class TransportTest {
@@ -14,6 +19,18 @@ class TransportTest {
     Transport nio = Transport.of(TransportKind.NIO);
     assertEquals("nio", nio.name());
     assertEquals(NioSocketChannel.class, nio.channel());
+  }
+
+  @Test
+  void localConnectsByNameWithoutSockets() {
+    Transport local = Transport.of(TransportKind.LOCAL);
+    assertEquals("local", local.name());
+    assertTrue(local.isLocal());
+    assertEquals(LocalChannel.class, local.channel());
+    assertEquals(LocalServerChannel.class, local.serverChannel());
+    assertEquals(new LocalAddress("orders"), local.remoteAddress("orders", 1));
+    assertEquals(InetSocketAddress.createUnresolved("example.org", 4242),
+        Transport.of(TransportKind.NIO).remoteAddress("example.org", 4242));
   }
 
   @Test
