@@ -208,7 +208,9 @@ class FleetTest {
 
   @Test
   void withEveryServerDownACallFailsAtOnceSayingWhy() throws Exception {
-    String address = "127.0.0.1:" + freePort() + ",127.0.0.1:" + freePort();
+    int p1 = freePort();
+    int p2 = freePort();
+    String address = "127.0.0.1:" + p1 + ",127.0.0.1:" + p2;
     try (RpcClient client = client(address, "json", "least-pending")) {
       Whoami who = client.proxy(Whoami.class);
       long t0 = System.nanoTime();
@@ -217,6 +219,11 @@ class FleetTest {
       assertTrue(e.getMessage().contains("It did not run"), e.getMessage());
       assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3),
           "fails promptly, not at its 10 s timeout");
+      // Once both attempts have failed, a call names every server and why, not only the last.
+      awaitMessage(who, "none of the 2 servers of " + address + " it could go to can be reached");
+      RpcException both = expect(RpcException.class, who::name);
+      assertTrue(both.getMessage().contains("127.0.0.1:" + p1 + ": cannot connect")
+          && both.getMessage().contains("127.0.0.1:" + p2 + ": cannot connect"), both.getMessage());
     }
   }
 
@@ -468,6 +475,24 @@ class FleetTest {
       seen.add(who.name());
     }
     assertEquals(names, seen);
+  }
+
+  /** Calls until one fails with a message containing {@code text}, for up to 10 s. */
+  private static void awaitMessage(Whoami who, String text) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String last = null;
+    while (System.nanoTime() < end) {
+      try {
+        who.name();
+      } catch (RpcException e) {
+        last = e.getMessage();
+        if (last.contains(text)) {
+          return;
+        }
+      }
+      Thread.sleep(20);
+    }
+    fail("no call failed with '" + text + "'; the last said: " + last);
   }
 
   private static <T extends Throwable> T expect(Class<T> type, Runnable r) {

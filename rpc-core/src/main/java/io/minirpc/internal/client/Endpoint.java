@@ -151,6 +151,11 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     return n;
   }
 
+  /** Why the last attempt to connect failed, or null once a connection is ready. */
+  String lastFailure() {
+    return lastFailure;
+  }
+
   boolean isRetired() {
     return retired;
   }

@@ -540,6 +540,38 @@ final class Fleet implements NameResolver.Listener {
     return true;
   }
 
+  /**
+   * The error a call ends with when no attempt is left: {@code error}, or, when it never left the
+   * client because no server of a fleet could be reached, one that names every server tried and
+   * why it failed, not only the last.
+   */
+  RpcException finalError(PendingCall call, RpcException error, int how) {
+    if (single || how != PendingCall.UNRUN_LOCAL
+        || error.code() != RpcException.Code.UNAVAILABLE) {
+      return error;
+    }
+    Endpoint[] eps = active;
+    StringBuilder why = new StringBuilder();
+    int down = 0;
+    for (Endpoint e : eps) {
+      if (e.serves(call.method()) && e.state() == ConnectivityState.TRANSIENT_FAILURE) {
+        down++;
+        String failure = e.lastFailure();
+        why.append(why.length() == 0 ? "" : "; ").append(e.address())
+            .append(failure == null ? "" : ": " + failure);
+      }
+    }
+    if (down < 2) {
+      return error;
+    }
+    return new RpcException(RpcException.Code.UNAVAILABLE, call.method().callPrefix()
+        + "failed: none of the " + down + " servers of " + target + " it could go to can be"
+        + " reached (" + LogSafe.escape(why.toString(), 2000) + "). It did not run, so it is safe"
+        + " to retry. The client keeps reconnecting in the background; to make calls wait for a"
+        + " server within their timeout instead, set minirpc.waitForReady=true or annotate the"
+        + " method with @WaitForReady", error);
+  }
+
   private void resubmit(PendingCall call) {
     if (call.prepareAttempt()) {
       submit(call);

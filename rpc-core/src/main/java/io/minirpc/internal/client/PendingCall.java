@@ -272,7 +272,7 @@ final class PendingCall extends CompletableFuture<Object>
         return;
       }
     }
-    fail(error);
+    fail(fleet == null ? error : fleet.finalError(this, error, how));
   }
 
   /**
