@@ -259,6 +259,34 @@ class DecoderErrorsTest {
   }
 
   @Test
+  void aStreamOfDecoderErrorsIsLoggedOnceASecondNotOncePerCall() {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    long start;
+    long seconds;
+    try (Fixture f = start()) {
+      Fragile fragile = f.client.proxy(Fragile.class);
+      Bomb bomb = withoutFragility(() -> new Bomb("oom"));
+      fragileThreads = "minirpc-server-worker";
+      System.setErr(new java.io.PrintStream(captured, true,
+          java.nio.charset.StandardCharsets.UTF_8));
+      start = System.nanoTime();
+      try {
+        for (int i = 0; i < 50; i++) {
+          assertThrows(RpcException.class, () -> fragile.accept(bomb));
+        }
+      } finally {
+        seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        System.setErr(original);
+      }
+    }
+    long lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .filter(l -> l.contains("Decoding the arguments of")).count();
+    assertTrue(lines >= 1 && lines <= seconds + 2, "50 decoder errors in " + seconds + " s gave "
+        + lines + " ERROR lines with stacks; at most one a second is expected");
+  }
+
+  @Test
   void anErrorDecodingAResultEndsThatCallWithCodecAndTheClientLivesOn() {
     try (Fixture f = start()) {
       Fragile fragile = f.client.proxy(Fragile.class);

@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
 final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureListener {
   private static final Logger log = LoggerFactory.getLogger(InboundCall.class);
   /** Bad input repeats: at most one line a second, saying how many were left out. */
+  /**
+   * Errors from decoders (out of memory, stack overflow), which a peer can cause again and again:
+   * logged with their stack at most once a second.
+   */
+  private static final LogSafe.Limiter DECODER_ERRORS = LogSafe.Limiter.perSecond();
   private static final LogSafe.Limiter UNDECODABLE = LogSafe.Limiter.perSecond();
 
   private static final AtomicIntegerFieldUpdater<InboundCall> ENDED =
@@ -217,8 +222,12 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       return;
     } catch (Throwable t) {
       // An Error from a decoder (out of memory, stack overflow) ends this call, not the worker.
-      log.error("Decoding the arguments of {} from {} with codec {} failed",
-          d.displayName(), channel.remoteAddress(), codec.name(), t);
+      long leftOut = DECODER_ERRORS.acquire();
+      if (leftOut >= 0) {
+        log.error("Decoding the arguments of {} from {} with codec {} failed{}",
+            d.displayName(), channel.remoteAddress(), codec.name(),
+            LogSafe.Limiter.suffix(leftOut), t);
+      }
       fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
           + d.displayName() + " with codec " + codec.name() + ": " + describe(t));
       return;
