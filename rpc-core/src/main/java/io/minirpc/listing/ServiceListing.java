@@ -13,7 +13,7 @@ import java.util.List;
  * ServiceListing listing = client.proxy(ServiceListing.class);
  * for (String service : listing.services()) {
  *   for (MethodDescription m : listing.describe(service).methods()) {
- *     System.out.println(m.signature());
+ *     log.info("{}: {}", service, m.signature());
  *   }
  * }
  * }</pre>
