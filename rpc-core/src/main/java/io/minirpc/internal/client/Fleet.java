@@ -46,7 +46,6 @@ final class Fleet implements NameResolver.Listener {
   private static final long MAX_RETRY_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Consistent hashing moves a key on from a server loaded above this times the mean. */
   private static final double HASH_LOAD_FACTOR = 1.25;
-  private static final int HASH_POINTS_PER_WEIGHT_UNIT = 1;
   private static final int HASH_POINTS_MIN = 40;
 
   /** Makes the endpoint of one server. */
@@ -771,7 +770,7 @@ final class Fleet implements NameResolver.Listener {
     Ring(Endpoint[] eps) {
       Map<Long, Endpoint> points = new HashMap<>();
       for (Endpoint e : eps) {
-        int count = Math.max(HASH_POINTS_MIN, e.instance().weight() * HASH_POINTS_PER_WEIGHT_UNIT);
+        int count = Math.max(HASH_POINTS_MIN, e.instance().weight());
         for (int i = 0; i < count; i++) {
           points.put(hash(e.address() + "#" + i), e);
         }
@@ -827,14 +826,5 @@ final class Fleet implements NameResolver.Listener {
       h ^= h >>> 33;
       return h;
     }
-  }
-
-  /** Used by tests and messages: the addresses of the current subset. */
-  List<String> subset() {
-    List<String> out = new ArrayList<>();
-    for (Endpoint e : active) {
-      out.add(e.address());
-    }
-    return out;
   }
 }

@@ -215,32 +215,25 @@ abstract class ValueType<T> {
       };
 
   /** Calls per second, a positive number such as {@code 500} or {@code 0.5}. */
-  public static final ValueType<Double> RATE =
-      new ValueType<>("number") {
-        @Override
-        public Double parse(String key, String text) {
-          try {
-            return Double.parseDouble(text.trim());
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                key + " = '" + text + "' is not a number of calls per second");
-          }
-        }
-      };
+  public static final ValueType<Double> RATE = number("number", "a number of calls per second");
 
   /** A share, a number from 0 to 1 such as {@code 0.2}. */
   public static final ValueType<Double> FRACTION =
-      new ValueType<>("number from 0 to 1") {
-        @Override
-        public Double parse(String key, String text) {
-          try {
-            return Double.parseDouble(text.trim());
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                key + " = '" + text + "' is not a number from 0 to 1, such as 0.2");
-          }
+      number("number from 0 to 1", "a number from 0 to 1, such as 0.2");
+
+  /** A decimal number; {@code expected} ends the message for text that is not one. */
+  private static ValueType<Double> number(String description, String expected) {
+    return new ValueType<>(description) {
+      @Override
+      public Double parse(String key, String text) {
+        try {
+          return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(key + " = '" + text + "' is not " + expected);
         }
-      };
+      }
+    };
+  }
 
   /**
    * One of an enum's constants, written in lower case with {@code -} for {@code _} ({@code
