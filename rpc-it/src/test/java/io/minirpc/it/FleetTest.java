@@ -119,8 +119,7 @@ class FleetTest {
     RpcServer c = server("c");
     try (RpcClient client = client(list(a, b, c), codec, "round-robin")) {
       Whoami who = client.proxy(Whoami.class);
-      who.name(); // connects the subset
-      awaitConnected(a, b, c);
+      awaitReady(who, 3);
       Map<String, Integer> byServer = spread(who, 600, 6);
       assertEquals(3, byServer.size(), "every server is used: " + byServer);
       for (Map.Entry<String, Integer> e : byServer.entrySet()) {
@@ -138,8 +137,7 @@ class FleetTest {
     RpcServer slow = server("slow", 0, 60, b -> b); // 60 ms more per call than the others
     try (RpcClient client = client(list(fast1, fast2, slow), codec, "least-pending")) {
       Whoami who = client.proxy(Whoami.class);
-      who.name();
-      awaitConnected(fast1, fast2, slow);
+      awaitReady(who, 3);
       Map<String, Integer> byServer = new ConcurrentHashMap<>();
       ExecutorService pool = Executors.newFixedThreadPool(12);
       try {
@@ -175,8 +173,7 @@ class FleetTest {
     RpcServer c = server("c");
     try (RpcClient client = client(list(a, b, c), "json", "consistent-hash")) {
       Whoami who = client.proxy(Whoami.class);
-      who.name();
-      awaitConnected(a, b, c);
+      awaitReady(who, 3);
       Map<String, String> home = new HashMap<>();
       for (int round = 0; round < 4; round++) {
         for (int k = 0; k < 60; k++) {
@@ -239,9 +236,8 @@ class FleetTest {
             .loadBalancer("round-robin").timeout(Duration.ofSeconds(10)).build()) {
       Whoami idem = idempotentClient.proxy(Whoami.class);
       Whoami plainWho = plainClient.proxy(Whoami.class);
-      idem.name();
-      plainWho.name();
-      awaitConnected(a, b);
+      awaitReady(idem, 2);
+      awaitReady(plainWho, 2);
       int before = started.get("a").get() + started.get("b").get();
       List<java.util.concurrent.CompletableFuture<String>> idempotent = new ArrayList<>();
       List<java.util.concurrent.CompletableFuture<String>> plain = new ArrayList<>();
@@ -281,8 +277,7 @@ class FleetTest {
     RpcServer fast = server("fast");
     try (RpcClient client = client(list(slow, fast), "kryo", "round-robin")) {
       Whoami who = client.proxy(Whoami.class);
-      who.name();
-      awaitConnected(slow, fast);
+      awaitReady(who, 2);
       for (int i = 0; i < 10; i++) {
         long t0 = System.nanoTime();
         assertEquals("fast", who.workHedged(0), "the first answer wins");
@@ -436,15 +431,23 @@ class FleetTest {
     }
   }
 
-  private static void awaitConnected(RpcServer... servers) throws InterruptedException {
+  /**
+   * Waits until the client has a ready connection to each of {@code servers} servers: until calls
+   * that the balancer spreads over its ready servers have reached that many. A server counting a
+   * connection is not enough, as the client may still be in the middle of its HELLO.
+   */
+  private static void awaitReady(Whoami who, int servers) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (RpcServer s : servers) {
-      while (s.connectionCount() == 0) {
-        if (System.nanoTime() > end) {
-          fail("the client did not connect to the server on port " + s.port());
-        }
-        Thread.sleep(10);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    while (true) {
+      seen.add(who.name());
+      if (seen.size() >= servers) {
+        return;
       }
+      if (System.nanoTime() > end) {
+        fail("after 10 s the client reached only " + seen + ", not " + servers + " servers");
+      }
+      Thread.sleep(5);
     }
   }
 
