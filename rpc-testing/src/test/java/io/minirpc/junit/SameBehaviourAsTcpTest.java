@@ -57,6 +57,25 @@ class SameBehaviourAsTcpTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "kryo"})
+  void aStringAmongIntegersFailsWithCodecBeforeItIsSent(String codec) {
+    // A JDK class Kryo may send anywhere, but not where List<Integer> says Integer.
+    @SuppressWarnings({"unchecked", "rawtypes"}) // on purpose: what the declared type forbids
+    List<Integer> polluted = (List) List.of(1, "2");
+    String outcome = same(codec, calc -> calc.total(polluted));
+    String start = "CODEC: Call to " + Calculator.class.getName() + ".total(java.util.List) at"
+        + " ADDRESS failed: could not encode argument 1 (java.util.List<java.lang.Integer>) with"
+        + " codec " + codec + ": ";
+    if (codec.equals("kryo")) {
+      assertEquals(start + "kryo could not encode the value: the java.util.List<java.lang.Integer>"
+          + " holds a java.lang.String at [1], where java.lang.Integer is declared", outcome);
+    } else {
+      assertTrue(outcome.startsWith(start + "class java.lang.String cannot be cast to class"
+          + " java.lang.Integer"), outcome);
+    }
+  }
+
   private static final String KRYO_REFUSES_BOX = "kryo could not encode a"
       + " java.util.List<java.lang.Integer>: a " + Calculator.Box.class.getName() + " cannot be"
       + " sent where java.util.List<java.lang.Integer> is declared: the Kryo codec only sends"

@@ -116,12 +116,24 @@ final class KryoCodec implements Codec {
   }
 
   /** What one declared type needs per call, worked out once. */
-  private record Slot(String name, Class<?> boxed, boolean exact, Set<Class<?>> scope) {}
+  private record Slot(String name, Class<?> boxed, boolean exact, Set<Class<?>> scope,
+      Conformance conformance) {
+    /** Refuses a value that holds, somewhere inside, another type than declared there. */
+    void conform(Object value, String verb) throws IOException {
+      if (conformance != null && value != null) {
+        try {
+          conformance.check(value);
+        } catch (Conformance.Mismatch m) {
+          throw new IOException(verb + name + " holds " + m.getMessage());
+        }
+      }
+    }
+  }
 
   private Slot slot(Type type) {
     Class<?> raw = box(rawClass(type));
     Set<Class<?>> scope = registrations.scope(type);
-    return new Slot(type.getTypeName(), raw, exactClass(raw), scope);
+    return new Slot(type.getTypeName(), raw, exactClass(raw), scope, Conformance.of(type));
   }
 
   /**
@@ -150,6 +162,7 @@ final class KryoCodec implements Codec {
       } else {
         w.kryo.writeClassAndObject(w.output, value);
       }
+      slot.conform(value, "kryo could not encode the value: the ");
       w.output.flush();
     } catch (RuntimeException | StackOverflowError e) {
       throw failure("encode", slot, e);
@@ -176,6 +189,7 @@ final class KryoCodec implements Codec {
             "the payload holds a " + value.getClass().getName() + " where " + slot.name
                 + " is declared");
       }
+      slot.conform(value, "the payload's ");
       return value;
     } catch (RuntimeException | StackOverflowError e) {
       throw failure("decode", slot, e);

@@ -232,6 +232,12 @@ final class KryoRegistrations {
               + " (collections, java.time, BigDecimal, UUID, Optional, ...) or the json codec");
     }
     found.add(c);
+    if (c.isSealed()) {
+      // sealed interface Shape permits Circle, Square: the signature names every implementation.
+      for (Class<?> permitted : c.getPermittedSubclasses()) {
+        walk(permitted, found, seen, path);
+      }
+    }
     if (c.isEnum() || c.isInterface()) {
       return;
     }
@@ -250,7 +256,13 @@ final class KryoRegistrations {
       }
       Class<?> parent = k.getSuperclass();
       if (parent != null && !isJdk(parent)) {
+        // class Named extends Base<Item>: Base's fields declared T hold Items.
         found.add(parent);
+        if (k.getGenericSuperclass() instanceof ParameterizedType p) {
+          for (Type arg : p.getActualTypeArguments()) {
+            walk(arg, found, seen, path);
+          }
+        }
       } else if (parent != null && parent != Object.class) {
         // class Tags extends ArrayList<User>: what the JDK parent holds is reached too.
         walk(k.getGenericSuperclass(), found, seen, path);
@@ -275,7 +287,7 @@ final class KryoRegistrations {
         || c == Double.class;
   }
 
-  private static boolean isJdk(Class<?> c) {
+  static boolean isJdk(Class<?> c) {
     String n = c.getName();
     return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.")
         || n.startsWith("sun.");
