@@ -289,6 +289,75 @@ class FleetTest {
   }
 
   @Test
+  void aClientConnectsOnlyToItsSubsetAndASpareStandsInWhileAMemberIsDown() throws Exception {
+    Map<String, RpcServer> byName = new HashMap<>();
+    Map<String, Integer> portOf = new HashMap<>();
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      int port = freePort();
+      byName.put("s" + i, server("s" + i, port, b -> b));
+      portOf.put("s" + i, port);
+      addresses.add("127.0.0.1:" + port);
+    }
+    try (RpcClient client = RpcClient.builder().address(String.join(",", addresses))
+        .codec("kryo").loadBalancer("round-robin").subsetSize(2)
+        .ejection(5, Duration.ofMillis(300), 50)
+        .reconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+        .timeout(Duration.ofSeconds(10)).build()) {
+      Whoami who = client.proxy(Whoami.class);
+      awaitReady(who, 2);
+      java.util.Set<String> members = spread(who, 100, 4).keySet();
+      assertEquals(2, members.size(), "calls go to the 2 servers of the subset: " + members);
+      for (Map.Entry<String, RpcServer> e : byName.entrySet()) {
+        assertEquals(members.contains(e.getKey()) ? 1 : 0, e.getValue().connectionCount(),
+            e.getKey() + ": only the subset is connected");
+      }
+
+      String down = members.iterator().next();
+      byName.get(down).close(); // drains: no call is lost
+      servers.remove(byName.get(down));
+      String spare = awaitAnswerFromOutside(who, members);
+      String other = members.stream().filter(n -> !n.equals(down)).findFirst().orElseThrow();
+      assertEquals(java.util.Set.of(other, spare), spread(who, 100, 4).keySet(),
+          "the spare stands in for " + down);
+
+      byName.put(down, server(down, portOf.get(down), b -> b));
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (byName.get(spare).connectionCount() > 0 || byName.get(down).connectionCount() == 0) {
+        if (System.nanoTime() > end) {
+          fail(down + " is back (" + byName.get(down).connectionCount() + " connection(s)), so"
+              + " the spare " + spare + " should be closed after an ejection interval, but has "
+              + byName.get(spare).connectionCount());
+        }
+        Thread.sleep(20);
+      }
+      assertEquals(members, spread(who, 100, 4).keySet(), "the subset is the first one again");
+
+      // The spare connects again when it is needed again.
+      byName.get(other).close();
+      servers.remove(byName.get(other));
+      assertEquals(spare, awaitAnswerFromOutside(who, members), "the same spare stands in");
+      assertEquals(java.util.Set.of(down, spare), spread(who, 100, 4).keySet());
+    }
+  }
+
+  /** Calls until a server outside {@code members} answers; returns its name. */
+  private static String awaitAnswerFromOutside(Whoami who, java.util.Set<String> members)
+      throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      String name = who.name(); // every call succeeds meanwhile
+      if (!members.contains(name)) {
+        return name;
+      }
+      if (System.nanoTime() > end) {
+        fail("no server outside " + members + " answered within 10 s");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
   void aRollingRestartWithDrainLosesNoCall() throws Exception {
     int[] ports = {freePort(), freePort(), freePort()};
     RpcServer[] live = new RpcServer[3];

@@ -296,6 +296,9 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       queue.failAll(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
       return;
     }
+    if (!started) {
+      start(); // it went idle between the start above and the queueing
+    }
     capacityFreed(); // a permit may have come back while we were queueing
   }
 
@@ -393,7 +396,10 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
 
   // ---------------------------------------------------------------- connections
 
-  /** Starts connecting every subchannel, once: on the first call, or when the fleet asks. */
+  /**
+   * Starts connecting every subchannel: on the first call, when the fleet asks, or when a call
+   * comes to an endpoint that went idle.
+   */
   void start() {
     if (started) {
       return;
@@ -403,10 +409,35 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
         return;
       }
       started = true;
+      for (Subchannel s : subchannels) {
+        s.wake(); // under the lock: a concurrent idle() cannot undo it
+      }
     }
-    for (Subchannel s : subchannels) {
-      s.connect();
+  }
+
+  /**
+   * The fleet left this server out of its subset a while ago: its connections close once their
+   * calls end and nothing reconnects, until the subset or a call needs it again ({@link #start}).
+   * Changes nothing and returns false while it has calls.
+   */
+  boolean idle() {
+    synchronized (lifecycle) {
+      if (!started || retired || closed) {
+        return true;
+      }
+      // Not started first, then the count: a call queued meanwhile sees one or the other.
+      started = false;
+      if (load() > 0) {
+        started = true;
+        return false;
+      }
+      for (Subchannel s : subchannels) {
+        s.idle();
+      }
     }
+    log.info("Closed the connection(s) to {}: it has been out of the client's subset for a"
+        + " while (minirpc.subsetSize); it connects again when the subset needs it", address);
+    return true;
   }
 
   @Override

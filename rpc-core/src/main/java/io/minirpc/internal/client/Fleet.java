@@ -191,11 +191,39 @@ final class Fleet implements NameResolver.Listener {
       }
     }
     Endpoint[] subset = chosen.toArray(new Endpoint[0]);
+    Endpoint[] before = active;
     active = subset;
     ring = settings.loadBalancer() == BalancerKind.CONSISTENT_HASH ? new Ring(subset) : null;
     if (started) {
       for (Endpoint e : subset) {
         e.start();
+      }
+    }
+    for (Endpoint e : before) {
+      if (!chosen.contains(e) && byAddress.get(e.address()) == e) {
+        // A spare that stood in for a failing server, which is back: after an ejection
+        // interval outside, its connections close, so the client keeps subsetSize of them.
+        idleLater(e);
+      }
+    }
+  }
+
+  private void idleLater(Endpoint e) {
+    try {
+      timer.newTimeout(t -> idleIfOutside(e), settings.ejectionTime().toNanos(),
+          TimeUnit.NANOSECONDS);
+    } catch (RuntimeException closing) {
+      // The client is closing: its connections close anyway.
+    }
+  }
+
+  private void idleIfOutside(Endpoint e) {
+    synchronized (lock) {
+      if (closed || byAddress.get(e.address()) != e || Arrays.asList(active).contains(e)) {
+        return;
+      }
+      if (!e.idle()) {
+        idleLater(e); // calls still running there: look again later
       }
     }
   }

@@ -51,6 +51,8 @@ final class Subchannel implements ClientHandler.Events {
   private int failures;
   /** Guarded by this. */
   private boolean retryScheduled;
+  /** Left idle by {@link #idle}: no connection, no reconnecting, until {@link #wake}. */
+  private boolean idle;
   /** The handshaken connection that takes calls; read without the lock. */
   private volatile Connection ready;
 
@@ -76,21 +78,30 @@ final class Subchannel implements ClientHandler.Events {
     return ready;
   }
 
-  /** Connects, unless a channel is up or on its way, a retry is scheduled, or the client closes. */
+  /**
+   * Connects, unless a channel is up or on its way, a retry is scheduled, the subchannel is idle,
+   * or the client closes.
+   */
   void connect() {
     ChannelFuture f;
+    String failed;
     synchronized (this) {
-      if (listener.isShutdown() || channel != null || retryScheduled) {
+      if (listener.isShutdown() || idle || channel != null || retryScheduled) {
         return;
       }
       try {
         f = bootstrap.connect(); // the base's remote address: host:port, or a local name
+        channel = f.channel();
+        failed = null;
       } catch (RuntimeException e) {
         failures++;
-        listener.attemptFailed("cannot connect: " + e.getMessage());
-        return;
+        f = null;
+        failed = "cannot connect: " + e.getMessage();
       }
-      channel = f.channel();
+    }
+    if (failed != null) {
+      listener.attemptFailed(failed); // never under this lock: the listener takes the fleet's
+      return;
     }
     Channel ch = f.channel();
     f.addListener((ChannelFuture done) -> {
@@ -122,8 +133,8 @@ final class Subchannel implements ClientHandler.Events {
     c.ready(serverHello, verdict.maxInFlight(), verdict.codecHint());
     Bootstraps.addClientIdle(c.channel(), verdict.pingNanos());
     synchronized (this) {
-      if (listener.isShutdown()) {
-        c.closeLocally();
+      if (listener.isShutdown() || idle) {
+        c.closeLocally(); // the client closed, or this subchannel went idle during the handshake
         return;
       }
       ready = c;
@@ -183,9 +194,38 @@ final class Subchannel implements ClientHandler.Events {
     retry(wasReady ? 0 : backoff.delayNanos(n));
   }
 
+  /**
+   * Stops using the server: the connection closes once its calls have ended (a connection still
+   * in its handshake closes now), and nothing reconnects until {@link #wake}.
+   */
+  void idle() {
+    Connection c;
+    Channel ch;
+    synchronized (this) {
+      idle = true;
+      c = ready;
+      ch = channel;
+      ready = null;
+      channel = null;
+    }
+    if (c != null) {
+      c.drain();
+    } else if (ch != null) {
+      ch.close();
+    }
+  }
+
+  /** Connects again after {@link #idle}. */
+  void wake() {
+    synchronized (this) {
+      idle = false;
+    }
+    connect();
+  }
+
   private void retry(long delayNanos) {
     synchronized (this) {
-      if (listener.isShutdown() || retryScheduled || channel != null) {
+      if (listener.isShutdown() || idle || retryScheduled || channel != null) {
         return;
       }
       retryScheduled = true;
