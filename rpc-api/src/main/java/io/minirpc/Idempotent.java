@@ -26,6 +26,9 @@ import java.lang.annotation.Target;
  *   @Idempotent(hedgeAfterMillis = 50)   // a second attempt if the first takes longer
  *   Profile profile(String account);
  *
+ *   @Idempotent(hedgeAtPercentile = 95)  // ... if it takes longer than 95 % of recent calls
+ *   Statement statement(String account, YearMonth month);
+ *
  *   void transfer(String from, String to, long cents);   // never sent twice once it may have run
  * }
  * }</pre>
@@ -49,4 +52,17 @@ public @interface Idempotent {
    * @return the delay before the hedged attempt, or {@code 0} (the default) for no hedging
    */
   long hedgeAfterMillis() default 0;
+
+  /**
+   * Adaptive hedging: when between 1 and 99, a call that has no answer after this percentile of
+   * the method's recent latencies (the last 256 calls of it on this client) is sent a second time
+   * to another server, as with {@link #hedgeAfterMillis}, which then is the least delay (and the
+   * delay until 20 calls have ended; with {@code 0} there, no call is hedged until then). {@code
+   * hedgeAtPercentile = 95} hedges about the slowest 5 % of calls, wherever the method's latency
+   * lies and as it moves. Hedged attempts draw on the retry budget ({@code minirpc.retryBudget}),
+   * which must leave room for them.
+   *
+   * @return the percentile, or {@code 0} (the default) for a fixed delay or none
+   */
+  int hedgeAtPercentile() default 0;
 }

@@ -1,6 +1,7 @@
 package io.minirpc.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -354,6 +355,58 @@ class FleetTest {
         fail("no server outside " + members + " answered within 10 s");
       }
       Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void hedgingAtAPercentileOfRecentLatenciesCutsOffTheSlowTail() throws Exception {
+    RpcServer a = server("a");
+    RpcServer b = server("b");
+    try (RpcClient client = RpcClient.builder().address(list(a, b)).codec("kryo")
+        .loadBalancer("round-robin").retryBudget(0.5).timeout(Duration.ofSeconds(10)).build()) {
+      Whoami who = client.proxy(Whoami.class);
+      awaitReady(who, 2);
+      // Every tenth call on a takes 1 s; no call on b does. Until 20 calls have ended the
+      // method has no percentile, and a's slow calls take their second.
+      for (int i = 0; i < 40; i++) {
+        who.sometimesSlow(2, 1000, "a");
+      }
+      int startedOnA = started.get("a").get();
+      List<Long> slow = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        long t0 = System.nanoTime();
+        who.sometimesSlow(2, 1000, "a");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        if (millis >= 500) {
+          slow.add(millis);
+        }
+      }
+      assertTrue(started.get("a").get() - startedOnA >= 20,
+          "a took its share of the calls, and so at least two slow ones");
+      assertEquals(List.of(), slow, "each of a's slow calls was hedged to b after about the"
+          + " method's 80th percentile (a few ms), so none took a second");
+    }
+  }
+
+  /** Hedging settings that cannot work. */
+  interface BadHedging {
+    @io.minirpc.Idempotent(hedgeAtPercentile = 100)
+    String always();
+
+    @io.minirpc.Idempotent(hedgeAfterMillis = -5)
+    String before();
+  }
+
+  @Test
+  void impossibleHedgingSettingsAreRefusedWhenTheProxyIsMade() throws Exception {
+    RpcServer a = server("a");
+    try (RpcClient client = client(list(a), "json", "round-robin")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> client.proxy(BadHedging.class));
+      assertTrue(e.getMessage().contains("has @Idempotent(hedgeAtPercentile = 100); it must be 0"
+          + " (off) or a percentile from 1 to 99, such as 95")
+          || e.getMessage().contains("has @Idempotent(hedgeAfterMillis = -5); it must be 0 (off)"
+          + " or positive"), e.getMessage());
     }
   }
 

@@ -19,6 +19,13 @@ public interface Whoami {
   @Idempotent(hedgeAfterMillis = 50)
   String workHedged(long millis);
 
+  /**
+   * The server's name after {@code millis}; on the server named {@code slowServer}, every tenth
+   * call takes {@code slowMillis} instead. Hedged at the 80th percentile of recent latencies.
+   */
+  @Idempotent(hedgeAtPercentile = 80)
+  String sometimesSlow(long millis, long slowMillis, String slowServer);
+
   /** The server's name; calls with equal keys go to one server under consistent hashing. */
   String byKey(@HashKey String key);
 
@@ -52,6 +59,15 @@ public interface Whoami {
       @Override
       public String workHedged(long millis) {
         return work(millis);
+      }
+
+      private final java.util.concurrent.atomic.AtomicInteger calls =
+          new java.util.concurrent.atomic.AtomicInteger();
+
+      @Override
+      public String sometimesSlow(long millis, long slowMillis, String slowServer) {
+        boolean slow = name.equals(slowServer) && calls.incrementAndGet() % 10 == 0;
+        return work(slow ? slowMillis : millis);
       }
 
       @Override

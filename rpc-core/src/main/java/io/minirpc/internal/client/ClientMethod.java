@@ -26,6 +26,8 @@ final class ClientMethod {
   private final long digest;
   private final boolean idempotent;
   private final long hedgeAfterNanos;
+  /** The method's recent latencies, for hedging at a percentile of them; null otherwise. */
+  private final LatencyTracker latencies;
   /** The parameter marked {@code @HashKey}, or -1. */
   private final int hashKeyIndex;
 
@@ -75,6 +77,13 @@ final class ClientMethod {
           + "hedgeAfterMillis = " + idem.hedgeAfterMillis() + "); it must be 0 (off) or positive");
     }
     this.hedgeAfterNanos = idempotent ? TimeUnit.MILLISECONDS.toNanos(idem.hedgeAfterMillis()) : 0;
+    if (idem != null && (idem.hedgeAtPercentile() < 0 || idem.hedgeAtPercentile() > 99)) {
+      throw new IllegalArgumentException(descriptor.displayName() + " has @Idempotent("
+          + "hedgeAtPercentile = " + idem.hedgeAtPercentile() + "); it must be 0 (off) or a"
+          + " percentile from 1 to 99, such as 95");
+    }
+    this.latencies = idempotent && idem.hedgeAtPercentile() > 0
+        ? new LatencyTracker(idem.hedgeAtPercentile()) : null;
     int key = -1;
     java.lang.annotation.Annotation[][] params = descriptor.method().getParameterAnnotations();
     for (int i = 0; i < params.length; i++) {
@@ -109,9 +118,19 @@ final class ClientMethod {
     return idempotent;
   }
 
-  /** The delay before a hedged second attempt, or 0 for none. */
+  /**
+   * The delay before a hedged second attempt, or 0 for none: the fixed {@code hedgeAfterMillis},
+   * or the percentile of recent latencies when {@code hedgeAtPercentile} is set (never less than
+   * the fixed delay).
+   */
   long hedgeAfterNanos() {
-    return hedgeAfterNanos;
+    LatencyTracker l = latencies;
+    return l == null ? hedgeAfterNanos : Math.max(hedgeAfterNanos, l.percentileNanos());
+  }
+
+  /** The latencies to record for adaptive hedging, or null when the method has none. */
+  LatencyTracker latencies() {
+    return latencies;
   }
 
   /**

@@ -341,6 +341,15 @@ public final class ClientRuntime {
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
     fleet.called();
+    LatencyTracker latencies = method.latencies();
+    if (latencies != null) {
+      long start = System.nanoTime();
+      call.whenComplete((value, error) -> {
+        if (!(error instanceof RpcException r) || r.code() == RpcException.Code.APPLICATION) {
+          latencies.record(System.nanoTime() - start); // the server answered: a latency
+        }
+      });
+    }
     fleet.submit(call);
     long hedgeAfter = method.hedgeAfterNanos();
     if (hedgeAfter > 0 && hedgeAfter < timeoutNanos && fleet.canHedge()) {
