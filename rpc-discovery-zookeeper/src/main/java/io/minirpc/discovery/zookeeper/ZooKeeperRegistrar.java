@@ -65,7 +65,9 @@ final class ZooKeeperRegistrar implements ServerRegistrar {
         if (!node.waitForInitialCreate(timeout, TimeUnit.MILLISECONDS)) {
           throw new IOException("ZooKeeper did not create " + path + " within " + timeout
               + " ms (connectionTimeout); check that this client may create nodes under "
-              + target.group() + " (its ACLs)");
+              + target.group() + " (its ACLs: a group made with acl=creator takes only servers"
+              + " with its credentials, and acl=creator needs an authenticated session, from"
+              + " credentials=FILE, SASL or a TLS client certificate)");
         }
         registered = true;
       } finally {

@@ -1,15 +1,25 @@
 package io.minirpc.discovery.zookeeper;
 
 import io.minirpc.internal.config.Durations;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.curator.utils.PathUtils;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 
 /**
  * A {@code zookeeper://} target, parsed and checked: the ensemble from the authority, the group of
@@ -20,14 +30,26 @@ import org.apache.curator.utils.PathUtils;
  *             \______ connect string ____/\__ group __/ \___________ options ______________/
  * </pre>
  *
+ * <p>Securing the group: {@code credentials=FILE} authenticates the session with ZooKeeper's
+ * {@code digest} scheme (the file holds {@code user:password}; it is read when a session starts
+ * and never logged), and {@code acl=creator} creates the group's nodes so that only the identity
+ * that created them may change them, while anyone may read them: clients discover servers without
+ * credentials, but only servers with the group's credentials can join it, and nobody else can
+ * remove or rewrite a registration. SASL (Kerberos) and TLS to ZooKeeper are set up the
+ * ZooKeeper client's own way (a JAAS {@code Client} section, {@code zookeeper.client.secure} and
+ * {@code zookeeper.ssl.*} system properties), and {@code acl=creator} works with them too.
+ *
  * @param connectString ZooKeeper's connect string, {@code host:port} separated by commas
  * @param group the path of the group's node; each server of the group is a child of it
  * @param sessionTimeout how long ZooKeeper keeps a silent client's session (and so the node of a
  *     crashed server)
  * @param connectionTimeout how long registering, or removing the node, waits for ZooKeeper
+ * @param credentials a file holding {@code user:password} for the digest scheme, or null
+ * @param creatorAcl whether nodes are created writable only by their creator (readable by all)
  */
 record ZooKeeperTarget(
-    String connectString, String group, Duration sessionTimeout, Duration connectionTimeout) {
+    String connectString, String group, Duration sessionTimeout, Duration connectionTimeout,
+    Path credentials, boolean creatorAcl) {
   static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
   static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
   private static final String EXAMPLE = "zookeeper://zk1:2181,zk2:2181/minirpc/orders";
@@ -79,12 +101,42 @@ record ZooKeeperTarget(
     Map<String, String> options = options(text, target.getRawQuery());
     Duration session = duration(options, "sessionTimeout", DEFAULT_SESSION_TIMEOUT);
     Duration connection = duration(options, "connectionTimeout", DEFAULT_CONNECTION_TIMEOUT);
+    String file = options.remove("credentials");
+    Path credentials = null;
+    if (file != null) {
+      credentials = Path.of(file);
+      digest(credentials); // readable and well formed now, not at the first registration
+    }
+    String acl = options.remove("acl");
+    if (acl != null && !acl.equals("open") && !acl.equals("creator")) {
+      throw new IllegalArgumentException("'" + text + "': acl=" + acl + " is not open (anyone"
+          + " may change the group's nodes, the default) or creator (only the identity that"
+          + " created them)");
+    }
     if (!options.isEmpty()) {
       throw new IllegalArgumentException("'" + text + "': unknown option"
           + (options.size() > 1 ? "s " : " ") + String.join(", ", options.keySet())
-          + " (known: sessionTimeout, connectionTimeout)");
+          + " (known: sessionTimeout, connectionTimeout, credentials, acl)");
     }
-    return new ZooKeeperTarget(authority, path, session, connection);
+    return new ZooKeeperTarget(authority, path, session, connection, credentials,
+        "creator".equals(acl));
+  }
+
+  /** The {@code user:password} of a credentials file, as bytes; the password is never shown. */
+  static byte[] digest(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot read the ZooKeeper credentials file " + file
+          + " (credentials=): " + e, e);
+    }
+    int colon = text.indexOf(':');
+    if (colon <= 0 || colon == text.length() - 1 || text.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("the ZooKeeper credentials file " + file + " must hold"
+          + " one line, user:password (ZooKeeper's digest scheme)");
+    }
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static Map<String, String> options(String text, String query) {
@@ -130,15 +182,39 @@ record ZooKeeperTarget(
    * own.
    */
   CuratorFramework newClient() {
-    return CuratorFrameworkFactory.builder()
+    CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
         .connectString(connectString)
         .sessionTimeoutMs((int) sessionTimeout.toMillis())
         // Curator warns of a connection timeout longer than the session's, which it cuts.
         .connectionTimeoutMs((int) Math.min(connectionTimeout.toMillis(),
             sessionTimeout.toMillis()))
-        .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 3))
-        .build();
+        .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 3));
+    if (credentials != null) {
+      b.authorization("digest", digest(credentials));
+    }
+    if (creatorAcl) {
+      b.aclProvider(CREATOR_WRITES_ANYONE_READS);
+    }
+    return b.build();
   }
+
+  /** Nodes that only the identity that created them may change, and that anyone may read. */
+  private static final ACLProvider CREATOR_WRITES_ANYONE_READS = new ACLProvider() {
+    // Not List.of: ZooKeeper looks for null in it, which List.of answers with an exception.
+    private final List<ACL> acl = Collections.unmodifiableList(Arrays.asList(
+        new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
+        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+
+    @Override
+    public List<ACL> getDefaultAcl() {
+      return acl;
+    }
+
+    @Override
+    public List<ACL> getAclForPath(String path) {
+      return acl;
+    }
+  };
 
   /** {@code zookeeper://connect/group}, for messages. */
   @Override

@@ -20,10 +20,10 @@ class ZooKeeperTargetTest {
   @Test
   void theAuthorityIsTheEnsembleAndThePathTheGroup() {
     assertEquals(new ZooKeeperTarget("zk1:2181,zk2:2181,zk3", "/minirpc/orders",
-            Duration.ofSeconds(15), Duration.ofSeconds(5)),
+            Duration.ofSeconds(15), Duration.ofSeconds(5), null, false),
         parse("zookeeper://zk1:2181,zk2:2181,zk3/minirpc/orders/"));
     assertEquals(new ZooKeeperTarget("[::1]:2181", "/g", Duration.ofMillis(2500),
-            Duration.ofSeconds(1)),
+            Duration.ofSeconds(1), null, false),
         parse("ZooKeeper://[::1]:2181/g?sessionTimeout=2500ms&connectionTimeout=PT1S"));
   }
 
@@ -40,7 +40,7 @@ class ZooKeeperTargetTest {
     assertEquals("'zookeeper://zk1/a//b': /a//b is not a ZooKeeper path: Invalid path string"
         + " \"/a//b\" caused by empty node name specified @3", refused("zookeeper://zk1/a//b"));
     assertEquals("'zookeeper://zk1/g?sessiontimeout=5s': unknown option sessiontimeout (known:"
-        + " sessionTimeout, connectionTimeout)", refused("zookeeper://zk1/g?sessiontimeout=5s"));
+        + " sessionTimeout, connectionTimeout, credentials, acl)", refused("zookeeper://zk1/g?sessiontimeout=5s"));
     assertEquals("sessionTimeout = '5000' is not a duration: write a whole number with a unit"
         + " (250ms, 5s, 2m) or an ISO-8601 duration (PT5S)",
         refused("zookeeper://zk1/g?sessionTimeout=5000"));
