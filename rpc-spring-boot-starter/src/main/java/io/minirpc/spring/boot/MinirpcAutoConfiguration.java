@@ -4,6 +4,7 @@ import io.minirpc.RpcClient;
 import io.minirpc.RpcServer;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -71,5 +72,16 @@ public class MinirpcAutoConfiguration {
   @Bean
   static RpcReferenceInjector rpcReferenceInjector(ObjectProvider<RpcClient> client) {
     return new RpcReferenceInjector(client);
+  }
+
+  /**
+   * Resolves {@link RpcReference} constructor and method parameters. Static, as a bean factory
+   * post-processor must be.
+   *
+   * @return the post-processor that installs the resolver
+   */
+  @Bean
+  static BeanFactoryPostProcessor rpcReferenceParameters() {
+    return RpcReferenceResolver.INSTALL;
   }
 }

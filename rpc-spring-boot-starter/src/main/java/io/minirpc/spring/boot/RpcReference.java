@@ -17,12 +17,24 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  *
+ * <p>On a constructor (or {@code @Bean} or {@code @Autowired} method) parameter, it injects the
+ * proxy there:
+ *
+ * <pre>{@code
+ * @Component
+ * class Invoices {
+ *   private final Calculator calculator;
+ *
+ *   Invoices(@RpcReference Calculator calculator) {
+ *     this.calculator = calculator;
+ *   }
+ * }
+ * }</pre>
+ *
  * <p>The proxy is resolved by this annotation, not by type among the application's beans, so a
  * bean of the same interface (a local {@link RpcService}) does not make the injection ambiguous.
- * For constructor injection, take the {@code RpcClient} bean and call {@code
- * client.proxy(Calculator.class)}.
  */
-@Target(ElementType.FIELD)
+@Target({ElementType.FIELD, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface RpcReference {}

@@ -175,6 +175,28 @@ class AutoConfigurationTest {
     });
   }
 
+  static class ConstructorCaller {
+    final Echo echo;
+
+    ConstructorCaller(@RpcReference Echo echo) {
+      this.echo = echo;
+    }
+  }
+
+  @Test
+  void aReferenceParameterWithoutAnAddressFailsSayingWhatToSet() {
+    runner.withBean(ConstructorCaller.class).run(context -> {
+      StringBuilder messages = new StringBuilder();
+      for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+        messages.append(t.getMessage()).append('\n');
+      }
+      assertTrue(messages.toString().contains("@RpcReference on parameter 1"
+          + " of the constructor of " + ConstructorCaller.class.getName() + " needs a minirpc"
+          + " client, and there is none: set minirpc.address (host:port of the server) in the"
+          + " application's properties"), messages.toString());
+    });
+  }
+
   static class NoInterface {}
 
   @Test

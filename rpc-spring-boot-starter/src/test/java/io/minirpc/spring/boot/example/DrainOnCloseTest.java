@@ -40,7 +40,12 @@ class DrainOnCloseTest {
       Greeter greeter = outside.proxy(Greeter.class);
       assertEquals("Hello, Lin", greeter.greet("Lin"));
 
+      int calls = GreeterImpl.DRAINING_CALLS.get();
       CompletableFuture<String> inFlight = greeter.healthOnceDraining();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (GreeterImpl.DRAINING_CALLS.get() == calls && System.nanoTime() < end) {
+        Thread.sleep(5); // the call is on the server before the context closes
+      }
       context.close(); // returns once the server has drained and every bean is gone
 
       assertEquals(RpcServerLifecycle.State.STOPPED, lifecycle.state());

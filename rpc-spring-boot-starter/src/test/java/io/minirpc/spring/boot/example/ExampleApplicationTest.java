@@ -33,6 +33,7 @@ class ExampleApplicationTest {
   }
 
   @Autowired FrontDesk frontDesk;
+  @Autowired Concierge concierge;
   @Autowired RpcServerLifecycle lifecycle;
   @Autowired RpcClient client;
   @Autowired RpcServerHealthIndicator health;
@@ -48,6 +49,13 @@ class ExampleApplicationTest {
         + " (kryo)", frontDesk.greeter().toString());
     assertEquals(client.proxy(Greeter.class), frontDesk.greeter());
     assertTrue(local instanceof GreeterImpl, "the only Greeter bean is the local one: " + local);
+  }
+
+  @Test
+  void aConstructorParameterGetsTheProxyToo() {
+    assertEquals("Hello, Ida, welcome", concierge.announce("Ida"));
+    assertEquals(client.proxy(Greeter.class), concierge.greeter(),
+        "the remote proxy, although a local Greeter bean exists");
   }
 
   @Test

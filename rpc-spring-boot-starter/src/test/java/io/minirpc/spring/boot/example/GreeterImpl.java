@@ -26,8 +26,13 @@ class GreeterImpl implements Greeter {
     throw new IllegalStateException(message);
   }
 
+  /** Calls of {@link #healthOnceDraining} that reached this implementation. */
+  static final java.util.concurrent.atomic.AtomicInteger DRAINING_CALLS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   @Override
   public CompletableFuture<String> healthOnceDraining() {
+    DRAINING_CALLS.incrementAndGet();
     return CompletableFuture.supplyAsync(() -> {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       Status status = health.getObject().health().getStatus();
