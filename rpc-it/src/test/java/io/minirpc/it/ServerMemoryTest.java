@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The memory a server gives to requests is bounded, for the whole server and for each connection,
@@ -270,6 +272,39 @@ class ServerMemoryTest {
           raw.close();
         }
       }
+    }
+    String log = log(logFile);
+    assertFalse(log.contains("OutOfMemoryError"), log);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"json", "kryo"})
+  void valuesThatExpandFarBeyondTheirBytesAreRefusedInsteadOfRunningTheServerOutOfMemory(
+      String codec) throws Exception {
+    File logFile = File.createTempFile("minirpc-server", ".log");
+    logFile.deleteOnExit();
+    try (ServerProcess server = ServerProcess.startLoggingTo(logFile, 0, "-Xmx128m");
+        RpcClient good = client(server.port());
+        RpcClient attacker = RpcClient.builder().address("127.0.0.1", server.port())
+            .codec(codec).timeout(Duration.ofSeconds(60)).build()) {
+      // One-character strings: 2 bytes each with kryo, 4 with json, some 50 on the heap. An
+      // 8 MiB request passes the budget's estimate (5 times its size fits in 42 MiB) and would
+      // decode into 100 to 200 MiB, more than the whole heap.
+      int n = codec.equals("kryo") ? 4_000_000 : 2_000_000;
+      List<String> many = new ArrayList<>(java.util.Collections.nCopies(n, "a"));
+      TypesService types = attacker.proxy(TypesService.class);
+      io.minirpc.RpcException e = org.junit.jupiter.api.Assertions.assertThrows(
+          io.minirpc.RpcException.class, () -> types.echoStringList(many));
+      assertEquals(io.minirpc.RpcException.Code.RESOURCE_EXHAUSTED, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("decoding its arguments took")
+          && e.getMessage().contains("Its values expand far beyond their bytes"), e.getMessage());
+      many.clear();
+
+      Calculator calc = good.proxy(Calculator.class);
+      assertEquals(3, calc.add(1, 2), "a well-behaved client is served");
+      List<String> fits = new ArrayList<>(java.util.Collections.nCopies(20_000, "b"));
+      assertEquals(fits, types.echoStringList(fits), "a list that fits is decoded as before");
+      assertMemoryReturns(good);
     }
     String log = log(logFile);
     assertFalse(log.contains("OutOfMemoryError"), log);

@@ -88,9 +88,9 @@ class KryoConformanceTest {
     Type declared = new TypeRef<Map<String, Optional<List<Integer>>[]>>() {}.type();
     Type loose = new TypeRef<Map<String, Optional<List<Object>>[]>>() {}.type();
     Map<String, Optional<List<Object>>[]> value = new LinkedHashMap<>();
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Optional<List<Object>>[] good = new Optional[] {Optional.of(List.of(1)), Optional.empty()};
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Optional<List<Object>>[] bad = new Optional[] {null, Optional.of(Arrays.asList(1, null, 2L))};
     value.put("good", good);
     value.put("bad", bad);

@@ -47,13 +47,18 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
    */
   private static final LogSafe.Limiter DECODER_ERRORS = LogSafe.Limiter.perSecond();
   private static final LogSafe.Limiter UNDECODABLE = LogSafe.Limiter.perSecond();
+  /**
+   * Requests smaller than this are not measured while they decode: the codecs check the budget
+   * every thousand elements or tokens, which takes at least a kilobyte.
+   */
+  private static final int MEASURED_FROM = 1024;
+  /** Decoding that outgrows its memory takes at least this much more at a time. */
+  private static final long DECODING_GROWTH = 256 * 1024;
 
   private static final AtomicIntegerFieldUpdater<InboundCall> ENDED =
       AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "ended");
   private static final AtomicIntegerFieldUpdater<InboundCall> STARTED =
       AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "started");
-  private static final AtomicIntegerFieldUpdater<InboundCall> GAVE_BACK =
-      AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "gaveBack");
 
   private final Serving serving;
   private final ConnectionCalls connection;
@@ -78,8 +83,17 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   private volatile int ended;
   /** 1 once the frame's bytes left the queued-bytes count. */
   private volatile int started;
-  /** 1 once {@link #heldBytes} went back to the connection's memory. */
-  private volatile int gaveBack;
+  /** 1 once {@link #heldBytes} went back to the connection's memory. Guarded by this. */
+  private int gaveBack;
+  /**
+   * Memory taken beyond {@link #heldBytes} because decoding allocated more than the budget's
+   * estimate gave it; given back with it. Guarded by this.
+   */
+  private long extraBytes;
+  /** What the decoding thread had allocated when decoding began; 0 when it is not measured. */
+  private long allocatedBefore;
+  /** Why decoding stopped for lack of memory, or null. */
+  private String memoryRefusal;
 
   /**
    * @param frame the request, which this call now owns and releases
@@ -202,8 +216,15 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     }
     Object[] args;
     try {
+      if (heldBytes > 0 && frame.size() >= MEASURED_FROM && ThreadAllocation.supported()) {
+        allocatedBefore = ThreadAllocation.current();
+      }
       args = decodeArguments(d);
     } catch (IOException e) {
+      if (memoryRefusal != null) {
+        fail(RpcException.Code.RESOURCE_EXHAUSTED, memoryRefusal);
+        return;
+      }
       if (cancelled) {
         fail(RpcException.Code.CANCELLED, "cancelled"); // ends it, unanswered
         return;
@@ -304,7 +325,12 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     return args;
   }
 
-  /** The decoding budget: a call cancelled, aborted or past its deadline stops decoding. */
+  /**
+   * The decoding budget: a call cancelled, aborted or past its deadline stops decoding, and so
+   * does one whose decoding has allocated more than the memory it holds, when no more can be
+   * had. The codecs call this every thousand elements or tokens, so only requests of a kilobyte
+   * or more ever get here.
+   */
   private void checkDecoding() throws IOException {
     if (cancelled) {
       throw new IOException("the call was cancelled");
@@ -312,6 +338,41 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     if (timeoutNanos > 0 && remainingNanos() <= 0) {
       throw new IOException("the deadline passed");
     }
+    if (allocatedBefore != 0) {
+      checkDecodingMemory();
+    }
+  }
+
+  /**
+   * Decoding may allocate what this call holds for it (the budget's estimate, {@link
+   * MemoryBudget#REQUEST_FACTOR} times the request's size), and more as long as the connection's
+   * and the server's budgets have room for it; past that it stops, so that a request whose values
+   * expand far beyond its bytes (a million one-character strings) cannot run the server out of
+   * memory. Allocation counts garbage too, so this errs on the safe side.
+   */
+  private void checkDecodingMemory() throws IOException {
+    long allocated = ThreadAllocation.current() - allocatedBefore;
+    ConnectionMemory m = connection.memory();
+    synchronized (this) {
+      long over = allocated - heldBytes - extraBytes;
+      if (over <= 0) {
+        return;
+      }
+      if (gaveBack != 0) {
+        throw new IOException("the call ended"); // aborted meanwhile: nothing more to take
+      }
+      long more = Math.max(over, DECODING_GROWTH);
+      if (m.take(more) == ConnectionMemory.TAKEN) {
+        extraBytes += more;
+        return;
+      }
+    }
+    memoryRefusal = "the server refused the call: decoding its arguments took " + allocated
+        + " bytes of memory, more than the " + frame.size() + "-byte request may hold"
+        + " (minirpc.server.maxConnectionMemory=" + m.limit() + ", minirpc.server.maxMemory="
+        + m.serverLimit() + "). Its values expand far beyond their bytes: send less per call, or"
+        + " raise those limits";
+    throw new IOException(memoryRefusal);
   }
 
   /** What an Error in a codec says to the caller: what happened, not where in the server. */
@@ -471,9 +532,15 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
    * when the call ends without one.
    */
   private void giveBack() {
-    if (GAVE_BACK.compareAndSet(this, 0, 1)) {
-      connection.memory().release(heldBytes);
+    long bytes;
+    synchronized (this) { // against decoding, which may still be taking more
+      if (gaveBack != 0) {
+        return;
+      }
+      gaveBack = 1;
+      bytes = heldBytes + extraBytes;
     }
+    connection.memory().release(bytes);
   }
 
   private static Throwable unwrap(Throwable t) {
