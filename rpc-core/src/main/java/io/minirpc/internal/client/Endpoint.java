@@ -409,9 +409,16 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
         return;
       }
       started = true;
+      lastFailure = null; // a failure from before it went idle says nothing of now
       for (Subchannel s : subchannels) {
-        s.wake(); // under the lock: a concurrent idle() cannot undo it
+        s.wake(); // under the lock, so that an idle() cannot come between started and this
       }
+    }
+    // Not under the lock: a connection that fails at once reports to the fleet, whose lock
+    // is taken before this one when the fleet starts an endpoint. An idle() that came in
+    // between has made the subchannels idle again, and connect() then does nothing.
+    for (Subchannel s : subchannels) {
+      s.connect();
     }
   }
 

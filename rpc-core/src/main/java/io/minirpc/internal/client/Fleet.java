@@ -222,9 +222,11 @@ final class Fleet implements NameResolver.Listener {
       if (closed || byAddress.get(e.address()) != e || Arrays.asList(active).contains(e)) {
         return;
       }
-      if (!e.idle()) {
-        idleLater(e); // calls still running there: look again later
-      }
+    }
+    // Not under the fleet's lock, which an endpoint's connection failures take. Should the
+    // subset take it back meanwhile, its next call starts it again.
+    if (!e.idle()) {
+      idleLater(e); // calls still running there: look again later
     }
   }
 

@@ -113,9 +113,10 @@ final class Subchannel implements ClientHandler.Events {
 
   private void connectFailed(Channel ch, Throwable cause) {
     synchronized (this) {
-      if (channel == ch) {
-        channel = null;
+      if (channel != ch) {
+        return; // closed by idle() while it connected: not a failure of the server
       }
+      channel = null;
       failures++;
     }
     String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
@@ -215,12 +216,9 @@ final class Subchannel implements ClientHandler.Events {
     }
   }
 
-  /** Connects again after {@link #idle}. */
-  void wake() {
-    synchronized (this) {
-      idle = false;
-    }
-    connect();
+  /** Lets {@link #connect} connect again after {@link #idle}. */
+  synchronized void wake() {
+    idle = false;
   }
 
   private void retry(long delayNanos) {
