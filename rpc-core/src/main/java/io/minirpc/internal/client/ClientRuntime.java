@@ -345,8 +345,14 @@ public final class ClientRuntime {
     if (latencies != null) {
       long start = System.nanoTime();
       call.whenComplete((value, error) -> {
-        if (!(error instanceof RpcException r) || r.code() == RpcException.Code.APPLICATION) {
-          latencies.record(System.nanoTime() - start); // the server answered: a latency
+        // The server answered (a value, or the method's exception): a latency. A failure, or
+        // a caller who cancelled, says nothing of how long the method takes.
+        boolean answered = error == null
+            || (error instanceof RpcException r
+                ? r.code() == RpcException.Code.APPLICATION
+                : !(error instanceof java.util.concurrent.CancellationException));
+        if (answered) {
+          latencies.record(System.nanoTime() - start);
         }
       });
     }

@@ -30,19 +30,26 @@ final class LatencyTracker {
   /** A call of the method ended after {@code nanos}. */
   void record(long nanos) {
     long n = count.getAndIncrement();
-    ring.set((int) (n & (WINDOW - 1)), nanos);
+    ring.set((int) (n & (WINDOW - 1)), Math.max(1, nanos));
     long recorded = n + 1;
     if (recorded == MIN_CALLS || (recorded > MIN_CALLS && recorded % EVERY == 0)) {
       recompute((int) Math.min(recorded, WINDOW));
     }
   }
 
-  private void recompute(int n) {
-    long[] sorted = new long[n];
-    for (int i = 0; i < n; i++) {
-      sorted[i] = ring.get(i);
+  private void recompute(int slots) {
+    long[] sorted = new long[slots];
+    int n = 0;
+    for (int i = 0; i < slots; i++) {
+      long v = ring.get(i);
+      if (v > 0) { // 0: a slot another thread has counted but not yet written
+        sorted[n++] = v;
+      }
     }
-    Arrays.sort(sorted);
+    if (n == 0) {
+      return;
+    }
+    Arrays.sort(sorted, 0, n);
     int rank = (int) Math.ceil(percentile / 100 * n);
     percentileNanos = sorted[Math.max(0, Math.min(n, rank) - 1)];
   }

@@ -235,6 +235,9 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
             + " ms)");
         return;
       }
+      if (ended != 0) {
+        return; // aborted while it decoded (the server shuts down): answered already
+      }
       UNDECODABLE.warn(log, "Could not decode the arguments of " + d.displayName() + " from "
           + channel.remoteAddress() + " with codec " + codec.name());
       fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
