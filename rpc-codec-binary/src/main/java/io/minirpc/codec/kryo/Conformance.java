@@ -121,6 +121,11 @@ final class Conformance {
       if (known != null) {
         return known;
       }
+      if (building.size() >= MAX_NESTING) {
+        // A type whose arguments grow as it recurses (class Nest<T> { Nest<List<T>> next; }):
+        // deeper than this, a position is checked by its class alone.
+        return new Node(bound(t), t, null);
+      }
       Deferred pending = building.get(t);
       if (pending != null) {
         // A type met again inside itself (a tree of nodes): check it as the outer one is checked.
@@ -238,6 +243,8 @@ final class Conformance {
   }
 
   private static final Inner NOTHING = value -> {};
+  /** Types being built inside one another, at most; Kryo refuses values deeper than its 256. */
+  private static final int MAX_NESTING = 64;
 
   /** Refers to the check of a type whose node is still being built (a recursive type). */
   private static final class Deferred implements Inner {
@@ -412,10 +419,14 @@ final class Conformance {
   static Type resolve(Type type, Map<TypeVariable<?>, Type> env) {
     if (type instanceof TypeVariable<?> v) {
       Type bound = env.get(v);
-      return bound != null ? resolve(bound, Map.of()) : resolve(v.getBounds()[0], Map.of());
+      // Unbound, a variable is its bound's erasure: T extends Comparable<T> is a Comparable,
+      // and resolving the bound itself would never end.
+      return bound != null ? resolve(bound, Map.of()) : raw(v.getBounds()[0]);
     }
     if (type instanceof WildcardType w) {
-      return resolve(w.getUpperBounds()[0], env);
+      Type upper = w.getUpperBounds()[0];
+      return upper instanceof TypeVariable<?> v && !env.containsKey(v) ? raw(v.getBounds()[0])
+          : resolve(upper, env);
     }
     if (type instanceof GenericArrayType g) {
       Type component = resolve(g.getGenericComponentType(), env);

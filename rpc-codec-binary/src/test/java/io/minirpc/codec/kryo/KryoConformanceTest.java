@@ -46,6 +46,17 @@ class KryoConformanceTest {
 
   static final class NamedNumber extends Named<Number> {}
 
+  record Range<T extends Comparable<T>>(T lo, T hi) {}
+
+  @SuppressWarnings("rawtypes") // on purpose: a raw F-bounded type
+  record Window(Range range, List<Range<Integer>> more) {}
+
+  /** Its type arguments grow as it recurses: Nest<String> holds a Nest<List<String>>. */
+  static final class Nest<T> {
+    T value;
+    Nest<List<T>> next;
+  }
+
   static final Type INTS = new TypeRef<List<Integer>>() {}.type();
   static final Type OBJECTS = new TypeRef<List<Object>>() {}.type();
 
@@ -152,6 +163,29 @@ class KryoConformanceTest {
     assertEquals("kryo could not encode the value: the " + NamedNumber.class.getName()
         + " holds a java.lang.String at .named, where java.lang.Number is declared",
         e.getMessage());
+  }
+
+  @Test
+  void selfReferentialBoundsAndGrowingTypeArgumentsAreCheckedWithoutEndlessRecursion()
+      throws Exception {
+    Window w = new Window(new Range<>("a", "b"), List.of(new Range<>(1, 2)));
+    assertEquals(w, read(codec, Window.class, write(codec, Window.class, w)));
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<Range<Integer>> polluted = (List) List.of(new Range<>(1, 2), "3");
+    IOException e = assertThrows(IOException.class,
+        () -> write(codec, Window.class, new Window(null, polluted)));
+    assertEquals("kryo could not encode the value: the " + Window.class.getName() + " holds a"
+        + " java.lang.String at .more[1], where " + new TypeRef<Range<Integer>>() {}.type()
+            .getTypeName() + " is declared", e.getMessage());
+
+    Type nest = new TypeRef<Nest<String>>() {}.type();
+    Nest<String> n = new Nest<>();
+    n.value = "v";
+    n.next = new Nest<>();
+    n.next.value = List.of("w");
+    @SuppressWarnings("unchecked")
+    Nest<String> back = (Nest<String>) read(codec, nest, write(codec, nest, n));
+    assertEquals(List.of("w"), back.next.value);
   }
 
   @Test
