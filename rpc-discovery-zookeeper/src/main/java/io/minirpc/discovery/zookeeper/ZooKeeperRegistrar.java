@@ -11,6 +11,9 @@ import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.utils.PathUtils;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +62,9 @@ final class ZooKeeperRegistrar implements ServerRegistrar {
           throw new IOException("no ZooKeeper server of " + target.connectString()
               + " answered within " + timeout + " ms (connectionTimeout)");
         }
+        if (target.creatorAcl()) {
+          secureGroup();
+        }
         node = new PersistentNode(client, CreateMode.EPHEMERAL, false, path,
             NodeFormat.write(self));
         node.start();
@@ -80,6 +86,40 @@ final class ZooKeeperRegistrar implements ServerRegistrar {
           closeClient();
         }
       }
+    }
+  }
+
+  /**
+   * With {@code acl=creator}, makes the group a persistent node with the creator's ACL, unless it
+   * exists, and refuses a group that anyone may change. Curator would make it a container node,
+   * which ZooKeeper deletes once it is empty, and anyone could then make it again, open.
+   */
+  private void secureGroup() throws IOException, InterruptedException {
+    String group = target.group();
+    try {
+      try {
+        client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(group);
+      } catch (KeeperException.NodeExistsException exists) {
+        // Made by an earlier server of the group, or by someone else: its ACL says which.
+      }
+      for (ACL acl : client.getACL().forPath(group)) {
+        boolean anyone = ZooDefs.Ids.ANYONE_ID_UNSAFE.equals(acl.getId());
+        if (anyone && (acl.getPerms() & ~ZooDefs.Perms.READ) != 0) {
+          throw new IOException("the group " + group + " exists and anyone may change it (its"
+              + " ACL gives world:anyone more than read), so acl=creator would not protect it."
+              + " Give it the creator's ACL (in zkCli, as the group's user: setAcl " + group
+              + " auth::cdrwa,world:anyone:r) or name a new group");
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      throw e;
+    } catch (KeeperException.NoAuthException e) {
+      throw new IOException("this server may not make or read the group " + group + " (NoAuth):"
+          + " check that this client may create nodes under " + target.group() + " (its ACLs: a"
+          + " group made with acl=creator takes only servers with its credentials)", e);
+    } catch (Exception e) {
+      throw new IOException("could not make the group " + group + " with the creator's ACL: "
+          + e, e);
     }
   }
 

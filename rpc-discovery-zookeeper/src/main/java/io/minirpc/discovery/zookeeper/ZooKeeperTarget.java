@@ -193,28 +193,44 @@ record ZooKeeperTarget(
       b.authorization("digest", digest(credentials));
     }
     if (creatorAcl) {
-      b.aclProvider(CREATOR_WRITES_ANYONE_READS);
+      b.aclProvider(new GroupAcl(group));
     }
     return b.build();
   }
 
-  /** Nodes that only the identity that created them may change, and that anyone may read. */
-  private static final ACLProvider CREATOR_WRITES_ANYONE_READS = new ACLProvider() {
-    // Not List.of: ZooKeeper looks for null in it, which List.of answers with an exception.
-    private final List<ACL> acl = Collections.unmodifiableList(Arrays.asList(
-        new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
-        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+  /**
+   * The group and its nodes: only the identity that created them may change them, anyone may
+   * read them.
+   */
+  static final List<ACL> CREATOR_WRITES_ANYONE_READS = acl(ZooDefs.Perms.READ);
 
+  /**
+   * The group's ancestors, when this client makes them: anyone may also add nodes (other groups
+   * may share them), but only their creator may delete one, so that nobody else can delete an
+   * empty group and make it again, open. (ZooKeeper checks a delete against the parent's ACL.)
+   */
+  static final List<ACL> CREATOR_DELETES_ANYONE_ADDS =
+      acl(ZooDefs.Perms.READ | ZooDefs.Perms.CREATE);
+
+  private static List<ACL> acl(int anyonesPermissions) {
+    // Not List.of: ZooKeeper looks for null in it, which List.of answers with an exception.
+    return Collections.unmodifiableList(Arrays.asList(
+        new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS),
+        new ACL(anyonesPermissions, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+  }
+
+  private record GroupAcl(String group) implements ACLProvider {
     @Override
     public List<ACL> getDefaultAcl() {
-      return acl;
+      return CREATOR_WRITES_ANYONE_READS;
     }
 
     @Override
     public List<ACL> getAclForPath(String path) {
-      return acl;
+      return path.equals(group) || path.startsWith(group + "/") ? CREATOR_WRITES_ANYONE_READS
+          : CREATOR_DELETES_ANYONE_ADDS;
     }
-  };
+  }
 
   /** {@code zookeeper://connect/group}, for messages. */
   @Override

@@ -45,7 +45,11 @@ class ZooKeeperAclTest {
   }
 
   private static String group(String name, String options) {
-    return "zookeeper://" + zk.getConnectString() + "/secure/" + name
+    return group("/secure/", name, options);
+  }
+
+  private static String group(String parent, String name, String options) {
+    return "zookeeper://" + zk.getConnectString() + parent + name
         + "?sessionTimeout=3s&connectionTimeout=2s" + options;
   }
 
@@ -84,6 +88,36 @@ class ZooKeeperAclTest {
         assertEquals(2, anyone.getChildren().forPath("/secure/orders").size());
         assertEquals(5, client.proxy(Greeter.class).add(2, 3));
       }
+    }
+  }
+
+  @Test
+  void aSecuredGroupOutlivesItsServersAndLeavesItsParentOpenToOtherGroups() throws Exception {
+    String secured = "&credentials=" + credentials + "&acl=creator";
+    try (CuratorFramework anyone = Zk.client(zk.getConnectString())) {
+      try (RpcServer a = Zk.greeter(group("/fortified/", "payments", secured)).build().start()) {
+        assertEquals(1, anyone.getChildren().forPath("/fortified/payments").size());
+      }
+      // Empty now. A container node would go, and anyone could make it again, open.
+      assertTrue(anyone.checkExists().forPath("/fortified/payments") != null);
+      assertThrows(KeeperException.NoAuthException.class,
+          () -> anyone.create().forPath("/fortified/payments/10.6.6.6:4242"));
+      assertThrows(KeeperException.NoAuthException.class,
+          () -> anyone.delete().forPath("/fortified/payments"));
+
+      // Another group beside it, with other credentials: anyone may add to the parent.
+      try (RpcServer b = Zk.greeter(group("/fortified/", "billing", "&credentials="
+          + otherCredentials + "&acl=creator")).build().start()) {
+        assertEquals(1, anyone.getChildren().forPath("/fortified/billing").size());
+      }
+
+      // A group someone made open is not silently taken as protected.
+      anyone.create().creatingParentsIfNeeded().forPath("/secure/wide-open");
+      RpcServer c = Zk.greeter(group("wide-open", secured)).build();
+      RpcException e = assertThrows(RpcException.class, c::start);
+      assertTrue(e.getMessage().contains("the group /secure/wide-open exists and anyone may"
+          + " change it (its ACL gives world:anyone more than read), so acl=creator would not"
+          + " protect it"), e.getMessage());
     }
   }
 
