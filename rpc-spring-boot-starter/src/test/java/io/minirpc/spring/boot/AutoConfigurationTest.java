@@ -14,10 +14,15 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ContextAnnotationAutowireCandidateResolver;
+import org.springframework.core.PriorityOrdered;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -195,6 +200,54 @@ class AutoConfigurationTest {
           + " client, and there is none: set minirpc.address (host:port of the server) in the"
           + " application's properties"), messages.toString());
     });
+  }
+
+  /** An application's own autowiring, set before the starter's. */
+  static class CustomResolver extends ContextAnnotationAutowireCandidateResolver {}
+
+  /** Sets {@link CustomResolver} before any other post-processor runs. */
+  static class SetsCustomResolver implements BeanFactoryPostProcessor, PriorityOrdered {
+    @Override
+    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+      ((DefaultListableBeanFactory) beanFactory).setAutowireCandidateResolver(
+          new CustomResolver());
+    }
+
+    @Override
+    public int getOrder() {
+      return 0;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class ServesWithACustomResolver {
+    @Bean
+    static SetsCustomResolver setsCustomResolver() {
+      return new SetsCustomResolver();
+    }
+
+    @Bean
+    EchoImpl echoImpl() {
+      return new EchoImpl();
+    }
+
+    @Bean
+    ConstructorCaller constructorCaller(@RpcReference Echo echo) {
+      return new ConstructorCaller(echo);
+    }
+  }
+
+  @Test
+  void aReferenceParameterGetsTheProxyAroundTheApplicationsOwnResolverToo() {
+    runner.withUserConfiguration(ServesWithACustomResolver.class)
+        .withPropertyValues(local("auto-r")).run(context -> {
+          ConstructorCaller caller = context.getBean(ConstructorCaller.class);
+          assertEquals("hi", caller.echo.echo("hi"));
+          assertFalse(caller.echo instanceof EchoImpl, "the remote proxy, not the local bean");
+          assertInstanceOf(RpcReferenceResolver.Around.class,
+              ((DefaultListableBeanFactory) context.getBeanFactory())
+                  .getAutowireCandidateResolver());
+        });
   }
 
   static class NoInterface {}
