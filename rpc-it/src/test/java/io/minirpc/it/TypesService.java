@@ -93,6 +93,8 @@ public interface TypesService {
 
   CompletableFuture<Map<String, List<User>>> echoAsync(Map<String, List<User>> v);
 
+  Set<Tag> echoTagSet(Set<Tag> v);
+
   /** An implementation that returns its argument, asynchronously for async methods. */
   static TypesService echo() {
     return (TypesService)
@@ -114,6 +116,9 @@ public interface TypesService {
     GREEN,
     BLUE
   }
+
+  /** Not Comparable: a set of them whose hashes collide is a list that every insertion walks. */
+  record Tag(String name) {}
 
   record Address(String street, String city, Optional<String> zip) {}
 

@@ -52,6 +52,10 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
    * every thousand elements or tokens, which takes at least a kilobyte.
    */
   private static final int MEASURED_FROM = 1024;
+  /** Decoding may take this long a byte of the request, whatever the caller's deadline. */
+  private static final long DECODING_NANOS_PER_BYTE = 1_000;
+  /** ... and at least this long. */
+  private static final long DECODING_NANOS_MIN = 1_000_000_000L;
   /** Decoding that outgrows its memory takes at least this much more at a time. */
   private static final long DECODING_GROWTH = 256 * 1024;
 
@@ -92,6 +96,8 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   private long extraBytes;
   /** What the decoding thread had allocated when decoding began; 0 when it is not measured. */
   private long allocatedBefore;
+  /** When decoding began, on the System.nanoTime() clock; 0 when it is not timed. */
+  private long decodingSince;
   /** Why decoding stopped for lack of memory, or null. */
   private String memoryRefusal;
 
@@ -216,8 +222,11 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     }
     Object[] args;
     try {
-      if (heldBytes > 0 && frame.size() >= MEASURED_FROM && ThreadAllocation.supported()) {
-        allocatedBefore = ThreadAllocation.current();
+      if (frame.size() >= MEASURED_FROM) {
+        decodingSince = System.nanoTime();
+        if (heldBytes > 0 && ThreadAllocation.supported()) {
+          allocatedBefore = ThreadAllocation.current();
+        }
       }
       args = decodeArguments(d);
     } catch (IOException e) {
@@ -341,8 +350,29 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     if (timeoutNanos > 0 && remainingNanos() <= 0) {
       throw new IOException("the deadline passed");
     }
+    if (decodingSince != 0) {
+      checkDecodingTime();
+    }
     if (allocatedBefore != 0) {
       checkDecodingMemory();
+    }
+  }
+
+  /**
+   * Decoding may take {@link #DECODING_NANOS_PER_BYTE} a byte of the request, and at least
+   * {@link #DECODING_NANOS_MIN}, whatever deadline the caller gave (a caller may give none): a
+   * hundred times what the codecs need, so only a payload built to be slow to decode (keys whose
+   * hashes collide in a map or a set, making each insertion a walk of all the others) or a
+   * server thrashing for memory gets here.
+   */
+  private void checkDecodingTime() throws IOException {
+    long took = System.nanoTime() - decodingSince;
+    long allowed = Math.max(DECODING_NANOS_MIN, frame.size() * DECODING_NANOS_PER_BYTE);
+    if (took > allowed) {
+      throw new IOException("decoding took more than the " + allowed / 1_000_000 + " ms the"
+          + " server gives " + frame.size() + " bytes (" + DECODING_NANOS_PER_BYTE + " ns a byte,"
+          + " at least " + DECODING_NANOS_MIN / 1_000_000 + " ms): the values are built to be"
+          + " slow to decode, such as map keys or set elements whose hashes collide");
     }
   }
 
