@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -297,6 +298,17 @@ final class Conformance {
 
   private static Inner collection(Node element) {
     return value -> {
+      if (value instanceof List<?> list && value instanceof RandomAccess) {
+        // By index: no iterator to allocate on every call (a User's rights, say).
+        for (int i = 0, n = list.size(); i < n; i++) {
+          try {
+            element.checkErased(list.get(i));
+          } catch (Mismatch m) {
+            throw m.at("[" + i + "]");
+          }
+        }
+        return;
+      }
       int i = 0;
       for (Object e : (Collection<?>) value) {
         try {

@@ -94,12 +94,20 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
    * estimate gave it; given back with it. Guarded by this.
    */
   private long extraBytes;
-  /** What the decoding thread had allocated when decoding began; 0 when it is not measured. */
-  private long allocatedBefore;
-  /** When decoding began, on the System.nanoTime() clock; 0 when it is not timed. */
-  private long decodingSince;
-  /** Why decoding stopped for lack of memory, or null. */
-  private String memoryRefusal;
+  /** How the decoding of a large request is going; null for small ones, which are not watched. */
+  private Decoding decoding;
+
+  /** When decoding began, what the thread had allocated then, and why it stopped, if it did. */
+  private static final class Decoding {
+    final long since = System.nanoTime();
+    /** 0 when allocation is not measured. */
+    final long allocatedBefore;
+    String memoryRefusal;
+
+    Decoding(boolean measureMemory) {
+      allocatedBefore = measureMemory ? ThreadAllocation.current() : 0;
+    }
+  }
 
   /**
    * @param frame the request, which this call now owns and releases
@@ -223,15 +231,12 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     Object[] args;
     try {
       if (frame.size() >= MEASURED_FROM) {
-        decodingSince = System.nanoTime();
-        if (heldBytes > 0 && ThreadAllocation.supported()) {
-          allocatedBefore = ThreadAllocation.current();
-        }
+        decoding = new Decoding(heldBytes > 0 && ThreadAllocation.supported());
       }
       args = decodeArguments(d);
     } catch (IOException e) {
-      if (memoryRefusal != null) {
-        fail(RpcException.Code.RESOURCE_EXHAUSTED, memoryRefusal);
+      if (decoding != null && decoding.memoryRefusal != null) {
+        fail(RpcException.Code.RESOURCE_EXHAUSTED, decoding.memoryRefusal);
         return;
       }
       if (cancelled) {
@@ -350,11 +355,12 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     if (timeoutNanos > 0 && remainingNanos() <= 0) {
       throw new IOException("the deadline passed");
     }
-    if (decodingSince != 0) {
-      checkDecodingTime();
-    }
-    if (allocatedBefore != 0) {
-      checkDecodingMemory();
+    Decoding d = decoding;
+    if (d != null) {
+      checkDecodingTime(d);
+      if (d.allocatedBefore != 0) {
+        checkDecodingMemory(d);
+      }
     }
   }
 
@@ -365,8 +371,8 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
    * hashes collide in a map or a set, making each insertion a walk of all the others) or a
    * server thrashing for memory gets here.
    */
-  private void checkDecodingTime() throws IOException {
-    long took = System.nanoTime() - decodingSince;
+  private void checkDecodingTime(Decoding d) throws IOException {
+    long took = System.nanoTime() - d.since;
     long allowed = Math.max(DECODING_NANOS_MIN, frame.size() * DECODING_NANOS_PER_BYTE);
     if (took > allowed) {
       throw new IOException("decoding took more than the " + allowed / 1_000_000 + " ms the"
@@ -383,8 +389,8 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
    * expand far beyond its bytes (a million one-character strings) cannot run the server out of
    * memory. Allocation counts garbage too, so this errs on the safe side.
    */
-  private void checkDecodingMemory() throws IOException {
-    long allocated = ThreadAllocation.current() - allocatedBefore;
+  private void checkDecodingMemory(Decoding d) throws IOException {
+    long allocated = ThreadAllocation.current() - d.allocatedBefore;
     ConnectionMemory m = connection.memory();
     synchronized (this) {
       long over = allocated - heldBytes - extraBytes;
@@ -400,12 +406,12 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
         return;
       }
     }
-    memoryRefusal = "the server refused the call: decoding its arguments took " + allocated
+    d.memoryRefusal = "the server refused the call: decoding its arguments took " + allocated
         + " bytes of memory, more than the " + frame.size() + "-byte request may hold"
         + " (minirpc.server.maxConnectionMemory=" + m.limit() + ", minirpc.server.maxMemory="
         + m.serverLimit() + "). Its values expand far beyond their bytes: send less per call, or"
         + " raise those limits";
-    throw new IOException(memoryRefusal);
+    throw new IOException(d.memoryRefusal);
   }
 
   /** What an Error in a codec says to the caller: what happened, not where in the server. */
