@@ -467,6 +467,7 @@ final class Conformance {
     return false;
   }
 
+  /** The class a declared type erases to; a variable or wildcard erases to Object here. */
   static Class<?> raw(Type t) {
     if (t instanceof Class<?> c) {
       return c;
@@ -480,7 +481,8 @@ final class Conformance {
     return Object.class;
   }
 
-  private static Class<?> box(Class<?> c) {
+  /** The wrapper of a primitive class ({@code Void} for {@code void}); any other class as it is. */
+  static Class<?> box(Class<?> c) {
     return c.isPrimitive() ? MethodType.methodType(c).wrap().returnType() : c;
   }
 

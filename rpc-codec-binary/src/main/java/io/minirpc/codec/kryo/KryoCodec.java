@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -131,7 +130,7 @@ final class KryoCodec implements Codec {
   }
 
   private Slot slot(Type type) {
-    Class<?> raw = box(rawClass(type));
+    Class<?> raw = Conformance.box(Conformance.raw(type));
     Set<Class<?>> scope = registrations.scope(type);
     return new Slot(type.getTypeName(), raw, exactClass(raw), scope, Conformance.of(type));
   }
@@ -214,49 +213,5 @@ final class KryoCodec implements Codec {
             ? "the value is nested too deeply"
             : String.valueOf(e.getMessage()).replace("\nSerialization trace:", "; trace:");
     return new IOException("kryo could not " + verb + " a " + slot.name + ": " + message, e);
-  }
-
-  private static Class<?> rawClass(Type type) {
-    if (type instanceof Class<?> c) {
-      return c;
-    }
-    if (type instanceof ParameterizedType p) {
-      return (Class<?>) p.getRawType();
-    }
-    if (type instanceof java.lang.reflect.GenericArrayType g) {
-      return rawClass(g.getGenericComponentType()).arrayType();
-    }
-    return Object.class;
-  }
-
-  private static Class<?> box(Class<?> c) {
-    if (!c.isPrimitive()) {
-      return c;
-    }
-    if (c == int.class) {
-      return Integer.class;
-    }
-    if (c == long.class) {
-      return Long.class;
-    }
-    if (c == boolean.class) {
-      return Boolean.class;
-    }
-    if (c == double.class) {
-      return Double.class;
-    }
-    if (c == float.class) {
-      return Float.class;
-    }
-    if (c == short.class) {
-      return Short.class;
-    }
-    if (c == byte.class) {
-      return Byte.class;
-    }
-    if (c == char.class) {
-      return Character.class;
-    }
-    return Void.class;
   }
 }
