@@ -463,9 +463,11 @@ public final class Keys {
   public static final Key<Integer> MAX_CANCELS_PER_SECOND =
       Key.define("minirpc.server.maxCancelsPerSecond", SERVER, ValueType.INT, 1000)
           .builder("maxCancelsPerSecond(int)")
-          .meaning("CANCELs one connection may send per second on average, with a burst of"
-              + " `minirpc.server.maxCallsPerConnection` if larger; beyond, GOAWAY and close"
-              + " (a \"rapid reset\" flood)")
+          .meaning("CANCELs of a \"rapid reset\" one connection may send per second on average,"
+              + " with a burst of `minirpc.server.maxCallsPerConnection` if larger; beyond, GOAWAY"
+              + " and close. Counted: a CANCEL that names no request sent yet, or that undoes a"
+              + " call within 10 ms of its arrival, before it started. A call that timed out"
+              + " while it waited, that runs, or that has just ended is cancelled freely")
           .check(n -> atLeast(n, 1, "maxCancelsPerSecond", ""))
           .register(TABLE);
 

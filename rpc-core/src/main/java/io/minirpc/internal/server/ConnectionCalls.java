@@ -159,12 +159,19 @@ final class ConnectionCalls {
     calls.remove(seq, call);
   }
 
-  /** The client gave up on call {@code seq}; a number it does not know is ignored. */
-  void cancel(long seq) {
+  /**
+   * The client gave up on call {@code seq}; a number it does not know (a call that has ended) is
+   * ignored. Returns whether the cancel undid the call before it started and within {@code
+   * rapidNanos} of its arrival, as a rapid-reset flood does. Event loop.
+   */
+  boolean cancel(long seq, long rapidNanos) {
     InboundCall call = calls.get(seq);
-    if (call != null) {
-      call.cancel();
+    if (call == null) {
+      return false;
     }
+    boolean rapid = call.unstartedSince(System.nanoTime(), rapidNanos);
+    call.cancel();
+    return rapid;
   }
 
   /** The client is gone: nobody will read what its calls produce. */

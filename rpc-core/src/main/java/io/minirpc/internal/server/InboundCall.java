@@ -161,6 +161,16 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     }
   }
 
+  /**
+   * Whether a CANCEL now would undo this call before it cost the server anything but its reading:
+   * it has not started and arrived less than {@code windowNanos} ago. That is what a rapid-reset
+   * flood does; a caller whose call timed out while it waited, or a hedge that lost while it ran,
+   * cancels an older or a started call.
+   */
+  boolean unstartedSince(long now, long windowNanos) {
+    return started == 0 && now - received < windowNanos;
+  }
+
   /** The client gave up, or went away: stop the implementation if it runs, answer nothing. */
   void cancel() {
     java.util.concurrent.Future<?> result;

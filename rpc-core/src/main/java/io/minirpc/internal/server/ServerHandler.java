@@ -42,6 +42,11 @@ final class ServerHandler extends FrameHandler {
   private static final LogSafe.Limiter UNKNOWN_CODECS = LogSafe.Limiter.perSecond();
   private static final LogSafe.Limiter FLOODS = LogSafe.Limiter.perSecond();
   private static final LogSafe.Limiter SILENT = LogSafe.Limiter.perSecond();
+  /**
+   * A CANCEL that undoes a call this soon after it arrived, before it started, is what a
+   * rapid-reset flood sends, and counts against {@code maxCancelsPerSecond}.
+   */
+  static final long RAPID_CANCEL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /**
    * What one connection is held to.
@@ -66,6 +71,11 @@ final class ServerHandler extends FrameHandler {
   private ScheduledFuture<?> handshakeTimeout;
   /** Set once the client broke a limit: what it sends next is dropped unread. Event loop. */
   private boolean refused;
+  /**
+   * The highest sequence number of a request so far (a client numbers them upwards): a CANCEL
+   * above it names no call. Event loop.
+   */
+  private long lastRequest;
 
   /** @param memory what this connection's frames and calls hold */
   ServerHandler(Dispatcher dispatcher, Hello hello, Limits limits, ConnectionMemory memory) {
@@ -116,6 +126,7 @@ final class ServerHandler extends FrameHandler {
     if (refused) {
       return;
     }
+    lastRequest = Math.max(lastRequest, request.sequence());
     if (calls.inFlight(request.sequence())) {
       protocolError(ctx, "a request reuses sequence number " + request.sequence()
           + " while the call with that number is in flight");
@@ -138,16 +149,22 @@ final class ServerHandler extends FrameHandler {
     }
     switch (frame.type()) {
       case REQUEST:
+        lastRequest = Math.max(lastRequest, frame.sequence());
         dispatcher.onRequest(calls, frame);
         break;
       case CANCEL:
         frame.release();
-        if (!cancels.take()) {
+        // Only what a rapid reset does is counted: a CANCEL that names no request sent yet, or
+        // undoes one at once, before it started. A call that timed out while it waited, a hedge
+        // that lost, a call that has just ended: a client under overload cancels those by the
+        // thousand, and a cancelled call that runs still holds its worker until it stops.
+        long seq = frame.sequence();
+        boolean counted = seq > lastRequest || calls.cancel(seq, RAPID_CANCEL_NANOS);
+        if (counted && !cancels.take()) {
           refuse(ctx, "too many CANCELs: more than " + limits.maxCancelsPerSecond()
               + " a second (minirpc.server.maxCancelsPerSecond)");
           return;
         }
-        calls.cancel(frame.sequence());
         break;
       case PING:
         frame.release();

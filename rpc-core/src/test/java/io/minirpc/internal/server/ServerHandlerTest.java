@@ -70,13 +70,17 @@ class ServerHandlerTest {
   void pingsOverTheBudgetGetGoAwayTooManyPingsAndTheConnectionCloses() {
     EmbeddedChannel ch = connection(10, 1000, 1000);
     ch.writeInbound(hello(1, 1).toFrame(ALLOC));
+    long start = System.nanoTime();
     for (int i = 0; i < 50 && ch.isOpen(); i++) {
       ch.writeInbound(Frames.empty(ALLOC, FrameType.PING, i));
     }
+    // The burst of 10, and what the budget earned back (10 a second) on a slow machine.
+    long refilled = (System.nanoTime() - start) / 100_000_000L;
     List<String> reasons = new ArrayList<>();
     List<FrameType> types = written(ch, reasons);
     assertEquals(FrameType.HELLO, types.get(0));
-    assertEquals(10, types.stream().filter(t -> t == FrameType.PONG).count(), types.toString());
+    long pongs = types.stream().filter(t -> t == FrameType.PONG).count();
+    assertTrue(pongs >= 10 && pongs <= 10 + refilled, pongs + " PONGs: " + types);
     assertEquals(FrameType.GOAWAY, types.get(types.size() - 1));
     assertEquals(List.of("too_many_pings: more than 10 PINGs a second"
         + " (minirpc.server.maxPingsPerSecond)"), reasons);
