@@ -632,8 +632,9 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * This server's share of calls relative to the other servers of its {@linkplain #registry
-     * registry} group, at least 1: a server of weight 200 gets twice the calls of one of weight
-     * 100. Default 100 ({@code minirpc.server.weight}).
+     * registry} group, from 1 to 1000 ({@code ServerInstance.MAX_WEIGHT}): a server of weight 200
+     * gets about twice the calls of one of weight 100. Default 100 ({@code
+     * minirpc.server.weight}).
      */
     public Builder weight(int weight) {
       settings.set(Keys.WEIGHT, weight);

@@ -17,7 +17,9 @@ import java.util.Objects;
  *
  * @param host the host clients connect to (a name or an IP literal)
  * @param port the port, 1 to 65535
- * @param weight the share of calls relative to other servers, at least 1; 100 when not said
+ * @param weight the share of calls relative to other servers, from 1 to {@link #MAX_WEIGHT}; 100
+ *     when not said. A larger weight counts as {@link #MAX_WEIGHT}: a registry is written by
+ *     whoever may write the group, and one server must not draw every call.
  * @param codecs the codecs the server speaks, or empty if unknown
  * @param services service name to (method key to fingerprint digest), or empty if unknown
  * @param attributes free-form labels such as {@code zone} or {@code version}
@@ -32,6 +34,12 @@ public record ServerInstance(
   /** The weight of a server that does not say. */
   public static final int DEFAULT_WEIGHT = 100;
 
+  /**
+   * The largest weight, ten times the default: a server that says more gets this. A server of
+   * weight 1000 gets about ten times the calls of one of weight 100, and no more.
+   */
+  public static final int MAX_WEIGHT = 1000;
+
   /** Checks and copies every part. */
   public ServerInstance {
     Objects.requireNonNull(host, "host == null");
@@ -44,6 +52,7 @@ public record ServerInstance(
     if (weight < 1) {
       throw new IllegalArgumentException("weight (" + weight + ") must be at least 1");
     }
+    weight = Math.min(weight, MAX_WEIGHT);
     codecs = List.copyOf(codecs);
     Map<String, Map<String, Long>> copy = new LinkedHashMap<>();
     services.forEach((name, methods) -> copy.put(name, Map.copyOf(methods)));

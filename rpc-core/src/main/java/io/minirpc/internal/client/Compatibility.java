@@ -1,6 +1,7 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
+import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.protocol.Hello;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,5 +84,37 @@ final class Compatibility {
     }
     return "the classes it carries differ, so neither codec could decode them: "
         + String.join("; ", differences) + ". Deploy the same version of these classes on both";
+  }
+
+  /** Whether {@code server}'s published fingerprints let a client call {@code method}. */
+  static boolean published(ServerInstance server, ClientMethod method) {
+    return incompatibility(server, method) == null;
+  }
+
+  private static String incompatibility(ServerInstance server, ClientMethod method) {
+    if (server.services().isEmpty()) {
+      return null; // not published: the handshake decides
+    }
+    Map<String, Long> methods = server.services().get(method.descriptor().serviceName());
+    if (methods == null) {
+      return "no service " + method.descriptor().serviceName();
+    }
+    Long digest = methods.get(method.descriptor().key());
+    if (digest == null) {
+      return "no method " + method.descriptor().key();
+    }
+    return digest == method.digest() ? null : "a different version of the method";
+  }
+
+  /** For each of {@code eps}, its address and why its published fingerprints do not match. */
+  static String published(Endpoint[] eps, ClientMethod method) {
+    StringBuilder b = new StringBuilder();
+    for (Endpoint e : eps) {
+      if (b.length() > 0) {
+        b.append("; ");
+      }
+      b.append(e.address()).append(": ").append(incompatibility(e.instance(), method));
+    }
+    return b.toString();
   }
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,16 +62,8 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   /** Removed by discovery: it takes no new call, reconnects no more, and closes once drained. */
   private volatile boolean retired;
 
-  // Health, for outlier ejection (see Fleet): written by calls ending, from any thread.
-  private final AtomicInteger consecutiveFailures = new AtomicInteger();
-  private final AtomicInteger windowCalls = new AtomicInteger();
-  private final AtomicInteger windowFailures = new AtomicInteger();
-  private volatile long windowStart = System.nanoTime();
-  /** Ejected until this time ({@link System#nanoTime()}), if {@link #ejected} is set. */
-  private volatile long ejectedUntil;
-  private volatile boolean ejected;
-  /** Ejections in a row; each lasts one base interval longer. Guarded by the fleet. */
-  int ejections;
+  /** Its recent calls and ejection, for outlier ejection and balancing. */
+  final HealthRecord health = new HealthRecord();
   /** Where this endpoint sorts in the client's stable random order of servers (subsetting). */
   final long rank;
 
@@ -133,7 +124,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   boolean serves(ClientMethod method) {
     Boolean known = serves.get(method);
     if (known == null) {
-      known = Fleet.compatible(instance, method);
+      known = Compatibility.published(instance, method);
       serves.put(method, known);
     }
     return known;
@@ -160,49 +151,10 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     return retired;
   }
 
-  // ---------------------------------------------------------------- health
-
-  /** A call here got an answer (any answer: the server is up and serving). */
-  void succeeded() {
-    windowCalls.incrementAndGet();
-    if (consecutiveFailures.get() != 0) {
-      consecutiveFailures.set(0);
-    }
-  }
-
-  /**
-   * A call here failed as a sick or unreachable server makes calls fail; true when the record now
-   * says to eject it: {@code threshold} failures in a row, or half of 20 or more calls in the
-   * last 10 s.
-   */
-  boolean failed(int threshold) {
-    long now = System.nanoTime();
-    if (now - windowStart > TimeUnit.SECONDS.toNanos(10)) {
-      windowStart = now;
-      windowCalls.set(0);
-      windowFailures.set(0);
-    }
-    int calls = windowCalls.incrementAndGet();
-    int failures = windowFailures.incrementAndGet();
-    int inARow = consecutiveFailures.incrementAndGet();
-    return threshold > 0 && (inARow >= threshold || (calls >= 20 && 2 * failures >= calls));
-  }
-
   boolean isEjected(long now) {
-    if (ejected && now - ejectedUntil >= 0) {
-      ejected = false; // its time is up: back in, with a clean record
-      consecutiveFailures.set(0);
-      windowCalls.set(0);
-      windowFailures.set(0);
-      windowStart = now;
-    }
-    return ejected;
+    return health.isEjected(now);
   }
 
-  void eject(long untilNanos) {
-    ejectedUntil = untilNanos;
-    ejected = true;
-  }
   int maxFrameSize() {
     return Math.min(settings.maxFrameSize(), serverMaxFrameSize);
   }

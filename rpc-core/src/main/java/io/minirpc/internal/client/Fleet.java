@@ -3,7 +3,6 @@ package io.minirpc.internal.client;
 import io.minirpc.RpcException;
 import io.minirpc.discovery.NameResolver;
 import io.minirpc.discovery.ServerInstance;
-import io.minirpc.internal.config.BalancerKind;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.transport.LogSafe;
 import io.netty.channel.Channel;
@@ -11,42 +10,27 @@ import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The servers a client calls, and the choice among them: an {@link Endpoint} per server that
- * discovery (or the fixed list) gives, a stable random subset of them that the client connects
- * to, a balancer that picks a ready endpoint per call, outlier ejection, and the decision to send
- * a failed attempt again.
+ * The servers a client calls: an {@link Endpoint} per server that discovery (or the fixed list)
+ * gives, a stable random subset of them that the client connects to, and the calls that wait for
+ * any of them. Each call's server is chosen by the {@link Picker}; servers whose calls fail are
+ * ejected by the {@link OutlierDetector}; failed attempts go again by {@link Retries}.
  *
  * <p>With one fixed server, every call goes straight to its endpoint, as before fleets existed:
  * no balancing, no health record, and the only retry is of a call the server refused unrun
  * because it was going away.
- *
- * <p>Retries: an attempt that provably did not run (never left the client, or refused by the
- * server before dispatch) goes again at once to a server not tried yet, within the deadline; one
- * that may have run goes again only if its method is {@code @Idempotent}, after a backoff, up to
- * {@code minirpc.maxAttempts} and within the {@link RetryBudget}.
  */
 final class Fleet implements NameResolver.Listener {
   private static final Logger log = LoggerFactory.getLogger(Fleet.class);
-  /** Resends of one call that its server refused unrun because it was going away (GOAWAY). */
-  private static final int MAX_SAME_SERVER_RESENDS = 3;
-  /** Attempts of one call that failed unrun, over every server. */
-  private static final int MAX_UNRUN_RETRIES = 16;
-  private static final long MAX_RETRY_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /** Consistent hashing moves a key on from a server loaded above this times the mean. */
-  private static final double HASH_LOAD_FACTOR = 1.25;
-  private static final int HASH_POINTS_MIN = 40;
 
   /** Makes the endpoint of one server. */
   interface EndpointFactory {
@@ -60,10 +44,11 @@ final class Fleet implements NameResolver.Listener {
   private final Consumer<Connection> onReady;
   private final NameResolver resolver;
   private final boolean single;
-  private final RetryBudget budget;
+  private final Retries retries;
   private final CallQueue waiting;
   private final long seed = ThreadLocalRandom.current().nextLong();
-  private final AtomicInteger next = new AtomicInteger();
+  private final Picker picker;
+  private final OutlierDetector outliers;
   private final Object lock = new Object();
 
   /** Every server discovery lists, by address. Guarded by lock. */
@@ -72,8 +57,6 @@ final class Fleet implements NameResolver.Listener {
   private volatile Endpoint[] all = new Endpoint[0];
   /** The subset that takes calls: the first {@code subsetSize} healthy ones of {@link #all}. */
   private volatile Endpoint[] active = new Endpoint[0];
-  /** The hash ring over {@link #active}, for consistent hashing; null otherwise. */
-  private volatile Ring ring;
   private volatile boolean resolved;
   private volatile String resolveError;
   private volatile boolean started;
@@ -92,9 +75,12 @@ final class Fleet implements NameResolver.Listener {
     this.onReady = onReady;
     this.resolver = resolver;
     this.single = servers != null && servers.size() == 1;
-    this.budget = new RetryBudget(settings.retryBudget(), 10);
+    this.retries = new Retries(settings, target, timer, single, () -> active, this::submit);
     this.waiting = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
         this::waitExpired);
+    this.picker = new Picker(settings.loadBalancer());
+    this.outliers = new OutlierDetector(settings, target, timer, () -> all, () -> active,
+        this::ejectionsChanged);
     if (servers != null) {
       onServers(servers);
     }
@@ -193,7 +179,6 @@ final class Fleet implements NameResolver.Listener {
     Endpoint[] subset = chosen.toArray(new Endpoint[0]);
     Endpoint[] before = active;
     active = subset;
-    ring = settings.loadBalancer() == BalancerKind.CONSISTENT_HASH ? new Ring(subset) : null;
     if (started) {
       for (Endpoint e : subset) {
         e.start();
@@ -254,7 +239,7 @@ final class Fleet implements NameResolver.Listener {
       start();
       eps = active;
     }
-    Endpoint chosen = pick(call, eps);
+    Endpoint chosen = picker.pick(call, eps);
     if (chosen != null) {
       call.endpoint(chosen);
       chosen.submit(call);
@@ -291,135 +276,6 @@ final class Fleet implements NameResolver.Listener {
   }
 
   /**
-   * The endpoint for {@code call}: a ready one by the balancing policy, else one that is
-   * connecting, else one that failed to connect (its own submit then fails the attempt unrun, and
-   * the call moves on). Null when the call should wait, or none can serve it.
-   */
-  private Endpoint pick(PendingCall call, Endpoint[] eps) {
-    long now = System.nanoTime();
-    int n = eps.length;
-    if (n == 0) {
-      return null;
-    }
-    if (n == 1 && candidate(eps[0], call, now)) {
-      return eps[0]; // one server in the subset, ready: nothing to balance
-    }
-    int ready = 0;
-    Endpoint connecting = null;
-    Endpoint failing = null;
-    Endpoint anyTried = null;
-    boolean anyEjectedOnly = false;
-    for (Endpoint e : eps) {
-      if (!e.serves(call.method())) {
-        continue;
-      }
-      if (e.isEjected(now)) {
-        anyEjectedOnly = true;
-        continue;
-      }
-      if (call.tried(e)) {
-        anyTried = e;
-        continue;
-      }
-      ConnectivityState s = e.state();
-      if (s == ConnectivityState.READY) {
-        ready++;
-      } else if (s == ConnectivityState.TRANSIENT_FAILURE) {
-        if (failing == null) {
-          failing = e;
-        }
-      } else if (connecting == null) {
-        connecting = e;
-      }
-    }
-    if (ready > 0) {
-      return balance(call, eps, ready, now);
-    }
-    if (connecting != null) {
-      connecting.start();
-      return connecting;
-    }
-    if (anyTried != null && failing == null) {
-      // Only servers this call already tried are left; an idempotent retry may go back to one.
-      return anyTried.state() == ConnectivityState.READY ? anyTried : null;
-    }
-    if (failing != null) {
-      return call.waitForReady() ? null : failing;
-    }
-    if (anyEjectedOnly) {
-      // Every server that could serve it is ejected: ejection never takes all, so use one.
-      for (Endpoint e : eps) {
-        if (e.serves(call.method()) && e.state() == ConnectivityState.READY) {
-          return e;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** Whether {@code e} is a ready candidate for {@code call}. */
-  private static boolean candidate(Endpoint e, PendingCall call, long now) {
-    return e.serves(call.method()) && !e.isEjected(now) && !call.tried(e)
-        && e.state() == ConnectivityState.READY;
-  }
-
-  private Endpoint balance(PendingCall call, Endpoint[] eps, int ready, long now) {
-    switch (settings.loadBalancer()) {
-      case ROUND_ROBIN:
-        return nth(call, eps, Math.floorMod(next.getAndIncrement(), ready), now);
-      case CONSISTENT_HASH: {
-        Ring r = ring;
-        String key = call.method().hashKey(call.args(), call.metadata());
-        if (r != null && key != null) {
-          Endpoint e = r.pick(key, call, eps, now);
-          if (e != null) {
-            return e;
-          }
-        }
-        return leastPending(call, eps, ready, now);
-      }
-      default:
-        return leastPending(call, eps, ready, now);
-    }
-  }
-
-  /** Power of two choices: of two ready servers at random, the one with less load per weight. */
-  private static Endpoint leastPending(PendingCall call, Endpoint[] eps, int ready, long now) {
-    if (ready == 1) {
-      return nth(call, eps, 0, now);
-    }
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    int i = random.nextInt(ready);
-    int j = random.nextInt(ready - 1);
-    if (j >= i) {
-      j++;
-    }
-    Endpoint a = nth(call, eps, i, now);
-    Endpoint b = nth(call, eps, j, now);
-    if (a == null || b == null) {
-      return a != null ? a : b; // one changed state meanwhile
-    }
-    // Compare load / weight without dividing: (la + 1) * wb against (lb + 1) * wa.
-    long scoreA = (long) (a.load() + 1) * b.instance().weight();
-    long scoreB = (long) (b.load() + 1) * a.instance().weight();
-    return scoreA <= scoreB ? a : b;
-  }
-
-  /** The {@code index}th ready candidate of {@code eps}, or null if states changed meanwhile. */
-  private static Endpoint nth(PendingCall call, Endpoint[] eps, int index, long now) {
-    int seen = 0;
-    for (Endpoint e : eps) {
-      if (candidate(e, call, now)) {
-        if (seen == index) {
-          return e;
-        }
-        seen++;
-      }
-    }
-    return null;
-  }
-
-  /**
    * The error a call gets at once when no server can take it, or null if it should wait: until
    * discovery first answers, while a server connects, or always when it waits for ready.
    */
@@ -433,7 +289,7 @@ final class Fleet implements NameResolver.Listener {
       if (!anyServes) {
         return new RpcException(RpcException.Code.NOT_FOUND, prefix + "was not sent: none of the"
             + " servers of " + target + " publishes " + call.method().descriptor().displayName()
-            + " with this client's signature (" + describe(eps, call.method()) + "). Deploy the"
+            + " with this client's signature (" + Compatibility.published(eps, call.method()) + "). Deploy the"
             + " same version of the interface on both sides");
       }
     }
@@ -456,17 +312,6 @@ final class Fleet implements NameResolver.Listener {
         + (why == null ? "" : " (" + LogSafe.escape(why, 500) + ")") + ". It did not run. Check"
         + " that servers are running and registered; to make calls wait for one within their"
         + " timeout, set minirpc.waitForReady=true";
-  }
-
-  private static String describe(Endpoint[] eps, ClientMethod method) {
-    StringBuilder b = new StringBuilder();
-    for (Endpoint e : eps) {
-      if (b.length() > 0) {
-        b.append("; ");
-      }
-      b.append(e.address()).append(": ").append(incompatibility(e.instance(), method));
-    }
-    return b.toString();
   }
 
   /** The exception of a call whose deadline passed while it waited for any server. */
@@ -507,119 +352,14 @@ final class Fleet implements NameResolver.Listener {
 
   // ---------------------------------------------------------------- retries
 
-  /**
-   * Sends a failed attempt of {@code call} again if it may and can go; false to end the call with
-   * {@code error}. Runs where the attempt failed: an event loop, the timer, a caller's thread.
-   */
+  /** See {@link Retries#retry}. */
   boolean retry(PendingCall call, RpcException error, int how) {
-    if (closed) {
-      return false;
-    }
-    long left = call.deadlineNanos() - System.nanoTime();
-    if (left <= 0) {
-      return false;
-    }
-    RpcException.Code code = error.code();
-    if (how != PendingCall.MAY_HAVE_RUN) {
-      if (code != RpcException.Code.UNAVAILABLE && code != RpcException.Code.RESOURCE_EXHAUSTED
-          && code != RpcException.Code.NOT_FOUND && code != RpcException.Code.CODEC) {
-        return false; // refused for who the caller is, or cancelled: the same anywhere
-      }
-      if (call.unrunRetries >= MAX_UNRUN_RETRIES) {
-        return false;
-      }
-      Endpoint from = call.endpoint();
-      boolean goingAway = how == PendingCall.UNRUN_REMOTE && code == RpcException.Code.UNAVAILABLE;
-      boolean elsewhere = hasUntried(call, from);
-      if (!elsewhere && !(goingAway && call.unrunRetries < MAX_SAME_SERVER_RESENDS)) {
-        return false;
-      }
-      if (!call.detachForRetry()) {
-        return false;
-      }
-      call.unrunRetries++;
-      if (log.isDebugEnabled()) {
-        log.debug("Sending {} again{}: {}", call.method().descriptor().displayName(),
-            elsewhere ? " to another server" : "", LogSafe.escape(error.getMessage(), 500));
-      }
-      resubmit(call);
-      return true;
-    }
-    if (code != RpcException.Code.UNAVAILABLE || !call.method().idempotent()
-        || call.retries + 1 >= settings.maxAttempts()) {
-      return false;
-    }
-    long backoff = Backoff.delayNanos(settings.retryBackoff().toNanos(), MAX_RETRY_BACKOFF_NANOS,
-        call.retries + 1, ThreadLocalRandom.current().nextDouble());
-    if (backoff >= left || !budget.tryRetry()) {
-      return false;
-    }
-    if (!call.detachForRetry()) {
-      budget.refund();
-      return false;
-    }
-    call.retries++;
-    log.debug("Retrying idempotent {} in {} ms: {}", call.method().descriptor().displayName(),
-        TimeUnit.NANOSECONDS.toMillis(backoff), LogSafe.escape(error.getMessage(), 500));
-    try {
-      timer.newTimeout(t -> resubmit(call), backoff, TimeUnit.NANOSECONDS);
-    } catch (IllegalStateException stopped) {
-      call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
-    }
-    return true;
+    return !closed && retries.retry(call, error, how);
   }
 
-  /**
-   * The error a call ends with when no attempt is left: {@code error}, or, when it never left the
-   * client because no server of a fleet could be reached, one that names every server tried and
-   * why it failed, not only the last.
-   */
+  /** See {@link Retries#finalError}. */
   RpcException finalError(PendingCall call, RpcException error, int how) {
-    if (single || how != PendingCall.UNRUN_LOCAL
-        || error.code() != RpcException.Code.UNAVAILABLE) {
-      return error;
-    }
-    Endpoint[] eps = active;
-    StringBuilder why = new StringBuilder();
-    int down = 0;
-    for (Endpoint e : eps) {
-      if (e.serves(call.method()) && e.state() == ConnectivityState.TRANSIENT_FAILURE) {
-        down++;
-        String failure = e.lastFailure();
-        why.append(why.length() == 0 ? "" : "; ").append(e.address())
-            .append(failure == null ? "" : ": " + failure);
-      }
-    }
-    if (down < 2) {
-      return error;
-    }
-    return new RpcException(RpcException.Code.UNAVAILABLE, call.method().callPrefix()
-        + "failed: none of the " + down + " servers of " + target + " it could go to can be"
-        + " reached (" + LogSafe.escape(why.toString(), 2000) + "). It did not run, so it is safe"
-        + " to retry. The client keeps reconnecting in the background; to make calls wait for a"
-        + " server within their timeout instead, set minirpc.waitForReady=true or annotate the"
-        + " method with @WaitForReady", error);
-  }
-
-  private void resubmit(PendingCall call) {
-    if (call.prepareAttempt()) {
-      submit(call);
-    }
-  }
-
-  /** Whether a server this call has not tried could take it. */
-  private boolean hasUntried(PendingCall call, Endpoint from) {
-    if (single) {
-      return false;
-    }
-    long now = System.nanoTime();
-    for (Endpoint e : active) {
-      if (e != from && !call.tried(e) && e.serves(call.method()) && !e.isEjected(now)
-          && (e.state() != ConnectivityState.TRANSIENT_FAILURE || call.waitForReady())) {
-        return true;
-      }
-    }
-    return false;
+    return retries.finalError(call, error, how);
   }
 
   /** Whether hedged attempts make sense: there are other servers to send them to. */
@@ -629,12 +369,12 @@ final class Fleet implements NameResolver.Listener {
 
   /** Takes a hedged attempt from the retry budget; false when it is spent. */
   boolean tryHedge() {
-    return budget.tryRetry();
+    return retries.budget.tryRetry();
   }
 
   /** Counts a call in the retry budget; called once per call. */
   void called() {
-    budget.deposit();
+    retries.budget.deposit();
   }
 
   // ---------------------------------------------------------------- health
@@ -642,13 +382,8 @@ final class Fleet implements NameResolver.Listener {
   /** An answer arrived for {@code call}'s attempt; {@code code} is its error's, or null. */
   void answered(PendingCall call, RpcException.Code code) {
     Endpoint e = call.endpoint();
-    if (e == null) {
-      return;
-    }
-    if (code == RpcException.Code.UNAVAILABLE) {
-      failed(e);
-    } else {
-      e.succeeded();
+    if (e != null) {
+      outliers.answered(e, code);
     }
   }
 
@@ -656,50 +391,12 @@ final class Fleet implements NameResolver.Listener {
   void timedOut(PendingCall call) {
     Endpoint e = call.endpoint();
     if (e != null) {
-      failed(e);
+      outliers.timedOut(e);
     }
   }
 
-  private void failed(Endpoint e) {
-    if (e.failed(settings.ejectionFailures())) {
-      maybeEject(e);
-    }
-  }
-
-  /** Ejects {@code e} unless that would pass the limit; never the last server standing. */
-  private void maybeEject(Endpoint e) {
-    long now = System.nanoTime();
-    synchronized (lock) {
-      if (closed || e.isEjected(now) || e.isRetired()) {
-        return;
-      }
-      Endpoint[] every = all;
-      int ejected = 0;
-      for (Endpoint x : every) {
-        if (x.isEjected(now)) {
-          ejected++;
-        }
-      }
-      int max = Math.min(every.length - 1, every.length * settings.ejectionMaxPercent() / 100);
-      if (ejected >= Math.max(0, max)) {
-        if (log.isDebugEnabled()) {
-          log.debug("Not ejecting {}: {} of {} servers already are (minirpc.ejection.maxPercent)",
-              e.address(), ejected, every.length);
-        }
-        return;
-      }
-      e.ejections = Math.min(e.ejections + 1, 10);
-      long duration = settings.ejectionTime().toNanos() * e.ejections;
-      e.eject(now + duration);
-      log.warn("Ejected {} from {} for {} ms: its calls fail or time out (ejection {} in a row)",
-          e.address(), target, TimeUnit.NANOSECONDS.toMillis(duration), e.ejections);
-      rebuildSubset();
-      timer.newTimeout(t -> reinstated(e), duration, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void reinstated(Endpoint e) {
-    log.info("{} is back in {} after its ejection", e.address(), target);
+  /** A server was ejected or came back: the subset changes, and waiting calls may go. */
+  private void ejectionsChanged() {
     subsetChanged();
     drainWaiting();
   }
@@ -707,10 +404,7 @@ final class Fleet implements NameResolver.Listener {
   void endpointReady(Endpoint e, Connection c) {
     onReady.accept(c);
     if (!single) {
-      // Ready for a whole interval since its last ejection: the next one starts short again.
-      if (!e.isEjected(System.nanoTime())) {
-        e.ejections = Math.max(0, e.ejections - 1);
-      }
+      outliers.connected(e);
       subsetChanged();
       drainWaiting();
     }
@@ -765,96 +459,5 @@ final class Fleet implements NameResolver.Listener {
       channels.addAll(e.close());
     }
     return channels;
-  }
-
-  /** Whether {@code server}'s published fingerprints let a client call {@code method}. */
-  static boolean compatible(ServerInstance server, ClientMethod method) {
-    return incompatibility(server, method) == null;
-  }
-
-  private static String incompatibility(ServerInstance server, ClientMethod method) {
-    if (server.services().isEmpty()) {
-      return null; // not published: the handshake decides
-    }
-    Map<String, Long> methods = server.services().get(method.descriptor().serviceName());
-    if (methods == null) {
-      return "no service " + method.descriptor().serviceName();
-    }
-    Long digest = methods.get(method.descriptor().key());
-    if (digest == null) {
-      return "no method " + method.descriptor().key();
-    }
-    return digest == method.digest() ? null : "a different version of the method";
-  }
-
-  /**
-   * Consistent hashing with bounded load (Mirrokni et al., as in HAProxy and Envoy): points for
-   * each endpoint on a ring, proportional to its weight; a key goes to the first point after its
-   * hash whose endpoint is a ready candidate loaded no more than {@link #HASH_LOAD_FACTOR} times
-   * the mean.
-   */
-  private static final class Ring {
-    private final long[] hashes;
-    private final Endpoint[] owners;
-
-    Ring(Endpoint[] eps) {
-      Map<Long, Endpoint> points = new HashMap<>();
-      for (Endpoint e : eps) {
-        int count = Math.max(HASH_POINTS_MIN, e.instance().weight());
-        for (int i = 0; i < count; i++) {
-          points.put(hash(e.address() + "#" + i), e);
-        }
-      }
-      hashes = new long[points.size()];
-      owners = new Endpoint[points.size()];
-      List<Long> sorted = new ArrayList<>(points.keySet());
-      sorted.sort(null);
-      for (int i = 0; i < sorted.size(); i++) {
-        hashes[i] = sorted.get(i);
-        owners[i] = points.get(sorted.get(i));
-      }
-    }
-
-    Endpoint pick(String key, PendingCall call, Endpoint[] eps, long now) {
-      if (hashes.length == 0) {
-        return null;
-      }
-      long total = 0;
-      int ready = 0;
-      for (Endpoint e : eps) {
-        if (candidate(e, call, now)) {
-          total += e.load();
-          ready++;
-        }
-      }
-      if (ready == 0) {
-        return null;
-      }
-      double bound = Math.ceil((total + 1) * HASH_LOAD_FACTOR / ready);
-      int i = Arrays.binarySearch(hashes, hash(key));
-      if (i < 0) {
-        i = -i - 1;
-      }
-      for (int step = 0; step < hashes.length; step++) {
-        Endpoint e = owners[(i + step) % hashes.length];
-        if (candidate(e, call, now) && e.load() + 1 <= bound) {
-          return e;
-        }
-      }
-      return null;
-    }
-
-    /** 64-bit FNV-1a, then a finalizer: stable across JVMs, so every client agrees. */
-    static long hash(String s) {
-      long h = 0xcbf29ce484222325L;
-      for (int i = 0; i < s.length(); i++) {
-        h ^= s.charAt(i);
-        h *= 0x100000001b3L;
-      }
-      h ^= h >>> 33;
-      h *= 0xff51afd7ed558ccdL;
-      h ^= h >>> 33;
-      return h;
-    }
   }
 }

@@ -303,8 +303,9 @@ public final class Keys {
       Key.define("minirpc.ejection.failures", CLIENT, ValueType.INT, 5)
           .builder("ejection(int, Duration, int)")
           .meaning("a server whose calls fail (`UNAVAILABLE`, lost connections) or time out this"
-              + " many times in a row, or at half of 20 or more calls in 10 s, is ejected; `0`"
-              + " turns ejection off")
+              + " many times in a row is ejected; so is one where half of 20 or more calls in"
+              + " 10 s fail that way or with `INTERNAL`, at least twice the share of the other"
+              + " servers; `0` turns ejection off")
           .check(n -> notNegative(n, "ejection.failures"))
           .register(TABLE);
 
@@ -495,8 +496,14 @@ public final class Keys {
   public static final Key<Integer> WEIGHT =
       Key.define("minirpc.server.weight", SERVER, ValueType.INT, 100)
           .builder("weight(int)")
-          .meaning("the server's share of calls relative to the others in its registry group")
-          .check(n -> atLeast(n, 1, "weight", ""))
+          .meaning("the server's share of calls relative to the others in its registry group,"
+              + " from 1 to 1000; clients count a larger weight a registry lists as 1000")
+          .check(n -> {
+            if (n < 1 || n > 1000) {
+              throw new IllegalArgumentException("weight (" + n + ") must be between 1 and 1000");
+            }
+            return n;
+          })
           .register(TABLE);
 
   public static final Key<Map<String, String>> ATTRIBUTES =

@@ -322,7 +322,7 @@ class SettingsTest {
     assertEquals("minirpc.server.attributes = '=x': '=x' is not key=value (for example"
             + " zone=eu-1,version=2.3)",
         refused("minirpc.server.attributes", "=x").getMessage());
-    assertEquals("weight (0) must be at least 1",
+    assertEquals("weight (0) must be between 1 and 1000",
         refused("minirpc.server.weight", "0").getMessage());
     assertEquals("deregisterDelay (PT-1S) must not be negative",
         assertThrows(IllegalArgumentException.class,
