@@ -462,7 +462,8 @@ public final class RpcServer implements AutoCloseable {
     /**
      * Whether connections use TLS ({@code minirpc.tls}, default false). A server also needs its
      * certificate ({@link #tlsCertificate}); a client trusts the JDK's CAs unless given others
-     * ({@link #tlsTrustedCertificates}).
+     * ({@link #tlsTrustedCertificates}). Certificate settings given while TLS is off fail {@code
+     * build()}, so that a forgotten {@code minirpc.tls=true} cannot leave connections plaintext.
      */
     public Builder tls(boolean on) {
       settings.set(Keys.TLS, on);

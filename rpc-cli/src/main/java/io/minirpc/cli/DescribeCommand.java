@@ -46,13 +46,15 @@ final class DescribeCommand implements Callable<Integer> {
         }
         out.println(Output.pretty(doc));
       } else {
-        out.println(t.service.name());
+        // Names come from the server: escaped, as the schemas are by Output.
+        out.println(Terminal.safe(t.service.name()));
         for (MethodDescription m : methods) {
           out.println();
-          out.println("  " + Methods.signature(m));
-          out.println("    key: " + m.key());
+          out.println("  " + Terminal.safe(Methods.signature(m)));
+          out.println("    key: " + Terminal.safe(m.key()));
           for (ParameterDescription p : m.parameters()) {
-            out.println("    " + p.name() + ": " + Output.compact(Output.schema(p.schema())));
+            out.println("    " + Terminal.safe(p.name()) + ": "
+                + Output.compact(Output.schema(p.schema())));
           }
           out.println("    returns: " + Output.compact(Output.schema(m.resultSchema())));
         }

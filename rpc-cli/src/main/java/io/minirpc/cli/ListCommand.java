@@ -34,7 +34,7 @@ final class ListCommand implements Callable<Integer> {
         for (String s : remote.services()) {
           json.add(s);
           if (!options.json) {
-            out.println(s);
+            out.println(Terminal.safe(s));
           }
         }
       } else {
@@ -42,7 +42,7 @@ final class ListCommand implements Callable<Integer> {
         for (MethodDescription m : d.methods()) {
           json.add(m.key());
           if (!options.json) {
-            out.println(d.name() + "." + m.key());
+            out.println(Terminal.safe(d.name() + "." + m.key()));
           }
         }
       }

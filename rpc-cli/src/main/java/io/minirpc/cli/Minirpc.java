@@ -55,20 +55,21 @@ public final class Minirpc implements Runnable {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
     }
     CommandLine cli = new CommandLine(new Minirpc());
+    // Messages quote what the server sent (names, its errors): escaped before they are printed.
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       PrintWriter err = line.getErr();
       if (e instanceof Failure) {
-        err.println("minirpc: " + e.getMessage());
+        err.println("minirpc: " + Terminal.safe(e.getMessage()));
         err.flush();
         return ((Failure) e).exitCode;
       }
       if (e instanceof RpcException) {
         RpcException r = (RpcException) e;
-        err.println("minirpc: " + r.code() + ": " + r.getMessage());
+        err.println("minirpc: " + r.code() + ": " + Terminal.safe(r.getMessage()));
         err.flush();
         return exitCode(r.code());
       }
-      err.println("minirpc: " + e);
+      err.println("minirpc: " + Terminal.safe(e.toString()));
       err.flush();
       return FAILED;
     });

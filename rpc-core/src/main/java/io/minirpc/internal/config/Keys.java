@@ -546,7 +546,8 @@ public final class Keys {
       Key.define("minirpc.tls", BOTH, ValueType.BOOLEAN, false)
           .builder("tls(boolean)")
           .meaning("connections use TLS (on both sides); also on when a builder is given an"
-              + " `SslContext` (`tls(SslContext)`)")
+              + " `SslContext` (`tls(SslContext)`); the other `minirpc.tls.*` settings without it"
+              + " fail `build()` rather than run plaintext")
           .register(TABLE);
 
   public static final Key<String> TLS_CERT_CHAIN =
@@ -561,7 +562,9 @@ public final class Keys {
       Key.define("minirpc.tls.privateKey", BOTH, ValueType.STRING, (String) null)
           .defaultText("none")
           .builder("tlsCertificate(Path, Path)")
-          .meaning("PEM (PKCS#8) private key of `minirpc.tls.certChain`")
+          .meaning("PEM (PKCS#8) private key of `minirpc.tls.certChain`; a PKCS#1 or SEC1 key"
+              + " (`BEGIN RSA/EC PRIVATE KEY`) fails `build()` with the `openssl` command that"
+              + " converts it")
           .register(TABLE);
 
   public static final Key<String> TLS_TRUSTED_CERTS =

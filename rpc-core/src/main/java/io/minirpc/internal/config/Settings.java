@@ -205,7 +205,7 @@ public final class Settings {
         get(Keys.EJECTION_FAILURES),
         get(Keys.EJECTION_TIME),
         get(Keys.EJECTION_MAX_PERCENT),
-        tls(get(Keys.TLS_HOSTNAME_VERIFICATION), TlsConfig.ClientAuthMode.NONE));
+        tls(Side.CLIENT, get(Keys.TLS_HOSTNAME_VERIFICATION), TlsConfig.ClientAuthMode.NONE));
   }
 
   /** The server's settings, frozen. */
@@ -239,7 +239,7 @@ public final class Settings {
         get(Keys.MAX_METADATA_ENTRIES),
         get(Keys.MAX_PINGS_PER_SECOND),
         get(Keys.MAX_CANCELS_PER_SECOND),
-        tls(false, get(Keys.TLS_CLIENT_AUTH)),
+        tls(Side.SERVER, false, get(Keys.TLS_CLIENT_AUTH)),
         get(Keys.BEARER_TOKENS),
         get(Keys.ERROR_DETAILS),
         get(Keys.SERVER_REGISTRY),
@@ -269,9 +269,36 @@ public final class Settings {
     this.sslContext = java.util.Objects.requireNonNull(context, "sslContext == null");
   }
 
-  private TlsConfig tls(boolean hostnameVerification, TlsConfig.ClientAuthMode clientAuth) {
-    return new TlsConfig(get(Keys.TLS), get(Keys.TLS_CERT_CHAIN), get(Keys.TLS_PRIVATE_KEY),
-        get(Keys.TLS_TRUSTED_CERTS), clientAuth, hostnameVerification, sslContext);
+  /**
+   * @throws IllegalArgumentException if TLS is off but a {@code minirpc.tls.*} setting of this
+   *     side asks for something TLS does
+   */
+  private TlsConfig tls(Side side, boolean hostnameVerification,
+      TlsConfig.ClientAuthMode clientAuth) {
+    TlsConfig tls = new TlsConfig(get(Keys.TLS), get(Keys.TLS_CERT_CHAIN),
+        get(Keys.TLS_PRIVATE_KEY), get(Keys.TLS_TRUSTED_CERTS), clientAuth, hostnameVerification,
+        sslContext);
+    if (!tls.on()) {
+      // Refused rather than taken to mean TLS: TLS on one side only fails every connection, and
+      // a file that asks for TLS while minirpc.tls=false has two answers; the user picks one.
+      List<String> set = new ArrayList<>();
+      for (Key<?> key : List.of(Keys.TLS_CERT_CHAIN, Keys.TLS_PRIVATE_KEY,
+          Keys.TLS_TRUSTED_CERTS, Keys.TLS_CLIENT_AUTH, Keys.TLS_HOSTNAME_VERIFICATION)) {
+        Object value = values.get(key);
+        if (value != null && !value.equals(key.defaultValue())
+            && (key.side() == Side.BOTH || key.side() == side)) {
+          set.add(key.name() + "=" + (value instanceof Enum<?> e
+              ? e.name().toLowerCase(java.util.Locale.ROOT) : value));
+        }
+      }
+      if (!set.isEmpty()) {
+        throw new IllegalArgumentException(String.join(", ", set) + (set.size() == 1 ? " is"
+            : " are") + " set, but TLS is off (" + Keys.TLS.name() + "=false), so connections"
+            + " would be plaintext: set " + Keys.TLS.name() + "=true (tls(true)) to use TLS, or"
+            + " remove " + (set.size() == 1 ? "it" : "them"));
+      }
+    }
+    return tls;
   }
 
   /** An unmodifiable copy that keeps the insertion order ({@code Map.copyOf} does not). */

@@ -2,6 +2,8 @@ package io.minirpc.internal.transport;
 
 import io.minirpc.internal.config.TlsConfig;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -9,6 +11,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.File;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -21,6 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tls {
   private static final Logger log = LoggerFactory.getLogger(Tls.class);
+  /** Any peer can fail a handshake: one line a second for all of them. */
+  private static final LogSafe.Limiter REFUSED = LogSafe.Limiter.perSecond();
+  /** Key files larger than this are not looked into: a PEM key is a few KiB. */
+  private static final long MAX_KEY_FILE_BYTES = 1 << 20;
 
   private final SslContext context;
   private final long handshakeTimeoutMillis;
@@ -59,7 +69,7 @@ public final class Tls {
     }
     SslContextBuilder b = SslContextBuilder.forServer(
         file(tls.certChain(), "minirpc.tls.certChain"),
-        file(tls.privateKey(), "minirpc.tls.privateKey"));
+        privateKey(tls.privateKey()));
     if (tls.clientAuth() != TlsConfig.ClientAuthMode.NONE) {
       if (tls.trustedCerts() == null) {
         throw new IllegalStateException("minirpc.tls.clientAuth=" + tls.clientAuth().name()
@@ -95,7 +105,7 @@ public final class Tls {
             + " minirpc.tls.certChain and minirpc.tls.privateKey");
       }
       b.keyManager(file(tls.certChain(), "minirpc.tls.certChain"),
-          file(tls.privateKey(), "minirpc.tls.privateKey"));
+          privateKey(tls.privateKey()));
     }
     if (tls.hostnameVerification()) {
       b.endpointIdentificationAlgorithm("HTTPS");
@@ -126,9 +136,68 @@ public final class Tls {
     return f;
   }
 
+  /**
+   * The key file, refused when it is in a format Netty cannot read, with the command that
+   * converts it: Netty reads PKCS#8 only, and fails on an OpenSSL "traditional" key (PKCS#1 RSA,
+   * SEC1 EC) with a bare "algid parse error".
+   */
+  private static File privateKey(String path) {
+    File f = file(path, "minirpc.tls.privateKey");
+    if (f.length() > MAX_KEY_FILE_BYTES) {
+      return f;
+    }
+    String text;
+    try {
+      text = Files.readString(f.toPath(), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return f; // Netty reads it again, and says what is wrong
+    }
+    String kind = text.contains("-----BEGIN RSA PRIVATE KEY-----") ? "a PKCS#1 RSA key"
+        : text.contains("-----BEGIN EC PRIVATE KEY-----") ? "an EC key in OpenSSL's SEC1 format"
+        : null;
+    if (kind == null) {
+      return f;
+    }
+    throw new IllegalStateException("minirpc.tls.privateKey=" + path + " is " + kind
+        + ", but minirpc reads PKCS#8 keys (-----BEGIN PRIVATE KEY-----). Convert it with"
+        + " 'openssl pkcs8 -topk8 -nocrypt -in " + path + " -out " + pkcs8Name(path)
+        + "' and set minirpc.tls.privateKey to the new file");
+  }
+
+  /** key.pem → key.pkcs8.pem: a name for the converted key beside the old one. */
+  private static String pkcs8Name(String path) {
+    return (path.endsWith(".pem") || path.endsWith(".key")
+        ? path.substring(0, path.length() - 4) : path) + ".pkcs8.pem";
+  }
+
   /** The handler that starts a server connection's pipeline. */
   SslHandler serverHandler(Channel ch) {
-    return timed(context.newHandler(ch.alloc()));
+    SslHandler h = timed(context.newHandler(ch.alloc()));
+    // The server's handlers never see a refused handshake: it is told here, at most once a
+    // second. A peer that only closes refused nothing, and is not logged.
+    h.handshakeFuture().addListener(done -> {
+      if (!done.isSuccess() && !(done.cause() instanceof ClosedChannelException)) {
+        REFUSED.warn(log, "Refused a TLS handshake from " + ch.remoteAddress() + ": "
+            + refusal(done.cause()));
+      }
+    });
+    return h;
+  }
+
+  /** Why a server refused a handshake, escaped: the message may quote what the peer sent. */
+  private static String refusal(Throwable cause) {
+    Throwable c = cause instanceof DecoderException && cause.getCause() != null
+        ? cause.getCause() : cause;
+    if (c instanceof NotSslRecordException) {
+      return "the client does not speak TLS (it needs minirpc.tls=true)";
+    }
+    String message = c.getMessage() == null ? c.toString() : c.getMessage();
+    if (message.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE")
+        || message.contains("Empty client certificate chain")) {
+      return "the client showed no certificate, which minirpc.tls.clientAuth=require demands"
+          + " (it needs minirpc.tls.certChain and minirpc.tls.privateKey)";
+    }
+    return LogSafe.escape(message);
   }
 
   /** The handler that starts a client connection's pipeline; host and port name the server. */
