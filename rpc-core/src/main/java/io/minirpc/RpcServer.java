@@ -371,6 +371,18 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * How many new connections a second one client host (an IPv4 address, an IPv6 /64) may open
+     * on average, in bursts of {@link #maxConnectionsPerAddress} or twice this, whichever is
+     * more; one beyond is closed as soon as it is accepted, before any TLS work, so that a host
+     * cannot keep the server busy accepting and shaking hands. Default 20 ({@code
+     * minirpc.server.connectionRatePerAddress}).
+     */
+    public Builder connectionRatePerAddress(int connectionsPerSecond) {
+      settings.set(Keys.CONNECTION_RATE_PER_ADDRESS, connectionsPerSecond);
+      return this;
+    }
+
+    /**
      * How long a new connection may take to send its HELLO; then it is closed. With an {@link
      * #authenticator}, also how long it may stay unauthenticated; then it gets GOAWAY and is
      * closed. Default 10 s ({@code minirpc.server.handshakeTimeout}); the idle timeout applies

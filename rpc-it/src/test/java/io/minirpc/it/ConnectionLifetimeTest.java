@@ -11,7 +11,9 @@ import io.minirpc.RpcException;
 import io.minirpc.RpcException.Code;
 import io.minirpc.RpcServer;
 import io.minirpc.metrics.RpcObserver;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -226,6 +228,68 @@ class ConnectionLifetimeTest {
         assertEquals("6", b1.read().slotText());
       }
     }
+  }
+
+  @Test
+  void aHostOpeningConnectionsFasterThanItsRateIsClosedAtOnceWhileAnotherHostIsServed()
+      throws Exception {
+    try (RpcServer s = start(null, "minirpc.server.connectionRatePerAddress", "5",
+            "minirpc.server.maxConnectionsPerAddress", "10");
+        RpcClient good = client(s)) {
+      Calculator calc = good.proxy(Calculator.class);
+      int served = 0;
+      int closedAtOnce = 0;
+      long start = System.nanoTime();
+      for (int i = 0; i < 40; i++) {
+        try (RawConnection raw = new RawConnection(s.port(), false, "127.0.0.2")) {
+          raw.hello();
+          try {
+            assertEquals(RawConnection.HELLO, raw.read().type());
+            served++;
+          } catch (java.io.EOFException | java.net.SocketException e) {
+            closedAtOnce++; // not a byte, not even a GOAWAY: refused before any work
+          }
+        }
+        assertEquals(i + 3, calc.add(i, 3), "the other host, meanwhile");
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertEquals(40, served + closedAtOnce);
+      assertTrue(served >= 10 && served <= 10 + Math.ceil(5 * seconds) + 1,
+          served + " served in " + seconds + " s: a burst of 10, then 5 a second");
+    }
+  }
+
+  @Test
+  void twoHundredSilentConnectionsAreLoggedInAFewLinesThatCountTheRest() throws Exception {
+    File log = File.createTempFile("minirpc-server", ".log");
+    log.deleteOnExit();
+    try (ServerProcess server = ServerProcess.startLoggingTo(log, 0, "-Xmx128m",
+        "-Dminirpc.idleTimeout=1s")) {
+      List<RawConnection> silent = new ArrayList<>();
+      try {
+        for (int i = 0; i < 200; i++) {
+          silent.add(new RawConnection(server.port(), true, "127.0.2." + (1 + i % 100)));
+        }
+        for (RawConnection r : silent) {
+          assertTrue(r.closedByPeer(), "closed for silence");
+        }
+      } finally {
+        for (RawConnection r : silent) {
+          r.close();
+        }
+      }
+      Thread.sleep(1100); // the next line may pass: it counts those left out
+      try (RawConnection last = new RawConnection(server.port(), true, "127.0.2.200")) {
+        assertTrue(last.closedByPeer());
+      }
+      Thread.sleep(300);
+    }
+    List<String> lines = Files.readAllLines(log.toPath(), UTF_8).stream()
+        .filter(l -> l.contains("it sent nothing for 1000 ms")).toList();
+    String all = String.join("\n", lines);
+    assertTrue(lines.size() >= 2 && lines.size() <= 5, lines.size() + " lines:\n" + all);
+    assertTrue(lines.get(lines.size() - 1).matches(".* \\((\\d+) similar line\\(s\\) left out\\)"),
+        all);
   }
 
   /**

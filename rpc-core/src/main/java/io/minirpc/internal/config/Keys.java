@@ -420,6 +420,15 @@ public final class Keys {
           .check(n -> atLeast(n, 1, "maxConnectionsPerAddress", ""))
           .register(TABLE);
 
+  public static final Key<Integer> CONNECTION_RATE_PER_ADDRESS =
+      Key.define("minirpc.server.connectionRatePerAddress", SERVER, ValueType.INT, 20)
+          .builder("connectionRatePerAddress(int)")
+          .meaning("new connections a second one client host may open on average, in bursts of"
+              + " `minirpc.server.maxConnectionsPerAddress` or twice this, whichever is more; one"
+              + " beyond is closed at once, before TLS, with a log line at most once a second")
+          .check(n -> atLeast(n, 1, "connectionRatePerAddress", ""))
+          .register(TABLE);
+
   public static final Key<Duration> HANDSHAKE_TIMEOUT =
       Key.define("minirpc.server.handshakeTimeout", SERVER, ValueType.DURATION,
               Duration.ofSeconds(10))

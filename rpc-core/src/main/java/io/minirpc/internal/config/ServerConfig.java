@@ -49,6 +49,7 @@ public record ServerConfig(
     int maxRunningPerConnection,
     int maxConnections,
     int maxConnectionsPerAddress,
+    int connectionRatePerAddress,
     Duration handshakeTimeout,
     Duration maxConnectionIdle,
     Duration maxConnectionAge,

@@ -233,6 +233,7 @@ public final class Settings {
         get(Keys.MAX_RUNNING_PER_CONNECTION),
         get(Keys.MAX_CONNECTIONS),
         get(Keys.MAX_CONNECTIONS_PER_ADDRESS),
+        get(Keys.CONNECTION_RATE_PER_ADDRESS),
         get(Keys.HANDSHAKE_TIMEOUT),
         get(Keys.MAX_CONNECTION_IDLE),
         get(Keys.MAX_CONNECTION_AGE),

@@ -39,9 +39,10 @@ final class ConnectionLimits {
   /**
    * Counts a newly accepted channel until it closes; or says why it is refused (null: admitted).
    * At the total limit, may make room by sending GOAWAY on another host's connection.
+   *
+   * @param group the channel's {@link AddressGroup}; null for none
    */
-  String admit(Channel ch) {
-    InetAddress group = AddressGroup.of(ch.remoteAddress());
+  String admit(Channel ch, InetAddress group) {
     Channel evicted = null;
     String why = null;
     synchronized (this) {

@@ -261,7 +261,8 @@ public final class ServerRuntime {
     ServerHandler.Limits connectionLimits = new ServerHandler.Limits(idleNanos,
         settings.handshakeTimeout().toNanos(), shares, pingsPerSecond(idleNanos),
         settings.maxCancelsPerSecond(), settings.maxCallsPerConnection(), lifetime);
-    ConnectionGate gate = new ConnectionGate(
+    ConnectionGate gate = new ConnectionGate(settings.connectionRatePerAddress(),
+        Math.max(settings.maxConnectionsPerAddress(), 2 * settings.connectionRatePerAddress()),
         new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
         connections, observer);
     return Bootstraps.serverPipeline(tls, settings.maxFrameSize(),
