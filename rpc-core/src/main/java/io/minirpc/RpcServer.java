@@ -350,8 +350,10 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * The most client connections open at once; a connection beyond is closed as soon as it is
-     * accepted, with a log line. Default 4096 ({@code minirpc.server.maxConnections}).
+     * The most client connections open at once. A connection beyond gets a GOAWAY that names the
+     * limit and is closed, with a log line; unless its host holds fewer connections than the host
+     * that holds the most, whose longest-idle connection is then closed (GOAWAY) to make room.
+     * Default 4096 ({@code minirpc.server.maxConnections}).
      */
     public Builder maxConnections(int connections) {
       settings.set(Keys.MAX_CONNECTIONS, connections);
@@ -359,8 +361,9 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * The most connections open at once from one remote IP address; beyond, closed at once.
-     * Default 256 ({@code minirpc.server.maxConnectionsPerAddress}).
+     * The most connections open at once from one client host: an IPv4 address, or an IPv6 /64;
+     * beyond, a GOAWAY that names the limit, and the close. Default 256 ({@code
+     * minirpc.server.maxConnectionsPerAddress}).
      */
     public Builder maxConnectionsPerAddress(int connections) {
       settings.set(Keys.MAX_CONNECTIONS_PER_ADDRESS, connections);
@@ -368,11 +371,50 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * How long a new connection may take to send its HELLO; then it is closed. Default 10 s
-     * ({@code minirpc.server.handshakeTimeout}); the idle timeout applies once it has.
+     * How many new connections a second one client host (an IPv4 address, an IPv6 /64) may open
+     * on average, in bursts of {@link #maxConnectionsPerAddress} or twice this, whichever is
+     * more; one beyond is closed as soon as it is accepted, before any TLS work, so that a host
+     * cannot keep the server busy accepting and shaking hands. Default 20 ({@code
+     * minirpc.server.connectionRatePerAddress}).
+     */
+    public Builder connectionRatePerAddress(int connectionsPerSecond) {
+      settings.set(Keys.CONNECTION_RATE_PER_ADDRESS, connectionsPerSecond);
+      return this;
+    }
+
+    /**
+     * How long a new connection may take to send its HELLO; then it is closed. With an {@link
+     * #authenticator}, also how long it may stay unauthenticated; then it gets GOAWAY and is
+     * closed. Default 10 s ({@code minirpc.server.handshakeTimeout}); the idle timeout applies
+     * once it has sent its HELLO.
      */
     public Builder handshakeTimeout(Duration timeout) {
       settings.set(Keys.HANDSHAKE_TIMEOUT, timeout);
+      return this;
+    }
+
+    /**
+     * How long a connection may go with no call open and no request before the server sends
+     * GOAWAY and closes it; heartbeats do not count. A minirpc client opens a new connection for
+     * its next call. Default 5 minutes; {@link Duration#ZERO} for never ({@code
+     * minirpc.server.maxConnectionIdle}). As gRPC's {@code maxConnectionIdle}.
+     */
+    public Builder maxConnectionIdle(Duration idle) {
+      settings.set(Keys.MAX_CONNECTION_IDLE, idle);
+      return this;
+    }
+
+    /**
+     * How long a connection may live, give or take 10% so that connections opened together do
+     * not leave together: then the server sends GOAWAY, the client moves its new calls to a new
+     * connection, and the server closes the old one once its calls have ended, or after {@code
+     * grace}. Defaults 1 hour ({@code minirpc.server.maxConnectionAge}, {@link Duration#ZERO} for
+     * never) and 30 s ({@code minirpc.server.maxConnectionAgeGrace}, which also bounds the calls
+     * of a connection closed for idleness or to make room). As gRPC's {@code maxConnectionAge}.
+     */
+    public Builder maxConnectionAge(Duration age, Duration grace) {
+      settings.set(Keys.MAX_CONNECTION_AGE, age);
+      settings.set(Keys.MAX_CONNECTION_AGE_GRACE, grace);
       return this;
     }
 

@@ -269,29 +269,6 @@ class HostileNetworkTest {
   }
 
   @Test
-  void connectionsAreLimitedInTotalAndPerAddress() throws Exception {
-    if (!once()) {
-      return;
-    }
-    try (RpcServer s = start("minirpc.server.maxConnections", "3",
-            "minirpc.server.maxConnectionsPerAddress", "2");
-        RawConnection a1 = new RawConnection(s.port());
-        RawConnection a2 = new RawConnection(s.port());
-        RawConnection a3 = new RawConnection(s.port(), false)) {
-      assertTrue(a3.closedByPeer(), "a third connection from 127.0.0.1");
-      Thread.sleep(100);
-      try (RawConnection b1 = new RawConnection(s.port(), true, "127.0.0.2");
-          RawConnection c1 = new RawConnection(s.port(), false, "127.0.0.3")) {
-        assertTrue(c1.closedByPeer(), "a fourth connection in all");
-        b1.request(JSON, 1, CALC, "add(int,int)", utf8("1"), utf8("2"));
-        assertEquals("3", b1.read().slotText());
-      }
-      a1.request(JSON, 1, CALC, "add(int,int)", utf8("2"), utf8("2"));
-      assertEquals("4", a1.read().slotText());
-    }
-  }
-
-  @Test
   void aConnectionThatSendsNoHelloIsClosedAtTheHandshakeTimeout() throws Exception {
     if (!once()) {
       return;

@@ -287,6 +287,11 @@ final class RawConnection implements AutoCloseable {
   }
 
   /** Whether the server closed the connection within the socket timeout. */
+  /** Bytes that can be read now without waiting. */
+  int available() throws IOException {
+    return in.available();
+  }
+
   boolean closedByPeer() throws IOException {
     try {
       while (true) {

@@ -5,6 +5,7 @@ import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.FrameHandler;
+import io.minirpc.internal.transport.LogSafe;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.ssl.SslHandler;
@@ -87,6 +88,20 @@ final class ClientHandler extends FrameHandler {
     handshakeTimeout.cancel(false);
     authenticated(ctx); // a client takes the server's frames up to its maximum frame size
     events.handshaken(connection, hello);
+  }
+
+  /** A connection limit of the server refused this connection; its GOAWAY names the limit. */
+  @Override
+  protected void onRefused(ChannelHandlerContext ctx, Frame goAway) {
+    String reason;
+    try {
+      reason = Frames.readString(goAway.header());
+    } finally {
+      goAway.release();
+    }
+    handshakeTimeout.cancel(false);
+    // The server's words: escaped, for they reach logs and the caller's exception.
+    connection.closeBecause("the server refused the connection: " + LogSafe.escape(reason, 1000));
   }
 
   @Override

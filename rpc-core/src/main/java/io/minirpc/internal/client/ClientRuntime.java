@@ -26,9 +26,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
 import io.netty.util.Timeout;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -47,8 +46,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A built client: its codec, its connection to the server, the timer that ends overdue calls, and
- * the proxies. {@code RpcClient} is its public face.
+ * A built client: its codec, its connection to the server, the proxies, and the JVM's one timer
+ * ({@link SharedTimer}) for overdue calls. {@code RpcClient} is its public face.
  */
 public final class ClientRuntime {
   private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
@@ -64,7 +63,7 @@ public final class ClientRuntime {
   private final Transport transport;
   private final EventLoopGroup group;
   private final TrackedThreads ioThreadFactory = new TrackedThreads("minirpc-client-io", true);
-  private final HashedWheelTimer timer;
+  private final Timer timer;
   private final Fleet fleet;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
@@ -125,9 +124,7 @@ public final class ClientRuntime {
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
     this.transport = Transport.of(settings.transport());
     this.group = transport.group(ioThreads, ioThreadFactory);
-    this.timer =
-        new HashedWheelTimer(
-            new DefaultThreadFactory("minirpc-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
+    this.timer = SharedTimer.get();
     Hello hello =
         new Hello(
             Protocol.VERSION,
@@ -501,11 +498,8 @@ public final class ClientRuntime {
     long quiet = transport.quietPeriodMillis();
     group.shutdownGracefully(quiet, 1000 + quiet, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     ioThreadFactory.joinAll(TimeUnit.SECONDS.toNanos(5));
-    for (Timeout t : timer.stop()) {
-      if (t.task() instanceof PendingCall) {
-        ((PendingCall) t.task())
-            .fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
-      }
-    }
+    // The timer is the JVM's (SharedTimer): it runs on. Every call of this client has ended by
+    // now (the fleet failed those waiting, the closed channels those sent), and each ended call
+    // cancelled its deadline.
   }
 }

@@ -406,16 +406,28 @@ public final class Keys {
   public static final Key<Integer> MAX_CONNECTIONS =
       Key.define("minirpc.server.maxConnections", SERVER, ValueType.INT, 4096)
           .builder("maxConnections(int)")
-          .meaning("client connections open at once; a new one beyond is closed at once, with"
-              + " a log line")
+          .meaning("client connections open at once. A new one beyond gets GOAWAY naming the"
+              + " limit and is closed, unless its host holds fewer connections than the host"
+              + " holding the most: then that host's longest-idle connection is closed"
+              + " (GOAWAY) to make room")
           .check(n -> atLeast(n, 1, "maxConnections", ""))
           .register(TABLE);
 
   public static final Key<Integer> MAX_CONNECTIONS_PER_ADDRESS =
       Key.define("minirpc.server.maxConnectionsPerAddress", SERVER, ValueType.INT, 256)
           .builder("maxConnectionsPerAddress(int)")
-          .meaning("connections open at once from one remote IP address; beyond, closed at once")
+          .meaning("connections open at once from one client host (an IPv4 address, an IPv6 /64);"
+              + " beyond, GOAWAY naming the limit, and closed")
           .check(n -> atLeast(n, 1, "maxConnectionsPerAddress", ""))
+          .register(TABLE);
+
+  public static final Key<Integer> CONNECTION_RATE_PER_ADDRESS =
+      Key.define("minirpc.server.connectionRatePerAddress", SERVER, ValueType.INT, 20)
+          .builder("connectionRatePerAddress(int)")
+          .meaning("new connections a second one client host may open on average, in bursts of"
+              + " `minirpc.server.maxConnectionsPerAddress` or twice this, whichever is more; one"
+              + " beyond is closed at once, before TLS, with a log line at most once a second")
+          .check(n -> atLeast(n, 1, "connectionRatePerAddress", ""))
           .register(TABLE);
 
   public static final Key<Duration> HANDSHAKE_TIMEOUT =
@@ -423,8 +435,38 @@ public final class Keys {
               Duration.ofSeconds(10))
           .builder("handshakeTimeout(Duration)")
           .meaning("a connection whose HELLO has not arrived this long after it opened is closed"
-              + " (the idle timeout applies after the handshake)")
+              + " (the idle timeout applies after the handshake); with an authenticator, one not"
+              + " authenticated by then gets GOAWAY and is closed")
           .check(d -> positive(d, "handshakeTimeout"))
+          .register(TABLE);
+
+  public static final Key<Duration> MAX_CONNECTION_IDLE =
+      Key.define("minirpc.server.maxConnectionIdle", SERVER, ValueType.DURATION,
+              Duration.ofMinutes(5))
+          .builder("maxConnectionIdle(Duration)")
+          .meaning("a connection with no call open and no request for this long (PINGs do not"
+              + " count) gets GOAWAY and is closed; a minirpc client opens a new one for its next"
+              + " call. 0 for never")
+          .check(d -> notNegative(d, "maxConnectionIdle"))
+          .register(TABLE);
+
+  public static final Key<Duration> MAX_CONNECTION_AGE =
+      Key.define("minirpc.server.maxConnectionAge", SERVER, ValueType.DURATION,
+              Duration.ofHours(1))
+          .builder("maxConnectionAge(Duration, grace)")
+          .meaning("a connection older than this (±10% jitter) gets GOAWAY, and is closed once its"
+              + " open calls end or `minirpc.server.maxConnectionAgeGrace` passes; the client"
+              + " reconnects. 0 for never")
+          .check(d -> notNegative(d, "maxConnectionAge"))
+          .register(TABLE);
+
+  public static final Key<Duration> MAX_CONNECTION_AGE_GRACE =
+      Key.define("minirpc.server.maxConnectionAgeGrace", SERVER, ValueType.DURATION,
+              Duration.ofSeconds(30))
+          .builder("maxConnectionAge(Duration, grace)")
+          .meaning("how long calls open at a GOAWAY for age, idleness or room may still take;"
+              + " then the connection is closed")
+          .check(d -> notNegative(d, "maxConnectionAgeGrace"))
           .register(TABLE);
 
   public static final Key<Integer> MAX_PRE_HELLO_FRAME_SIZE =

@@ -23,6 +23,8 @@ import java.util.Map;
  *     order they were set
  * @param registry the registry to join, or null for none
  * @param advertisedHost the host to publish in the registry, or null to choose one at start
+ * @param maxConnectionIdle how long a connection may go without a call; zero for ever
+ * @param maxConnectionAge how long a connection may live; zero for ever
  */
 public record ServerConfig(
     List<String> codecs,
@@ -47,7 +49,11 @@ public record ServerConfig(
     int maxRunningPerConnection,
     int maxConnections,
     int maxConnectionsPerAddress,
+    int connectionRatePerAddress,
     Duration handshakeTimeout,
+    Duration maxConnectionIdle,
+    Duration maxConnectionAge,
+    Duration maxConnectionAgeGrace,
     int maxPreHelloFrameSize,
     int maxMetadataSize,
     int maxMetadataEntries,

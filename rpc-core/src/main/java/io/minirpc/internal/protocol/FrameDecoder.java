@@ -233,7 +233,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       if (type == null) {
         throw new CorruptedFrameException("Unknown frame type " + (typeCode & 0xFF));
       }
-      if (!helloAccepted && type != FrameType.HELLO) {
+      // A server that refuses a connection says why in a GOAWAY before any HELLO.
+      if (!helloAccepted && type != FrameType.HELLO && type != FrameType.GOAWAY) {
         throw new CorruptedFrameException("the first frame must be HELLO, not " + type);
       }
       int frameBytes = Protocol.LENGTH_FIELD + length;

@@ -65,6 +65,11 @@ final class ConnectionCalls {
     }
   }
 
+  /** Whether {@link #authenticated} was called. Event loop. */
+  boolean isAuthenticated() {
+    return authenticated;
+  }
+
   /** What this connection's frames and calls hold. */
   ConnectionMemory memory() {
     return memory;

@@ -41,6 +41,7 @@ final class ServerHandler extends FrameHandler {
   /** Unknown codecs and floods, at most one line a second each for the whole server. */
   private static final LogSafe.Limiter UNKNOWN_CODECS = LogSafe.Limiter.perSecond();
   private static final LogSafe.Limiter FLOODS = LogSafe.Limiter.perSecond();
+  /** Connections closed for silence, before or after the HELLO: a peer can open many. */
   private static final LogSafe.Limiter SILENT = LogSafe.Limiter.perSecond();
   /**
    * A CANCEL that undoes a call this soon after it arrived, before it started, is what a
@@ -53,9 +54,11 @@ final class ServerHandler extends FrameHandler {
    *
    * @param workers how its calls share the worker pool with other connections
    * @param cancelBurst CANCELs it may send at once (a client may give up on all its calls)
+   * @param lifetime how long it may stay idle, unauthenticated, at all
    */
   record Limits(long idleTimeoutNanos, long handshakeTimeoutNanos, WorkerShares workers,
-      int maxPingsPerSecond, int maxCancelsPerSecond, int cancelBurst) {}
+      int maxPingsPerSecond, int maxCancelsPerSecond, int cancelBurst,
+      ConnectionLifetime.Limits lifetime) {}
 
   private final Dispatcher dispatcher;
   private final Hello hello;
@@ -68,6 +71,7 @@ final class ServerHandler extends FrameHandler {
   private volatile Channel channel;
   /** The calls of this connection that have not ended, and the way out for their answers. */
   private ConnectionCalls calls;
+  private ConnectionLifetime lifetime;
   private ScheduledFuture<?> handshakeTimeout;
   /** Set once the client broke a limit: what it sends next is dropped unread. Event loop. */
   private boolean refused;
@@ -93,11 +97,13 @@ final class ServerHandler extends FrameHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     calls = new ConnectionCalls(ctx.channel(), limits.workers(), memory);
+    lifetime = new ConnectionLifetime(ctx.channel(), calls, limits.lifetime());
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    lifetime.start();
     long timeout = limits.handshakeTimeoutNanos();
     handshakeTimeout = ctx.executor().schedule(() -> {
       if (!isHandshaken() && ctx.channel().isActive()) {
@@ -150,6 +156,7 @@ final class ServerHandler extends FrameHandler {
     switch (frame.type()) {
       case REQUEST:
         lastRequest = Math.max(lastRequest, frame.sequence());
+        lifetime.requested();
         dispatcher.onRequest(calls, frame);
         break;
       case CANCEL:
@@ -286,15 +293,16 @@ final class ServerHandler extends FrameHandler {
       FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
       if (decoder != null && decoder.pausedForMemory()) {
         // It may not hold the memory it has, or wait for more, forever.
-        log.info("Closing connection from {}: the server has not read from it for {} ms"
-            + " (minirpc.idleTimeout), waiting for memory for its next frame while its calls"
-            + " hold {} bytes (minirpc.server.maxConnectionMemory={}, minirpc.server.maxMemory={})",
-            ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(limits.idleTimeoutNanos()),
-            memory.used(), memory.limit(), memory.serverLimit());
+        SILENT.info(log, "Closing connection from " + ctx.channel().remoteAddress() + ": the"
+            + " server has not read from it for " + TimeUnit.NANOSECONDS.toMillis(
+                limits.idleTimeoutNanos()) + " ms (minirpc.idleTimeout), waiting for memory for"
+            + " its next frame while its calls hold " + memory.used() + " bytes"
+            + " (minirpc.server.maxConnectionMemory=" + memory.limit()
+            + ", minirpc.server.maxMemory=" + memory.serverLimit() + ")");
       } else {
-        log.info("Closing connection from {}: it sent nothing for {} ms, not even a heartbeat"
-            + " (minirpc.idleTimeout)", ctx.channel().remoteAddress(),
-            TimeUnit.NANOSECONDS.toMillis(limits.idleTimeoutNanos()));
+        SILENT.info(log, "Closing connection from " + ctx.channel().remoteAddress() + ": it sent"
+            + " nothing for " + TimeUnit.NANOSECONDS.toMillis(limits.idleTimeoutNanos()) + " ms,"
+            + " not even a heartbeat (minirpc.idleTimeout)");
       }
       ctx.close();
       return;
@@ -320,6 +328,7 @@ final class ServerHandler extends FrameHandler {
     if (handshakeTimeout != null) {
       handshakeTimeout.cancel(false);
     }
+    lifetime.stop();
     calls.cancelAll();
     ctx.fireChannelInactive();
   }

@@ -11,12 +11,10 @@ import io.minirpc.internal.config.TlsConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
-import io.minirpc.internal.observe.TrafficCounter;
 import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
-import io.minirpc.metrics.Refusal;
 import io.minirpc.metrics.RpcObserver;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -256,29 +254,20 @@ public final class ServerRuntime {
     WorkerShares shares = new WorkerShares(maxRunning, settings.serverQueue(),
         () -> pool == null ? 0 : pool.getQueue().size());
     this.shares = shares;
+    ConnectionLifetime.Limits lifetime = new ConnectionLifetime.Limits(
+        settings.maxConnectionIdle().toNanos(), settings.maxConnectionAge().toNanos(),
+        settings.maxConnectionAgeGrace().toNanos(),
+        authenticator == null ? 0 : settings.handshakeTimeout().toNanos());
     ServerHandler.Limits connectionLimits = new ServerHandler.Limits(idleNanos,
         settings.handshakeTimeout().toNanos(), shares, pingsPerSecond(idleNanos),
-        settings.maxCancelsPerSecond(), settings.maxCallsPerConnection());
-    ConnectionLimits admission =
-        new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
-    TrafficCounter traffic = observer == null ? null : new TrafficCounter(observer);
+        settings.maxCancelsPerSecond(), settings.maxCallsPerConnection(), lifetime);
+    ConnectionGate gate = new ConnectionGate(settings.connectionRatePerAddress(),
+        Math.max(settings.maxConnectionsPerAddress(), 2 * settings.connectionRatePerAddress()),
+        new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
+        connections, observer);
     return Bootstraps.serverPipeline(tls, settings.maxFrameSize(),
-        settings.maxPreHelloFrameSize(), idleNanos, ch -> {
-          if (admission.admit(ch)) {
-            connections.add(ch);
-            ch.closeFuture().addListener(f -> connections.remove(ch));
-            if (traffic != null) {
-              ch.pipeline().addFirst(TrafficCounter.NAME, traffic);
-            }
-          } else if (observer != null) {
-            try {
-              observer.refused(null, null, RpcException.Code.RESOURCE_EXHAUSTED,
-                  Refusal.CONNECTION_LIMIT);
-            } catch (RuntimeException bug) {
-              log.error("The observer {} failed", observer.getClass().getName(), bug);
-            }
-          }
-        }, memory::open, (ch, m) -> new ServerHandler(dispatcher, hello, connectionLimits, m));
+        settings.maxPreHelloFrameSize(), idleNanos, gate::admit, memory::open,
+        (ch, m) -> new ServerHandler(dispatcher, hello, connectionLimits, m));
   }
 
   private String tlsProvider() {

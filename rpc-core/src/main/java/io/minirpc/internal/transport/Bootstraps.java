@@ -14,7 +14,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -103,21 +102,27 @@ public final class Bootstraps {
    * The server's pipeline: TLS if {@code tls} is not null, frames (before the client's HELLO
    * only a HELLO of at most {@code preHelloMaxFrameSize} bytes, each frame's memory reserved from
    * {@code memory}'s for the channel before it is buffered), idle detection after {@code
-   * idleNanos} of silence, then {@code handler}'s handler, which is given the channel's memory;
-   * {@code opened} sees every channel first, and may close it.
+   * idleNanos} of silence, then {@code handler}'s handler, which is given the channel's memory.
+   * {@code admit} sees every channel first: it returns null to admit it, or the handler that
+   * refuses it (after TLS, so that the refusal reaches the client), or closes it at once.
    */
   public static <M extends FrameMemory> ChannelInitializer<Channel> serverPipeline(Tls tls,
-      int maxFrameSize, int preHelloMaxFrameSize, long idleNanos, Consumer<Channel> opened,
+      int maxFrameSize, int preHelloMaxFrameSize, long idleNanos,
+      Function<Channel, ChannelHandler> admit,
       Function<Channel, M> memory, BiFunction<Channel, M, ChannelHandler> handler) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        opened.accept(ch);
+        ChannelHandler refusal = admit.apply(ch);
         if (!ch.isOpen()) {
-          return; // refused by a connection limit
+          return; // refused at once
         }
         if (tls != null) {
           ch.pipeline().addLast(TLS, tls.serverHandler(ch));
+        }
+        if (refusal != null) {
+          ch.pipeline().addLast(HANDLER, refusal);
+          return;
         }
         M m = memory.apply(ch);
         ch.pipeline()

@@ -2,6 +2,7 @@ package io.minirpc.internal.transport;
 
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameDecoder;
+import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.UnreadRequest;
 import io.netty.channel.ChannelHandlerContext;
@@ -55,6 +56,10 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
       onFrame(ctx, frame);
       return;
     }
+    if (frame.type() == FrameType.GOAWAY) {
+      onRefused(ctx, frame);
+      return;
+    }
     Hello hello;
     try {
       hello = readHello(frame);
@@ -94,6 +99,16 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
    */
   protected void onUnreadRequest(ChannelHandlerContext ctx, UnreadRequest request) {
     protocolError(ctx, "an unexpected request of " + request.length() + " bytes");
+  }
+
+  /**
+   * A GOAWAY instead of the peer's HELLO: a server refused the connection, and says why. The
+   * handler owns the frame; this default (for a server, whose clients must not) releases it and
+   * treats it as a protocol error.
+   */
+  protected void onRefused(ChannelHandlerContext ctx, Frame goAway) {
+    goAway.release();
+    protocolError(ctx, "the first frame must be HELLO, not GOAWAY");
   }
 
   /** The peer's HELLO arrived; its frame is already released. */

@@ -69,6 +69,10 @@ class SettingsTest {
     SAMPLES.put("minirpc.server.maxConnections", "100");
     SAMPLES.put("minirpc.server.maxConnectionsPerAddress", "10");
     SAMPLES.put("minirpc.server.handshakeTimeout", "2s");
+    SAMPLES.put("minirpc.server.maxConnectionIdle", "3m");
+    SAMPLES.put("minirpc.server.connectionRatePerAddress", "7");
+    SAMPLES.put("minirpc.server.maxConnectionAge", "2h");
+    SAMPLES.put("minirpc.server.maxConnectionAgeGrace", "7s");
     SAMPLES.put("minirpc.server.maxPreHelloFrameSize", "4KiB");
     SAMPLES.put("minirpc.server.maxMetadataSize", "1KiB");
     SAMPLES.put("minirpc.server.maxMetadataEntries", "5");
@@ -234,6 +238,10 @@ class SettingsTest {
     assertEquals(100, v.maxConnections());
     assertEquals(10, v.maxConnectionsPerAddress());
     assertEquals(Duration.ofSeconds(2), v.handshakeTimeout());
+    assertEquals(Duration.ofMinutes(3), v.maxConnectionIdle());
+    assertEquals(7, v.connectionRatePerAddress());
+    assertEquals(Duration.ofHours(2), v.maxConnectionAge());
+    assertEquals(Duration.ofSeconds(7), v.maxConnectionAgeGrace());
     assertEquals(4096, v.maxPreHelloFrameSize());
     assertEquals(1024, v.maxMetadataSize());
     assertEquals(5, v.maxMetadataEntries());
@@ -293,6 +301,10 @@ class SettingsTest {
     assertEquals(4096, s.maxConnections());
     assertEquals(256, s.maxConnectionsPerAddress());
     assertEquals(Duration.ofSeconds(10), s.handshakeTimeout());
+    assertEquals(Duration.ofMinutes(5), s.maxConnectionIdle());
+    assertEquals(20, s.connectionRatePerAddress());
+    assertEquals(Duration.ofHours(1), s.maxConnectionAge());
+    assertEquals(Duration.ofSeconds(30), s.maxConnectionAgeGrace());
     assertEquals(64 * 1024, s.maxPreHelloFrameSize());
     assertEquals(8 * 1024, s.maxMetadataSize());
     assertEquals(64, s.maxMetadataEntries());

@@ -31,7 +31,8 @@ class ServerHandlerTest {
   private static EmbeddedChannel connection(int pingsPerSecond, int cancelsPerSecond,
       int cancelBurst) {
     ServerHandler.Limits limits = new ServerHandler.Limits(TimeUnit.SECONDS.toNanos(20),
-        TimeUnit.SECONDS.toNanos(10), new WorkerShares(4, 100, () -> 0), pingsPerSecond, cancelsPerSecond, cancelBurst);
+        TimeUnit.SECONDS.toNanos(10), new WorkerShares(4, 100, () -> 0), pingsPerSecond, cancelsPerSecond, cancelBurst,
+        new ConnectionLifetime.Limits(0, 0, 0, 0));
     MemoryBudget budget = new MemoryBudget(64 << 20, 32 << 20);
     return new EmbeddedChannel(new io.netty.channel.ChannelInitializer<>() {
       @Override
