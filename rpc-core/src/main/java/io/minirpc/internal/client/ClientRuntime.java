@@ -436,11 +436,7 @@ public final class ClientRuntime {
           + " values under 65,535 UTF-8 bytes", e);
     } catch (RequestWriter.ArgumentException e) {
       if (e.frameTooLarge()) {
-        throw new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, method.callPrefix()
-            + "was refused before sending: the request is larger than the maximum frame size of "
-            + fleet.maxFrameSize() + " bytes (minirpc.maxFrameSize of client and server). Send"
-            + " less data per call, or raise minirpc.maxFrameSize on both client and server",
-            e.getCause());
+        throw method.requestTooLarge(fleet.maxFrameSize(), e.getCause());
       }
       int i = e.index();
       throw new RpcException(RpcException.Code.CODEC, method.callPrefix() + "failed: could not"

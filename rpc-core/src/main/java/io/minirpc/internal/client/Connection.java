@@ -173,6 +173,14 @@ final class Connection {
     if (request == null) {
       return; // ended (timed out or cancelled) on its way here
     }
+    if (request.readableBytes() - Protocol.LENGTH_FIELD > serverHello.maxFrameSize()) {
+      // Encoded before this server's HELLO said its limit (the first call of a fresh client):
+      // refused here as it would have been then, rather than sent for the server to hang up on.
+      request.release();
+      call.attemptFailed(call.method().requestTooLarge(serverHello.maxFrameSize(), null),
+          PendingCall.UNRUN_LOCAL);
+      return;
+    }
     if (!channel.isActive()) {
       request.release();
       if (closeCode == RpcException.Code.CANCELLED) {
