@@ -66,6 +66,7 @@ public final class ClientRuntime {
   private final TrackedThreads ioThreadFactory = new TrackedThreads("minirpc-client-io", true);
   private final HashedWheelTimer timer;
   private final Fleet fleet;
+  private final ResponseDecoding decoding;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   /** The remote methods of every proxy, to check against each server that connects. */
@@ -125,6 +126,7 @@ public final class ClientRuntime {
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
     this.transport = Transport.of(settings.transport());
     this.group = transport.group(ioThreads, ioThreadFactory);
+    this.decoding = new ResponseDecoding(settings.maxResponseMemory(), ioThreads);
     this.timer =
         new HashedWheelTimer(
             new DefaultThreadFactory("minirpc-client-timer", true), 10, TimeUnit.MILLISECONDS, 512);
@@ -157,7 +159,7 @@ public final class ClientRuntime {
     TrafficCounter traffic = observer == null ? null : new TrafficCounter(observer);
     this.fleet = new Fleet(settings, address, fixed, resolver,
         (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f,
-            traffic),
+            traffic, decoding),
         timer, this::checkServer);
     fleet.startResolving();
   }
@@ -497,6 +499,7 @@ public final class ClientRuntime {
     long quiet = transport.quietPeriodMillis();
     group.shutdownGracefully(quiet, 1000 + quiet, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     ioThreadFactory.joinAll(TimeUnit.SECONDS.toNanos(5));
+    decoding.close(TimeUnit.SECONDS.toNanos(5));
     for (Timeout t : timer.stop()) {
       if (t.task() instanceof PendingCall) {
         ((PendingCall) t.task())
