@@ -383,6 +383,18 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
+     * The most memory, in bytes, that decoding responses may allocate at once, measured while they
+     * decode (garbage included). A response past it fails its call with {@link
+     * RpcException.Code#RESOURCE_EXHAUSTED}, and the connection to the server that sent it is
+     * closed: a server cannot run the client out of memory with answers that expand far beyond
+     * their bytes. Default a quarter of the maximum heap ({@code minirpc.maxResponseMemory}).
+     */
+    public Builder maxResponseMemory(long bytes) {
+      settings.set(Keys.MAX_RESPONSE_MEMORY, bytes);
+      return this;
+    }
+
+    /**
      * The Netty transport: {@code "auto"} (the default: native epoll where available, else Java
      * NIO), {@code "epoll"} or {@code "nio"} ({@code minirpc.transport}). A {@code "local:NAME"}
      * {@linkplain #address(String) address} always takes the local transport.

@@ -358,6 +358,25 @@ class ErrorsTest {
   }
 
   @Test
+  void theFirstCallOfAFreshClientIsRefusedBeforeSendingOverTheServersSmallerFrameLimit() {
+    // The client allows 16 MiB and knows the server's 64 KiB only from its HELLO, which arrives
+    // after this first call was encoded.
+    try (Fixture f = Fixture.start(codec, s -> s.maxFrameSize(64 * 1024), c -> c)) {
+      TypesService types = f.client.proxy(TypesService.class);
+      RpcException e =
+          assertThrows(RpcException.class, () -> types.echoBytes(new byte[100 * 1024]));
+      assertEquals(Code.RESOURCE_EXHAUSTED, e.code());
+      assertEquals(
+          "Call to io.minirpc.it.TypesService.echoBytes(byte[]) at " + at(f) + " was refused"
+              + " before sending: the request is larger than the maximum frame size of 65536"
+              + " bytes (minirpc.maxFrameSize of client and server). Send less data per call, or"
+              + " raise minirpc.maxFrameSize on both client and server",
+          e.getMessage());
+      assertEquals(3, f.calculator().add(1, 2), "the connection is still usable");
+    }
+  }
+
+  @Test
   void resourceExhaustedAtOnceForAResponseOverTheServersFrameLimit() {
     try (Fixture f = Fixture.start(codec, s -> s.maxFrameSize(64 * 1024),
         c -> c.timeout(Duration.ofSeconds(30)))) {

@@ -1,5 +1,6 @@
 package io.minirpc.internal.client;
 
+import io.minirpc.RpcException;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.protocol.Frames;
@@ -30,6 +31,17 @@ final class ClientMethod {
   private final LatencyTracker latencies;
   /** The parameter marked {@code @HashKey}, or -1. */
   private final int hashKeyIndex;
+
+  /**
+   * The error of a request larger than {@code maxFrameSize}, the smallest maximum frame size of
+   * this client and the servers it knows: refused before sending, whichever side found it.
+   */
+  RpcException requestTooLarge(int maxFrameSize, Throwable cause) {
+    return new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, callPrefix + "was refused"
+        + " before sending: the request is larger than the maximum frame size of " + maxFrameSize
+        + " bytes (minirpc.maxFrameSize of client and server). Send less data per call, or raise"
+        + " minirpc.maxFrameSize on both client and server", cause);
+  }
 
   ClientMethod(MethodDescriptor descriptor, Codecs.Entry codec, long timeoutNanos,
       boolean waitForReady, String address) {

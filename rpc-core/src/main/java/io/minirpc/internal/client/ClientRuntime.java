@@ -65,6 +65,7 @@ public final class ClientRuntime {
   private final TrackedThreads ioThreadFactory = new TrackedThreads("minirpc-client-io", true);
   private final Timer timer;
   private final Fleet fleet;
+  private final ResponseDecoding decoding;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   /** The remote methods of every proxy, to check against each server that connects. */
@@ -125,6 +126,7 @@ public final class ClientRuntime {
     this.transport = Transport.of(settings.transport());
     this.group = transport.group(ioThreads, ioThreadFactory);
     this.timer = SharedTimer.get();
+    this.decoding = new ResponseDecoding(settings.maxResponseMemory(), ioThreads);
     Hello hello =
         new Hello(
             Protocol.VERSION,
@@ -154,7 +156,7 @@ public final class ClientRuntime {
     TrafficCounter traffic = observer == null ? null : new TrafficCounter(observer);
     this.fleet = new Fleet(settings, address, fixed, resolver,
         (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f,
-            traffic),
+            traffic, decoding),
         timer, this::checkServer);
     fleet.startResolving();
   }
@@ -433,11 +435,7 @@ public final class ClientRuntime {
           + " values under 65,535 UTF-8 bytes", e);
     } catch (RequestWriter.ArgumentException e) {
       if (e.frameTooLarge()) {
-        throw new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, method.callPrefix()
-            + "was refused before sending: the request is larger than the maximum frame size of "
-            + fleet.maxFrameSize() + " bytes (minirpc.maxFrameSize of client and server). Send"
-            + " less data per call, or raise minirpc.maxFrameSize on both client and server",
-            e.getCause());
+        throw method.requestTooLarge(fleet.maxFrameSize(), e.getCause());
       }
       int i = e.index();
       throw new RpcException(RpcException.Code.CODEC, method.callPrefix() + "failed: could not"
@@ -498,6 +496,7 @@ public final class ClientRuntime {
     long quiet = transport.quietPeriodMillis();
     group.shutdownGracefully(quiet, 1000 + quiet, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     ioThreadFactory.joinAll(TimeUnit.SECONDS.toNanos(5));
+    decoding.close(TimeUnit.SECONDS.toNanos(5));
     // The timer is the JVM's (SharedTimer): it runs on. Every call of this client has ended by
     // now (the fleet failed those waiting, the closed channels those sent), and each ended call
     // cancelled its deadline.

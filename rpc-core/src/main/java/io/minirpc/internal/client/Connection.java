@@ -43,6 +43,9 @@ final class Connection {
   private final EventLoop loop;
   private final String address;
   private final Owner owner;
+  private final ResponseDecoding decoding;
+  /** Large responses of this connection being decoded off its event loop. Event loop only. */
+  private int decodingElsewhere;
   private final LongObjectMap<PendingCall> pending = new LongObjectHashMap<>();
   /** Per method: {@link #COMPATIBLE}, or the exception its calls fail with. Event loop only. */
   private final Map<ClientMethod, Object> verdicts = new HashMap<>();
@@ -60,12 +63,15 @@ final class Connection {
   /** The code pending calls fail with when the channel closes, and why it closed. */
   private RpcException.Code closeCode = RpcException.Code.UNAVAILABLE;
   private String closeReason;
+  private boolean faulty;
 
-  Connection(Channel channel, String address, Owner owner) {
+  /** @param decoding where large responses are decoded, within the client's memory budget */
+  Connection(Channel channel, String address, Owner owner, ResponseDecoding decoding) {
     this.channel = channel;
     this.loop = channel.eventLoop();
     this.address = address;
     this.owner = owner;
+    this.decoding = decoding;
     this.out = new WriteBatcher<>(channel, this::write,
         call -> call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed"));
   }
@@ -173,6 +179,14 @@ final class Connection {
     if (request == null) {
       return; // ended (timed out or cancelled) on its way here
     }
+    if (request.readableBytes() - Protocol.LENGTH_FIELD > serverHello.maxFrameSize()) {
+      // Encoded before this server's HELLO said its limit (the first call of a fresh client):
+      // refused here as it would have been then, rather than sent for the server to hang up on.
+      request.release();
+      call.attemptFailed(call.method().requestTooLarge(serverHello.maxFrameSize(), null),
+          PendingCall.UNRUN_LOCAL);
+      return;
+    }
     if (!channel.isActive()) {
       request.release();
       if (closeCode == RpcException.Code.CANCELLED) {
@@ -199,7 +213,47 @@ final class Connection {
       closeIfDrained();
       return;
     }
-    call.complete(frame, allowedHint); // a refusal marked NOT_RUN may send it again elsewhere
+    if (frame.type() == FrameType.RESPONSE && frame.size() >= ResponseDecoding.LARGE) {
+      decodeElsewhere(call, frame);
+      return;
+    }
+    // A refusal marked NOT_RUN may send the call again elsewhere.
+    ResponseReader.complete(call, frame, allowedHint, null, this);
+  }
+
+  /**
+   * Decodes a large response on a decoding thread, measured against the client's memory budget,
+   * so that this event loop reads on for the other connections; this connection is not read
+   * meanwhile, so its server cannot pile answers up faster than they are decoded.
+   */
+  private void decodeElsewhere(PendingCall call, Frame frame) {
+    if (decodingElsewhere++ == 0) {
+      channel.config().setAutoRead(false);
+    }
+    String hint = allowedHint;
+    try {
+      decoding.execute(() -> {
+        try {
+          ResponseReader.complete(call, frame, hint, decoding.measure(frame.size()), this);
+        } finally {
+          try {
+            loop.execute(this::decodedElsewhere);
+          } catch (RejectedExecutionException e) {
+            // The client is closing; so is the channel.
+          }
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      frame.release();
+      decodedElsewhere();
+      call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
+    }
+  }
+
+  private void decodedElsewhere() {
+    if (--decodingElsewhere == 0 && channel.isActive()) {
+      channel.config().setAutoRead(true);
+    }
   }
 
   /**
@@ -285,6 +339,28 @@ final class Connection {
 
   private String reasonSuffix() {
     return closeReason == null ? "" : " (" + closeReason + ")";
+  }
+
+  /**
+   * Closes the channel because its server misbehaved ({@code reason} says how), from any thread:
+   * the client reconnects after a backoff that grows while it goes on.
+   */
+  void closeBecauseFaulty(String reason) {
+    if (!loop.inEventLoop()) {
+      try {
+        loop.execute(() -> closeBecauseFaulty(reason));
+      } catch (RejectedExecutionException e) {
+        // The client is closing; so is the channel.
+      }
+      return;
+    }
+    faulty = true;
+    closeBecause(reason);
+  }
+
+  /** Whether {@link #closeBecauseFaulty} closed it. Event loop only. */
+  boolean isFaulty() {
+    return faulty;
   }
 
   /** Closes the channel because of {@code reason}, failing pending calls with UNAVAILABLE. */

@@ -71,9 +71,11 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
    * @param tls TLS for every connection, or null for plaintext
    * @param fleet told of connections that become ready and attempts that fail
    * @param traffic counts the connections' bytes for the client's observer, or null for none
+   * @param decoding where large responses are decoded, within the client's memory budget
    */
   Endpoint(ClientConfig settings, ServerInstance instance, long rank, EventLoopGroup group,
-      Tls tls, Hello clientHello, String codecName, Fleet fleet, TrafficCounter traffic) {
+      Tls tls, Hello clientHello, String codecName, Fleet fleet, TrafficCounter traffic,
+      ResponseDecoding decoding) {
     this.settings = settings;
     this.instance = instance;
     this.rank = rank;
@@ -94,9 +96,8 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     this.subchannels = new Subchannel[settings.connections()];
     for (int i = 0; i < subchannels.length; i++) {
       subchannels[i] = new Subchannel(this, base, tls, instance.host(), instance.port(), address,
-          this,
-          clientHello, settings.maxFrameSize(), settings.idleTimeout().toNanos(),
-          settings.connectTimeout().toNanos(), group, backoff);
+          this, clientHello, settings.maxFrameSize(), settings.idleTimeout().toNanos(),
+          settings.connectTimeout().toNanos(), group, backoff, decoding);
     }
   }
 

@@ -1,17 +1,11 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
-import io.minirpc.internal.protocol.ErrorInfo;
-import io.minirpc.internal.protocol.Frame;
-import io.minirpc.internal.protocol.Slots;
-import io.minirpc.internal.registry.MethodDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -329,7 +323,7 @@ final class PendingCall extends CompletableFuture<Object>
   }
 
   /** Tells the fleet, for the server's health record, that an answer arrived. */
-  private void answered(RpcException.Code code) {
+  void answered(RpcException.Code code) {
     if (fleet != null) {
       fleet.answered(this, code);
     }
@@ -342,105 +336,6 @@ final class PendingCall extends CompletableFuture<Object>
 
   long sequence() {
     return sequence;
-  }
-
-  /**
-   * Ends the call with its response frame; runs on the event loop and releases the frame. A
-   * response that arrives once the deadline has passed ends the call with TIMEOUT, even if the
-   * timer has not fired yet (it ticks every few milliseconds): the caller asked for an answer
-   * within its timeout, and a server that finishes late may have seen the deadline pass (its
-   * {@code RpcContext.isCancelled()} says so) and answered something the caller must not see.
-   */
-  void complete(Frame frame, String codecHint) {
-    if (System.nanoTime() - deadlineNanos >= 0) {
-      frame.release();
-      fail(timedOut());
-      return;
-    }
-    try {
-      switch (frame.type()) {
-        case RESPONSE:
-          answered(null);
-          completeWithValue(frame, codecHint);
-          break;
-        case ERROR:
-          Throwable error = RemoteExceptions.rebuild(ErrorInfo.read(frame.header()), method);
-          if (codecHint != null && error instanceof RpcException
-              && ((RpcException) error).code() == RpcException.Code.CODEC) {
-            error = new RpcException(RpcException.Code.CODEC, error.getMessage() + codecHint);
-          }
-          if (error instanceof RpcException) {
-            RpcException e = (RpcException) error;
-            boolean notRun = (frame.flags() & io.minirpc.internal.protocol.Protocol.FLAG_NOT_RUN)
-                != 0;
-            answered(e.code());
-            attemptFailed(e, notRun ? UNRUN_REMOTE : MAY_HAVE_RUN);
-          } else {
-            answered(null);
-            fail(error);
-          }
-          break;
-        default:
-          fail(RpcException.Code.INTERNAL, "failed: the server answered with a " + frame.type()
-              + " frame");
-      }
-    } catch (CorruptedFrameException e) {
-      fail(RpcException.Code.INTERNAL, "failed: the server's error frame is malformed: "
-          + e.getMessage());
-    } finally {
-      frame.release();
-    }
-  }
-
-  private void completeWithValue(Frame frame, String codecHint) {
-    MethodDescriptor d = method.descriptor();
-    Object value;
-    try {
-      value = method.reader() == null ? discard(frame)
-          : Slots.read(frame.body(), method.reader(), this::checkDecoding);
-      if (frame.body().isReadable()) {
-        throw new IOException(frame.body().readableBytes() + " bytes follow the result");
-      }
-    } catch (Error e) {
-      // Out of memory, or a stack overflow, in the decoder: this call fails, the event loop lives.
-      fail(RpcException.Code.CODEC, "failed: could not decode the result ("
-          + d.resultType().getTypeName() + ") with the client's codec: the decoder failed with "
-          + e, e);
-      return;
-    } catch (IOException | RuntimeException e) {
-      if (isDone()) {
-        return; // cancelled or timed out while decoding: it already ended
-      }
-      fail(RpcException.Code.CODEC, "failed: could not decode the result ("
-          + d.resultType().getTypeName() + ") with the client's codec: " + e.getMessage()
-          + (codecHint != null ? codecHint
-              : ". Check that client and server use the same version of the interface"), e);
-      return;
-    }
-    if (value == null && d.isPrimitiveResult()) {
-      fail(RpcException.Code.CODEC, "failed: the server sent null for a result of primitive type "
-          + d.resultType().getTypeName());
-      return;
-    }
-    complete(value);
-  }
-
-  /** The decoding budget: a call that ended meanwhile (cancelled, timed out) stops decoding. */
-  private void checkDecoding() throws IOException {
-    if (isDone()) {
-      throw new IOException("the call ended");
-    }
-    if (System.nanoTime() - deadlineNanos >= 0) {
-      fail(timedOut());
-      throw new IOException("the deadline passed");
-    }
-  }
-
-  private static Object discard(Frame frame) throws IOException {
-    // A method without a result still gets one slot back, which must be the null slot.
-    return Slots.read(frame.body(), in -> {
-      throw new IOException("a method without a result got a value");
-    });
   }
 
   /** Ends the call with a code and a message that follows "Call to X at Y ". */
@@ -493,7 +388,7 @@ final class PendingCall extends CompletableFuture<Object>
   }
 
   /** The exception of a call whose deadline passed after it was sent. */
-  private RpcException timedOut() {
+  RpcException timedOut() {
     String message = inherited
         ? "timed out after " + (timeoutNanos / 1_000_000) + " ms, the time left of the server"
             + " call it was made from (deadline propagation). Give the outer call more time, or"

@@ -49,6 +49,12 @@ final class Subchannel implements ClientHandler.Events {
   private Channel channel;
   /** Failed attempts in a row. Guarded by this. */
   private int failures;
+  /**
+   * Connections in a row that the client closed because the server misbehaved (an answer too
+   * large to decode): each waits longer before the next, as a failed attempt does, since the
+   * handshakes themselves succeed.
+   */
+  private int faults;
   /** Guarded by this. */
   private boolean retryScheduled;
   /** Left idle by {@link #idle}: no connection, no reconnecting, until {@link #wake}. */
@@ -61,15 +67,17 @@ final class Subchannel implements ClientHandler.Events {
    *     subchannel adds its pipeline to a clone
    * @param tls TLS for every connection, or null for plaintext
    * @param owner where the connections' calls come from and go back to
+   * @param decoding where the connections' large responses are decoded
    */
   Subchannel(Listener listener, Bootstrap base, Tls tls, String host, int port, String address,
       Connection.Owner owner, Hello clientHello, int maxFrameSize, long idleTimeoutNanos,
-      long handshakeTimeoutNanos, EventLoopGroup group, Backoff backoff) {
+      long handshakeTimeoutNanos, EventLoopGroup group, Backoff backoff,
+      ResponseDecoding decoding) {
     this.listener = listener;
     this.group = group;
     this.backoff = backoff;
     this.bootstrap = base.clone().handler(Bootstraps.clientPipeline(tls, host, port, maxFrameSize,
-        ch -> new ClientHandler(new Connection(ch, address, owner), this, clientHello,
+        ch -> new ClientHandler(new Connection(ch, address, owner, decoding), this, clientHello,
             idleTimeoutNanos, handshakeTimeoutNanos)));
   }
 
@@ -173,6 +181,10 @@ final class Subchannel implements ClientHandler.Events {
       channel = null;
       if (!wasReady) {
         failures++;
+      } else if (c.isFaulty()) {
+        faults++;
+      } else {
+        faults = 0;
       }
     }
     if (listener.isShutdown()) {
@@ -184,15 +196,16 @@ final class Subchannel implements ClientHandler.Events {
       listener.attemptFailed("the connection closed during the handshake"
           + (reason == null ? "" : ": " + reason));
     }
-    retryAfterFailure(wasReady);
+    retryAfterFailure(wasReady && !c.isFaulty());
   }
 
-  private void retryAfterFailure(boolean wasReady) {
+  /** Connects again: at once after a working connection closed, else after the backoff. */
+  private void retryAfterFailure(boolean wasWorking) {
     int n;
     synchronized (this) {
-      n = failures;
+      n = Math.max(failures, faults);
     }
-    retry(wasReady ? 0 : backoff.delayNanos(n));
+    retry(wasWorking ? 0 : backoff.delayNanos(n));
   }
 
   /**

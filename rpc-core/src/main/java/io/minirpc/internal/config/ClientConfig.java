@@ -11,6 +11,8 @@ import java.util.Map;
  *
  * @param target the servers, or null if no address was set
  * @param ioThreads the number of I/O threads, or 0 for the default (1)
+ * @param maxResponseMemory bytes decoding responses may allocate at once, or 0 for the default
+ *     (a quarter of the maximum heap)
  */
 public record ClientConfig(
     List<String> codecs,
@@ -34,6 +36,7 @@ public record ClientConfig(
     boolean failWhenBusy,
     int maxQueuedCalls,
     long maxQueuedBytes,
+    long maxResponseMemory,
     BalancerKind loadBalancer,
     int subsetSize,
     int maxAttempts,

@@ -253,6 +253,18 @@ public final class Keys {
           .check(n -> atLeast(n, 1024, "maxQueuedBytes", " bytes"))
           .register(TABLE);
 
+  /** 0 means a quarter of the JVM's maximum heap. */
+  public static final Key<Long> MAX_RESPONSE_MEMORY =
+      Key.define("minirpc.maxResponseMemory", CLIENT, ValueType.SIZE, 0L)
+          .defaultText("a quarter of the maximum heap (`32MiB` at `-Xmx128m`)")
+          .builder("maxResponseMemory(long)")
+          .meaning("memory that decoding responses may allocate at once, measured as they"
+              + " decode; a response past it fails its call with `RESOURCE_EXHAUSTED` and closes"
+              + " the connection to its server, so one server's answers cannot run the client"
+              + " out of memory")
+          .check(n -> atLeast(n, 1024 * 1024, "maxResponseMemory", " bytes"))
+          .register(TABLE);
+
   public static final Key<BalancerKind> LOAD_BALANCER =
       Key.define("minirpc.loadBalancer", CLIENT, ValueType.oneOf(BalancerKind.class),
               BalancerKind.LEAST_PENDING)

@@ -197,6 +197,7 @@ public final class Settings {
         get(Keys.FAIL_WHEN_BUSY),
         get(Keys.MAX_QUEUED_CALLS),
         get(Keys.MAX_QUEUED_BYTES),
+        get(Keys.MAX_RESPONSE_MEMORY),
         get(Keys.LOAD_BALANCER),
         get(Keys.SUBSET_SIZE),
         get(Keys.MAX_ATTEMPTS),

@@ -1,25 +1,25 @@
-package io.minirpc.internal.server;
+package io.minirpc.internal.transport;
 
 import java.lang.management.ManagementFactory;
 
 /**
  * The bytes the current thread has allocated, from the JVM's own per-thread counter (HotSpot keeps
  * one; reading it costs about as much as a small native call), for holding the decoding of a
- * request to the memory the server's budget gave it. On a JVM without the counter, nothing is
- * measured and decoding is bounded by the budget's estimate alone.
+ * request to the memory the server's budget gave it, and of a response to the client's. On a JVM
+ * without the counter, nothing is measured and decoding is bounded by the budget's estimate alone.
  */
-final class ThreadAllocation {
+public final class ThreadAllocation {
   private static final com.sun.management.ThreadMXBean THREADS = threads();
 
   private ThreadAllocation() {}
 
   /** Whether {@link #current} counts anything. */
-  static boolean supported() {
+  public static boolean supported() {
     return THREADS != null;
   }
 
   /** The bytes this thread has allocated so far; only differences mean anything. */
-  static long current() {
+  public static long current() {
     return THREADS.getCurrentThreadAllocatedBytes();
   }
 

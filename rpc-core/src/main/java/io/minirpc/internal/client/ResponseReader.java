@@ -1,0 +1,158 @@
+package io.minirpc.internal.client;
+
+import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.ErrorInfo;
+import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.Protocol;
+import io.minirpc.internal.protocol.Slots;
+import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.LogSafe;
+import io.netty.handler.codec.CorruptedFrameException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends a call with its server's answer: a RESPONSE decoded with the method's reader, or an ERROR
+ * rebuilt as the exception it stands for. A large response is decoded within a {@link
+ * ResponseDecoding.Measure}: one that takes more memory than the client's budget allows fails its
+ * call with RESOURCE_EXHAUSTED, and the connection to the server that sent it is closed.
+ */
+final class ResponseReader {
+  private static final Logger log = LoggerFactory.getLogger(ResponseReader.class);
+  /** Servers whose answers were refused for memory: a line a second at most. */
+  private static final LogSafe.Limiter REFUSED = LogSafe.Limiter.perSecond();
+
+  private ResponseReader() {}
+
+  /**
+   * Ends {@code call} with its response frame, which this releases. A response that arrives once
+   * the deadline has passed ends the call with TIMEOUT, even if the timer has not fired yet (it
+   * ticks every few milliseconds): the caller asked for an answer within its timeout, and a server
+   * that finishes late may have seen the deadline pass (its {@code RpcContext.isCancelled()} says
+   * so) and answered something the caller must not see.
+   *
+   * @param measure the budget a large response decodes within, or {@code null} for a small one
+   * @param connection where the frame came from, closed if its answer is refused for memory
+   */
+  static void complete(PendingCall call, Frame frame, String codecHint,
+      ResponseDecoding.Measure measure, Connection connection) {
+    if (System.nanoTime() - call.deadlineNanos() >= 0) {
+      frame.release();
+      call.fail(call.timedOut());
+      return;
+    }
+    try {
+      switch (frame.type()) {
+        case RESPONSE:
+          call.answered(null);
+          completeWithValue(call, frame, codecHint, measure, connection);
+          break;
+        case ERROR:
+          Throwable error = RemoteExceptions.rebuild(ErrorInfo.read(frame.header()), call.method());
+          if (codecHint != null && error instanceof RpcException
+              && ((RpcException) error).code() == RpcException.Code.CODEC) {
+            error = new RpcException(RpcException.Code.CODEC, error.getMessage() + codecHint);
+          }
+          if (error instanceof RpcException) {
+            RpcException e = (RpcException) error;
+            boolean notRun = (frame.flags() & Protocol.FLAG_NOT_RUN) != 0;
+            call.answered(e.code());
+            call.attemptFailed(e, notRun ? PendingCall.UNRUN_REMOTE : PendingCall.MAY_HAVE_RUN);
+          } else {
+            call.answered(null);
+            call.fail(error);
+          }
+          break;
+        default:
+          call.fail(RpcException.Code.INTERNAL, "failed: the server answered with a "
+              + frame.type() + " frame");
+      }
+    } catch (CorruptedFrameException e) {
+      call.fail(RpcException.Code.INTERNAL, "failed: the server's error frame is malformed: "
+          + e.getMessage());
+    } finally {
+      frame.release();
+      if (measure != null) {
+        measure.end();
+      }
+    }
+  }
+
+  private static void completeWithValue(PendingCall call, Frame frame, String codecHint,
+      ResponseDecoding.Measure measure, Connection connection) {
+    ClientMethod method = call.method();
+    MethodDescriptor d = method.descriptor();
+    Object value;
+    try {
+      value = method.reader() == null ? discard(frame)
+          : Slots.read(frame.body(), method.reader(), () -> checkDecoding(call, measure));
+      if (frame.body().isReadable()) {
+        throw new IOException(frame.body().readableBytes() + " bytes follow the result");
+      }
+    } catch (Error e) {
+      // Out of memory, or a stack overflow, in the decoder: this call fails, the thread lives.
+      call.fail(RpcException.Code.CODEC, "failed: could not decode the result ("
+          + d.resultType().getTypeName() + ") with the client's codec: the decoder failed with "
+          + e, e);
+      return;
+    } catch (IOException | RuntimeException e) {
+      if (measure != null && measure.refusal() != null) {
+        refuse(call, measure.refusal(), connection);
+        return;
+      }
+      if (call.isDone()) {
+        return; // cancelled or timed out while decoding: it already ended
+      }
+      call.fail(RpcException.Code.CODEC, "failed: could not decode the result ("
+          + d.resultType().getTypeName() + ") with the client's codec: " + e.getMessage()
+          + (codecHint != null ? codecHint
+              : ". Check that client and server use the same version of the interface"), e);
+      return;
+    }
+    if (value == null && d.isPrimitiveResult()) {
+      call.fail(RpcException.Code.CODEC, "failed: the server sent null for a result of primitive"
+          + " type " + d.resultType().getTypeName());
+      return;
+    }
+    call.complete(value);
+  }
+
+  /**
+   * The answer would take more memory than the client may spend: the call fails, and the server
+   * that sent it is treated as failing: its connection is closed, and the client reconnects after
+   * a backoff that grows while its answers go on being refused.
+   */
+  private static void refuse(PendingCall call, String refusal, Connection connection) {
+    call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "failed: " + refusal);
+    long leftOut = REFUSED.acquire();
+    if (leftOut >= 0) {
+      log.warn("Closing connection to {}: {}{}", connection.address(), refusal,
+          LogSafe.Limiter.suffix(leftOut));
+    }
+    connection.closeBecauseFaulty("its answer to " + call.method().descriptor().displayName()
+        + " took more memory to decode than minirpc.maxResponseMemory allows");
+  }
+
+  /** The decoding budget: a call that ended meanwhile (cancelled, timed out) stops decoding. */
+  private static void checkDecoding(PendingCall call, ResponseDecoding.Measure measure)
+      throws IOException {
+    if (call.isDone()) {
+      throw new IOException("the call ended");
+    }
+    if (System.nanoTime() - call.deadlineNanos() >= 0) {
+      call.fail(call.timedOut());
+      throw new IOException("the deadline passed");
+    }
+    if (measure != null) {
+      measure.check();
+    }
+  }
+
+  private static Object discard(Frame frame) throws IOException {
+    // A method without a result still gets one slot back, which must be the null slot.
+    return Slots.read(frame.body(), in -> {
+      throw new IOException("a method without a result got a value");
+    });
+  }
+}

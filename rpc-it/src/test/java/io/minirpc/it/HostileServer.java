@@ -1,0 +1,178 @@
+package io.minirpc.it;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A server that speaks minirpc's wire format (docs/PROTOCOL.md) with plain sockets, to attack a
+ * client: it answers the client's HELLO with a HELLO of its choosing, and every REQUEST with the
+ * same RESPONSE body, whatever was asked. One thread per connection; closed with the test.
+ */
+final class HostileServer implements AutoCloseable {
+  private final ServerSocket socket;
+  private final byte[] helloHeader;
+  private final byte[] responseBody;
+  private final List<Socket> connections = new CopyOnWriteArrayList<>();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final Thread acceptor;
+
+  private HostileServer(byte[] helloHeader, byte[] responseBody) throws IOException {
+    this.socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    this.helloHeader = helloHeader;
+    this.responseBody = responseBody;
+    this.acceptor = new Thread(this::accept, "hostile-server");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /** A server with an ordinary HELLO that answers every call with {@code responseBody}. */
+  static HostileServer answering(byte[] responseBody) throws IOException {
+    return new HostileServer(helloHeader(0, 0, 0), responseBody);
+  }
+
+  /** A server that answers the handshake with {@code helloHeader}, and calls with null. */
+  static HostileServer greeting(byte[] helloHeader) throws IOException {
+    return new HostileServer(helloHeader, slot("null".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  int port() {
+    return socket.getLocalPort();
+  }
+
+  String address() {
+    return "127.0.0.1:" + port();
+  }
+
+  /** REQUEST frames received so far. */
+  int requests() {
+    return requests.get();
+  }
+
+  /**
+   * A server HELLO speaking json (id 1) with 16 MiB frames and details withheld (so the client
+   * compares no signatures), with {@code services} services of {@code methodsEach} methods of
+   * {@code padding} more bytes each before that.
+   */
+  static byte[] helloHeader(int services, int methodsEach, int padding) throws IOException {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    DataOutputStream h = new DataOutputStream(header);
+    h.writeByte(1);
+    h.writeByte(1);
+    h.writeInt(16 * 1024 * 1024);
+    h.writeLong(0);
+    h.writeLong(0);
+    h.writeInt(0);
+    h.writeShort(1);
+    h.writeByte(1);
+    writeString(h, "json");
+    h.writeShort(0); // allowed classes
+    h.writeShort(services);
+    String pad = "m".repeat(padding);
+    for (int s = 0; s < services; s++) {
+      writeString(h, "S" + s);
+      h.writeShort(methodsEach);
+      for (int m = 0; m < methodsEach; m++) {
+        writeString(h, pad + m);
+        writeString(h, "");
+        h.writeLong(m);
+      }
+    }
+    h.writeShort(0); // shapes
+    h.writeByte(0x01); // flags: details withheld
+    h.writeShort(0); // metadata
+    return header.toByteArray();
+  }
+
+  /** One slot holding {@code value}. */
+  static byte[] slot(byte[] value) {
+    byte[] slot = new byte[4 + value.length];
+    slot[0] = (byte) (value.length >>> 24);
+    slot[1] = (byte) (value.length >>> 16);
+    slot[2] = (byte) (value.length >>> 8);
+    slot[3] = (byte) value.length;
+    System.arraycopy(value, 0, slot, 4, value.length);
+    return slot;
+  }
+
+  private void accept() {
+    while (!socket.isClosed()) {
+      try {
+        Socket s = socket.accept();
+        connections.add(s);
+        Thread t = new Thread(() -> serve(s), "hostile-connection");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  private void serve(Socket s) {
+    try (s) {
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
+      while (true) {
+        int length = in.readInt();
+        byte[] frame = new byte[length];
+        in.readFully(frame);
+        int type = frame[3];
+        long seq = 0;
+        for (int i = 6; i < 14; i++) {
+          seq = (seq << 8) | (frame[i] & 0xFF);
+        }
+        if (type == RawConnection.HELLO) {
+          write(out, RawConnection.HELLO, 0, 0, helloHeader, new byte[0]);
+        } else if (type == RawConnection.REQUEST) {
+          requests.incrementAndGet();
+          write(out, RawConnection.RESPONSE, 1, seq, new byte[0], responseBody);
+        } else if (type == RawConnection.PING) {
+          write(out, RawConnection.PONG, 0, seq, new byte[0], new byte[0]);
+        }
+      }
+    } catch (IOException e) {
+      // the client closed the connection, or the test the server
+    }
+  }
+
+  private static void write(OutputStream out, int type, int codec, long seq, byte[] header,
+      byte[] body) throws IOException {
+    DataOutputStream f = new DataOutputStream(out);
+    f.writeInt(18 + header.length + body.length);
+    f.writeShort(0x4D52);
+    f.writeByte(1);
+    f.writeByte(type);
+    f.writeByte(codec);
+    f.writeByte(0);
+    f.writeLong(seq);
+    f.writeInt(header.length);
+    f.write(header);
+    f.write(body);
+    f.flush();
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeShort(b.length);
+    out.write(b);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+    for (Socket s : connections) {
+      s.close();
+    }
+  }
+}
