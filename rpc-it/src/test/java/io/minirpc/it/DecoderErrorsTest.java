@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import io.minirpc.RpcServer;
 import io.minirpc.Timeout;
+import io.minirpc.testing.LeakRecorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,6 +89,19 @@ class DecoderErrorsTest {
       return new Bomb(kind);
     }
 
+    /**
+     * Encoding ends here: on a fragile thread, an "oom" bomb throws an OutOfMemoryError once the
+     * frame has begun.
+     */
+    static String encoded(Bomb b) {
+      String fragile = fragileThreads;
+      if (b.kind.equals("oom") && fragile != null
+          && Thread.currentThread().getName().startsWith(fragile)) {
+        throw new OutOfMemoryError("Java heap space (simulated)");
+      }
+      return b.kind;
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Bomb b && b.kind.equals(kind);
@@ -101,7 +115,7 @@ class DecoderErrorsTest {
     static final class ToJson extends JsonSerializer<Bomb> {
       @Override
       public void serialize(Bomb b, JsonGenerator g, SerializerProvider p) throws IOException {
-        g.writeString(b.kind);
+        g.writeString(encoded(b));
       }
     }
 
@@ -115,7 +129,7 @@ class DecoderErrorsTest {
     public static final class ToKryo extends Serializer<Bomb> {
       @Override
       public void write(Kryo kryo, Output output, Bomb b) {
-        output.writeString(b.kind);
+        output.writeString(encoded(b));
       }
 
       @Override
@@ -284,6 +298,22 @@ class DecoderErrorsTest {
         .filter(l -> l.contains("Decoding the arguments of")).count();
     assertTrue(lines >= 1 && lines <= seconds + 2, "50 decoder errors in " + seconds + " s gave "
         + lines + " ERROR lines with stacks; at most one a second is expected");
+  }
+
+  @Test
+  void anErrorEncodingAResultEndsThatCallWithCodecAndReleasesItsHalfWrittenFrame() {
+    try (Fixture f = start()) {
+      Fragile fragile = f.client.proxy(Fragile.class);
+      fragileThreads = "minirpc-server-worker";
+      RpcException e = assertThrows(RpcException.class, () -> fragile.make("oom"));
+      assertEquals(Code.CODEC, e.code(), e.getMessage());
+      assertTrue(e.getMessage().endsWith("the server could not encode the result of "
+          + Fragile.class.getName() + ".make(java.lang.String) with codec " + codec + ": the"
+          + " value needs more memory than the server has (OutOfMemoryError)"), e.getMessage());
+      fragileThreads = null;
+      assertEquals(new Bomb("again"), fragile.make("again"), "the connection lives on");
+    }
+    assertEquals(List.of(), LeakRecorder.collect(), "buffers never released");
   }
 
   @Test

@@ -16,7 +16,8 @@ public final class ResponseWriter {
    *     the null slot
    * @param maxFrameSize the largest frame the peers accept
    * @throws IOException if the value cannot be encoded, or would not fit the frame ({@link
-   *     FrameTooLargeException#isCause}); the frame was released
+   *     FrameTooLargeException#isCause}); the frame was released, as it is when the writer fails
+   *     with an Error (out of memory while encoding a large value)
    */
   public static ByteBuf write(ByteBufAllocator alloc, byte codecId, long sequence, Object value,
       ValueWriter writer, int maxFrameSize) throws IOException {
@@ -28,9 +29,10 @@ public final class ResponseWriter {
           start + Protocol.LENGTH_FIELD + maxFrameSize);
       Frames.finish(buf, start);
       return buf;
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable t) {
+      // Any Throwable: an OutOfMemoryError halfway through a large value must not leak the buffer.
       buf.release();
-      throw e;
+      throw t;
     }
   }
 }
