@@ -27,6 +27,7 @@ final class Dispatcher {
   private final Executor executor;
   /** Refused authentications, counted against token guessing; null when nothing is counted. */
   private final AuthFailures authFailures;
+  private final ServiceVisibility visibility;
 
   Dispatcher(Router router, Serving serving, Executor executor) {
     this(router, serving, executor, null);
@@ -37,6 +38,15 @@ final class Dispatcher {
     this.serving = serving;
     this.executor = executor;
     this.authFailures = authFailures;
+    this.visibility = new ServiceVisibility(serving.authenticator());
+  }
+
+  /**
+   * The HELLO for a client whose HELLO authenticated: {@code full}, or one with only the services
+   * its credential may call.
+   */
+  Hello helloFor(ConnectionCalls connection, Hello theirs, Hello full) {
+    return visibility.helloFor(full, connection.channel(), theirs.metadata());
   }
 
   /** Tells the server's observer, if any, of a refusal of a request whose method is unknown. */

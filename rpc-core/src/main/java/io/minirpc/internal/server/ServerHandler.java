@@ -233,7 +233,8 @@ final class ServerHandler extends FrameHandler {
     }
     if (dispatcher.authenticates(calls, theirs)) {
       calls.authenticated();
-      ctx.writeAndFlush(hello.toFrame(ctx.alloc()), ctx.voidPromise());
+      ctx.writeAndFlush(dispatcher.helloFor(calls, theirs, hello).toFrame(ctx.alloc()),
+          ctx.voidPromise());
     } else {
       ctx.writeAndFlush(withheld.toFrame(ctx.alloc()), ctx.voidPromise());
       if (calls.goAwayReason() != null) {
