@@ -27,7 +27,10 @@ import java.util.Optional;
  * true: {@link Caller#service()} and {@link Caller#method()} are then {@link #HANDSHAKE}, the empty
  * string. Accept the handshake when the credential is good, whatever it may call: the client then
  * learns the server's services and their signatures (to check its own against them before
- * sending), and may send frames up to the maximum frame size. A refused handshake only withholds
+ * sending), and may send frames up to the maximum frame size. Which services it learns of (in the
+ * handshake and from the listing service) is asked once per service, with that {@link
+ * Caller#service()}, {@link Caller#method()} {@link #HANDSHAKE} and the same metadata: those it
+ * refuses are left out, as if they did not exist. A refused handshake only withholds
  * those: the client's calls are still sent and judged one by one, and the connection takes frames
  * up to {@code minirpc.server.maxPreHelloFrameSize} (64 KiB) until one of them is accepted.
  */

@@ -717,7 +717,8 @@ public final class RpcServer implements AutoCloseable {
      * each parameter and result type as JSON Schema, so that a tool such as {@code minirpc call}
      * can call them without the Java interfaces (gRPC's server reflection). Default false ({@code
      * minirpc.server.listing}): it tells a caller everything about the services. With an {@link
-     * #authenticator}, listing calls are authenticated like any others.
+     * #authenticator}, listing calls are authenticated like any others, and list only the
+     * services the caller's credential may call, as its handshake does.
      */
     public Builder listing(boolean on) {
       settings.set(Keys.LISTING, on);
@@ -769,7 +770,8 @@ public final class RpcServer implements AutoCloseable {
         List<Class<?>> listed = new ArrayList<>(registrations.keySet());
         listed.add(Health.class);
         listed.add(ServiceListing.class);
-        served.add(new Registration(ServiceListing.class, new ListingService(listed)));
+        served.add(new Registration(ServiceListing.class,
+            new ListingService(listed, auth)));
       }
       return new RpcServer(
           new ServerRuntime(

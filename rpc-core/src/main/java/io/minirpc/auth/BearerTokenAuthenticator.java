@@ -31,7 +31,7 @@ import java.util.Set;
  * with an unknown one fails with {@code UNAUTHENTICATED}, one whose token does not allow the
  * service with {@code PERMISSION_DENIED}, and neither message contains the token. A known token
  * in the client's static metadata also authenticates its connections' handshakes, so that they
- * see the server's services (all of them, even with a token for some), and lets it call the
+ * see the server's services (those the token allows, and health), and lets it call the
  * built-in {@link io.minirpc.health.Health} service, so that a token limited to some services need
  * not list it.
  */

@@ -198,6 +198,50 @@ class AuthenticationTest {
     }
   }
 
+  @Test
+  void aTokenForSomeServicesSeesOnlyThoseInItsHelloAndItsListing() throws Exception {
+    String calc = Calculator.class.getName();
+    String health = Health.class.getName();
+    String listing = io.minirpc.listing.ServiceListing.class.getName();
+    try (RpcServer s = RpcServer.builder().host("127.0.0.1").port(0).listing(true)
+        .authenticator(BearerTokenAuthenticator.builder()
+            .token(TOKEN, Calculator.class, io.minirpc.listing.ServiceListing.class).build())
+        .register(Calculator.class, new CalculatorImpl())
+        .register(TypesService.class, TypesService.echo()).build().start()) {
+      try (RawConnection raw = new RawConnection(s.port(), false)) {
+        raw.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1, WITH_TOKEN, "json"),
+            new byte[0]);
+        byte[] header = raw.read().header();
+        RawConnection.ServerHello hello = RawConnection.ServerHello.parse(header);
+        assertEquals(List.of(health, calc, listing), List.copyOf(hello.services().keySet()));
+        assertEquals(0x02, hello.flags(), "services filtered, and the flag says so");
+        String bytes = new String(header, UTF_8);
+        assertFalse(bytes.contains(TypesService.class.getName()), "another service is listed");
+        for (Class<?> reached : List.of(TypesService.User.class, TypesService.Color.class,
+            TypesService.Account.class)) {
+          assertFalse(bytes.contains(reached.getName()), "the shape of " + reached + " is listed");
+        }
+        assertTrue(bytes.contains(io.minirpc.listing.ServiceDescription.class.getName()),
+            "the shapes of the services it may call are listed");
+      }
+      try (RpcClient c = client(s, "json").metadata("authorization", "Bearer " + TOKEN).build()) {
+        io.minirpc.listing.ServiceListing l = c.proxy(io.minirpc.listing.ServiceListing.class);
+        assertEquals(List.of(health, calc, listing), l.services());
+        RpcException e = assertThrows(RpcException.class,
+            () -> l.describe(TypesService.class.getName()));
+        assertEquals(Code.NOT_FOUND, e.code());
+        assertTrue(e.getMessage().endsWith("the server has no service '"
+            + TypesService.class.getName() + "' (it serves: " + health + ", " + calc + ", "
+            + listing + ")"), e.getMessage());
+        assertEquals(3, c.proxy(Calculator.class).add(1, 2));
+        // Not listed is not "no such service": the call is sent, and the server denies it.
+        RpcException denied = assertThrows(RpcException.class,
+            () -> c.proxy(TypesService.class).echoString("x"));
+        assertEquals(Code.PERMISSION_DENIED, denied.code(), denied.getMessage());
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"json", "kryo"})
   void withoutATokenEveryCallIsSentAndRefusedUnauthenticatedNotFailedAsAMissingService(

@@ -38,6 +38,9 @@ final class Compatibility {
     }
     String service = method.descriptor().serviceName();
     Hello.ServiceInfo s = hello.service(service);
+    if (s == null && hello.servicesFiltered()) {
+      return null; // not for this client's credential, or none such: the server judges the call
+    }
     if (s == null) {
       List<String> names = new ArrayList<>();
       for (Hello.ServiceInfo info : hello.services()) {

@@ -588,6 +588,28 @@ public final class Keys {
               + " checked before anything is decoded")
           .register(TABLE);
 
+  /** Failed authentications one connection may have, default 5; the next gets GOAWAY and close. */
+  public static final Key<Integer> MAX_AUTH_FAILURES_PER_CONNECTION =
+      Key.define("minirpc.server.maxAuthFailuresPerConnection", SERVER, ValueType.INT, 5)
+          .builder("configure(Properties)")
+          .meaning("calls or handshakes one connection may have refused `UNAUTHENTICATED`; the"
+              + " next gets GOAWAY and the connection is closed (token guessing)")
+          .check(n -> atLeast(n, 1, "maxAuthFailuresPerConnection", ""))
+          .register(TABLE);
+
+  /**
+   * Failed authentications a second from one IP address, default 10, with a burst of three
+   * seconds' worth; beyond, that address's new connections are refused at their HELLO.
+   */
+  public static final Key<Integer> MAX_AUTH_FAILURES_PER_SECOND =
+      Key.define("minirpc.server.maxAuthFailuresPerSecond", SERVER, ValueType.INT, 10)
+          .builder("configure(Properties)")
+          .meaning("refused authentications (`UNAUTHENTICATED`) per second from one IP address,"
+              + " with a burst of three seconds' worth; beyond, its new connections get GOAWAY at"
+              + " their HELLO, before the authenticator runs, until the rate falls back")
+          .check(n -> atLeast(n, 1, "maxAuthFailuresPerSecond", ""))
+          .register(TABLE);
+
   public static final Key<Boolean> LISTING =
       Key.define("minirpc.server.listing", SERVER, ValueType.BOOLEAN, false)
           .builder("listing(boolean)")

@@ -61,6 +61,8 @@ public record ServerConfig(
     int maxCancelsPerSecond,
     TlsConfig tls,
     String bearerTokens,
+    int maxAuthFailuresPerConnection,
+    int maxAuthFailuresPerSecond,
     boolean errorDetails,
     URI registry,
     String advertisedHost,

@@ -246,6 +246,8 @@ public final class Settings {
         get(Keys.MAX_CANCELS_PER_SECOND),
         tls(Side.SERVER, false, get(Keys.TLS_CLIENT_AUTH)),
         get(Keys.BEARER_TOKENS),
+        get(Keys.MAX_AUTH_FAILURES_PER_CONNECTION),
+        get(Keys.MAX_AUTH_FAILURES_PER_SECOND),
         get(Keys.ERROR_DETAILS),
         get(Keys.SERVER_REGISTRY),
         get(Keys.ADVERTISED_HOST),

@@ -48,6 +48,7 @@ public record Hello(
     List<ServiceInfo> services,
     Map<String, String> shapes,
     boolean detailsWithheld,
+    boolean servicesFiltered,
     Map<String, String> metadata) {
 
   /**
@@ -57,9 +58,26 @@ public record Hello(
    */
   public static final int FLAG_DETAILS_WITHHELD = 0x01;
 
+  /**
+   * Flag of a server's HELLO: it lists only the services the client's credential may call (and
+   * the shapes they reach). A service it does not list may still exist: the client sends such
+   * calls unchecked, and the server judges each.
+   */
+  public static final int FLAG_SERVICES_FILTERED = 0x02;
+
   /** Metadata a HELLO read by {@link #read(ByteBuf)} may carry; a server passes its own limits. */
   private static final int DEFAULT_METADATA_BYTES = 8192;
   private static final int DEFAULT_METADATA_ENTRIES = 64;
+
+  /** A HELLO whose services, if any, are all the server's. */
+  public Hello(int minVersion, int maxVersion, int maxFrameSize, long heartbeatNanos,
+      long idleTimeoutNanos, int maxCallsPerConnection, List<CodecInfo> codecs,
+      List<String> allowedClasses, List<ServiceInfo> services, Map<String, String> shapes,
+      boolean detailsWithheld, Map<String, String> metadata) {
+    this(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
+        maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld, false,
+        metadata);
+  }
 
   /** A HELLO with no flags and no metadata. */
   public Hello(int minVersion, int maxVersion, int maxFrameSize, long heartbeatNanos,
@@ -73,7 +91,7 @@ public record Hello(
   public Hello withMetadata(Map<String, String> metadata) {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
-        Map.copyOf(metadata));
+        servicesFiltered, Map.copyOf(metadata));
   }
 
   /**
@@ -83,7 +101,17 @@ public record Hello(
    */
   public Hello withoutDetails() {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
-        maxCallsPerConnection, codecs, List.of(), List.of(), Map.of(), true, Map.of());
+        maxCallsPerConnection, codecs, List.of(), List.of(), Map.of(), true, false, Map.of());
+  }
+
+  /**
+   * This HELLO with only {@code services} and {@code shapes}, flagged {@link
+   * #FLAG_SERVICES_FILTERED}: what a server tells a client whose credential may call only some.
+   */
+  public Hello withOnly(List<ServiceInfo> services, Map<String, String> shapes) {
+    return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
+        maxCallsPerConnection, codecs, allowedClasses, List.copyOf(services), Map.copyOf(shapes),
+        false, true, Map.of());
   }
 
   /** Shapes are cut to this length: they only serve to name a difference in a message. */
@@ -133,7 +161,8 @@ public record Hello(
         Frames.writeString(buf, e.getKey());
         Frames.writeString(buf, Frames.truncate(e.getValue(), MAX_SHAPE_CHARS));
       }
-      buf.writeByte(detailsWithheld ? FLAG_DETAILS_WITHHELD : 0);
+      buf.writeByte((detailsWithheld ? FLAG_DETAILS_WITHHELD : 0)
+          | (servicesFiltered ? FLAG_SERVICES_FILTERED : 0));
       RequestHeader.writeMetadata(buf, metadata);
       Frames.endHeader(buf, start);
       if (Frames.finish(buf, start) > maxFrameSize) {
@@ -253,10 +282,10 @@ public record Hello(
     for (int i = 0; i < n; i++) {
       shapes.put(Frames.readString(in), Frames.readString(in));
     }
-    boolean withheld = false;
+    int flags = 0;
     Map<String, String> metadata = Map.of();
     if (in.isReadable()) { // the optional section; other flag bits are reserved
-      withheld = (in.readUnsignedByte() & FLAG_DETAILS_WITHHELD) != 0;
+      flags = in.readUnsignedByte();
       try {
         metadata = RequestHeader.readMetadata(in, maxMetadataBytes, maxMetadataEntries);
       } catch (RpcException overLimit) {
@@ -268,7 +297,8 @@ public record Hello(
     }
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeat, idle, maxCalls,
         List.copyOf(codecs), List.copyOf(allowed), List.copyOf(services), Map.copyOf(shapes),
-        withheld, Map.copyOf(metadata));
+        (flags & FLAG_DETAILS_WITHHELD) != 0, (flags & FLAG_SERVICES_FILTERED) != 0,
+        Map.copyOf(metadata));
   }
 
   /** Names the metadata's keys only: its values may be credentials. */
@@ -276,7 +306,8 @@ public record Hello(
   public String toString() {
     return "Hello[versions " + minVersion + ".." + maxVersion + ", maxFrameSize " + maxFrameSize
         + ", codecs " + codecNames() + ", " + services.size() + " services"
-        + (detailsWithheld ? ", details withheld" : "") + ", metadata keys " + metadata.keySet()
+        + (detailsWithheld ? ", details withheld" : "")
+        + (servicesFiltered ? ", services filtered" : "") + ", metadata keys " + metadata.keySet()
         + "]";
   }
 

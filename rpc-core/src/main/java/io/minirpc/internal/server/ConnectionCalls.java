@@ -39,6 +39,10 @@ final class ConnectionCalls {
   private int running;
   /** Whether the client is authenticated, or need not be: large frames are let in. Event loop. */
   private boolean authenticated;
+  /** Refused authentications on this connection. Event loop. */
+  private int authenticationFailures;
+  /** Why the connection is to be told to go away, once it is; else null. Event loop. */
+  private String goAwayReason;
 
   ConnectionCalls(Channel channel, WorkerShares shares, ConnectionMemory memory) {
     this.channel = channel;
@@ -68,6 +72,23 @@ final class ConnectionCalls {
   /** Whether {@link #authenticated} was called. Event loop. */
   boolean isAuthenticated() {
     return authenticated;
+  }
+
+  /** Counts a refused authentication; returns how many this connection has had. Event loop. */
+  int authenticationFailed() {
+    return ++authenticationFailures;
+  }
+
+  /** Marks the connection to be told to go away, for {@code reason}. Event loop. */
+  void goAway(String reason) {
+    if (goAwayReason == null) {
+      goAwayReason = reason;
+    }
+  }
+
+  /** Why the connection is to be told to go away, or null. Event loop. */
+  String goAwayReason() {
+    return goAwayReason;
   }
 
   /** What this connection's frames and calls hold. */

@@ -25,11 +25,28 @@ final class Dispatcher {
   private final Router router;
   private final Serving serving;
   private final Executor executor;
+  /** Refused authentications, counted against token guessing; null when nothing is counted. */
+  private final AuthFailures authFailures;
+  private final ServiceVisibility visibility;
 
   Dispatcher(Router router, Serving serving, Executor executor) {
+    this(router, serving, executor, null);
+  }
+
+  Dispatcher(Router router, Serving serving, Executor executor, AuthFailures authFailures) {
     this.router = router;
     this.serving = serving;
     this.executor = executor;
+    this.authFailures = authFailures;
+    this.visibility = new ServiceVisibility(serving.authenticator());
+  }
+
+  /**
+   * The HELLO for a client whose HELLO authenticated: {@code full}, or one with only the services
+   * its credential may call.
+   */
+  Hello helloFor(ConnectionCalls connection, Hello theirs, Hello full) {
+    return visibility.helloFor(full, connection.channel(), theirs.metadata());
   }
 
   /** Tells the server's observer, if any, of a refusal of a request whose method is unknown. */
@@ -57,6 +74,7 @@ final class Dispatcher {
       authenticator.authenticate(RequestCaller.handshake(connection.channel(), hello.metadata()));
       return true;
     } catch (RpcException refusal) {
+      countFailure(connection, refusal);
       log.debug("The handshake from {} did not authenticate: {}",
           connection.channel().remoteAddress(), LogSafe.escape(refusal.getMessage(), 300));
       return false;
@@ -64,6 +82,22 @@ final class Dispatcher {
       log.error("The authenticator failed on the handshake from {}; withholding the service"
           + " details", connection.channel().remoteAddress(), bug);
       return false;
+    }
+  }
+
+  /**
+   * Null if the client's HELLO may be judged; else why it is refused unjudged: its address has
+   * failed to authenticate too often lately. Always null without an authenticator.
+   */
+  String refusesHello(ConnectionCalls connection) {
+    return serving.authenticator() == null || authFailures == null ? null
+        : authFailures.refusesHello(connection.channel());
+  }
+
+  /** An unknown caller, not one denied a service, is what guessing a credential looks like. */
+  private void countFailure(ConnectionCalls connection, RpcException refusal) {
+    if (authFailures != null && refusal.code() == RpcException.Code.UNAUTHENTICATED) {
+      authFailures.failed(connection);
     }
   }
 
@@ -81,6 +115,7 @@ final class Dispatcher {
       authenticator.authenticate(new RequestCaller(connection.channel(), header));
       connection.authenticated();
     } catch (RpcException refusal) {
+      countFailure(connection, refusal);
       throw refusal;
     } catch (RuntimeException bug) {
       log.error("The authenticator failed on a call to {}; refusing it", LogSafe.escape(

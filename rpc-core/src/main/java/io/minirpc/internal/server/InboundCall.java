@@ -207,6 +207,11 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     return channel.remoteAddress();
   }
 
+  /** The connection's channel, for what the authenticator asks of it (its certificate). */
+  Channel channel() {
+    return channel;
+  }
+
   @Override
   public Map<String, String> metadata() {
     return metadata;

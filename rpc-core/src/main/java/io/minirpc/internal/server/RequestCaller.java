@@ -37,6 +37,14 @@ final class RequestCaller implements Authenticator.Caller {
     this.handshake = handshake;
   }
 
+  /**
+   * A question about {@code service} as a whole, method {@link Authenticator#HANDSHAKE}: may the
+   * client on {@code channel}, with {@code metadata}, see it in the HELLO and the listing.
+   */
+  static RequestCaller forService(Channel channel, String service, Map<String, String> metadata) {
+    return new RequestCaller(channel, service, Authenticator.HANDSHAKE, metadata, false);
+  }
+
   /** The handshake of the connection on {@code channel}, whose client sent {@code metadata}. */
   static RequestCaller handshake(Channel channel, Map<String, String> metadata) {
     return new RequestCaller(channel, Authenticator.HANDSHAKE, Authenticator.HANDSHAKE, metadata,

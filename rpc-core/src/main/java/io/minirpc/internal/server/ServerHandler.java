@@ -158,6 +158,13 @@ final class ServerHandler extends FrameHandler {
         lastRequest = Math.max(lastRequest, frame.sequence());
         lifetime.requested();
         dispatcher.onRequest(calls, frame);
+        if (calls.goAwayReason() != null) {
+          // Too many refused authentications. The GOAWAY goes after the last refusal, which
+          // the batcher writes in a task of its own; nothing more is read meanwhile.
+          refused = true;
+          String reason = calls.goAwayReason();
+          ctx.executor().execute(() -> refuse(ctx, reason));
+        }
         break;
       case CANCEL:
         frame.release();
@@ -240,11 +247,23 @@ final class ServerHandler extends FrameHandler {
           + ", which this server does not (it speaks: " + String.join(", ", hello.codecNames())
           + "); its calls in those will be refused");
     }
+    String blocked = dispatcher.refusesHello(calls);
+    if (blocked != null) {
+      // Refused before the authenticator runs; AuthFailures logged it.
+      refused = true;
+      ctx.write(withheld.toFrame(ctx.alloc()), ctx.voidPromise());
+      ctx.writeAndFlush(goAwayFrame(ctx.alloc(), blocked)).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     if (dispatcher.authenticates(calls, theirs)) {
       calls.authenticated();
-      ctx.writeAndFlush(hello.toFrame(ctx.alloc()), ctx.voidPromise());
+      ctx.writeAndFlush(dispatcher.helloFor(calls, theirs, hello).toFrame(ctx.alloc()),
+          ctx.voidPromise());
     } else {
       ctx.writeAndFlush(withheld.toFrame(ctx.alloc()), ctx.voidPromise());
+      if (calls.goAwayReason() != null) {
+        refuse(ctx, calls.goAwayReason());
+      }
     }
   }
 

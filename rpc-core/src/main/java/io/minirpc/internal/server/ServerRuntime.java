@@ -247,7 +247,8 @@ public final class ServerRuntime {
         settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails());
     Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
         new Serving(limits, new Admission(limits, inFlight), interceptors, authenticator,
-            observer), runner);
+            observer), runner, new AuthFailures(settings.maxAuthFailuresPerConnection(),
+                settings.maxAuthFailuresPerSecond()));
     Hello hello = hello();
     long idleNanos = settings.idleTimeout().toNanos();
     ThreadPoolExecutor pool = executor; // null when a test runs calls inline

@@ -85,6 +85,8 @@ class SettingsTest {
     SAMPLES.put("minirpc.server.attributes", "zone=eu-1, version=2.3");
     SAMPLES.put("minirpc.server.deregisterDelay", "500ms");
     SAMPLES.put("minirpc.server.auth.bearerTokens", "/etc/minirpc/tokens");
+    SAMPLES.put("minirpc.server.maxAuthFailuresPerConnection", "3");
+    SAMPLES.put("minirpc.server.maxAuthFailuresPerSecond", "20");
     SAMPLES.put("minirpc.server.errorDetails", "true");
     SAMPLES.put("minirpc.server.listing", "true");
     SAMPLES.put("minirpc.tls", "true");

@@ -1,0 +1,116 @@
+package io.minirpc.internal.server;
+
+import io.minirpc.internal.config.Keys;
+import io.minirpc.internal.transport.LogSafe;
+import io.netty.channel.Channel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Failed authentications, counted against token guessing. A connection whose calls or handshake
+ * are refused {@code UNAUTHENTICATED} more than {@code perConnection} times is told to go away;
+ * an IP address whose connections fail more than {@code perSecond} times a second (after a burst
+ * of {@value #BURST_SECONDS} seconds' worth) has its new connections refused at their HELLO,
+ * before the authenticator runs, until its rate falls back. Nothing is counted for callers that
+ * authenticate, so it costs the call path nothing.
+ */
+final class AuthFailures {
+  private static final Logger log = LoggerFactory.getLogger(AuthFailures.class);
+  private static final LogSafe.Limiter BLOCKED = LogSafe.Limiter.perSecond();
+  static final int BURST_SECONDS = 3;
+  /** Addresses followed at most; those whose bucket is full again are forgotten first. */
+  static final int MAX_ADDRESSES = 10_000;
+
+  private final int perConnection;
+  private final int perSecond;
+  private final long intervalNanos;
+  private final long toleranceNanos;
+  private final ConcurrentHashMap<InetAddress, Address> byAddress = new ConcurrentHashMap<>();
+
+  /** One address: its bucket, as the time it is full again (GCRA), and counts for the log. */
+  private static final class Address {
+    final AtomicLong fullAt;
+    final AtomicLong failures = new AtomicLong();
+    final AtomicLong refusedHellos = new AtomicLong();
+
+    Address(long now) {
+      fullAt = new AtomicLong(now);
+    }
+  }
+
+  AuthFailures(int perConnection, int perSecond) {
+    this.perConnection = perConnection;
+    this.perSecond = perSecond;
+    this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
+    this.toleranceNanos = intervalNanos * ((long) perSecond * BURST_SECONDS - 1);
+  }
+
+  /**
+   * Counts a refused authentication on {@code connection}; once it has had more than its share,
+   * marks it to be told to go away (see {@link ConnectionCalls#goAwayReason()}). Event loop.
+   */
+  void failed(ConnectionCalls connection) {
+    InetAddress address = address(connection.channel());
+    if (address != null) {
+      failedFrom(address);
+    }
+    int n = connection.authenticationFailed();
+    if (n > perConnection) {
+      connection.goAway("too many failed authentications: " + n + " on this connection ("
+          + Keys.MAX_AUTH_FAILURES_PER_CONNECTION.name() + "=" + perConnection + "); check the"
+          + " credential the client sends");
+    }
+  }
+
+  private void failedFrom(InetAddress address) {
+    long now = System.nanoTime();
+    Address a = byAddress.get(address);
+    if (a == null) {
+      if (byAddress.size() >= MAX_ADDRESSES) {
+        byAddress.values().removeIf(old -> old.fullAt.get() - now <= 0);
+        if (byAddress.size() >= MAX_ADDRESSES) {
+          return; // each connection's own limit still holds
+        }
+      }
+      a = byAddress.computeIfAbsent(address, k -> new Address(now));
+    }
+    a.failures.incrementAndGet();
+    for (;;) {
+      long full = a.fullAt.get();
+      long start = full - now < 0 ? now : full;
+      if (a.fullAt.compareAndSet(full, start + intervalNanos)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Null if a HELLO on {@code ch} may be authenticated; else why it is refused: its address has
+   * failed too often lately. Logs the refusal, at most once a second for the server.
+   */
+  String refusesHello(Channel ch) {
+    InetAddress address = address(ch);
+    Address a = address == null ? null : byAddress.get(address);
+    if (a == null || a.fullAt.get() - System.nanoTime() <= toleranceNanos) {
+      return null;
+    }
+    long refused = a.refusedHellos.incrementAndGet();
+    String name = address.getHostAddress();
+    BLOCKED.warn(log, "Refusing the HELLOs of new connections from " + name + ": "
+        + a.failures.get() + " failed authentications from it, more than " + perSecond
+        + " a second (" + Keys.MAX_AUTH_FAILURES_PER_SECOND.name() + "); " + refused
+        + " HELLO(s) refused");
+    return "too many failed authentications from " + name + ": more than " + perSecond
+        + " a second (" + Keys.MAX_AUTH_FAILURES_PER_SECOND.name() + "); try again later, with"
+        + " the right credential";
+  }
+
+  private static InetAddress address(Channel ch) {
+    return ch.remoteAddress() instanceof InetSocketAddress s ? s.getAddress() : null;
+  }
+}
