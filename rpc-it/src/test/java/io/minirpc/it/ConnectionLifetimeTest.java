@@ -13,12 +13,14 @@ import io.minirpc.RpcServer;
 import io.minirpc.metrics.RpcObserver;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -197,6 +199,26 @@ class ConnectionLifetimeTest {
           + " retry. The client keeps reconnecting in the background; to make calls wait for a"
           + " connection within their timeout instead, set minirpc.waitForReady=true or"
           + " annotate the method with @WaitForReady", e.getMessage());
+    }
+  }
+
+  @Test
+  void theLimitPerAddressCountsAnIpv6HostByItsSlash64() throws Exception {
+    InetAddress loopback = InetAddress.getByName("::1");
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, loopback)) {
+      // IPv6 loopback is there
+    } catch (IOException noIpv6) {
+      Assumptions.abort("no IPv6 loopback: " + noIpv6);
+    }
+    try (RpcServer s = RpcServer.builder().host("::1").port(0).maxConnectionsPerAddress(2)
+            .register(Calculator.class, new CalculatorImpl()).build().start();
+        RawConnection a1 = new RawConnection(loopback, s.port(), true, loopback);
+        RawConnection a2 = new RawConnection(loopback, s.port(), true, loopback);
+        RawConnection a3 = new RawConnection(loopback, s.port(), false, loopback)) {
+      assertEquals("the server already has 2 connections from 0:0:0:0:0:0:0:0/64"
+          + " (minirpc.server.maxConnectionsPerAddress)", goAwayReason(a3.read()));
+      a1.request(JSON, 1, CALC, "add(int,int)", utf8("1"), utf8("2"));
+      assertEquals("3", a1.read().slotText());
     }
   }
 

@@ -39,8 +39,14 @@ final class RawConnection implements AutoCloseable {
 
   /** Connects from {@code localAddress} (any of 127.0.0.0/8 on Linux), to look like another host. */
   RawConnection(int port, boolean handshake, String localAddress) throws IOException {
-    socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port,
-        java.net.InetAddress.getByName(localAddress), 0);
+    this(java.net.InetAddress.getByName("127.0.0.1"), port, handshake,
+        java.net.InetAddress.getByName(localAddress));
+  }
+
+  /** Connects to {@code server} from {@code localAddress}: IPv6 as well as IPv4. */
+  RawConnection(java.net.InetAddress server, int port, boolean handshake,
+      java.net.InetAddress localAddress) throws IOException {
+    socket = new Socket(server, port, localAddress, 0);
     socket.setSoTimeout(5000);
     out = new DataOutputStream(socket.getOutputStream());
     in = new DataInputStream(socket.getInputStream());

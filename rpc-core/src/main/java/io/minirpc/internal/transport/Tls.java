@@ -32,6 +32,10 @@ public final class Tls {
   /** Key files larger than this are not looked into: a PEM key is a few KiB. */
   private static final long MAX_KEY_FILE_BYTES = 1 << 20;
 
+  /** The JDK provider's switch for client-initiated renegotiation. */
+  static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+  private static volatile boolean warnedRenegotiation;
+
   private final SslContext context;
   private final long handshakeTimeoutMillis;
 
@@ -59,6 +63,7 @@ public final class Tls {
     if (!tls.on()) {
       return null;
     }
+    refuseClientRenegotiation();
     if (tls.sslContext() != null) {
       return new Tls(tls.sslContext(), handshakeTimeoutMillis);
     }
@@ -115,6 +120,24 @@ public final class Tls {
           + " any certificate the trusted CAs signed is accepted, whatever host it names", address);
     }
     return new Tls(build(b), handshakeTimeoutMillis);
+  }
+
+  /**
+   * TLS 1.2 lets a client start a new handshake on an open connection, as often as it likes, each
+   * one a handshake's work for the server. Netty's OpenSSL engines refuse it always; the JDK's
+   * provider refuses it when {@value #REJECT_RENEGOTIATION} is true, a property it reads once, at
+   * the JVM's first server handshake. So a TLS server sets it, unless the application has.
+   */
+  private static void refuseClientRenegotiation() {
+    String set = System.getProperty(REJECT_RENEGOTIATION);
+    if (set == null) {
+      System.setProperty(REJECT_RENEGOTIATION, "true");
+    } else if (!Boolean.parseBoolean(set) && !warnedRenegotiation) {
+      warnedRenegotiation = true;
+      log.warn("{}={}: with the JDK's TLS provider, clients may renegotiate TLS 1.2 connections"
+          + " as often as they like, each time a handshake's work for this server. Remove the"
+          + " property to have them refused", REJECT_RENEGOTIATION, LogSafe.escape(set));
+    }
   }
 
   private static SslContext build(SslContextBuilder b) {
