@@ -42,6 +42,7 @@ public record ClientConfig(
     int ejectionFailures,
     Duration ejectionTime,
     int ejectionMaxPercent,
+    boolean allowInsecureCredentials,
     TlsConfig tls) {
 
   public ClientConfig {
