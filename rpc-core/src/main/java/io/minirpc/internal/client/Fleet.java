@@ -148,7 +148,7 @@ final class Fleet implements NameResolver.Listener {
       all = sorted;
       resolved = true;
       resolveError = null;
-      rebuildSubset();
+      rebuildSubset(false);
     }
     for (Endpoint e : retired) {
       log.info("{} left {} (discovery); its calls in flight finish, new calls go elsewhere",
@@ -183,7 +183,7 @@ final class Fleet implements NameResolver.Listener {
    * ejected nor failing to connect, plus those in between that are, so that a failing server is
    * replaced rather than leaving the subset short. Guarded by lock.
    */
-  private void rebuildSubset() {
+  private void rebuildSubset(boolean keepIfSame) {
     Endpoint[] every = all;
     int want = settings.subsetSize();
     long now = System.nanoTime();
@@ -200,7 +200,9 @@ final class Fleet implements NameResolver.Listener {
     }
     Endpoint[] subset = chosen.toArray(new Endpoint[0]);
     Endpoint[] before = active;
-    active = subset;
+    // The same members keep the same array, and so the picker's hash ring; discovery's lists
+    // always make a new one, as they may change weights.
+    active = keepIfSame && Arrays.equals(before, subset) ? before : subset;
     if (started) {
       for (Endpoint e : subset) {
         e.start();
@@ -243,7 +245,7 @@ final class Fleet implements NameResolver.Listener {
     }
     synchronized (lock) {
       if (!closed) {
-        rebuildSubset();
+        rebuildSubset(true);
       }
     }
   }
