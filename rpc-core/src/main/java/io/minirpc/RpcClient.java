@@ -420,6 +420,20 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
+     * Whether credentials in the metadata (the {@code authorization} entry, or one whose key names
+     * a token, secret, password or credential) may be sent without TLS to servers that are not
+     * on loopback. Default false ({@code minirpc.allowInsecureCredentials}): like gRPC, which
+     * refuses call credentials on an insecure channel, such a client fails at {@code build()}
+     * when its address names such a server, and leaves out such servers that discovery lists.
+     * Loopback addresses and the local transport are allowed: their bytes never leave the
+     * machine.
+     */
+    public Builder allowInsecureCredentials(boolean allow) {
+      settings.set(Keys.ALLOW_INSECURE_CREDENTIALS, allow);
+      return this;
+    }
+
+    /**
      * TLS from an {@link SslContext} the application built itself (Netty's {@code
      * SslContextBuilder}); it wins over every {@code minirpc.tls.*} file. The builder does not
      * own it.

@@ -7,6 +7,7 @@ import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.config.HostPort;
 import io.minirpc.internal.config.Target;
+import io.minirpc.internal.config.TransportKind;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.registry.DiscoveryProviders;
 import io.minirpc.internal.context.CurrentCall;
@@ -107,6 +108,17 @@ public final class ClientRuntime {
     NameResolver resolver = target.uri() == null || target.localName() != null ? null
         : DiscoveryProviders.forScheme(target.uri().getScheme(), Keys.ADDRESS.name())
             .resolver(target.uri());
+    CleartextCredentials cleartext =
+        CleartextCredentials.of(settings, settings.transport() == TransportKind.LOCAL);
+    if (target.uri() == null && target.localName() == null) {
+      for (HostPort a : target.addresses()) {
+        String why = cleartext.refusal(ServerInstance.of(a.host(), a.port()));
+        if (why != null) {
+          throw new IllegalArgumentException("The client refuses to send credentials in"
+              + " cleartext: " + why);
+        }
+      }
+    }
     if (settings.codecs().size() > 1) {
       throw new IllegalArgumentException(
           "A client speaks one codec, but minirpc.codec lists " + settings.codecs());
@@ -154,7 +166,7 @@ public final class ClientRuntime {
     }
     String codecName1 = codec.name();
     TrafficCounter traffic = observer == null ? null : new TrafficCounter(observer);
-    this.fleet = new Fleet(settings, address, fixed, resolver,
+    this.fleet = new Fleet(settings, address, fixed, resolver, cleartext::refusal,
         (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f,
             traffic, decoding),
         timer, this::checkServer);

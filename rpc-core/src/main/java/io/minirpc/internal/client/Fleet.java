@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,9 @@ final class Fleet implements NameResolver.Listener {
   private final Timer timer;
   private final Consumer<Connection> onReady;
   private final NameResolver resolver;
+  private final Function<ServerInstance, String> unusable;
+  /** Lines about servers this client cannot use: a registry's writer decides how many. */
+  private final LogSafe.Limiter unusableLog = LogSafe.Limiter.perSecond();
   private final boolean single;
   private final Retries retries;
   private final CallQueue waiting;
@@ -59,21 +63,26 @@ final class Fleet implements NameResolver.Listener {
   private volatile Endpoint[] active = new Endpoint[0];
   private volatile boolean resolved;
   private volatile String resolveError;
+  /** Why discovery's last list had servers this client left out, or null. */
+  private volatile String leftOut;
   private volatile boolean started;
   private volatile boolean closed;
 
   /**
    * @param servers the fixed servers, or null when {@code resolver} gives them
+   * @param unusable why the client may not call a server, or null when it may
    * @param onReady told of every connection that becomes ready, to check the proxies against it
    */
   Fleet(ClientConfig settings, String target, List<ServerInstance> servers,
-      NameResolver resolver, EndpointFactory factory, Timer timer, Consumer<Connection> onReady) {
+      NameResolver resolver, Function<ServerInstance, String> unusable, EndpointFactory factory,
+      Timer timer, Consumer<Connection> onReady) {
     this.settings = settings;
     this.target = target;
     this.factory = factory;
     this.timer = timer;
     this.onReady = onReady;
     this.resolver = resolver;
+    this.unusable = unusable;
     this.single = servers != null && servers.size() == 1;
     this.retries = new Retries(settings, target, timer, single, () -> active, this::submit);
     this.waiting = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
@@ -103,8 +112,21 @@ final class Fleet implements NameResolver.Listener {
         return;
       }
       Map<String, ServerInstance> now = new LinkedHashMap<>();
+      String why = null;
+      int refused = 0;
       for (ServerInstance s : servers) {
-        now.put(s.address(), s);
+        String refusal = unusable.apply(s);
+        if (refusal != null) {
+          refused++;
+          why = refusal;
+        } else {
+          now.put(s.address(), s);
+        }
+      }
+      leftOut = refused == 0 ? null : refused + " server(s) left out; for one, " + why;
+      if (leftOut != null) {
+        unusableLog.warn(log, "Calling none of " + refused + " server(s) that discovery lists"
+            + " for " + target + ": " + why);
       }
       for (Map.Entry<String, ServerInstance> e : now.entrySet()) {
         Endpoint existing = byAddress.get(e.getKey());
@@ -126,7 +148,7 @@ final class Fleet implements NameResolver.Listener {
       all = sorted;
       resolved = true;
       resolveError = null;
-      rebuildSubset();
+      rebuildSubset(false);
     }
     for (Endpoint e : retired) {
       log.info("{} left {} (discovery); its calls in flight finish, new calls go elsewhere",
@@ -161,7 +183,7 @@ final class Fleet implements NameResolver.Listener {
    * ejected nor failing to connect, plus those in between that are, so that a failing server is
    * replaced rather than leaving the subset short. Guarded by lock.
    */
-  private void rebuildSubset() {
+  private void rebuildSubset(boolean keepIfSame) {
     Endpoint[] every = all;
     int want = settings.subsetSize();
     long now = System.nanoTime();
@@ -178,7 +200,9 @@ final class Fleet implements NameResolver.Listener {
     }
     Endpoint[] subset = chosen.toArray(new Endpoint[0]);
     Endpoint[] before = active;
-    active = subset;
+    // The same members keep the same array, and so the picker's hash ring; discovery's lists
+    // always make a new one, as they may change weights.
+    active = keepIfSame && Arrays.equals(before, subset) ? before : subset;
     if (started) {
       for (Endpoint e : subset) {
         e.start();
@@ -221,7 +245,7 @@ final class Fleet implements NameResolver.Listener {
     }
     synchronized (lock) {
       if (!closed) {
-        rebuildSubset();
+        rebuildSubset(true);
       }
     }
   }
@@ -308,8 +332,11 @@ final class Fleet implements NameResolver.Listener {
 
   private String noServers() {
     String why = resolveError;
+    String out = leftOut;
     return "failed: " + target + " lists no servers now"
-        + (why == null ? "" : " (" + LogSafe.escape(why, 500) + ")") + ". It did not run. Check"
+        + (why == null ? "" : " (" + LogSafe.escape(why, 500) + ")")
+        + (out == null ? "" : " that this client may call (" + out + ")") + ". It did not run."
+        + " Check"
         + " that servers are running and registered; to make calls wait for one within their"
         + " timeout, set minirpc.waitForReady=true";
   }
@@ -321,8 +348,8 @@ final class Fleet implements NameResolver.Listener {
     return new RpcException(RpcException.Code.UNAVAILABLE, call.method().callPrefix() + "was not"
         + " sent: no server of " + target + " could take it within its timeout of " + millis
         + " ms (" + all.length + " known" + (why == null ? "" : "; discovery: "
-            + LogSafe.escape(why, 500)) + "). It did not run. Check that the servers are running"
-        + " and reachable");
+            + LogSafe.escape(why, 500)) + (leftOut == null ? "" : "; " + leftOut) + "). It did"
+        + " not run. Check that the servers are running and reachable");
   }
 
   /** Hands calls waiting for any server to the servers that are ready now. */
@@ -413,6 +440,13 @@ final class Fleet implements NameResolver.Listener {
   void endpointFailed(Endpoint e) {
     if (resolver != null) {
       resolver.refresh();
+    }
+    String failure = e.lastFailure();
+    if (!single && failure != null && e.state() == ConnectivityState.TRANSIENT_FAILURE) {
+      // A server that discovery lists but this client cannot use (not minirpc, another
+      // transport, refusing): calls go around it, but not without a word.
+      unusableLog.warn(log, "Cannot use " + LogSafe.escape(e.address(), 300) + " of " + target
+          + ", calls go to the other servers: " + LogSafe.escape(failure, 1000));
     }
     if (!single && e.state() == ConnectivityState.TRANSIENT_FAILURE) {
       subsetChanged();

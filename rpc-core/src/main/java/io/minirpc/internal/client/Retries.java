@@ -33,6 +33,8 @@ final class Retries {
   private final boolean single;
   private final Supplier<Endpoint[]> subset;
   private final Consumer<PendingCall> submit;
+  /** Lines about servers that refuse what others serve: at most one a second. */
+  private final LogSafe.Limiter refusals = LogSafe.Limiter.perSecond();
 
   /**
    * @param single whether the fleet is one fixed server
@@ -78,7 +80,14 @@ final class Retries {
         return false;
       }
       call.unrunRetries++;
-      if (log.isDebugEnabled()) {
+      if (how == PendingCall.UNRUN_REMOTE && (code == RpcException.Code.NOT_FOUND
+          || code == RpcException.Code.CODEC) && from != null) {
+        // The server refused what its peers serve: a stray or misconfigured server, worth a word.
+        refusals.warn(log, "The server at " + LogSafe.escape(from.address(), 300) + " of "
+            + target + " refused " + call.method().descriptor().displayName()
+            + " unrun; sending it to another server: "
+            + LogSafe.escape(error.getMessage(), 500));
+      } else if (log.isDebugEnabled()) {
         log.debug("Sending {} again{}: {}", call.method().descriptor().displayName(),
             elsewhere ? " to another server" : "", LogSafe.escape(error.getMessage(), 500));
       }

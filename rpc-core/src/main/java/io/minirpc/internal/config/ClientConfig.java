@@ -45,6 +45,7 @@ public record ClientConfig(
     int ejectionFailures,
     Duration ejectionTime,
     int ejectionMaxPercent,
+    boolean allowInsecureCredentials,
     TlsConfig tls) {
 
   public ClientConfig {

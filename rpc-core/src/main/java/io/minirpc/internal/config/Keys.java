@@ -666,6 +666,15 @@ public final class Keys {
               + " off is logged as a warning")
           .register(TABLE);
 
+  public static final Key<Boolean> ALLOW_INSECURE_CREDENTIALS =
+      Key.define("minirpc.allowInsecureCredentials", CLIENT, ValueType.BOOLEAN, false)
+          .builder("allowInsecureCredentials(boolean)")
+          .meaning("let a client whose metadata holds a credential (`authorization`, or a key"
+              + " naming a token, secret, password or credential) send it without TLS to a server"
+              + " that is not on loopback; off, such a server is refused (at `build()` if"
+              + " `minirpc.address` names it, else left out of the fleet with a warning)")
+          .register(TABLE);
+
   private static final List<Object> ENTRIES = Collections.unmodifiableList(TABLE);
   private static final Map<String, List<Key<?>>> BY_NAME = new LinkedHashMap<>();
 

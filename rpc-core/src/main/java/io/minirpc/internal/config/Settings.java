@@ -206,6 +206,7 @@ public final class Settings {
         get(Keys.EJECTION_FAILURES),
         get(Keys.EJECTION_TIME),
         get(Keys.EJECTION_MAX_PERCENT),
+        get(Keys.ALLOW_INSECURE_CREDENTIALS),
         tls(Side.CLIENT, get(Keys.TLS_HOSTNAME_VERIFICATION), TlsConfig.ClientAuthMode.NONE));
   }
 

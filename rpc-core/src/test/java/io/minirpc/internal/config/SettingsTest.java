@@ -58,6 +58,7 @@ class SettingsTest {
     SAMPLES.put("minirpc.ejection.failures", "2");
     SAMPLES.put("minirpc.ejection.time", "1s");
     SAMPLES.put("minirpc.ejection.maxPercent", "30");
+    SAMPLES.put("minirpc.allowInsecureCredentials", "true");
     SAMPLES.put("minirpc.server.maxCallsPerConnection", "12");
     SAMPLES.put("minirpc.server.rateLimit.com.example.Search", "500");
     SAMPLES.put("minirpc.server.rateLimit.com.example.Search#query", "0.5");
@@ -213,6 +214,7 @@ class SettingsTest {
     assertTrue(c.failWhenBusy());
     assertEquals(77, c.maxQueuedCalls());
     assertEquals(4 * GIB, c.maxQueuedBytes());
+    assertTrue(c.allowInsecureCredentials());
     assertEquals(new TlsConfig(true, "/etc/minirpc/chain.pem", "/etc/minirpc/key.pem",
         "/etc/minirpc/ca.pem", TlsConfig.ClientAuthMode.NONE, false, null), c.tls());
 

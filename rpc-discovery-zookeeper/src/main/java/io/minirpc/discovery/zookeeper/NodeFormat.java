@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The data of a server's node: one JSON object, UTF-8, that says what it is and which version of
@@ -29,11 +30,17 @@ import java.util.TreeMap;
  * number would lose bits in JavaScript tools). A field added later keeps version 1: readers ignore
  * fields they do not know. A version other than 1 means a change old readers cannot follow, and
  * they skip the node. Everything read is checked: a node is written by whoever may write the
- * group, so its data is untrusted.
+ * group, so its data is untrusted. A node's data is at most {@link #MAX_BYTES}; a weight above
+ * {@link ServerInstance#MAX_WEIGHT} counts as that.
  */
 final class NodeFormat {
   static final String KIND = "minirpc-server";
   static final int VERSION = 1;
+  /**
+   * The most data a server's node may have, 64 KiB: about 900 methods' fingerprints. Readers skip
+   * a larger node without parsing it.
+   */
+  static final int MAX_BYTES = 64 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,8 +76,23 @@ final class NodeFormat {
    *     node's text: escape it before logging)
    */
   static ServerInstance read(byte[] data) {
+    return read(data, note -> {});
+  }
+
+  /**
+   * The server a node describes; {@code warnings} hears of values that were out of bounds and
+   * were brought within them (the text quotes nothing of the node).
+   *
+   * @throws IllegalArgumentException saying what is wrong with it (the message quotes the
+   *     node's text: escape it before logging)
+   */
+  static ServerInstance read(byte[] data, Consumer<String> warnings) {
     if (data == null || data.length == 0) {
       throw new IllegalArgumentException("it has no data");
+    }
+    if (data.length > MAX_BYTES) {
+      throw new IllegalArgumentException("its data is " + data.length + " bytes, more than the "
+          + MAX_BYTES + " a server's node may have");
     }
     JsonNode root;
     try {
@@ -99,6 +121,10 @@ final class NodeFormat {
     String host = text(root, "host");
     int port = integer(root, "port", -1);
     int weight = integer(root, "weight", ServerInstance.DEFAULT_WEIGHT);
+    if (weight > ServerInstance.MAX_WEIGHT) {
+      warnings.accept("its weight " + weight + " is more than " + ServerInstance.MAX_WEIGHT
+          + ", the most a server may have; counted as " + ServerInstance.MAX_WEIGHT);
+    }
     List<String> codecs = new ArrayList<>();
     for (JsonNode c : array(root, "codecs")) {
       if (!c.isTextual()) {

@@ -5,15 +5,18 @@ import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.transport.LogSafe;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.utils.ZKPaths;
 import org.slf4j.Logger;
@@ -26,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * listener hears why. Nodes that are not a server this version can read are left out, with one
  * escaped log line per version of each.
  *
+ * <p>Whoever may write the group writes its nodes, so what a node may cost the client is bounded:
+ * the cache keeps no node's data, each version of a node is parsed once as it arrives and only
+ * the server it describes is kept; a node of more than {@link NodeFormat#MAX_BYTES} is not
+ * parsed, and once the servers kept come from {@link #MAX_GROUP_BYTES} of node data, further
+ * nodes are left out until they change. Weights above {@link ServerInstance#MAX_WEIGHT} count as
+ * that, with a warning naming the node.
+ *
  * <p>Every call of the listener is made on Curator's single event thread, so they come one at a
  * time and in order.
  */
@@ -33,10 +43,20 @@ final class ZooKeeperResolver implements NameResolver {
   private static final Logger log = LoggerFactory.getLogger(ZooKeeperResolver.class);
   /** The unreadable nodes one log line names; it counts the others. */
   private static final int MAX_NAMED = 5;
+  /**
+   * The most node data whose servers a client keeps, 4 MiB: thousands of ordinary servers (a
+   * node is about a kilobyte), while a group of hostile large nodes costs a few megabytes.
+   */
+  static final long MAX_GROUP_BYTES = 4L * 1024 * 1024;
 
   private final ZooKeeperTarget target;
   /** The server of each node read so far, by path, with the version of the node it came from. */
   private final Map<String, Read> reads = new HashMap<>();
+  /** The node data the servers in {@link #reads} came from, in bytes. */
+  private long keptBytes;
+  /** Nodes left out, and nodes read with a warning, since the last report: for the log. */
+  private final List<String> unreadable = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
   /** Lines about unreadable nodes: at most one a second, whatever a writer of the group does. */
   private final LogSafe.Limiter skipped = LogSafe.Limiter.perSecond();
   private volatile boolean closed;
@@ -52,7 +72,7 @@ final class ZooKeeperResolver implements NameResolver {
   }
 
   /** The result of reading one version of a node: a server, or why not. */
-  private record Read(long mzxid, ServerInstance server) {}
+  private record Read(long mzxid, ServerInstance server, int bytes) {}
 
   @Override
   public synchronized void start(Listener listener) {
@@ -62,13 +82,19 @@ final class ZooKeeperResolver implements NameResolver {
     }
     this.listener = listener;
     client = target.newClient();
-    cache = CuratorCache.build(client, target.group());
+    // The cache keeps paths and versions only: listeners see each node's data once, as it comes.
+    cache = CuratorCache.builder(client, target.group())
+        .withStorage(CuratorCacheStorage.dataNotCached())
+        .build();
     cache.listenable().addListener(CuratorCacheListener.builder()
         .forInitialized(() -> {
           initialized = true;
           report(true);
         })
         .forAll((type, before, after) -> {
+          if (after != null && !closed) {
+            read(after);
+          }
           if (initialized) {
             report(false);
           }
@@ -142,47 +168,86 @@ final class ZooKeeperResolver implements NameResolver {
     }
   }
 
+  /** Parses a node that is new or changed, unless it was read in this version. */
+  private void read(ChildData child) {
+    if (!target.group().equals(ZKPaths.getPathAndNode(child.getPath()).getPath())) {
+      return;
+    }
+    long mzxid = child.getStat() == null ? -1 : child.getStat().getMzxid();
+    Read old = reads.get(child.getPath());
+    if (old != null && old.mzxid() == mzxid) {
+      return;
+    }
+    if (old != null) {
+      keptBytes -= old.bytes();
+    }
+    // The node's name and data are the text of anyone who may write the group.
+    String name = LogSafe.escape(ZKPaths.getNodeFromPath(child.getPath()));
+    ServerInstance server = parse(child, name);
+    int bytes = child.getData() == null ? 0 : child.getData().length;
+    if (server != null && keptBytes + bytes > MAX_GROUP_BYTES) {
+      unreadable.add(name + " (the group's servers kept already come from " + keptBytes
+          + " bytes of node data, and a client keeps at most " + MAX_GROUP_BYTES + "; it is read"
+          + " again when it changes)");
+      server = null;
+    }
+    if (server == null) {
+      bytes = 0;
+    }
+    keptBytes += bytes;
+    reads.put(child.getPath(), new Read(mzxid, server, bytes));
+  }
+
   /** The servers of the group's children, in the order of their names. */
   private List<ServerInstance> servers() {
-    List<ChildData> children = new ArrayList<>();
+    List<String> children = new ArrayList<>();
     cache.stream()
         .filter(d -> target.group().equals(ZKPaths.getPathAndNode(d.getPath()).getPath()))
-        .forEach(children::add);
-    children.sort((a, b) -> a.getPath().compareTo(b.getPath()));
+        .forEach(d -> children.add(d.getPath()));
+    children.sort(null);
     List<ServerInstance> servers = new ArrayList<>();
-    Map<String, Read> seen = new HashMap<>();
-    List<String> unreadable = new ArrayList<>();
-    for (ChildData child : children) {
-      long mzxid = child.getStat() == null ? -1 : child.getStat().getMzxid();
-      Read read = reads.get(child.getPath());
-      if (read == null || read.mzxid() != mzxid) {
-        read = new Read(mzxid, parse(child, unreadable));
-      }
-      seen.put(child.getPath(), read);
-      if (read.server() != null) {
+    for (String path : children) {
+      Read read = reads.get(path);
+      if (read != null && read.server() != null) {
         servers.add(read.server());
       }
     }
-    reads.keySet().retainAll(seen.keySet());
-    reads.putAll(seen);
+    if (reads.size() > children.size()) {
+      Set<String> present = new HashSet<>(children);
+      reads.entrySet().removeIf(e -> {
+        if (present.contains(e.getKey())) {
+          return false;
+        }
+        keptBytes -= e.getValue().bytes();
+        return true;
+      });
+    }
     if (!unreadable.isEmpty()) {
-      int more = unreadable.size() - MAX_NAMED;
       skipped.warn(log, "Skipping " + unreadable.size() + " node(s) of " + target + " that are"
-          + " not minirpc servers this version can read: "
-          + String.join("; ", unreadable.subList(0, Math.min(MAX_NAMED, unreadable.size())))
-          + (more > 0 ? "; and " + more + " more" : ""));
+          + " not minirpc servers this version can read: " + named(unreadable));
+      unreadable.clear();
+    }
+    if (!warnings.isEmpty()) {
+      skipped.warn(log, "Node(s) of " + target + " out of bounds: " + named(warnings));
+      warnings.clear();
     }
     return List.copyOf(servers);
   }
 
-  /** The server of one node, or null after adding to {@code unreadable} why not. */
-  private static ServerInstance parse(ChildData child, List<String> unreadable) {
+  /** The first {@link #MAX_NAMED} of {@code lines}, and how many more there are. */
+  private static String named(List<String> lines) {
+    lines.sort(null); // by the node's name, which each line starts with
+    int more = lines.size() - MAX_NAMED;
+    return String.join("; ", lines.subList(0, Math.min(MAX_NAMED, lines.size())))
+        + (more > 0 ? "; and " + more + " more" : "");
+  }
+
+  /** The server of one node, or null after adding to {@link #unreadable} why not. */
+  private ServerInstance parse(ChildData child, String name) {
     try {
-      return NodeFormat.read(child.getData());
+      return NodeFormat.read(child.getData(), w -> warnings.add(name + ": " + w));
     } catch (RuntimeException e) {
-      // The node's name and data are the text of anyone who may write the group.
-      unreadable.add(LogSafe.escape(ZKPaths.getNodeFromPath(child.getPath())) + " ("
-          + LogSafe.escape(e.getMessage()) + ")");
+      unreadable.add(name + " (" + LogSafe.escape(e.getMessage()) + ")");
       return null;
     }
   }

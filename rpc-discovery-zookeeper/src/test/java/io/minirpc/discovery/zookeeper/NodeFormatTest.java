@@ -69,4 +69,21 @@ class NodeFormatTest {
     assertEquals("attribute a is not a string",
         refused(v1 + "\"host\":\"h\",\"port\":1,\"attributes\":{\"a\":1}}"));
   }
+
+  @Test
+  void aWeightAboveTheMaximumCountsAsTheMaximumWithAWarning() {
+    List<String> warnings = new java.util.ArrayList<>();
+    ServerInstance s = NodeFormat.read(("{\"kind\":\"minirpc-server\",\"version\":1,"
+        + "\"host\":\"h\",\"port\":1,\"weight\":2147483647}")
+        .getBytes(StandardCharsets.UTF_8), warnings::add);
+    assertEquals(ServerInstance.MAX_WEIGHT, s.weight());
+    assertEquals(List.of("its weight 2147483647 is more than 1000, the most a server may have;"
+        + " counted as 1000"), warnings);
+  }
+
+  @Test
+  void aNodeLargerThanTheMaximumIsRefusedUnparsed() {
+    assertEquals("its data is 65537 bytes, more than the 65536 a server's node may have",
+        refused("x".repeat(64 * 1024 + 1)));
+  }
 }
