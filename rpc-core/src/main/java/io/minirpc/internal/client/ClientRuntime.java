@@ -499,12 +499,12 @@ public final class ClientRuntime {
     long quiet = transport.quietPeriodMillis();
     group.shutdownGracefully(quiet, 1000 + quiet, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     ioThreadFactory.joinAll(TimeUnit.SECONDS.toNanos(5));
-    decoding.close(TimeUnit.SECONDS.toNanos(5));
     for (Timeout t : timer.stop()) {
       if (t.task() instanceof PendingCall) {
         ((PendingCall) t.task())
             .fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
       }
     }
+    decoding.close(TimeUnit.SECONDS.toNanos(5)); // after the calls it may hold were cancelled
   }
 }
