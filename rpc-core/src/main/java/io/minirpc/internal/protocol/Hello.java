@@ -207,7 +207,9 @@ public record Hello(
   }
 
   /**
-   * The server's HELLO, what a client reads first; releases {@code frame}. Besides the frame's
+   * The server's HELLO, what a client reads first; releases {@code frame}. Each service's methods
+   * and the class shapes are checked for form now and parsed when first asked for (see {@code
+   * HelloSections}): a client builds entries only for the services it calls. Besides the frame's
    * size, which the client's decoder held to {@code minirpc.maxServerHelloSize} before buffering
    * it, it holds the counts to {@link #MAX_SERVER_SERVICES}, {@link #MAX_SERVER_METHODS} and {@link
    * #MAX_SERVER_SHAPES}, checked from the wire before the entries are made.
@@ -219,8 +221,7 @@ public record Hello(
       if (frame.type() != FrameType.HELLO) {
         throw new CorruptedFrameException("the first frame must be HELLO, not " + frame.type());
       }
-      return read(frame.header(), DEFAULT_METADATA_BYTES, DEFAULT_METADATA_ENTRIES,
-          MAX_SERVER_SERVICES, MAX_SERVER_METHODS, MAX_SERVER_SHAPES);
+      return readServerHello(frame.header());
     } catch (CorruptedFrameException e) {
       if (frame.type() == FrameType.HELLO) {
         throw new CorruptedFrameException("malformed HELLO: " + e.getMessage(), e);
@@ -229,6 +230,12 @@ public record Hello(
     } finally {
       frame.release();
     }
+  }
+
+  /** The header of a server's HELLO, read as {@link #fromServer} does. */
+  static Hello readServerHello(ByteBuf in) {
+    return read(in, DEFAULT_METADATA_BYTES, DEFAULT_METADATA_ENTRIES, MAX_SERVER_SERVICES,
+        MAX_SERVER_METHODS, MAX_SERVER_SHAPES, true);
   }
 
   /** Reads a HELLO header; throws CorruptedFrameException if it is malformed. */
@@ -245,11 +252,12 @@ public record Hello(
    */
   public static Hello read(ByteBuf in, int maxMetadataBytes, int maxMetadataEntries) {
     return read(in, maxMetadataBytes, maxMetadataEntries, Integer.MAX_VALUE, Integer.MAX_VALUE,
-        Integer.MAX_VALUE);
+        Integer.MAX_VALUE, false);
   }
 
+  /** With {@code lazy}, methods and shapes are checked now and parsed on first use. */
   private static Hello read(ByteBuf in, int maxMetadataBytes, int maxMetadataEntries,
-      int maxServices, int maxMethods, int maxShapes) {
+      int maxServices, int maxMethods, int maxShapes, boolean lazy) {
     if (in.readableBytes() < 2 + 4 + 8 + 8 + 4) {
       throw new CorruptedFrameException("HELLO header is truncated");
     }
@@ -282,6 +290,10 @@ public record Hello(
       int m = Frames.readUnsignedShort(in);
       methodCount += m;
       atMost(methodCount, maxMethods, "methods");
+      if (lazy) {
+        services.add(new ServiceInfo(name, HelloSections.methods(in, m)));
+        continue;
+      }
       List<MethodInfo> methods = new ArrayList<>(m);
       for (int j = 0; j < m; j++) {
         String key = Frames.readString(in);
@@ -292,8 +304,8 @@ public record Hello(
     }
     n = Frames.readUnsignedShort(in);
     atMost(n, maxShapes, "class shapes");
-    Map<String, String> shapes = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
+    Map<String, String> shapes = lazy ? HelloSections.shapes(in, n) : new LinkedHashMap<>();
+    for (int i = 0; !lazy && i < n; i++) {
       shapes.put(Frames.readString(in), Frames.readString(in));
     }
     boolean withheld = false;
@@ -310,7 +322,8 @@ public record Hello(
       throw new CorruptedFrameException("HELLO announces a maximum frame size of " + maxFrameSize);
     }
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeat, idle, maxCalls,
-        List.copyOf(codecs), List.copyOf(allowed), List.copyOf(services), Map.copyOf(shapes),
+        List.copyOf(codecs), List.copyOf(allowed), List.copyOf(services),
+        lazy ? shapes : Map.copyOf(shapes),
         withheld, Map.copyOf(metadata));
   }
 
