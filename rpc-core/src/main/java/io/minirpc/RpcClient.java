@@ -395,6 +395,16 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
+     * The largest handshake, in bytes, a server may answer with: its services, methods and class
+     * shapes. A larger one is refused from its first bytes, before it is buffered, and the
+     * connection fails naming this setting. Default 1 MiB ({@code minirpc.maxServerHelloSize}).
+     */
+    public Builder maxServerHelloSize(int bytes) {
+      settings.set(Keys.MAX_SERVER_HELLO_SIZE, bytes);
+      return this;
+    }
+
+    /**
      * The Netty transport: {@code "auto"} (the default: native epoll where available, else Java
      * NIO), {@code "epoll"} or {@code "nio"} ({@code minirpc.transport}). A {@code "local:NAME"}
      * {@linkplain #address(String) address} always takes the local transport.

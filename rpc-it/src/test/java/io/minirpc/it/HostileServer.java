@@ -83,7 +83,7 @@ final class HostileServer implements AutoCloseable {
       writeString(h, "S" + s);
       h.writeShort(methodsEach);
       for (int m = 0; m < methodsEach; m++) {
-        writeString(h, pad + m);
+        writeString(h, pad + Integer.toString(m, 36));
         writeString(h, "");
         h.writeLong(m);
       }

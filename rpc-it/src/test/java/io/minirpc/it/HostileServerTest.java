@@ -2,8 +2,11 @@ package io.minirpc.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.minirpc.RpcClient;
+import io.minirpc.RpcException;
 import io.minirpc.RpcServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +20,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class HostileServerTest {
+  private static final String NOT_RUN = " It did not run, so it is safe to retry. The client"
+      + " keeps reconnecting in the background; to make calls wait for a connection within their"
+      + " timeout instead, set minirpc.waitForReady=true or annotate the method with"
+      + " @WaitForReady";
+
   /** 15.9 MiB of JSON one-character strings: four million of them, 13 times that once decoded. */
   private static byte[] oneCharacterStrings() {
     int n = (int) (15.9 * 1024 * 1024 / 4);
@@ -62,6 +70,65 @@ class HostileServerTest {
       assertTrue(o.get("ok") >= 20, o.result().toString());
       assertTrue(o.get("maxGapMillis") < 3000, "no call succeeded for " + o.get("maxGapMillis")
           + " ms: " + o.result());
+    }
+  }
+
+  @Test
+  void aHandshakeLargerThanTheClientAcceptsIsRefusedWhileTheOtherServerKeepsServing()
+      throws Exception {
+    // 15.4 MiB: 983,025 methods in 15 services.
+    byte[] hello = HostileServer.helloHeader(15, 65_535, 0);
+    try (RpcServer good = goodServer(); HostileServer bad = HostileServer.greeting(hello)) {
+      String address = "127.0.0.1:" + good.port() + "," + bad.address();
+      ClientProcess.Outcome o = ClientProcess.run(address, Duration.ofSeconds(5), "-Xmx128m");
+
+      assertEquals(0, o.exitCode(), "the client JVM died: " + o.log());
+      assertFalse(o.log().contains("OutOfMemoryError"), o.log());
+      assertFalse(o.log().contains("LEAK"), o.log());
+      assertTrue(o.log().contains("Closing connection to " + "127.0.0.1/"
+          + bad.address() + ": the server at " + bad.address() + " answered the handshake with"
+          + " more than this client accepts: Frame of " + (18 + hello.length) + " bytes exceeds"
+          + " the maximum frame size of 1048576 bytes (minirpc.maxServerHelloSize, before HELLO)."
+          + " Raise minirpc.maxServerHelloSize only for a server you trust to list that much"),
+          o.log());
+      assertTrue(o.get("ok") >= 20, o.result().toString());
+      assertEquals(0, bad.requests(), "a call went to the server that failed its handshake");
+    }
+  }
+
+  @Test
+  void aCallToAServerWhoseHandshakeIsTooLargeFailsNamingTheLimit() throws Exception {
+    byte[] hello = HostileServer.helloHeader(1, 65_535, 16);
+    try (HostileServer bad = HostileServer.greeting(hello);
+        RpcClient client = RpcClient.builder().address("127.0.0.1", bad.port()).codec("json")
+            .build()) {
+      RpcException e = assertThrows(RpcException.class,
+          () -> client.proxy(TypesService.class).echoString("x"));
+      assertEquals(RpcException.Code.UNAVAILABLE, e.code());
+      assertEquals("Call to io.minirpc.it.TypesService.echoString(java.lang.String) at "
+          + bad.address() + " failed: there is no connection to " + bad.address() + " (the"
+          + " connection closed during the handshake: the server at " + bad.address()
+          + " answered the handshake with more than this client accepts: Frame of "
+          + (18 + hello.length) + " bytes exceeds the maximum frame size of 1048576 bytes"
+          + " (minirpc.maxServerHelloSize, before HELLO). Raise minirpc.maxServerHelloSize only"
+          + " for a server you trust to list that much)." + NOT_RUN, e.getMessage());
+    }
+  }
+
+  @Test
+  void aHandshakeListingMoreServicesThanAClientTakesIsRefused() throws Exception {
+    byte[] hello = HostileServer.helloHeader(5000, 0, 0);
+    try (HostileServer bad = HostileServer.greeting(hello);
+        RpcClient client = RpcClient.builder().address("127.0.0.1", bad.port()).codec("json")
+            .build()) {
+      RpcException e = assertThrows(RpcException.class,
+          () -> client.proxy(TypesService.class).echoString("x"));
+      assertEquals(RpcException.Code.UNAVAILABLE, e.code());
+      assertEquals("Call to io.minirpc.it.TypesService.echoString(java.lang.String) at "
+          + bad.address() + " failed: there is no connection to " + bad.address() + " (the"
+          + " connection closed during the handshake: protocol error: the server broke the"
+          + " handshake: malformed HELLO: it lists more than 4096 services, the most a client"
+          + " takes from a handshake)." + NOT_RUN, e.getMessage());
     }
   }
 }

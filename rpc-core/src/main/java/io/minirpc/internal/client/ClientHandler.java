@@ -8,6 +8,7 @@ import io.minirpc.internal.transport.FrameHandler;
 import io.minirpc.internal.transport.LogSafe;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -105,6 +106,11 @@ final class ClientHandler extends FrameHandler {
   }
 
   @Override
+  protected Hello readHello(Frame frame) {
+    return Hello.fromServer(frame);
+  }
+
+  @Override
   protected String brokenHello(CorruptedFrameException e) {
     return "the server broke the handshake: " + e.getMessage();
   }
@@ -126,6 +132,11 @@ final class ClientHandler extends FrameHandler {
       }
       return "the TLS handshake with " + connection.address() + " failed: " + why
           + tlsHint(why.toString());
+    }
+    if (!isHandshaken() && failure instanceof TooLongFrameException) {
+      return "the server at " + connection.address() + " answered the handshake with more than"
+          + " this client accepts: " + message + ". Raise minirpc.maxServerHelloSize only for a"
+          + " server you trust to list that much";
     }
     if (!isHandshaken() && failure instanceof CorruptedFrameException
         && message.startsWith("the peer speaks TLS")) {

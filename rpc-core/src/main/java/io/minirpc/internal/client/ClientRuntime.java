@@ -508,9 +508,9 @@ public final class ClientRuntime {
     long quiet = transport.quietPeriodMillis();
     group.shutdownGracefully(quiet, 1000 + quiet, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     ioThreadFactory.joinAll(TimeUnit.SECONDS.toNanos(5));
-    decoding.close(TimeUnit.SECONDS.toNanos(5));
     // The timer is the JVM's (SharedTimer): it runs on. Every call of this client has ended by
     // now (the fleet failed those waiting, the closed channels those sent), and each ended call
     // cancelled its deadline.
+    decoding.close(TimeUnit.SECONDS.toNanos(5)); // after the calls it may hold have ended
   }
 }

@@ -96,8 +96,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     this.subchannels = new Subchannel[settings.connections()];
     for (int i = 0; i < subchannels.length; i++) {
       subchannels[i] = new Subchannel(this, base, tls, instance.host(), instance.port(), address,
-          this, clientHello, settings.maxFrameSize(), settings.idleTimeout().toNanos(),
-          settings.connectTimeout().toNanos(), group, backoff, decoding);
+          this, clientHello, settings, group, backoff, decoding);
     }
   }
 

@@ -69,9 +69,15 @@ final class ResponseDecoding {
     return new Measure(frameBytes);
   }
 
-  /** Stops the decoding threads, waiting up to {@code timeoutNanos} for them to end. */
+  /**
+   * Stops the decoding threads, waiting up to {@code timeoutNanos} for them to end. Decodings
+   * still queued run here: their calls have ended (the client closed them), so each stops at its
+   * first check and releases its frame.
+   */
   void close(long timeoutNanos) {
-    executor.shutdownNow();
+    for (Runnable queued : executor.shutdownNow()) {
+      queued.run();
+    }
     threadFactory.joinAll(timeoutNanos);
   }
 

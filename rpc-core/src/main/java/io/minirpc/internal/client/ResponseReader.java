@@ -37,6 +37,13 @@ final class ResponseReader {
    */
   static void complete(PendingCall call, Frame frame, String codecHint,
       ResponseDecoding.Measure measure, Connection connection) {
+    if (call.isDone()) {
+      frame.release(); // it ended while its answer waited to be decoded
+      if (measure != null) {
+        measure.end();
+      }
+      return;
+    }
     if (System.nanoTime() - call.deadlineNanos() >= 0) {
       frame.release();
       call.fail(call.timedOut());

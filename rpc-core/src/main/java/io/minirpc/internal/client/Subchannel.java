@@ -1,5 +1,6 @@
 package io.minirpc.internal.client;
 
+import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.Tls;
@@ -67,18 +68,19 @@ final class Subchannel implements ClientHandler.Events {
    *     subchannel adds its pipeline to a clone
    * @param tls TLS for every connection, or null for plaintext
    * @param owner where the connections' calls come from and go back to
+   * @param settings the client's frame, handshake, connect and idle limits
    * @param decoding where the connections' large responses are decoded
    */
   Subchannel(Listener listener, Bootstrap base, Tls tls, String host, int port, String address,
-      Connection.Owner owner, Hello clientHello, int maxFrameSize, long idleTimeoutNanos,
-      long handshakeTimeoutNanos, EventLoopGroup group, Backoff backoff,
-      ResponseDecoding decoding) {
+      Connection.Owner owner, Hello clientHello, ClientConfig settings, EventLoopGroup group,
+      Backoff backoff, ResponseDecoding decoding) {
     this.listener = listener;
     this.group = group;
     this.backoff = backoff;
-    this.bootstrap = base.clone().handler(Bootstraps.clientPipeline(tls, host, port, maxFrameSize,
+    this.bootstrap = base.clone().handler(Bootstraps.clientPipeline(tls, host, port,
+        settings.maxFrameSize(), settings.maxServerHelloSize(),
         ch -> new ClientHandler(new Connection(ch, address, owner, decoding), this, clientHello,
-            idleTimeoutNanos, handshakeTimeoutNanos)));
+            settings.idleTimeout().toNanos(), settings.connectTimeout().toNanos())));
   }
 
   /** The connection that takes calls now, or {@code null}. */

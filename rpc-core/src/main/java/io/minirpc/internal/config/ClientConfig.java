@@ -37,6 +37,7 @@ public record ClientConfig(
     int maxQueuedCalls,
     long maxQueuedBytes,
     long maxResponseMemory,
+    int maxServerHelloSize,
     BalancerKind loadBalancer,
     int subsetSize,
     int maxAttempts,

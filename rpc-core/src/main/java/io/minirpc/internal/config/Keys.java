@@ -265,6 +265,15 @@ public final class Keys {
           .check(n -> atLeast(n, 1024 * 1024, "maxResponseMemory", " bytes"))
           .register(TABLE);
 
+  public static final Key<Integer> MAX_SERVER_HELLO_SIZE =
+      Key.define("minirpc.maxServerHelloSize", CLIENT, ValueType.INT_SIZE, 1024 * 1024)
+          .builder("maxServerHelloSize(int)")
+          .meaning("largest handshake a server may answer with (its services, methods and class"
+              + " shapes), refused from its first bytes; the client also takes at most 4,096"
+              + " services, 65,536 methods and 65,536 class shapes from it")
+          .check(n -> atLeast(n, 1024, "maxServerHelloSize", " bytes"))
+          .register(TABLE);
+
   public static final Key<BalancerKind> LOAD_BALANCER =
       Key.define("minirpc.loadBalancer", CLIENT, ValueType.oneOf(BalancerKind.class),
               BalancerKind.LEAST_PENDING)

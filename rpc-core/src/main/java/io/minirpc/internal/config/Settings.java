@@ -198,6 +198,7 @@ public final class Settings {
         get(Keys.MAX_QUEUED_CALLS),
         get(Keys.MAX_QUEUED_BYTES),
         get(Keys.MAX_RESPONSE_MEMORY),
+        get(Keys.MAX_SERVER_HELLO_SIZE),
         get(Keys.LOAD_BALANCER),
         get(Keys.SUBSET_SIZE),
         get(Keys.MAX_ATTEMPTS),

@@ -114,6 +114,13 @@ public record Hello(
         false, true, Map.of());
   }
 
+  /** Services a client takes from a server's HELLO, at most (see {@link #fromServer}). */
+  public static final int MAX_SERVER_SERVICES = 4096;
+  /** Methods, over all services, a client takes from a server's HELLO, at most. */
+  public static final int MAX_SERVER_METHODS = 65_536;
+  /** Class shapes a client takes from a server's HELLO, at most. */
+  public static final int MAX_SERVER_SHAPES = 65_536;
+
   /** Shapes are cut to this length: they only serve to name a difference in a message. */
   public static final int MAX_SHAPE_CHARS = 4096;
 
@@ -228,6 +235,38 @@ public record Hello(
     }
   }
 
+  /**
+   * The server's HELLO, what a client reads first; releases {@code frame}. Each service's methods
+   * and the class shapes are checked for form now and parsed when first asked for (see {@code
+   * HelloSections}): a client builds entries only for the services it calls. Besides the frame's
+   * size, which the client's decoder held to {@code minirpc.maxServerHelloSize} before buffering
+   * it, it holds the counts to {@link #MAX_SERVER_SERVICES}, {@link #MAX_SERVER_METHODS} and {@link
+   * #MAX_SERVER_SHAPES}, checked from the wire before the entries are made.
+   *
+   * @throws CorruptedFrameException if the frame is not a HELLO, is malformed, or lists more
+   */
+  public static Hello fromServer(Frame frame) {
+    try {
+      if (frame.type() != FrameType.HELLO) {
+        throw new CorruptedFrameException("the first frame must be HELLO, not " + frame.type());
+      }
+      return readServerHello(frame.header());
+    } catch (CorruptedFrameException e) {
+      if (frame.type() == FrameType.HELLO) {
+        throw new CorruptedFrameException("malformed HELLO: " + e.getMessage(), e);
+      }
+      throw e;
+    } finally {
+      frame.release();
+    }
+  }
+
+  /** The header of a server's HELLO, read as {@link #fromServer} does. */
+  static Hello readServerHello(ByteBuf in) {
+    return read(in, DEFAULT_METADATA_BYTES, DEFAULT_METADATA_ENTRIES, MAX_SERVER_SERVICES,
+        MAX_SERVER_METHODS, MAX_SERVER_SHAPES, true);
+  }
+
   /** Reads a HELLO header; throws CorruptedFrameException if it is malformed. */
   public static Hello read(ByteBuf in) {
     return read(in, DEFAULT_METADATA_BYTES, DEFAULT_METADATA_ENTRIES);
@@ -241,6 +280,13 @@ public record Hello(
    * @throws CorruptedFrameException if it is malformed
    */
   public static Hello read(ByteBuf in, int maxMetadataBytes, int maxMetadataEntries) {
+    return read(in, maxMetadataBytes, maxMetadataEntries, Integer.MAX_VALUE, Integer.MAX_VALUE,
+        Integer.MAX_VALUE, false);
+  }
+
+  /** With {@code lazy}, methods and shapes are checked now and parsed on first use. */
+  private static Hello read(ByteBuf in, int maxMetadataBytes, int maxMetadataEntries,
+      int maxServices, int maxMethods, int maxShapes, boolean lazy) {
     if (in.readableBytes() < 2 + 4 + 8 + 8 + 4) {
       throw new CorruptedFrameException("HELLO header is truncated");
     }
@@ -265,10 +311,18 @@ public record Hello(
       allowed.add(Frames.readString(in));
     }
     n = Frames.readUnsignedShort(in);
+    atMost(n, maxServices, "services");
     List<ServiceInfo> services = new ArrayList<>(n);
+    int methodCount = 0;
     for (int i = 0; i < n; i++) {
       String name = Frames.readString(in);
       int m = Frames.readUnsignedShort(in);
+      methodCount += m;
+      atMost(methodCount, maxMethods, "methods");
+      if (lazy) {
+        services.add(new ServiceInfo(name, HelloSections.methods(in, m)));
+        continue;
+      }
       List<MethodInfo> methods = new ArrayList<>(m);
       for (int j = 0; j < m; j++) {
         String key = Frames.readString(in);
@@ -278,8 +332,9 @@ public record Hello(
       services.add(new ServiceInfo(name, List.copyOf(methods)));
     }
     n = Frames.readUnsignedShort(in);
-    Map<String, String> shapes = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
+    atMost(n, maxShapes, "class shapes");
+    Map<String, String> shapes = lazy ? HelloSections.shapes(in, n) : new LinkedHashMap<>();
+    for (int i = 0; !lazy && i < n; i++) {
       shapes.put(Frames.readString(in), Frames.readString(in));
     }
     int flags = 0;
@@ -296,7 +351,8 @@ public record Hello(
       throw new CorruptedFrameException("HELLO announces a maximum frame size of " + maxFrameSize);
     }
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeat, idle, maxCalls,
-        List.copyOf(codecs), List.copyOf(allowed), List.copyOf(services), Map.copyOf(shapes),
+        List.copyOf(codecs), List.copyOf(allowed), List.copyOf(services),
+        lazy ? shapes : Map.copyOf(shapes),
         (flags & FLAG_DETAILS_WITHHELD) != 0, (flags & FLAG_SERVICES_FILTERED) != 0,
         Map.copyOf(metadata));
   }
@@ -338,6 +394,13 @@ public record Hello(
       }
     }
     return null;
+  }
+
+  private static void atMost(int n, int max, String what) {
+    if (n > max) {
+      throw new CorruptedFrameException("it lists more than " + max + " " + what + ", the most"
+          + " a client takes from a handshake");
+    }
   }
 
   private static int count(int n, String what) {

@@ -53,12 +53,12 @@ public final class Bootstraps {
 
   /**
    * The client's pipeline: TLS if {@code tls} is not null (naming {@code host} and {@code port}
-   * for hostname verification), frames (the server's first must be its HELLO, checked from the
-   * frame's first bytes), then {@code handler}'s handler for each channel. A channel whose
+   * for hostname verification), frames (the server's first must be its HELLO of at most {@code
+   * maxServerHelloSize} bytes, checked from the frame's first bytes), then {@code handler}'s handler for each channel. A channel whose
    * bootstrap carries a {@link TrafficCounter} (at {@link TrafficCounter#KEY}) has it first.
    */
   public static ChannelInitializer<Channel> clientPipeline(Tls tls, String host, int port,
-      int maxFrameSize, Function<Channel, ChannelHandler> handler) {
+      int maxFrameSize, int maxServerHelloSize, Function<Channel, ChannelHandler> handler) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -70,7 +70,8 @@ public final class Bootstraps {
           ch.pipeline().addLast(TLS, tls.clientHandler(ch, host, port));
         }
         ch.pipeline()
-            .addLast(FRAMES, new FrameDecoder(maxFrameSize, maxFrameSize, "minirpc.maxFrameSize"))
+            .addLast(FRAMES, new FrameDecoder(maxFrameSize, maxServerHelloSize,
+                "minirpc.maxServerHelloSize"))
             .addLast(HANDLER, handler.apply(ch));
       }
     };

@@ -50,6 +50,8 @@ class SettingsTest {
     SAMPLES.put("minirpc.failWhenBusy", "TRUE");
     SAMPLES.put("minirpc.maxQueuedCalls", "77");
     SAMPLES.put("minirpc.maxQueuedBytes", "4GiB");
+    SAMPLES.put("minirpc.maxResponseMemory", "256MiB");
+    SAMPLES.put("minirpc.maxServerHelloSize", "64KiB");
     SAMPLES.put("minirpc.loadBalancer", "Round-Robin");
     SAMPLES.put("minirpc.subsetSize", "3");
     SAMPLES.put("minirpc.maxAttempts", "5");
@@ -215,6 +217,8 @@ class SettingsTest {
     assertEquals(77, c.maxQueuedCalls());
     assertEquals(4 * GIB, c.maxQueuedBytes());
     assertTrue(c.allowInsecureCredentials());
+    assertEquals(256L * 1024 * 1024, c.maxResponseMemory());
+    assertEquals(64 * 1024, c.maxServerHelloSize());
     assertEquals(new TlsConfig(true, "/etc/minirpc/chain.pem", "/etc/minirpc/key.pem",
         "/etc/minirpc/ca.pem", TlsConfig.ClientAuthMode.NONE, false, null), c.tls());
 
@@ -286,6 +290,8 @@ class SettingsTest {
     assertFalse(c.failWhenBusy());
     assertEquals(1_000_000, c.maxQueuedCalls());
     assertEquals(64L * 1024 * 1024, c.maxQueuedBytes());
+    assertEquals(0, c.maxResponseMemory(), "a quarter of the heap, worked out by the client");
+    assertEquals(1024 * 1024, c.maxServerHelloSize());
 
     ServerConfig s = new Settings().server();
     assertEquals(List.of(), s.codecs());

@@ -144,6 +144,30 @@ class HeadersTest {
   }
 
   @Test
+  void aServerHelloReadByAClientEqualsTheOneSentThoughItsMethodsAreParsedOnFirstUse() {
+    ByteBuf frame = hello().toFrame(Unpooled.buffer().alloc());
+    Hello read = Hello.readServerHello(helloHeader(frame));
+    frame.release(); // what the client keeps is a copy of the bytes, not the frame
+    assertEquals(42L, read.service("com.example.Calc").methods().get(0).digest());
+    assertEquals("record{x:int}", read.shapes().get("com.example.Point"));
+    assertEquals(hello(), read);
+  }
+
+  @Test
+  void aServerHelloWhoseMethodOverrunsItIsRefusedWhenReadNotWhenUsed() {
+    ByteBuf frame = hello().toFrame(Unpooled.buffer().alloc());
+    ByteBuf header = helloHeader(frame);
+    // Cut 4 bytes into the method's signature: without the trailer (3 bytes), the shapes (36)
+    // and the method's digest (8).
+    ByteBuf cut = header.slice(header.readerIndex(), header.readableBytes() - 3 - 36 - 8 - 4);
+    CorruptedFrameException e =
+        assertThrows(CorruptedFrameException.class, () -> Hello.readServerHello(cut));
+    assertEquals("Header string of 16 bytes overruns the header (12 bytes left)",
+        e.getMessage());
+    frame.release();
+  }
+
+  @Test
   void aHelloNamesItsMetadataKeysButNeverTheirValues() {
     Hello client = hello().withMetadata(Map.of("authorization", "Bearer s3cr3t"));
     assertEquals(false, client.toString().contains("s3cr3t"), client.toString());
