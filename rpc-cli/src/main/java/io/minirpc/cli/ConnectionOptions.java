@@ -24,6 +24,12 @@ final class ConnectionOptions {
   @Option(names = "--tls", description = "Connect with TLS (on with --cacert, --cert or --key).")
   boolean tls;
 
+  @Option(names = "--allow-insecure-credentials",
+      description = "Send credentials given with -H (authorization, tokens) without TLS to a"
+          + " server off loopback (minirpc.allowInsecureCredentials); only on a network you"
+          + " trust.")
+  boolean allowInsecureCredentials;
+
   @Option(names = "--cacert", paramLabel = "FILE",
       description = "PEM certificates of the CAs that sign the server's certificate (default:"
           + " the JDK's trust store); implies --tls.")

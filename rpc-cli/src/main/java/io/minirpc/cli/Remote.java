@@ -47,6 +47,8 @@ final class Remote implements AutoCloseable {
           + " certificate chain and its private key");
     }
     p.setProperty("minirpc.tls", Boolean.toString(tls));
+    p.setProperty("minirpc.allowInsecureCredentials",
+        Boolean.toString(options.allowInsecureCredentials));
     if (options.caCert != null) {
       p.setProperty("minirpc.tls.trustedCerts", options.caCert.toString());
     }

@@ -270,6 +270,44 @@ class CliTest {
   }
 
   @Test
+  void aTokenGoesWithoutTlsToAServerOffLoopbackOnlyWhenAllowed() throws Exception {
+    String host = nonLoopbackHost();
+    BearerTokenAuthenticator auth = BearerTokenAuthenticator.builder().token("s3cret").build();
+    try (RpcServer s = server(new ShopImpl(), b -> b.host(host).listing(true).authenticator(auth))) {
+      String address = host + ":" + s.port();
+      Result refused = run("call", "-H", "authorization=Bearer s3cret", address, "Shop.add",
+          "[1, 2]");
+      assertEquals(2, refused.exit(), refused.out());
+      assertEquals("minirpc: The client refuses to send credentials in cleartext: this client's"
+          + " metadata holds a credential ('authorization'), and minirpc.tls is off: it would"
+          + " cross the network in cleartext to " + address + ". Turn TLS on (minirpc.tls=true),"
+          + " or set minirpc.allowInsecureCredentials=true to send it in cleartext anyway (only"
+          + " on a network you trust); loopback addresses are allowed\n", refused.err());
+      Result allowed = run("call", "--allow-insecure-credentials", "-H",
+          "authorization=Bearer s3cret", address, "Shop.add", "[1, 2]");
+      assertEquals(0, allowed.exit(), allowed.err());
+      assertEquals("3\n", allowed.out());
+    }
+  }
+
+  /** An IPv4 address of this machine that is not loopback; the test is skipped without one. */
+  private static String nonLoopbackHost() throws Exception {
+    for (java.net.NetworkInterface n
+        : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      if (!n.isUp() || n.isLoopback()) {
+        continue;
+      }
+      for (java.net.InetAddress a : java.util.Collections.list(n.getInetAddresses())) {
+        if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
+          return a.getHostAddress();
+        }
+      }
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(false, "no address but loopback");
+    return null;
+  }
+
+  @Test
   void aServerThatCannotBeReachedIsUnavailable() throws Exception {
     Result r;
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
