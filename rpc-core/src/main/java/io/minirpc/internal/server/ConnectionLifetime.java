@@ -136,10 +136,14 @@ final class ConnectionLifetime {
       channel.eventLoop().execute(() -> goAway(reason));
       return;
     }
-    if (goingAway || !channel.isActive()) {
+    if (goingAway) {
       return;
     }
     goingAway = true;
+    if (!channel.isActive()) {
+      channel.close(); // made room for another before it became active: it goes without a word
+      return;
+    }
     cancel(idleCheck);
     CLOSED.info(log, "Closing connection from " + channel.remoteAddress() + " after GOAWAY: "
         + reason);

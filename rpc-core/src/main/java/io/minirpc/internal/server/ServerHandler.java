@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * for longer than the idle timeout, is closed; one that sends PINGs or CANCELs faster than its
  * budget gets GOAWAY and is closed. While the client does not read its answers (the channel is not
  * writable), the server stops reading its requests, so a client cannot make the server buffer
- * without bound.
+ * without bound. How long the connection may stay idle, unauthenticated or at all is its {@link
+ * ConnectionLifetime}'s to say; this handler tells it of each request.
  */
 final class ServerHandler extends FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
