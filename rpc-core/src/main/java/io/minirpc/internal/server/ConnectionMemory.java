@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The memory one connection holds, within its own budget and the server's {@link MemoryBudget}:
- * its frames, reserved by its decoder before they are buffered, and the metadata of its calls.
- * Given back from any thread: the frames by their release, the metadata when the call ends.
+ * its frames, reserved by its decoder before they are buffered, and what its calls hold ({@link
+ * CallMemory}) until their answers are written. Given back from any thread: the frames by their
+ * release, the calls' memory as they end.
  */
 final class ConnectionMemory implements FrameMemory {
   private static final Logger log = LoggerFactory.getLogger(ConnectionMemory.class);
@@ -29,6 +30,8 @@ final class ConnectionMemory implements FrameMemory {
   private final MemoryBudget server;
   private final Channel channel;
   private final AtomicLong used = new AtomicLong();
+  /** Of {@link #used}, the bytes of encoded answers not yet written. */
+  private final AtomicLong answers = new AtomicLong();
   /** True while the decoder waits for memory: the next release wakes it. */
   private final AtomicBoolean waiting = new AtomicBoolean();
   private volatile Runnable wake;
@@ -49,7 +52,7 @@ final class ConnectionMemory implements FrameMemory {
   @Override
   public long reserve(FrameType type, int frameBytes) {
     long charge = type == FrameType.REQUEST
-        ? (long) frameBytes * MemoryBudget.REQUEST_FACTOR : frameBytes;
+        ? (long) frameBytes * MemoryBudget.REQUEST_FACTOR + MemoryBudget.CALL_BYTES : frameBytes;
     if (charge > server.perConnection()) {
       return NEVER;
     }
@@ -117,6 +120,29 @@ final class ConnectionMemory implements FrameMemory {
     }
     return "a " + type + " frame of " + frameBytes + " bytes is more than one connection may hold"
         + " (minirpc.server.maxConnectionMemory=" + server.perConnection() + ")";
+  }
+
+  /**
+   * Counts an encoded answer of {@code bytes} that waits to be written, whatever the budget says:
+   * it is in memory already. Given back with {@link #answerWritten} and {@link #release}.
+   */
+  void holdAnswer(long bytes) {
+    answers.addAndGet(bytes);
+    hold(bytes);
+  }
+
+  /** An answer of {@code bytes} left: it no longer waits. Its memory goes back with release. */
+  void answerWritten(long bytes) {
+    answers.addAndGet(-bytes);
+  }
+
+  /**
+   * Whether this connection's unwritten answers hold more than half of what it may hold (the
+   * other half is for its requests): then none of its calls is started, so a client that does
+   * not read cannot make the server encode answer after answer into memory.
+   */
+  boolean answersOverShare() {
+    return answers.get() > server.perConnection() / 2;
   }
 
   @Override
