@@ -329,7 +329,8 @@ public final class RpcServer implements AutoCloseable {
      * encoded until it is written. Past it the server stops
      * reading the connections that want more until memory frees, so it never runs out of memory
      * because of what clients send; a connection that holds memory for a frame it stopped sending
-     * is closed after 2 s while others wait. Default: of the smaller of the JVM's maximum heap and
+     * is closed after 2 s while others wait, and so is one sending a frame slower than 128 KiB/s
+     * (after its first 2 s). Default: of the smaller of the JVM's maximum heap and
      * maximum direct memory, three quarters of what is left after 16 MiB for the JVM's own
      * objects, and at least a quarter (84 MiB at {@code -Xmx128m}; {@code
      * minirpc.server.maxMemory}); see {@link RpcServer#memoryInUse}.

@@ -37,6 +37,10 @@ final class ConnectionMemory implements FrameMemory {
   private volatile Runnable wake;
   /** When the frame the decoder holds memory for last advanced; 0 when none is arriving. */
   private volatile long stalledSince;
+  /** When the frame the decoder holds memory for began to arrive; 0 when none is arriving. */
+  private volatile long frameStarted;
+  /** The size of that frame. */
+  private volatile int frameBytes;
   private volatile boolean closed;
 
   ConnectionMemory(MemoryBudget server, Channel channel) {
@@ -179,6 +183,39 @@ final class ConnectionMemory implements FrameMemory {
   @Override
   public void stalledSince(long sinceNanos) {
     stalledSince = sinceNanos;
+    if (sinceNanos == 0) {
+      frameStarted = 0;
+    }
+  }
+
+  @Override
+  public void frameStarted(long sinceNanos, int frameBytes) {
+    this.frameBytes = frameBytes;
+    this.frameStarted = sinceNanos;
+  }
+
+  /**
+   * How much longer than its size allows ({@link MemoryBudget#arrivalNanos}) the frame this
+   * connection holds memory for has been arriving; 0 or less while it is within it, none is
+   * arriving, or the server itself does not read.
+   */
+  long overdue(long nowNanos) {
+    long started = frameStarted;
+    if (started == 0 || closed || !channel.config().isAutoRead()) {
+      return 0;
+    }
+    return nowNanos - started - MemoryBudget.arrivalNanos(frameBytes);
+  }
+
+  /** Closes the connection: it holds memory for a frame that arrives too slowly for its size. */
+  void evictSlow(long nowNanos, long serverLimit) {
+    STALLED.warn(log, "Closing connection from " + channel.remoteAddress() + ": it holds "
+        + used.get() + " bytes of memory for a frame of " + frameBytes + " bytes that it has been"
+        + " sending for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - frameStarted) + " ms, slower"
+        + " than the " + MemoryBudget.MIN_ARRIVAL_RATE / 1024 + " KiB/s a frame must arrive at"
+        + " while other connections wait for memory (minirpc.server.maxMemory=" + serverLimit
+        + ")");
+    channel.close();
   }
 
   /**

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer is counted from then until it is written ({@link CallMemory}).
  *
  * <p>Connections that found no room wait without reading, and are woken when memory is given
- * back. A connection that holds memory for a frame it stopped sending cannot keep it from them:
- * when others wait, it is closed once its frame has not advanced for {@link #STALL_NANOS}.
+ * back. A connection that holds memory for a frame it stopped sending, or sends in a drip, cannot
+ * keep it from them: when others wait, it is closed once its frame has not advanced for {@link
+ * #STALL_NANOS}, or has taken longer to arrive than its size allows at {@link #MIN_ARRIVAL_RATE}.
  * Lock-free: one CAS to take memory, one add to give it back.
  */
 final class MemoryBudget {
@@ -54,6 +55,12 @@ final class MemoryBudget {
    * wait, is given up on: its connection is closed. A peer sending at 32 KiB/s never meets it.
    */
   static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /**
+   * While other connections wait for memory, a frame holding memory must arrive at this rate, in
+   * bytes a second, after {@link #STALL_NANOS}; slower, its connection is closed: holding the
+   * budget costs a peer five times the bandwidth of its requests' size, not a drip.
+   */
+  static final long MIN_ARRIVAL_RATE = 128 * 1024;
   /** The search for stalled frames runs at most this often, however many connections wait. */
   private static final long RECLAIM_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -153,8 +160,17 @@ final class MemoryBudget {
   }
 
   /**
+   * How long a frame of {@code frameBytes} may take to arrive while others wait for memory: {@link
+   * #STALL_NANOS}, and the time its bytes take at {@link #MIN_ARRIVAL_RATE}. 7 s for 640 KiB.
+   */
+  static long arrivalNanos(int frameBytes) {
+    return STALL_NANOS + frameBytes * TimeUnit.SECONDS.toNanos(1) / MIN_ARRIVAL_RATE;
+  }
+
+  /**
    * Others wait for memory: closes the connections that hold memory for a frame that has not
-   * advanced for {@link #STALL_NANOS}. Runs at most every 100 ms.
+   * advanced for {@link #STALL_NANOS}, or has taken longer than {@link #arrivalNanos} for its
+   * size. Runs at most every 100 ms.
    */
   void reclaim() {
     long now = System.nanoTime();
@@ -166,6 +182,8 @@ final class MemoryBudget {
       long stalled = m.stalledFor(now);
       if (stalled >= STALL_NANOS) {
         m.evict(stalled, limit);
+      } else if (m.overdue(now) > 0) {
+        m.evictSlow(now, limit);
       }
     }
   }
