@@ -149,8 +149,8 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * Bytes of {@code minirpc.server.maxMemory} that requests hold now: frames being received,
-   * waiting or decoded, and the arguments and metadata of calls in flight. 0 when no call is in
-   * flight.
+   * waiting or decoded; every call in flight, at 1 KiB besides its arguments and metadata; and
+   * answers encoded but not yet written. 0 when no call is in flight.
    */
   public long memoryInUse() {
     return runtime.memoryInUse();
@@ -300,6 +300,18 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * The most calls the whole server may have open at once: running, queued, or waiting for an
+     * asynchronous result (a health watch waits so); more are refused with {@link
+     * RpcException.Code#RESOURCE_EXHAUSTED}. Every open call also holds at least 1 KiB of {@link
+     * #maxMemory}. Default 0: one call for every 2 KiB of {@code maxMemory}, 43008 at {@code
+     * -Xmx128m} ({@code minirpc.server.maxCalls}).
+     */
+    public Builder maxCalls(int calls) {
+      settings.set(Keys.MAX_CALLS, calls);
+      return this;
+    }
+
+    /**
      * The most bytes that requests waiting for a worker may hold; past it, new calls are refused
      * at once with {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 64 MiB ({@code
      * minirpc.server.maxQueuedBytes}).
@@ -312,11 +324,13 @@ public final class RpcServer implements AutoCloseable {
     /**
      * The memory requests may hold in this server, in bytes: every frame from its first bytes until
      * it has been handled (a request counts five times its size: its bytes, and four times them
-     * for what decoding makes of them, counted until its call is answered), and the metadata of
-     * every call as long. Past it the server stops
+     * for what decoding makes of them, counted until its call is answered), every call in flight
+     * at 1 KiB more and its metadata, until its answer is written, and each answer from when it is
+     * encoded until it is written. Past it the server stops
      * reading the connections that want more until memory frees, so it never runs out of memory
      * because of what clients send; a connection that holds memory for a frame it stopped sending
-     * is closed after 2 s while others wait. Default: of the smaller of the JVM's maximum heap and
+     * is closed after 2 s while others wait, and so is one sending a frame slower than 128 KiB/s
+     * (after its first 2 s). Default: of the smaller of the JVM's maximum heap and
      * maximum direct memory, three quarters of what is left after 16 MiB for the JVM's own
      * objects, and at least a quarter (84 MiB at {@code -Xmx128m}; {@code
      * minirpc.server.maxMemory}); see {@link RpcServer#memoryInUse}.

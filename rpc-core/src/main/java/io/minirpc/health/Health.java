@@ -39,11 +39,13 @@ public interface Health {
   /**
    * Waits, without holding a server thread, until the status of {@code service} differs from
    * {@code lastKnown}, and answers the new one; or answers the current status (then equal to
-   * {@code lastKnown}) after {@code maxWaitMillis}, or a little before the call's own deadline,
-   * whichever comes first. A {@code null} {@code lastKnown} is answered at once. Call it again
-   * with each answer to follow the status.
+   * {@code lastKnown}) after {@code maxWaitMillis} (at most five minutes, however long is asked),
+   * or a little before the call's own deadline, whichever comes first. A {@code null} {@code
+   * lastKnown} is answered at once. Call it again with each answer to follow the status.
    *
-   * @throws io.minirpc.RpcException with code {@code NOT_FOUND} if the server has no such service
+   * @throws io.minirpc.RpcException with code {@code NOT_FOUND} if the server has no such
+   *     service; with code {@code RESOURCE_EXHAUSTED} if the connection already has 16 watches
+   *     waiting
    */
   CompletableFuture<HealthStatus> await(String service, HealthStatus lastKnown,
       long maxWaitMillis);

@@ -29,5 +29,7 @@ public enum Refusal {
   /** The service or method is not registered. */
   NOT_FOUND,
   /** The request's codec is not one the server speaks. */
-  CODEC
+  CODEC,
+  /** The server had {@code minirpc.server.maxCalls} calls open. */
+  CALLS
 }

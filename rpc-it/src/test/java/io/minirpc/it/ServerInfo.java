@@ -5,7 +5,10 @@ public interface ServerInfo {
   /** Bytes of heap in use after a full collection. */
   long usedHeapAfterGc();
 
-  /** Bytes of the server's memory budget that connections and calls hold now. */
+  /**
+   * Bytes of the server's memory budget that connections and calls hold now, besides the kilobyte
+   * this call holds itself (every open call is counted at 1 KiB at least).
+   */
   long memoryInUse();
 
   /** Live threads whose name starts with {@code prefix}. */
@@ -23,7 +26,7 @@ public interface ServerInfo {
 
       @Override
       public long memoryInUse() {
-        return memoryInUse.getAsLong();
+        return memoryInUse.getAsLong() - 1024;
       }
 
       @Override

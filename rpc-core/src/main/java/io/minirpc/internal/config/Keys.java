@@ -359,6 +359,19 @@ public final class Keys {
           .check(n -> atLeast(n, 1, "maxCallsPerConnection", ""))
           .register(TABLE);
 
+  /**
+   * 0 means one call for every 2 KiB of {@link #MAX_MEMORY}: each open call is counted in that
+   * budget at 1 KiB or more, so the budget, not this cap, binds first unless set lower.
+   */
+  public static final Key<Integer> MAX_CALLS =
+      Key.define("minirpc.server.maxCalls", SERVER, ValueType.INT, 0)
+          .defaultText("one per 2KiB of `minirpc.server.maxMemory` (43008 at `-Xmx128m`)")
+          .builder("maxCalls(int)")
+          .meaning("calls the whole server may have open at once (running, queued, or waiting for"
+              + " an asynchronous result, as health watches do); beyond, `RESOURCE_EXHAUSTED`")
+          .check(n -> notNegative(n, "maxCalls"))
+          .register(TABLE);
+
   /** The prefix of the rate-limit family, for messages that tell where a limit can be set. */
   public static final String RATE_LIMIT_PREFIX = "minirpc.server.rateLimit.";
 
@@ -398,8 +411,9 @@ public final class Keys {
           .builder("maxMemory(long)")
           .meaning("memory that requests may hold in the server: each frame from its first bytes"
               + " until it is handled, a request at five times its size (four of them, for its"
-              + " decoded arguments, until its call is answered), and each call's metadata; beyond, the"
-              + " server stops reading until memory frees")
+              + " decoded arguments, until its answer is encoded), each call at 1KiB and its"
+              + " metadata until its answer is written, and each answer until it is written;"
+              + " beyond, the server stops reading until memory frees")
           .check(n -> atLeast(n, 1024 * 1024, "maxMemory", " bytes"))
           .register(TABLE);
 

@@ -18,6 +18,8 @@ import java.util.Map;
  *     JVM's limits)
  * @param maxConnectionMemory bytes one connection's requests may hold, or 0 for the default (half
  *     of maxMemory)
+ * @param maxCalls calls the server may have open at once, or 0 for the default (one per 2 KiB of
+ *     maxMemory)
  * @param listing whether the server serves {@code io.minirpc.listing.ServiceListing}
  * @param rateLimits calls per second by target ({@code service} or {@code service#method}), in the
  *     order they were set
@@ -41,6 +43,7 @@ public record ServerConfig(
     boolean sendStackTraces,
     Duration idleTimeout,
     int maxCallsPerConnection,
+    int maxCalls,
     Map<String, Double> rateLimits,
     boolean directExecutor,
     long maxQueuedBytes,

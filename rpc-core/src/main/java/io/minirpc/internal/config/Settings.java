@@ -228,6 +228,7 @@ public final class Settings {
         get(Keys.SEND_STACK_TRACES),
         get(Keys.IDLE_TIMEOUT),
         get(Keys.MAX_CALLS_PER_CONNECTION),
+        get(Keys.MAX_CALLS),
         ordered(rateLimits),
         get(Keys.DIRECT_EXECUTOR),
         get(Keys.SERVER_MAX_QUEUED_BYTES),

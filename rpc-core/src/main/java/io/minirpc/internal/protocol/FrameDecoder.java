@@ -242,7 +242,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return;
       }
       if (in.readableBytes() < frameBytes) {
-        advancing(in);
+        advancing(in, frameBytes);
         return;
       }
       int headerLength = in.getInt(start + Protocol.HEADER_LENGTH_OFFSET);
@@ -325,12 +325,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   }
 
   /** The reserved frame at the reader index is not all in: note when it last advanced. */
-  private void advancing(ByteBuf in) {
+  private void advancing(ByteBuf in, int frameBytes) {
     if (memory == null) {
       return;
     }
     int have = in.readableBytes();
     if (!arriving || have - markBytes >= PROGRESS) {
+      if (!arriving) {
+        memory.frameStarted(System.nanoTime(), frameBytes);
+      }
       arriving = true;
       markBytes = have;
       memory.stalledSince(System.nanoTime());

@@ -45,6 +45,13 @@ public interface FrameMemory {
    */
   void stalledSince(long sinceNanos);
 
+  /**
+   * The decoder began, at {@code sinceNanos}, to receive a reserved frame of {@code frameBytes}
+   * bytes that is not all in yet, so that a frame arriving too slowly for its size can be told
+   * from one that arrives. {@link #stalledSince stalledSince(0)} says it is over.
+   */
+  void frameStarted(long sinceNanos, int frameBytes);
+
   /** The connection is gone: it waits for nothing from now on. */
   void close();
 }

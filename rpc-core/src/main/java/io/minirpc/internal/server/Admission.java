@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The refusals before a call runs, in the order they cost least: the method's rate limits, the
- * connection's share of calls, the bytes of requests waiting for a worker, and a server that shuts
- * down. A call admitted here holds a place in the in-flight count and its bytes in the queued
+ * connection's share of calls, the server's calls open at once, the bytes of requests waiting for
+ * a worker, and a server that shuts down. A call admitted here holds a place in the in-flight count and its bytes in the queued
  * bytes until it {@link #started starts} and {@link #finished finishes}. Lock-free.
  */
 final class Admission {
@@ -41,6 +41,13 @@ final class Admission {
           + " calls in flight"
           + " (minirpc.server.maxCallsPerConnection=" + perConnection + "). Wait for answers"
           + " before sending more, or spread calls over more connections (minirpc.connections)");
+    }
+    int maxCalls = limits.maxCalls();
+    if (inFlight.count() >= maxCalls) {
+      throw new Refused(Refusal.CALLS, RpcException.Code.RESOURCE_EXHAUSTED,
+          "the server is overloaded: it already has " + maxCalls + " calls open, running or"
+          + " waiting (minirpc.server.maxCalls). Retry later with backoff, or raise"
+          + " minirpc.server.maxCalls if the server has the memory for more");
     }
     if (queuedBytes.addAndGet(size) > limits.maxQueuedBytes()) {
       queuedBytes.addAndGet(-size);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * <p>The connection's calls hold at most {@code maxRunning} workers at once; the others wait in
  * its own queue, in order, and a worker that ends one call of this connection takes the next. So
  * one client's calls, however many and however slow, leave workers to the other clients, and no
- * work queued by one connection can be started on another's behalf.
+ * work queued by one connection can be started on another's behalf. While the connection's
+ * unwritten answers hold more than their share of its memory ({@link
+ * ConnectionMemory#answersOverShare}), none of its calls is started: they wait until the client
+ * reads.
  */
 final class ConnectionCalls {
   private static final Logger log = LoggerFactory.getLogger(ConnectionCalls.class);
@@ -37,6 +41,12 @@ final class ConnectionCalls {
   private final ArrayDeque<InboundCall> waiting = new ArrayDeque<>();
   /** Guarded by {@link #waiting}: workers this connection's calls hold. */
   private int running;
+  /** Set while calls wait because the unwritten answers hold too much: a call's end looks. */
+  private volatile boolean heldBack;
+  /** The executor calls run on, the same for every call. */
+  private volatile Executor executor;
+  /** Health watches of this connection waiting for a change. */
+  private final AtomicInteger watches = new AtomicInteger();
   /** Whether the client is authenticated, or need not be: large frames are let in. Event loop. */
   private boolean authenticated;
   /** Refused authentications on this connection. Event loop. */
@@ -96,6 +106,20 @@ final class ConnectionCalls {
     return memory;
   }
 
+  /** Takes a place for a waiting health watch; false if {@code max} wait already. */
+  boolean startWatch(int max) {
+    if (watches.incrementAndGet() > max) {
+      watches.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** A health watch was answered, or ended with its call. */
+  void endWatch() {
+    watches.decrementAndGet();
+  }
+
   /** Calls that have not ended. */
   int size() {
     return calls.size();
@@ -118,8 +142,9 @@ final class ConnectionCalls {
    *     server's queue is full; nothing was queued
    */
   void execute(InboundCall call, Executor executor) {
+    this.executor = executor;
     synchronized (waiting) {
-      if (running >= shares.maxRunningPerConnection()) {
+      if (running >= shares.maxRunningPerConnection() || holdsBack()) {
         if (!shares.tryWait()) {
           throw new RejectedExecutionException("the server's queue is full");
         }
@@ -138,10 +163,61 @@ final class ConnectionCalls {
     }
   }
 
+  /**
+   * Whether calls are to wait because the unwritten answers hold too much. Notes it before it
+   * looks again, so that an answer written meanwhile finds the note. Guarded by {@link #waiting}.
+   */
+  private boolean holdsBack() {
+    if (!memory.answersOverShare()) {
+      return false;
+    }
+    heldBack = true;
+    return memory.answersOverShare();
+  }
+
+  /**
+   * A call ended and gave back its memory, answer included: if calls wait because the unwritten
+   * answers held too much, and no longer do, they run again. Cheap unless calls were held back.
+   */
+  void callEnded() {
+    if (!heldBack) {
+      return;
+    }
+    for (;;) {
+      InboundCall call;
+      synchronized (waiting) {
+        if (memory.answersOverShare()) {
+          return; // the next answer written looks again
+        }
+        heldBack = false;
+        if (running >= shares.maxRunningPerConnection()) {
+          return; // the running workers take the waiting calls
+        }
+        call = waiting.poll();
+        if (call == null) {
+          return;
+        }
+        shares.waited();
+        running++;
+      }
+      try {
+        executor.execute(new Worker(call));
+      } catch (RejectedExecutionException e) {
+        synchronized (waiting) {
+          running--;
+        }
+        call.abort(RpcException.Code.UNAVAILABLE, "the server is shutting down or overloaded,"
+            + " and could not start the call. Retry later, on this server or another");
+        call.discard();
+        return;
+      }
+    }
+  }
+
   /** The next waiting call for a worker that ended one; null gives the worker back. */
   private InboundCall next() {
     synchronized (waiting) {
-      InboundCall next = waiting.poll();
+      InboundCall next = holdsBack() ? null : waiting.poll();
       if (next == null) {
         running--;
       } else {

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The memory one connection holds, within its own budget and the server's {@link MemoryBudget}:
- * its frames, reserved by its decoder before they are buffered, and the metadata of its calls.
- * Given back from any thread: the frames by their release, the metadata when the call ends.
+ * its frames, reserved by its decoder before they are buffered, and what its calls hold ({@link
+ * CallMemory}) until their answers are written. Given back from any thread: the frames by their
+ * release, the calls' memory as they end.
  */
 final class ConnectionMemory implements FrameMemory {
   private static final Logger log = LoggerFactory.getLogger(ConnectionMemory.class);
@@ -29,11 +30,17 @@ final class ConnectionMemory implements FrameMemory {
   private final MemoryBudget server;
   private final Channel channel;
   private final AtomicLong used = new AtomicLong();
+  /** Of {@link #used}, the bytes of encoded answers not yet written. */
+  private final AtomicLong answers = new AtomicLong();
   /** True while the decoder waits for memory: the next release wakes it. */
   private final AtomicBoolean waiting = new AtomicBoolean();
   private volatile Runnable wake;
   /** When the frame the decoder holds memory for last advanced; 0 when none is arriving. */
   private volatile long stalledSince;
+  /** When the frame the decoder holds memory for began to arrive; 0 when none is arriving. */
+  private volatile long frameStarted;
+  /** The size of that frame. */
+  private volatile int frameBytes;
   private volatile boolean closed;
 
   ConnectionMemory(MemoryBudget server, Channel channel) {
@@ -49,7 +56,7 @@ final class ConnectionMemory implements FrameMemory {
   @Override
   public long reserve(FrameType type, int frameBytes) {
     long charge = type == FrameType.REQUEST
-        ? (long) frameBytes * MemoryBudget.REQUEST_FACTOR : frameBytes;
+        ? (long) frameBytes * MemoryBudget.REQUEST_FACTOR + MemoryBudget.CALL_BYTES : frameBytes;
     if (charge > server.perConnection()) {
       return NEVER;
     }
@@ -119,6 +126,29 @@ final class ConnectionMemory implements FrameMemory {
         + " (minirpc.server.maxConnectionMemory=" + server.perConnection() + ")";
   }
 
+  /**
+   * Counts an encoded answer of {@code bytes} that waits to be written, whatever the budget says:
+   * it is in memory already. Given back with {@link #answerWritten} and {@link #release}.
+   */
+  void holdAnswer(long bytes) {
+    answers.addAndGet(bytes);
+    hold(bytes);
+  }
+
+  /** An answer of {@code bytes} left: it no longer waits. Its memory goes back with release. */
+  void answerWritten(long bytes) {
+    answers.addAndGet(-bytes);
+  }
+
+  /**
+   * Whether this connection's unwritten answers hold more than half of what it may hold (the
+   * other half is for its requests): then none of its calls is started, so a client that does
+   * not read cannot make the server encode answer after answer into memory.
+   */
+  boolean answersOverShare() {
+    return answers.get() > server.perConnection() / 2;
+  }
+
   @Override
   public void hold(long bytes) {
     used.addAndGet(bytes);
@@ -153,6 +183,39 @@ final class ConnectionMemory implements FrameMemory {
   @Override
   public void stalledSince(long sinceNanos) {
     stalledSince = sinceNanos;
+    if (sinceNanos == 0) {
+      frameStarted = 0;
+    }
+  }
+
+  @Override
+  public void frameStarted(long sinceNanos, int frameBytes) {
+    this.frameBytes = frameBytes;
+    this.frameStarted = sinceNanos;
+  }
+
+  /**
+   * How much longer than its size allows ({@link MemoryBudget#arrivalNanos}) the frame this
+   * connection holds memory for has been arriving; 0 or less while it is within it, none is
+   * arriving, or the server itself does not read.
+   */
+  long overdue(long nowNanos) {
+    long started = frameStarted;
+    if (started == 0 || closed || !channel.config().isAutoRead()) {
+      return 0;
+    }
+    return nowNanos - started - MemoryBudget.arrivalNanos(frameBytes);
+  }
+
+  /** Closes the connection: it holds memory for a frame that arrives too slowly for its size. */
+  void evictSlow(long nowNanos, long serverLimit) {
+    STALLED.warn(log, "Closing connection from " + channel.remoteAddress() + ": it holds "
+        + used.get() + " bytes of memory for a frame of " + frameBytes + " bytes that it has been"
+        + " sending for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - frameStarted) + " ms, slower"
+        + " than the " + MemoryBudget.MIN_ARRIVAL_RATE / 1024 + " KiB/s a frame must arrive at"
+        + " while other connections wait for memory (minirpc.server.maxMemory=" + serverLimit
+        + ")");
+    channel.close();
   }
 
   /**

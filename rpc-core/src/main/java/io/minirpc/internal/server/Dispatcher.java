@@ -189,17 +189,18 @@ final class Dispatcher {
     // call keeps the heap's part of the frame's memory, four times the bytes of its arguments
     // (a decoded string takes up to twice its bytes, and G1 rounds a large array up to whole
     // regions), and the frame gives back the rest once it has been decoded.
-    long held = metadataBytes
-        + frame.takeReserved((MemoryBudget.REQUEST_FACTOR - 1L) * frame.body().readableBytes());
+    // The call itself is counted too, from the frame's reservation: a call that waits long for an
+    // asynchronous result holds little else.
+    long fixed = metadataBytes + frame.takeReserved(MemoryBudget.CALL_BYTES);
+    CallMemory held = new CallMemory(memory, fixed,
+        frame.takeReserved((MemoryBudget.REQUEST_FACTOR - 1L) * frame.body().readableBytes()));
     InboundCall call = new InboundCall(serving, connection, route, header, frame, received, held);
     connection.add(seq, call);
     try {
       connection.execute(call, executor);
     } catch (RejectedExecutionException e) {
       frame.release();
-      if (held > 0) {
-        memory.release(held);
-      }
+      held.release();
       connection.remove(seq, call);
       log.debug("Executor full; refusing {}", route.method().descriptor().displayName());
       RpcException refusal = serving.admission().rejected(frame.size());

@@ -5,6 +5,7 @@ import io.minirpc.RpcException;
 import io.minirpc.health.Health;
 import io.minirpc.health.HealthStatus;
 import io.minirpc.health.ServerHealth;
+import io.minirpc.internal.context.CurrentCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +26,13 @@ import java.util.concurrent.TimeUnit;
 public final class HealthService implements Health, ServerHealth {
   /** How much earlier than the caller's deadline a watch is answered, at least. */
   private static final long DEADLINE_MARGIN_MILLIS = 100;
+  /** The longest a watch waits, whatever the caller asked: a parked call is not free. */
+  static final long MAX_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(5);
+  /**
+   * Watches one connection may have waiting at once: a client follows a few services, and each
+   * waiting watch holds memory, so one connection cannot park a thousand.
+   */
+  static final int MAX_WATCHES_PER_CONNECTION = 16;
 
   /** Service name ("" for the server) to its status; the key set is fixed at construction. */
   private final Map<String, Entry> entries;
@@ -57,13 +65,26 @@ public final class HealthService implements Health, ServerHealth {
   public CompletableFuture<HealthStatus> await(String service, HealthStatus lastKnown,
       long maxWaitMillis) {
     Entry entry = find(service);
-    long wait = maxWaitMillis;
+    long wait = Math.min(maxWaitMillis, MAX_WAIT_MILLIS);
     Optional<Duration> remaining = RpcContext.current().remaining();
     if (remaining.isPresent()) {
       long left = remaining.get().toMillis();
       wait = Math.min(wait, left - Math.max(DEADLINE_MARGIN_MILLIS, left / 10));
     }
-    return entry.await(lastKnown, wait);
+    ConnectionCalls connection = CurrentCall.get() instanceof InboundCall call
+        ? call.connection() : null;
+    if (connection == null || wait <= 0) {
+      return entry.await(lastKnown, wait);
+    }
+    if (!connection.startWatch(MAX_WATCHES_PER_CONNECTION)) {
+      throw new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, "the server refused the"
+          + " health watch: this connection already has " + MAX_WATCHES_PER_CONNECTION
+          + " watches waiting, the most one connection may have. Wait for their answers before"
+          + " watching more, or call check() instead");
+    }
+    CompletableFuture<HealthStatus> watch = entry.await(lastKnown, wait);
+    watch.whenComplete((s, t) -> connection.endWatch());
+    return watch;
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.minirpc.internal.server;
 
 import io.minirpc.RpcContext;
 import io.minirpc.RpcException;
-import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.context.CurrentCall;
 import io.minirpc.internal.protocol.ErrorInfo;
@@ -13,7 +12,6 @@ import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.protocol.ResponseWriter;
-import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.LogSafe;
@@ -48,18 +46,6 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
    */
   private static final LogSafe.Limiter DECODER_ERRORS = LogSafe.Limiter.perSecond();
   private static final LogSafe.Limiter UNDECODABLE = LogSafe.Limiter.perSecond();
-  /**
-   * Requests smaller than this are not measured while they decode: the codecs check the budget
-   * every thousand elements or tokens, which takes at least a kilobyte.
-   */
-  private static final int MEASURED_FROM = 1024;
-  /** Decoding may take this long a byte of the request, whatever the caller's deadline. */
-  private static final long DECODING_NANOS_PER_BYTE = 1_000;
-  /** ... and at least this long. */
-  private static final long DECODING_NANOS_MIN = 1_000_000_000L;
-  /** Decoding that outgrows its memory takes at least this much more at a time. */
-  private static final long DECODING_GROWTH = 256 * 1024;
-
   private static final AtomicIntegerFieldUpdater<InboundCall> ENDED =
       AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "ended");
   private static final AtomicIntegerFieldUpdater<InboundCall> STARTED =
@@ -74,8 +60,8 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   private final long seq;
   private final Map<String, String> metadata;
   private final long received;
-  /** Bytes of the connection's memory this call holds until it is answered: metadata, arguments. */
-  private final long heldBytes;
+  /** What this call holds of its connection's memory, until its answer is written. */
+  private final CallMemory memory;
   /** On the System.nanoTime() clock; meaningless when {@link #timeoutNanos} is not positive. */
   private final long deadlineNanos;
   private final long timeoutNanos;
@@ -88,36 +74,14 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   private volatile int ended;
   /** 1 once the frame's bytes left the queued-bytes count. */
   private volatile int started;
-  /** 1 once {@link #heldBytes} went back to the connection's memory. Guarded by this. */
-  private int gaveBack;
-  /**
-   * Memory taken beyond {@link #heldBytes} because decoding allocated more than the budget's
-   * estimate gave it; given back with it. Guarded by this.
-   */
-  private long extraBytes;
-  /** How the decoding of a large request is going; null for small ones, which are not watched. */
-  private Decoding decoding;
-
-  /** When decoding began, what the thread had allocated then, and why it stopped, if it did. */
-  private static final class Decoding {
-    final long since = System.nanoTime();
-    /** 0 when allocation is not measured. */
-    final long allocatedBefore;
-    String memoryRefusal;
-
-    Decoding(boolean measureMemory) {
-      allocatedBefore = measureMemory ? ThreadAllocation.current() : 0;
-    }
-  }
-
   /**
    * @param frame the request, which this call now owns and releases
    * @param received when the request was read, on the System.nanoTime() clock
-   * @param heldBytes memory taken for the metadata and the decoded arguments, which this call
-   *     gives back once it is answered (or ends unanswered)
+   * @param memory what the call holds of its connection's memory, which it gives back once its
+   *     answer is written (or it ends unanswered)
    */
   InboundCall(Serving serving, ConnectionCalls connection, Router.Route route,
-      RequestHeader header, Frame frame, long received, long heldBytes) {
+      RequestHeader header, Frame frame, long received, CallMemory memory) {
     this.serving = serving;
     this.connection = connection;
     this.channel = connection.channel();
@@ -127,12 +91,14 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     this.seq = frame.sequence();
     this.metadata = header.metadata();
     this.received = received;
-    this.heldBytes = heldBytes;
-    if (heldBytes == 0) {
-      gaveBack = 1;
-    }
+    this.memory = memory;
     this.timeoutNanos = header.timeoutNanos();
     this.deadlineNanos = received + timeoutNanos;
+  }
+
+  /** The connection the call came on. */
+  ConnectionCalls connection() {
+    return connection;
   }
 
   /** Takes the right to end the call; only one path gets it. */
@@ -245,14 +211,12 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       return;
     }
     Object[] args;
+    ArgumentDecoder decoder = new ArgumentDecoder(this, frame, memory, connection.memory());
     try {
-      if (frame.size() >= MEASURED_FROM) {
-        decoding = new Decoding(heldBytes > 0 && ThreadAllocation.supported());
-      }
-      args = decodeArguments(d);
+      args = decoder.decode(method, codec);
     } catch (IOException e) {
-      if (decoding != null && decoding.memoryRefusal != null) {
-        fail(RpcException.Code.RESOURCE_EXHAUSTED, decoding.memoryRefusal);
+      if (decoder.memoryRefusal() != null) {
+        fail(RpcException.Code.RESOURCE_EXHAUSTED, decoder.memoryRefusal());
         return;
       }
       if (cancelled) {
@@ -335,101 +299,6 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     }
   }
 
-  private Object[] decodeArguments(MethodDescriptor d) throws IOException {
-    ValueReader[] readers = method.readers(codec);
-    Object[] args = new Object[readers.length];
-    ByteBuf body = frame.body();
-    Class<?>[] classes = d.parameterClasses();
-    for (int i = 0; i < readers.length; i++) {
-      try {
-        args[i] = Slots.read(body, readers[i], this::checkDecoding);
-      } catch (IOException | RuntimeException e) {
-        throw new IOException("argument " + (i + 1) + " (" + d.parameterType(i).getTypeName()
-            + "): " + e.getMessage(), e);
-      }
-      if (args[i] == null && classes[i].isPrimitive()) {
-        throw new IOException("argument " + (i + 1) + " (" + classes[i].getName()
-            + ") is null, which a primitive cannot be");
-      }
-    }
-    if (body.isReadable()) {
-      throw new IOException(body.readableBytes() + " bytes follow the last argument");
-    }
-    return args;
-  }
-
-  /**
-   * The decoding budget: a call cancelled, aborted or past its deadline stops decoding, and so
-   * does one whose decoding has allocated more than the memory it holds, when no more can be
-   * had. The codecs call this every thousand elements or tokens, so only requests of a kilobyte
-   * or more ever get here.
-   */
-  private void checkDecoding() throws IOException {
-    if (cancelled) {
-      throw new IOException("the call was cancelled");
-    }
-    if (timeoutNanos > 0 && remainingNanos() <= 0) {
-      throw new IOException("the deadline passed");
-    }
-    Decoding d = decoding;
-    if (d != null) {
-      checkDecodingTime(d);
-      if (d.allocatedBefore != 0) {
-        checkDecodingMemory(d);
-      }
-    }
-  }
-
-  /**
-   * Decoding may take {@link #DECODING_NANOS_PER_BYTE} a byte of the request, and at least
-   * {@link #DECODING_NANOS_MIN}, whatever deadline the caller gave (a caller may give none): a
-   * hundred times what the codecs need, so only a payload built to be slow to decode (keys whose
-   * hashes collide in a map or a set, making each insertion a walk of all the others) or a
-   * server thrashing for memory gets here.
-   */
-  private void checkDecodingTime(Decoding d) throws IOException {
-    long took = System.nanoTime() - d.since;
-    long allowed = Math.max(DECODING_NANOS_MIN, frame.size() * DECODING_NANOS_PER_BYTE);
-    if (took > allowed) {
-      throw new IOException("decoding took more than the " + allowed / 1_000_000 + " ms the"
-          + " server gives " + frame.size() + " bytes (" + DECODING_NANOS_PER_BYTE + " ns a byte,"
-          + " at least " + DECODING_NANOS_MIN / 1_000_000 + " ms): the values are built to be"
-          + " slow to decode, such as map keys or set elements whose hashes collide");
-    }
-  }
-
-  /**
-   * Decoding may allocate what this call holds for it (the budget's estimate, {@link
-   * MemoryBudget#REQUEST_FACTOR} times the request's size), and more as long as the connection's
-   * and the server's budgets have room for it; past that it stops, so that a request whose values
-   * expand far beyond its bytes (a million one-character strings) cannot run the server out of
-   * memory. Allocation counts garbage too, so this errs on the safe side.
-   */
-  private void checkDecodingMemory(Decoding d) throws IOException {
-    long allocated = ThreadAllocation.current() - d.allocatedBefore;
-    ConnectionMemory m = connection.memory();
-    synchronized (this) {
-      long over = allocated - heldBytes - extraBytes;
-      if (over <= 0) {
-        return;
-      }
-      if (gaveBack != 0) {
-        throw new IOException("the call ended"); // aborted meanwhile: nothing more to take
-      }
-      long more = Math.max(over, DECODING_GROWTH);
-      if (m.take(more) == ConnectionMemory.TAKEN) {
-        extraBytes += more;
-        return;
-      }
-    }
-    d.memoryRefusal = "the server refused the call: decoding its arguments took " + allocated
-        + " bytes of memory, more than the " + frame.size() + "-byte request may hold"
-        + " (minirpc.server.maxConnectionMemory=" + m.limit() + ", minirpc.server.maxMemory="
-        + m.serverLimit() + "). Its values expand far beyond their bytes: send less per call, or"
-        + " raise those limits";
-    throw new IOException(d.memoryRefusal);
-  }
-
   /** What an Error in a codec says to the caller: what happened, not where in the server. */
   private static String describe(Throwable t) {
     if (t instanceof OutOfMemoryError) {
@@ -483,7 +352,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       }
       return;
     }
-    giveBack(); // the answer is encoded: the arguments and the metadata are garbage now
+    memory.answered(buf.readableBytes()); // the arguments are garbage now; the answer waits
     // Finished by the write's listener, on the event loop right after the write and before the
     // next request is read: the call leaves the connection's count in order.
     connection.send(buf, this);
@@ -561,7 +430,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       finish();
       return;
     }
-    giveBack();
+    memory.answered(buf.readableBytes());
     connection.send(buf, this);
   }
 
@@ -573,29 +442,13 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
 
   /**
    * The call has ended: it leaves the connection's table and the server's in-flight count, and
-   * gives back the memory of its metadata and arguments if it has not yet. Runs once per call.
+   * gives back all the memory it holds. Runs once per call.
    */
   private void finish() {
     connection.remove(seq, this);
-    giveBack();
+    memory.release();
     serving.admission().finished();
-  }
-
-  /**
-   * Gives back the memory counted for the metadata and the decoded arguments, once: when the
-   * answer has been made, which may wait long to be written to a client that reads slowly, or
-   * when the call ends without one.
-   */
-  private void giveBack() {
-    long bytes;
-    synchronized (this) { // against decoding, which may still be taking more
-      if (gaveBack != 0) {
-        return;
-      }
-      gaveBack = 1;
-      bytes = heldBytes + extraBytes;
-    }
-    connection.memory().release(bytes);
+    connection.callEnded();
   }
 
   private static Throwable unwrap(Throwable t) {

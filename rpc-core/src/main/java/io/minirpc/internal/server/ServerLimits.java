@@ -6,6 +6,7 @@ package io.minirpc.internal.server;
  * @param maxFrameSize the largest frame sent or accepted (minirpc.maxFrameSize)
  * @param sendStackTraces whether errors carry the implementation's stack trace
  * @param maxCallsPerConnection calls one connection may have running or queued
+ * @param maxCalls calls the whole server may have open at once
  * @param maxQueuedBytes bytes that requests waiting for a worker may hold
  * @param executorLimits the worker pool's limits in words, for the refusal when it is full
  * @param maxRunningPerConnection workers one connection's calls may hold at once
@@ -14,5 +15,5 @@ package io.minirpc.internal.server;
  * @param errorDetails whether undeclared exceptions reach callers with their class and message
  */
 record ServerLimits(int maxFrameSize, boolean sendStackTraces, int maxCallsPerConnection,
-    long maxQueuedBytes, String executorLimits, int maxRunningPerConnection,
+    int maxCalls, long maxQueuedBytes, String executorLimits, int maxRunningPerConnection,
     int maxMetadataSize, int maxMetadataEntries, boolean errorDetails) {}

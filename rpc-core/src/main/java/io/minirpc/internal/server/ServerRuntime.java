@@ -240,8 +240,10 @@ public final class ServerRuntime {
     int maxRunning = settings.maxRunningPerConnection() > 0
         ? settings.maxRunningPerConnection()
         : Math.max(1, settings.serverThreads() / 2);
+    int maxCalls = settings.maxCalls() > 0 ? settings.maxCalls()
+        : (int) Math.min(Integer.MAX_VALUE, memory.limit() / MemoryBudget.BYTES_PER_CALL);
     ServerLimits limits = new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
-        settings.maxCallsPerConnection(), settings.maxQueuedBytes(),
+        settings.maxCallsPerConnection(), maxCalls, settings.maxQueuedBytes(),
         Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
             + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
         settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails());

@@ -62,6 +62,7 @@ class SettingsTest {
     SAMPLES.put("minirpc.ejection.maxPercent", "30");
     SAMPLES.put("minirpc.allowInsecureCredentials", "true");
     SAMPLES.put("minirpc.server.maxCallsPerConnection", "12");
+    SAMPLES.put("minirpc.server.maxCalls", "5000");
     SAMPLES.put("minirpc.server.rateLimit.com.example.Search", "500");
     SAMPLES.put("minirpc.server.rateLimit.com.example.Search#query", "0.5");
     SAMPLES.put("minirpc.server.directExecutor", "true");
@@ -236,6 +237,7 @@ class SettingsTest {
     assertTrue(v.sendStackTraces());
     assertEquals(Duration.ofSeconds(9), v.idleTimeout());
     assertEquals(12, v.maxCallsPerConnection());
+    assertEquals(5000, v.maxCalls());
     assertEquals(Map.of("com.example.Search", 500.0, "com.example.Search#query", 0.5),
         v.rateLimits());
     assertTrue(v.directExecutor());
@@ -303,6 +305,7 @@ class SettingsTest {
     assertEquals(Duration.ofSeconds(10), s.gracePeriod());
     assertFalse(s.sendStackTraces());
     assertEquals(1000, s.maxCallsPerConnection());
+    assertEquals(0, s.maxCalls(), "0: one call per 2 KiB of maxMemory");
     assertFalse(s.directExecutor());
     assertEquals(64L * 1024 * 1024, s.maxQueuedBytes());
     assertEquals(0, s.maxRunningPerConnection(), "0: half of the threads");

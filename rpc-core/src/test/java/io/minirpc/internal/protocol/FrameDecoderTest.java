@@ -248,6 +248,9 @@ class FrameDecoderTest {
     public void stalledSince(long sinceNanos) {}
 
     @Override
+    public void frameStarted(long sinceNanos, int frameBytes) {}
+
+    @Override
     public void close() {
       closed = true;
     }
