@@ -148,18 +148,8 @@ final class HostileServer implements AutoCloseable {
 
   private static void write(OutputStream out, int type, int codec, long seq, byte[] header,
       byte[] body) throws IOException {
-    DataOutputStream f = new DataOutputStream(out);
-    f.writeInt(18 + header.length + body.length);
-    f.writeShort(0x4D52);
-    f.writeByte(1);
-    f.writeByte(type);
-    f.writeByte(codec);
-    f.writeByte(0);
-    f.writeLong(seq);
-    f.writeInt(header.length);
-    f.write(header);
-    f.write(body);
-    f.flush();
+    out.write(RawConnection.frameBytes(type, codec, seq, header, body));
+    out.flush();
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {

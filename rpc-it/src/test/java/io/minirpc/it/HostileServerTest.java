@@ -99,25 +99,21 @@ class HostileServerTest {
   @Test
   void aCallToAServerWhoseHandshakeIsTooLargeFailsNamingTheLimit() throws Exception {
     byte[] hello = HostileServer.helloHeader(1, 65_535, 16);
-    try (HostileServer bad = HostileServer.greeting(hello);
-        RpcClient client = RpcClient.builder().address("127.0.0.1", bad.port()).codec("json")
-            .build()) {
-      RpcException e = assertThrows(RpcException.class,
-          () -> client.proxy(TypesService.class).echoString("x"));
-      assertEquals(RpcException.Code.UNAVAILABLE, e.code());
-      assertEquals("Call to io.minirpc.it.TypesService.echoString(java.lang.String) at "
-          + bad.address() + " failed: there is no connection to " + bad.address() + " (the"
-          + " connection closed during the handshake: the server at " + bad.address()
-          + " answered the handshake with more than this client accepts: Frame of "
-          + (18 + hello.length) + " bytes exceeds the maximum frame size of 1048576 bytes"
-          + " (minirpc.maxServerHelloSize, before HELLO). Raise minirpc.maxServerHelloSize only"
-          + " for a server you trust to list that much)." + NOT_RUN, e.getMessage());
-    }
+    assertCallFailsAtTheHandshake(hello, "the server at %s answered the handshake with more than"
+        + " this client accepts: Frame of " + (18 + hello.length) + " bytes exceeds the maximum"
+        + " frame size of 1048576 bytes (minirpc.maxServerHelloSize, before HELLO). Raise"
+        + " minirpc.maxServerHelloSize only for a server you trust to list that much");
   }
 
   @Test
   void aHandshakeListingMoreServicesThanAClientTakesIsRefused() throws Exception {
-    byte[] hello = HostileServer.helloHeader(5000, 0, 0);
+    assertCallFailsAtTheHandshake(HostileServer.helloHeader(5000, 0, 0), "protocol error: the"
+        + " server broke the handshake: malformed HELLO: it lists more than 4096 services, the"
+        + " most a client takes from a handshake");
+  }
+
+  /** A call to a server that greets with {@code hello} fails UNAVAILABLE, unsent, for {@code why}. */
+  private static void assertCallFailsAtTheHandshake(byte[] hello, String why) throws Exception {
     try (HostileServer bad = HostileServer.greeting(hello);
         RpcClient client = RpcClient.builder().address("127.0.0.1", bad.port()).codec("json")
             .build()) {
@@ -126,9 +122,8 @@ class HostileServerTest {
       assertEquals(RpcException.Code.UNAVAILABLE, e.code());
       assertEquals("Call to io.minirpc.it.TypesService.echoString(java.lang.String) at "
           + bad.address() + " failed: there is no connection to " + bad.address() + " (the"
-          + " connection closed during the handshake: protocol error: the server broke the"
-          + " handshake: malformed HELLO: it lists more than 4096 services, the most a client"
-          + " takes from a handshake)." + NOT_RUN, e.getMessage());
+          + " connection closed during the handshake: " + why.replace("%s", bad.address())
+          + ")." + NOT_RUN, e.getMessage());
     }
   }
 }

@@ -7,6 +7,7 @@ import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.ThreadAllocation;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 

@@ -15,7 +15,6 @@ import io.minirpc.internal.protocol.ResponseWriter;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.LogSafe;
-import io.minirpc.internal.transport.ThreadAllocation;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
