@@ -4,6 +4,7 @@ import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.protocol.HelloReader;
 import io.minirpc.internal.transport.FrameHandler;
 import io.minirpc.internal.transport.LogSafe;
 import io.netty.channel.ChannelHandlerContext;
@@ -107,7 +108,7 @@ final class ClientHandler extends FrameHandler {
 
   @Override
   protected Hello readHello(Frame frame) {
-    return Hello.fromServer(frame);
+    return HelloReader.fromServer(frame);
   }
 
   @Override

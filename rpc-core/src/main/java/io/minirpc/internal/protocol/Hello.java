@@ -1,11 +1,8 @@
 package io.minirpc.internal.protocol;
 
-import io.minirpc.RpcException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.CorruptedFrameException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,9 +62,9 @@ public record Hello(
    */
   public static final int FLAG_SERVICES_FILTERED = 0x02;
 
-  /** Metadata a HELLO read by {@link #read(ByteBuf)} may carry; a server passes its own limits. */
-  private static final int DEFAULT_METADATA_BYTES = 8192;
-  private static final int DEFAULT_METADATA_ENTRIES = 64;
+  /** Metadata a HELLO read by {@link HelloReader} may carry; a server passes its own limits. */
+  static final int DEFAULT_METADATA_BYTES = 8192;
+  static final int DEFAULT_METADATA_ENTRIES = 64;
 
   /** A HELLO whose services, if any, are all the server's. */
   public Hello(int minVersion, int maxVersion, int maxFrameSize, long heartbeatNanos,
@@ -114,7 +111,10 @@ public record Hello(
         false, true, Map.of());
   }
 
-  /** Services a client takes from a server's HELLO, at most (see {@link #fromServer}). */
+  /**
+   * Services a client takes from a server's HELLO, at most (see {@link
+   * HelloReader#fromServer}).
+   */
   public static final int MAX_SERVER_SERVICES = 4096;
   /** Methods, over all services, a client takes from a server's HELLO, at most. */
   public static final int MAX_SERVER_METHODS = 65_536;
@@ -184,179 +184,6 @@ public record Hello(
     }
   }
 
-  /**
-   * The HELLO that must be the first frame of a connection; releases {@code frame}.
-   *
-   * @throws CorruptedFrameException if the frame is of another type or the HELLO is malformed
-   */
-  public static Hello fromFirstFrame(Frame frame) {
-    return fromFirstFrame(frame, false);
-  }
-
-  /**
-   * The HELLO that must be the first frame of a connection; releases {@code frame}. With {@code
-   * requireCommonVersion}, a HELLO whose version range leaves out {@link Protocol#VERSION} is
-   * refused from its first two bytes, before the rest is parsed.
-   *
-   * @throws CorruptedFrameException if the frame is of another type or the HELLO is malformed
-   */
-  public static Hello fromFirstFrame(Frame frame, boolean requireCommonVersion) {
-    return fromFirstFrame(frame, requireCommonVersion, DEFAULT_METADATA_BYTES,
-        DEFAULT_METADATA_ENTRIES);
-  }
-
-  /**
-   * As {@link #fromFirstFrame(Frame, boolean)}, holding the HELLO's metadata to these limits (see
-   * {@link #read(ByteBuf, int, int)}).
-   */
-  public static Hello fromFirstFrame(Frame frame, boolean requireCommonVersion,
-      int maxMetadataBytes, int maxMetadataEntries) {
-    try {
-      if (frame.type() != FrameType.HELLO) {
-        throw new CorruptedFrameException("the first frame must be HELLO, not " + frame.type());
-      }
-      ByteBuf header = frame.header();
-      if (requireCommonVersion && header.readableBytes() >= 2) {
-        int min = header.getUnsignedByte(header.readerIndex());
-        int max = header.getUnsignedByte(header.readerIndex() + 1);
-        if (min > Protocol.VERSION || max < Protocol.VERSION) {
-          throw new CorruptedFrameException("it speaks protocol versions " + min + " to " + max
-              + ", this side only " + Protocol.VERSION + ": no common version");
-        }
-      }
-      return read(header, maxMetadataBytes, maxMetadataEntries);
-    } catch (CorruptedFrameException e) {
-      if (frame.type() == FrameType.HELLO) {
-        throw new CorruptedFrameException("malformed HELLO: " + e.getMessage(), e);
-      }
-      throw e;
-    } finally {
-      frame.release();
-    }
-  }
-
-  /**
-   * The server's HELLO, what a client reads first; releases {@code frame}. Each service's methods
-   * and the class shapes are checked for form now and parsed when first asked for (see {@code
-   * HelloSections}): a client builds entries only for the services it calls. Besides the frame's
-   * size, which the client's decoder held to {@code minirpc.maxServerHelloSize} before buffering
-   * it, it holds the counts to {@link #MAX_SERVER_SERVICES}, {@link #MAX_SERVER_METHODS} and {@link
-   * #MAX_SERVER_SHAPES}, checked from the wire before the entries are made.
-   *
-   * @throws CorruptedFrameException if the frame is not a HELLO, is malformed, or lists more
-   */
-  public static Hello fromServer(Frame frame) {
-    try {
-      if (frame.type() != FrameType.HELLO) {
-        throw new CorruptedFrameException("the first frame must be HELLO, not " + frame.type());
-      }
-      return readServerHello(frame.header());
-    } catch (CorruptedFrameException e) {
-      if (frame.type() == FrameType.HELLO) {
-        throw new CorruptedFrameException("malformed HELLO: " + e.getMessage(), e);
-      }
-      throw e;
-    } finally {
-      frame.release();
-    }
-  }
-
-  /** The header of a server's HELLO, read as {@link #fromServer} does. */
-  static Hello readServerHello(ByteBuf in) {
-    return read(in, DEFAULT_METADATA_BYTES, DEFAULT_METADATA_ENTRIES, MAX_SERVER_SERVICES,
-        MAX_SERVER_METHODS, MAX_SERVER_SHAPES, true);
-  }
-
-  /** Reads a HELLO header; throws CorruptedFrameException if it is malformed. */
-  public static Hello read(ByteBuf in) {
-    return read(in, DEFAULT_METADATA_BYTES, DEFAULT_METADATA_ENTRIES);
-  }
-
-  /**
-   * Reads a HELLO header. Metadata over {@code maxMetadataBytes} or {@code maxMetadataEntries}
-   * (checked from the wire before any entry is made) is dropped whole: the HELLO then carries no
-   * credential, and the calls, which carry the same metadata, are refused for it one by one.
-   *
-   * @throws CorruptedFrameException if it is malformed
-   */
-  public static Hello read(ByteBuf in, int maxMetadataBytes, int maxMetadataEntries) {
-    return read(in, maxMetadataBytes, maxMetadataEntries, Integer.MAX_VALUE, Integer.MAX_VALUE,
-        Integer.MAX_VALUE, false);
-  }
-
-  /** With {@code lazy}, methods and shapes are checked now and parsed on first use. */
-  private static Hello read(ByteBuf in, int maxMetadataBytes, int maxMetadataEntries,
-      int maxServices, int maxMethods, int maxShapes, boolean lazy) {
-    if (in.readableBytes() < 2 + 4 + 8 + 8 + 4) {
-      throw new CorruptedFrameException("HELLO header is truncated");
-    }
-    int minVersion = in.readUnsignedByte();
-    int maxVersion = in.readUnsignedByte();
-    int maxFrameSize = in.readInt();
-    long heartbeat = in.readLong();
-    long idle = in.readLong();
-    int maxCalls = in.readInt();
-    int n = Frames.readUnsignedShort(in);
-    List<CodecInfo> codecs = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      if (!in.isReadable()) {
-        throw new CorruptedFrameException("HELLO header is truncated in its codecs");
-      }
-      byte id = in.readByte();
-      codecs.add(new CodecInfo(id, Frames.readString(in)));
-    }
-    n = Frames.readUnsignedShort(in);
-    List<String> allowed = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      allowed.add(Frames.readString(in));
-    }
-    n = Frames.readUnsignedShort(in);
-    atMost(n, maxServices, "services");
-    List<ServiceInfo> services = new ArrayList<>(n);
-    int methodCount = 0;
-    for (int i = 0; i < n; i++) {
-      String name = Frames.readString(in);
-      int m = Frames.readUnsignedShort(in);
-      methodCount += m;
-      atMost(methodCount, maxMethods, "methods");
-      if (lazy) {
-        services.add(new ServiceInfo(name, HelloSections.methods(in, m)));
-        continue;
-      }
-      List<MethodInfo> methods = new ArrayList<>(m);
-      for (int j = 0; j < m; j++) {
-        String key = Frames.readString(in);
-        String signature = Frames.readString(in);
-        methods.add(new MethodInfo(key, signature, Frames.readLong(in)));
-      }
-      services.add(new ServiceInfo(name, List.copyOf(methods)));
-    }
-    n = Frames.readUnsignedShort(in);
-    atMost(n, maxShapes, "class shapes");
-    Map<String, String> shapes = lazy ? HelloSections.shapes(in, n) : new LinkedHashMap<>();
-    for (int i = 0; !lazy && i < n; i++) {
-      shapes.put(Frames.readString(in), Frames.readString(in));
-    }
-    int flags = 0;
-    Map<String, String> metadata = Map.of();
-    if (in.isReadable()) { // the optional section; other flag bits are reserved
-      flags = in.readUnsignedByte();
-      try {
-        metadata = RequestHeader.readMetadata(in, maxMetadataBytes, maxMetadataEntries);
-      } catch (RpcException overLimit) {
-        in.skipBytes(in.readableBytes());
-      }
-    }
-    if (maxFrameSize < 1024) {
-      throw new CorruptedFrameException("HELLO announces a maximum frame size of " + maxFrameSize);
-    }
-    return new Hello(minVersion, maxVersion, maxFrameSize, heartbeat, idle, maxCalls,
-        List.copyOf(codecs), List.copyOf(allowed), List.copyOf(services),
-        lazy ? shapes : Map.copyOf(shapes),
-        (flags & FLAG_DETAILS_WITHHELD) != 0, (flags & FLAG_SERVICES_FILTERED) != 0,
-        Map.copyOf(metadata));
-  }
-
   /** Names the metadata's keys only: its values may be credentials. */
   @Override
   public String toString() {
@@ -394,13 +221,6 @@ public record Hello(
       }
     }
     return null;
-  }
-
-  private static void atMost(int n, int max, String what) {
-    if (n > max) {
-      throw new CorruptedFrameException("it lists more than " + max + " " + what + ", the most"
-          + " a client takes from a handshake");
-    }
   }
 
   private static int count(int n, String what) {

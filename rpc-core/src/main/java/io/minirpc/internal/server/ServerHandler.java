@@ -6,6 +6,7 @@ import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.protocol.HelloReader;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.UnreadRequest;
 import io.minirpc.internal.transport.FrameHandler;
@@ -121,7 +122,8 @@ final class ServerHandler extends FrameHandler {
   @Override
   protected Hello readHello(Frame frame) {
     ServerLimits limits = dispatcher.limits();
-    return Hello.fromFirstFrame(frame, true, limits.maxMetadataSize(), limits.maxMetadataEntries());
+    return HelloReader.fromFirstFrame(frame, true, limits.maxMetadataSize(),
+        limits.maxMetadataEntries());
   }
 
   /**

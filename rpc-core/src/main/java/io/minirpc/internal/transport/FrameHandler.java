@@ -4,6 +4,7 @@ import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.protocol.HelloReader;
 import io.minirpc.internal.protocol.UnreadRequest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -82,7 +83,7 @@ public abstract class FrameHandler extends ChannelInboundHandlerAdapter {
    * @throws CorruptedFrameException if the frame is not a well-formed HELLO
    */
   protected Hello readHello(Frame frame) {
-    return Hello.fromFirstFrame(frame, false);
+    return HelloReader.fromFirstFrame(frame, false);
   }
 
   /** Lets frames up to the maximum frame size in: the peer is trusted with them now. */

@@ -112,14 +112,14 @@ class HeadersTest {
   void helloRoundTripsWithItsMetadataAndFlags() {
     Hello client = hello().withMetadata(Map.of("authorization", "Bearer t"));
     ByteBuf frame = client.toFrame(Unpooled.buffer().alloc());
-    assertEquals(client, Hello.read(helloHeader(frame)));
+    assertEquals(client, HelloReader.read(helloHeader(frame)));
     frame.release();
     Hello withheld = hello().withoutDetails();
     assertEquals(List.of(), withheld.services());
     assertEquals(List.of(), withheld.allowedClasses());
     assertEquals(Map.of(), withheld.shapes());
     frame = withheld.toFrame(Unpooled.buffer().alloc());
-    assertEquals(withheld, Hello.read(helloHeader(frame)));
+    assertEquals(withheld, HelloReader.read(helloHeader(frame)));
     frame.release();
   }
 
@@ -128,7 +128,7 @@ class HeadersTest {
     ByteBuf frame = hello().toFrame(Unpooled.buffer().alloc());
     ByteBuf header = helloHeader(frame);
     // The older layout: without the last section (flags 0, no metadata: three bytes).
-    Hello read = Hello.read(header.slice(header.readerIndex(), header.readableBytes() - 3));
+    Hello read = HelloReader.read(header.slice(header.readerIndex(), header.readableBytes() - 3));
     assertEquals(hello(), read);
     frame.release();
   }
@@ -137,7 +137,7 @@ class HeadersTest {
   void helloMetadataOverTheLimitsIsDroppedWhole() {
     Hello client = hello().withMetadata(Map.of("authorization", "Bearer t", "trace", "x"));
     ByteBuf frame = client.toFrame(Unpooled.buffer().alloc());
-    Hello read = Hello.read(helloHeader(frame), 8192, 1);
+    Hello read = HelloReader.read(helloHeader(frame), 8192, 1);
     assertEquals(Map.of(), read.metadata());
     assertEquals(client.services(), read.services());
     frame.release();
@@ -146,7 +146,7 @@ class HeadersTest {
   @Test
   void aServerHelloReadByAClientEqualsTheOneSentThoughItsMethodsAreParsedOnFirstUse() {
     ByteBuf frame = hello().toFrame(Unpooled.buffer().alloc());
-    Hello read = Hello.readServerHello(helloHeader(frame));
+    Hello read = HelloReader.readServerHello(helloHeader(frame));
     frame.release(); // what the client keeps is a copy of the bytes, not the frame
     assertEquals(42L, read.service("com.example.Calc").methods().get(0).digest());
     assertEquals("record{x:int}", read.shapes().get("com.example.Point"));
@@ -161,7 +161,7 @@ class HeadersTest {
     // and the method's digest (8).
     ByteBuf cut = header.slice(header.readerIndex(), header.readableBytes() - 3 - 36 - 8 - 4);
     CorruptedFrameException e =
-        assertThrows(CorruptedFrameException.class, () -> Hello.readServerHello(cut));
+        assertThrows(CorruptedFrameException.class, () -> HelloReader.readServerHello(cut));
     assertEquals("Header string of 16 bytes overruns the header (12 bytes left)",
         e.getMessage());
     frame.release();
