@@ -34,7 +34,7 @@ class BudgetSquattingTest {
         s, s);
   }
 
-  /** Sends {@code request} on every connection, 64 KiB each 1.5 s, until it is sent or closed. */
+  /** Sends {@code request} on every connection, 64 KiB a second, until it is sent or closed. */
   private static Thread drip(List<RawConnection> squatters, byte[] request) {
     Thread t = new Thread(() -> {
       try {
@@ -47,7 +47,7 @@ class BudgetSquattingTest {
               // closed by the server, as it should be
             }
           }
-          Thread.sleep(1500);
+          Thread.sleep(1000);
         }
       } catch (InterruptedException stop) {
         // the test is over
@@ -65,19 +65,23 @@ class BudgetSquattingTest {
     logFile.deleteOnExit();
     List<RawConnection> squatters = new ArrayList<>();
     Thread dripper = null;
-    // A 36 MiB budget; 30 requests of 640 KiB at 43 KB/s would hold all of it for 15 s.
+    // A 34 MiB budget, of which eight requests of 1 MiB sent at 64 KiB/s (progress enough for the
+    // rule that a frame must advance 64 KiB in 2 s) would hold 30 MiB for 16 s; the two that do
+    // not fit wait, and take too little when the others are closed to crowd out the legitimate
+    // call of 3 MiB.
     try (ServerProcess server = ServerProcess.startLoggingTo(logFile, 0, "-Xmx64m")) {
       try {
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 8; i++) {
           squatters.add(new RawConnection(server.port(), true, "127.0.0." + (2 + i)));
         }
-        dripper = drip(squatters, concat(1, 320 * 1024));
+        dripper = drip(squatters, concat(1, 512 * 1024));
         Thread.sleep(1500);
         try (RpcClient good = RpcClient.builder().address("127.0.0.1", server.port())
-            .codec("json").timeout(Duration.ofSeconds(10)).build()) {
+            .codec("json").timeout(Duration.ofSeconds(12)).build()) {
           String half = "y".repeat(3 << 19);
+          // Served once the squatters' frames are overdue: 2 s and 1 MiB at 128 KiB/s, 10 s.
           assertEquals((3 << 20) + 1, good.proxy(Calculator.class).concat(half, half).length(),
-              "a 3 MiB call, served within its 10 s timeout");
+              "a 3 MiB call, served within its 12 s timeout");
         }
       } finally {
         if (dripper != null) {

@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The refusals before a call runs, in the order they cost least: the method's rate limits, the
  * connection's share of calls, the server's calls open at once, the bytes of requests waiting for
- * a worker, and a server that shuts down. A call admitted here holds a place in the in-flight count and its bytes in the queued
- * bytes until it {@link #started starts} and {@link #finished finishes}. Lock-free.
+ * a worker, and a server that shuts down. A call admitted here holds a place in the in-flight
+ * count and its bytes in the queued bytes until it {@link #started starts} and {@link #finished
+ * finishes}. Lock-free.
  */
 final class Admission {
   private final ServerLimits limits;
