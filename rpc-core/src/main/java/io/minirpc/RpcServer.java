@@ -422,9 +422,10 @@ public final class RpcServer implements AutoCloseable {
      * How long a connection may live, give or take 10% so that connections opened together do
      * not leave together: then the server sends GOAWAY, the client moves its new calls to a new
      * connection, and the server closes the old one once its calls have ended, or after {@code
-     * grace}. Defaults 1 hour ({@code minirpc.server.maxConnectionAge}, {@link Duration#ZERO} for
-     * never) and 30 s ({@code minirpc.server.maxConnectionAgeGrace}, which also bounds the calls
-     * of a connection closed for idleness or to make room). As gRPC's {@code maxConnectionAge}.
+     * grace}. Defaults never ({@link Duration#ZERO}, {@code minirpc.server.maxConnectionAge}: a
+     * call that runs longer than the grace, such as a health watch, would be cut) and 30 s
+     * ({@code minirpc.server.maxConnectionAgeGrace}, which also bounds the calls of a connection
+     * closed for idleness or to make room). As gRPC's {@code maxConnectionAge}, also off there.
      */
     public Builder maxConnectionAge(Duration age, Duration grace) {
       settings.set(Keys.MAX_CONNECTION_AGE, age);

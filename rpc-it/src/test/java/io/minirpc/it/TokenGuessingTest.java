@@ -61,7 +61,8 @@ class TokenGuessingTest {
       Calculator calc = good.proxy(Calculator.class);
       assertEquals(3, calc.add(1, 2));
 
-      // One connection: a HELLO without a token, then a wrong token per call.
+      // One connection: a HELLO without a token (which guesses nothing, and is not counted: a
+      // client that adds its token per call sends one), then a wrong token per call.
       try (RawConnection guesser = new RawConnection(s.port(), false)) {
         guesser.hello();
         assertEquals(RawConnection.HELLO, guesser.read().type());
@@ -80,7 +81,7 @@ class TokenGuessingTest {
         assertEquals("too many failed authentications: 6 on this connection"
             + " (minirpc.server.maxAuthFailuresPerConnection=5); check the credential the client"
             + " sends", goAwayReason(reply));
-        assertEquals(5, refusals, "calls judged before the GOAWAY");
+        assertEquals(6, refusals, "calls judged before the GOAWAY");
         assertTrue(guesser.closedByPeer());
       }
 
@@ -95,7 +96,9 @@ class TokenGuessingTest {
               Map.of("authorization", "Bearer guess-hello-" + i), "json"), new byte[0]);
         }
         for (RawConnection next : guesses) {
-          assertEquals(RawConnection.HELLO, next.read().type());
+          // Judged (a HELLO without the services), or, past the burst, refused (GOAWAY alone).
+          int type = next.read().type();
+          assertTrue(type == RawConnection.HELLO || type == RawConnection.GOAWAY, "type " + type);
         }
       } finally {
         for (RawConnection next : guesses) {
@@ -105,10 +108,8 @@ class TokenGuessingTest {
       try (RawConnection refused = new RawConnection(s.port(), false)) {
         refused.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1,
             Map.of("authorization", "Bearer guess-once-more"), "json"), new byte[0]);
-        RawConnection.ServerHello withheld =
-            RawConnection.ServerHello.parse(refused.read().header());
-        assertTrue(withheld.services().isEmpty(), withheld.toString());
-        RawConnection.Reply goAway = refused.read();
+        RawConnection.Reply goAway = refused.read(); // no HELLO: it may send nothing
+
         assertEquals(RawConnection.GOAWAY, goAway.type());
         assertEquals("too many failed authentications from 127.0.0.1: more than 10 a second"
             + " (minirpc.server.maxAuthFailuresPerSecond); try again later, with the right"

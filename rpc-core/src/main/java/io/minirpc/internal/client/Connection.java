@@ -232,15 +232,25 @@ final class Connection {
     }
     String hint = allowedHint;
     try {
-      decoding.execute(() -> {
-        try {
-          ResponseReader.complete(call, frame, hint, decoding.measure(frame.size()), this);
-        } finally {
+      decoding.execute(new ResponseDecoding.Task() {
+        @Override
+        public void run() {
           try {
-            loop.execute(this::decodedElsewhere);
-          } catch (RejectedExecutionException e) {
-            // The client is closing; so is the channel.
+            ResponseReader.complete(call, frame, hint, decoding.measure(frame.size()),
+                Connection.this);
+          } finally {
+            try {
+              loop.execute(Connection.this::decodedElsewhere);
+            } catch (RejectedExecutionException e) {
+              // The client is closing; so is the channel.
+            }
           }
+        }
+
+        @Override
+        public void discard() {
+          frame.release();
+          call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
         }
       });
     } catch (RejectedExecutionException e) {

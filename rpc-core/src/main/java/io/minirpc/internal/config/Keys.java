@@ -460,8 +460,8 @@ public final class Keys {
       Key.define("minirpc.server.connectionRatePerAddress", SERVER, ValueType.INT, 20)
           .builder("connectionRatePerAddress(int)")
           .meaning("new connections a second one client host may open on average, in bursts of"
-              + " `minirpc.server.maxConnectionsPerAddress` or twice this, whichever is more; one"
-              + " beyond is closed at once, before TLS, with a log line at most once a second")
+              + " `minirpc.server.maxConnectionsPerAddress` and twice this; one beyond is closed at"
+              + " once, before TLS, with a log line at most once a second")
           .check(n -> atLeast(n, 1, "connectionRatePerAddress", ""))
           .register(TABLE);
 
@@ -486,8 +486,8 @@ public final class Keys {
           .register(TABLE);
 
   public static final Key<Duration> MAX_CONNECTION_AGE =
-      Key.define("minirpc.server.maxConnectionAge", SERVER, ValueType.DURATION,
-              Duration.ofHours(1))
+      Key.define("minirpc.server.maxConnectionAge", SERVER, ValueType.DURATION, Duration.ZERO)
+          .defaultText("0 (never)")
           .builder("maxConnectionAge(Duration, grace)")
           .meaning("a connection older than this (±10% jitter) gets GOAWAY, and is closed once its"
               + " open calls end or `minirpc.server.maxConnectionAgeGrace` passes; the client"

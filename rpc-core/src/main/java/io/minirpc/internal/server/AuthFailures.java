@@ -4,7 +4,6 @@ import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.transport.LogSafe;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,7 +99,7 @@ final class AuthFailures {
       return null;
     }
     long refused = a.refusedHellos.incrementAndGet();
-    String name = address.getHostAddress();
+    String name = AddressGroup.describe(address);
     BLOCKED.warn(log, "Refusing the HELLOs of new connections from " + name + ": "
         + a.failures.get() + " failed authentications from it, more than " + perSecond
         + " a second (" + Keys.MAX_AUTH_FAILURES_PER_SECOND.name() + "); " + refused
@@ -110,7 +109,8 @@ final class AuthFailures {
         + " the right credential";
   }
 
+  /** A host as the connection limits count it: an IPv6 /64 is one, as one host owns it. */
   private static InetAddress address(Channel ch) {
-    return ch.remoteAddress() instanceof InetSocketAddress s ? s.getAddress() : null;
+    return AddressGroup.of(ch.remoteAddress());
   }
 }

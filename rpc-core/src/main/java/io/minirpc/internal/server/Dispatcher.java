@@ -8,6 +8,7 @@ import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.transport.LogSafe;
 import io.minirpc.metrics.Refusal;
 import io.netty.handler.codec.CorruptedFrameException;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -74,7 +75,7 @@ final class Dispatcher {
       authenticator.authenticate(RequestCaller.handshake(connection.channel(), hello.metadata()));
       return true;
     } catch (RpcException refusal) {
-      countFailure(connection, refusal);
+      countFailure(connection, refusal, hello.metadata());
       log.debug("The handshake from {} did not authenticate: {}",
           connection.channel().remoteAddress(), LogSafe.escape(refusal.getMessage(), 300));
       return false;
@@ -94,9 +95,15 @@ final class Dispatcher {
         : authFailures.refusesHello(connection.channel());
   }
 
-  /** An unknown caller, not one denied a service, is what guessing a credential looks like. */
-  private void countFailure(ConnectionCalls connection, RpcException refusal) {
-    if (authFailures != null && refusal.code() == RpcException.Code.UNAUTHENTICATED) {
+  /**
+   * An unknown caller, not one denied a service, is what guessing a credential looks like; a
+   * HELLO or a request that presents no metadata at all guesses nothing (a client that adds its
+   * token per call, by an interceptor, sends such a HELLO on every connection).
+   */
+  private void countFailure(ConnectionCalls connection, RpcException refusal,
+      Map<String, String> presented) {
+    if (authFailures != null && refusal.code() == RpcException.Code.UNAUTHENTICATED
+        && !presented.isEmpty()) {
       authFailures.failed(connection);
     }
   }
@@ -115,7 +122,7 @@ final class Dispatcher {
       authenticator.authenticate(new RequestCaller(connection.channel(), header));
       connection.authenticated();
     } catch (RpcException refusal) {
-      countFailure(connection, refusal);
+      countFailure(connection, refusal, header.metadata());
       throw refusal;
     } catch (RuntimeException bug) {
       log.error("The authenticator failed on a call to {}; refusing it", LogSafe.escape(

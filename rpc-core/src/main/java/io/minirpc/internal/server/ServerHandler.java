@@ -252,9 +252,9 @@ final class ServerHandler extends FrameHandler {
     }
     String blocked = dispatcher.refusesHello(calls);
     if (blocked != null) {
-      // Refused before the authenticator runs; AuthFailures logged it.
+      // Refused before the authenticator runs; AuthFailures logged it. GOAWAY alone, as for a
+      // connection over a limit: a client that got a HELLO would think it may send calls.
       refused = true;
-      ctx.write(withheld.toFrame(ctx.alloc()), ctx.voidPromise());
       ctx.writeAndFlush(goAwayFrame(ctx.alloc(), blocked)).addListener(ChannelFutureListener.CLOSE);
       return;
     }

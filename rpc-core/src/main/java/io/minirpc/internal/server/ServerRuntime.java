@@ -265,7 +265,9 @@ public final class ServerRuntime {
         settings.handshakeTimeout().toNanos(), shares, pingsPerSecond(idleNanos),
         settings.maxCancelsPerSecond(), settings.maxCallsPerConnection(), lifetime);
     ConnectionGate gate = new ConnectionGate(settings.connectionRatePerAddress(),
-        Math.max(settings.maxConnectionsPerAddress(), 2 * settings.connectionRatePerAddress()),
+        // Beyond the per-host limit, so that a host's connection over it is told why by that
+        // limit's GOAWAY, not closed unanswered by the rate.
+        settings.maxConnectionsPerAddress() + 2 * settings.connectionRatePerAddress(),
         new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
         connections, observer);
     return Bootstraps.serverPipeline(tls, settings.maxFrameSize(),

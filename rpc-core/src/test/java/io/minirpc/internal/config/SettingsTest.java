@@ -316,7 +316,7 @@ class SettingsTest {
     assertEquals(Duration.ofSeconds(10), s.handshakeTimeout());
     assertEquals(Duration.ofMinutes(5), s.maxConnectionIdle());
     assertEquals(20, s.connectionRatePerAddress());
-    assertEquals(Duration.ofHours(1), s.maxConnectionAge());
+    assertEquals(Duration.ZERO, s.maxConnectionAge());
     assertEquals(Duration.ofSeconds(30), s.maxConnectionAgeGrace());
     assertEquals(64 * 1024, s.maxPreHelloFrameSize());
     assertEquals(8 * 1024, s.maxMetadataSize());
