@@ -57,12 +57,6 @@ class ConnectionLifetimeTest {
     return s.getBytes(UTF_8);
   }
 
-  private static String goAwayReason(RawConnection.Reply reply) {
-    assertEquals(RawConnection.GOAWAY, reply.type(), "frame type");
-    int length = ((reply.header()[0] & 0xFF) << 8) | (reply.header()[1] & 0xFF);
-    return new String(reply.header(), 2, length, UTF_8);
-  }
-
   /**
    * Sends a PING every 200 ms, as a client that keeps its connection alive on heartbeats alone,
    * until a frame other than PONG arrives (returned) or {@code millis} pass (null).
@@ -106,7 +100,7 @@ class ConnectionLifetimeTest {
       try (RawConnection pinger = new RawConnection(s.port())) {
         RawConnection.Reply r = pingUntilNotPong(pinger, 8000);
         assertTrue(r != null, "PINGs for 8 s, and still open");
-        String reason = goAwayReason(r);
+        String reason = r.goAwayReason();
         assertTrue(reason.startsWith("the connection was idle for ") && reason.endsWith(
             " ms, with no call open and no request (minirpc.server.maxConnectionIdle=1000ms);"
                 + " open a new one to call again"), reason);
@@ -142,7 +136,7 @@ class ConnectionLifetimeTest {
         RawConnection raw = new RawConnection(s.port())) {
       long start = System.nanoTime();
       raw.request(JSON, 1, SLOW, "work(long)", utf8("2000"));
-      String reason = goAwayReason(raw.read());
+      String reason = raw.read().goAwayReason();
       long goAwayMs = (System.nanoTime() - start) / 1_000_000;
       assertEquals("the connection reached its maximum age of 1000 ms"
           + " (minirpc.server.maxConnectionAge); calls open now have 5000 ms to end"
@@ -172,7 +166,7 @@ class ConnectionLifetimeTest {
       assertTrue(r != null, "PINGs for 8 s unauthenticated, and still open");
       assertEquals("the connection was not authenticated within 1000 ms of opening"
           + " (minirpc.server.handshakeTimeout): send the credential in the client's metadata"
-          + " (minirpc.metadata.*)", goAwayReason(r));
+          + " (minirpc.metadata.*)", r.goAwayReason());
       assertTrue(raw.closedByPeer());
       assertEquals(5, calc.add(2, 3), "the authenticated client's connection stays");
     }
@@ -186,7 +180,7 @@ class ConnectionLifetimeTest {
         RawConnection a3 = new RawConnection(s.port(), false);
         RpcClient c = client(s)) {
       assertEquals("the server already has 2 connections from 127.0.0.1"
-          + " (minirpc.server.maxConnectionsPerAddress)", goAwayReason(a3.read()));
+          + " (minirpc.server.maxConnectionsPerAddress)", a3.read().goAwayReason());
       assertTrue(a3.closedByPeer());
       RpcException e = assertThrows(RpcException.class,
           () -> c.proxy(Calculator.class).add(1, 2));
@@ -216,7 +210,7 @@ class ConnectionLifetimeTest {
         RawConnection a2 = new RawConnection(loopback, s.port(), true, loopback);
         RawConnection a3 = new RawConnection(loopback, s.port(), false, loopback)) {
       assertEquals("the server already has 2 connections from 0:0:0:0:0:0:0:0/64"
-          + " (minirpc.server.maxConnectionsPerAddress)", goAwayReason(a3.read()));
+          + " (minirpc.server.maxConnectionsPerAddress)", a3.read().goAwayReason());
       a1.request(JSON, 1, CALC, "add(int,int)", utf8("1"), utf8("2"));
       assertEquals("3", a1.read().slotText());
     }
@@ -236,13 +230,13 @@ class ConnectionLifetimeTest {
         assertEquals(3, c.proxy(Calculator.class).add(1, 2));
         assertEquals("the server is at its limit of 3 connections (minirpc.server.maxConnections),"
             + " and the host 127.0.0.2 holds the most: its longest-idle connection is closed to"
-            + " make room for one from 127.0.0.1", goAwayReason(a1.read()));
+            + " make room for one from 127.0.0.1", a1.read().goAwayReason());
         assertTrue(a1.closedByPeer());
         // Now every host holds one: nobody makes room for a second from 127.0.0.3.
         try (RawConnection b2 = new RawConnection(s.port(), false, "127.0.0.3")) {
           assertEquals("the server already has 3 connections (minirpc.server.maxConnections),"
               + " and none from a host with more connections than this one's to close for it",
-              goAwayReason(b2.read()));
+              b2.read().goAwayReason());
         }
         a2.request(JSON, 2, CALC, "add(int,int)", utf8("2"), utf8("2"));
         assertEquals("4", a2.read().slotText());
@@ -342,7 +336,7 @@ class ConnectionLifetimeTest {
         List<String> told = new ArrayList<>();
         for (RawConnection r : squatters) {
           if (r.available() > 0) {
-            told.add(goAwayReason(r.read()));
+            told.add(r.read().goAwayReason());
           }
         }
         assertEquals(1, told.size(), "squatters sent GOAWAY: " + told);

@@ -8,7 +8,6 @@ import io.minirpc.RpcClient;
 import io.minirpc.RpcServer;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -63,25 +62,6 @@ class HostileNetworkTest {
 
   private static byte[] utf8(String s) {
     return s.getBytes(UTF_8);
-  }
-
-  private static String goAwayReason(RawConnection.Reply reply) {
-    int length = ((reply.header()[0] & 0xFF) << 8) | (reply.header()[1] & 0xFF);
-    return new String(reply.header(), 2, length, UTF_8);
-  }
-
-  /** Writes on a thread of its own: the server may stop reading, or close, halfway. */
-  private static Thread writeInBackground(RawConnection raw, byte[] bytes) {
-    Thread t = new Thread(() -> {
-      try {
-        raw.writeRaw(bytes);
-      } catch (IOException expected) {
-        // closed by the server: what the test wants
-      }
-    }, "hostile-writer");
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   @Test
@@ -188,7 +168,7 @@ class HostileNetworkTest {
       for (int i = 0; i < 10_000; i++) {
         pings.write(RawConnection.frameBytes(RawConnection.PING, 0, i, new byte[0], new byte[0]));
       }
-      writeInBackground(flood, pings.toByteArray());
+      flood.writeInBackground(pings.toByteArray());
       int pongs = 0;
       RawConnection.Reply reply;
       while ((reply = flood.read()).type() == RawConnection.PONG) {
@@ -196,7 +176,7 @@ class HostileNetworkTest {
       }
       assertEquals(RawConnection.GOAWAY, reply.type());
       assertEquals("too_many_pings: more than 10 PINGs a second"
-          + " (minirpc.server.maxPingsPerSecond)", goAwayReason(reply));
+          + " (minirpc.server.maxPingsPerSecond)", reply.goAwayReason());
       assertTrue(pongs <= 10, pongs + " PINGs answered");
       assertTrue(flood.closedByPeer());
       assertEquals(3, calc.add(1, 2));
@@ -220,14 +200,14 @@ class HostileNetworkTest {
         pairs.write(RawConnection.frameBytes(RawConnection.CANCEL, 0, i, new byte[0],
             new byte[0]));
       }
-      writeInBackground(flood, pairs.toByteArray());
+      flood.writeInBackground(pairs.toByteArray());
       RawConnection.Reply reply;
       int answers = 0;
       while ((reply = flood.read()).type() != RawConnection.GOAWAY) {
         answers++;
       }
       assertEquals("too many CANCELs: more than 1000 a second"
-          + " (minirpc.server.maxCancelsPerSecond)", goAwayReason(reply));
+          + " (minirpc.server.maxCancelsPerSecond)", reply.goAwayReason());
       assertTrue(answers < 5000, answers + " calls answered before the GOAWAY");
       assertTrue(flood.closedByPeer());
       assertEquals(3, calc.add(1, 2));
@@ -247,7 +227,7 @@ class HostileNetworkTest {
           ByteBuffer frame = ByteBuffer.allocate(12 << 20);
           frame.putInt(16 << 20).putShort((short) 0x4D52).put((byte) 1)
               .put((byte) RawConnection.HELLO);
-          writers.add(writeInBackground(raw, frame.array()));
+          writers.add(raw.writeInBackground(frame.array()));
         }
         for (Thread w : writers) {
           w.join(TimeUnit.SECONDS.toMillis(20));

@@ -158,6 +158,25 @@ final class RawConnection implements AutoCloseable {
     out.flush();
   }
 
+  /** Writes on a thread of its own: the server may stop reading, or close, halfway. */
+  Thread writeInBackground(byte[] bytes) {
+    return writeInBackground(bytes, bytes.length);
+  }
+
+  /** The first {@code length} bytes of {@code bytes}, on a thread of its own. */
+  Thread writeInBackground(byte[] bytes, int length) {
+    Thread t = new Thread(() -> {
+      try {
+        writeRaw(bytes, length);
+      } catch (IOException expected) {
+        // closed by the server: what the test wants
+      }
+    }, "hostile-writer");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
   /** How long a read waits before it fails (5 s unless set). */
   void readTimeout(java.time.Duration timeout) throws IOException {
     socket.setSoTimeout((int) timeout.toMillis());
@@ -254,6 +273,15 @@ final class RawConnection implements AutoCloseable {
     /** Whether the server says the call never ran (FLAG_NOT_RUN), so it may be sent again. */
     boolean notRun() {
       return (flags & 0x01) != 0;
+    }
+
+    /** The reason a GOAWAY gives; fails if this is another frame. */
+    String goAwayReason() {
+      if (type != GOAWAY) {
+        throw new AssertionError("expected a GOAWAY, got frame type " + type);
+      }
+      int length = ((header[0] & 0xFF) << 8) | (header[1] & 0xFF);
+      return new String(header, 2, length, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     int errorCode() {

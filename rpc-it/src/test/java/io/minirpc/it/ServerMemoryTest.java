@@ -55,20 +55,6 @@ class ServerMemoryTest {
         s, s);
   }
 
-  /** Writes on a thread of its own: the server may stop reading, or close, halfway. */
-  private static Thread writeInBackground(RawConnection raw, byte[] bytes, int length) {
-    Thread t = new Thread(() -> {
-      try {
-        raw.writeRaw(bytes, length);
-      } catch (IOException expected) {
-        // closed by the server
-      }
-    }, "hostile-writer");
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
   /** Polls the server until requests hold none of its memory, or fails after 10 s. */
   private static void assertMemoryReturns(RpcClient client) throws InterruptedException {
     ServerInfo info = client.proxy(ServerInfo.class);
@@ -95,7 +81,7 @@ class ServerMemoryTest {
         for (int i = 0; i < 10; i++) {
           RawConnection raw = new RawConnection(server.port());
           stalled.add(raw);
-          writeInBackground(raw, request, 14 << 20);
+          raw.writeInBackground(request, 14 << 20);
         }
         Thread.sleep(500);
         try (RpcClient c = client(server.port())) {
@@ -152,7 +138,7 @@ class ServerMemoryTest {
             }
           }
           sent.add(count);
-          writeInBackground(raw, bytes, bytes.length);
+          raw.writeInBackground(bytes, bytes.length);
         }
         String mid = "y".repeat(1 << 20);
         assertEquals(mid.length() * 2 + 1, calc.concat(mid, mid).length(),
@@ -241,7 +227,7 @@ class ServerMemoryTest {
             all.write(heavyMetadataRequest(seq, 3000));
           }
           byte[] bytes = all.toByteArray();
-          writeInBackground(raw, bytes, bytes.length);
+          raw.writeInBackground(bytes, bytes.length);
         }
         Thread.sleep(1000);
         assertEquals(5, calc.add(2, 3), "a well-behaved client is served during the attack");
@@ -331,7 +317,7 @@ class ServerMemoryTest {
             System.arraycopy(one, 0, bytes, k * one.length, one.length);
             bytes[k * one.length + 17] = (byte) (k + 1); // sequence numbers 1..10
           }
-          writeInBackground(raw, bytes, bytes.length);
+          raw.writeInBackground(bytes, bytes.length);
         }
         Thread.sleep(500);
         assertEquals(5, calc.add(2, 3), "a well-behaved client is served during the attack");
@@ -375,7 +361,7 @@ class ServerMemoryTest {
         for (int i = 0; i < 3; i++) {
           RawConnection raw = new RawConnection(s.port());
           stalled.add(raw);
-          writeInBackground(raw, request, 1 << 20);
+          raw.writeInBackground(request, 1 << 20);
         }
         Thread.sleep(300);
         long start = System.nanoTime();

@@ -27,11 +27,6 @@ class TokenGuessingTest {
 
   @TempDir Path dir;
 
-  private static String goAwayReason(RawConnection.Reply goAway) {
-    int length = ((goAway.header()[0] & 0xFF) << 8) | (goAway.header()[1] & 0xFF);
-    return new String(goAway.header(), 2, length, UTF_8);
-  }
-
   private static List<String> linesWith(File log, String text) throws Exception {
     return Files.readAllLines(log.toPath()).stream().filter(l -> l.contains(text)).toList();
   }
@@ -80,7 +75,7 @@ class TokenGuessingTest {
         assertEquals(RawConnection.GOAWAY, reply.type());
         assertEquals("too many failed authentications: 6 on this connection"
             + " (minirpc.server.maxAuthFailuresPerConnection=5); check the credential the client"
-            + " sends", goAwayReason(reply));
+            + " sends", reply.goAwayReason());
         assertEquals(6, refusals, "calls judged before the GOAWAY");
         assertTrue(guesser.closedByPeer());
       }
@@ -113,7 +108,7 @@ class TokenGuessingTest {
         assertEquals(RawConnection.GOAWAY, goAway.type());
         assertEquals("too many failed authentications from 127.0.0.1: more than 10 a second"
             + " (minirpc.server.maxAuthFailuresPerSecond); try again later, with the right"
-            + " credential", goAwayReason(goAway));
+            + " credential", goAway.goAwayReason());
         assertTrue(refused.closedByPeer());
       }
 

@@ -42,19 +42,6 @@ class UnreadAnswersTest {
     return all.toByteArray();
   }
 
-  /** Writes on a thread of its own: the server stops reading once the answers pile up. */
-  private static void writeInBackground(RawConnection raw, byte[] bytes) {
-    Thread t = new Thread(() -> {
-      try {
-        raw.writeRaw(bytes);
-      } catch (IOException expected) {
-        // closed
-      }
-    }, "hostile-writer");
-    t.setDaemon(true);
-    t.start();
-  }
-
   @Test
   void answersAClientDoesNotReadAreCountedUntilWrittenAndOtherClientsAreServed() throws Exception {
     File logFile = File.createTempFile("minirpc-server", ".log");
@@ -65,7 +52,7 @@ class UnreadAnswersTest {
       Calculator calc = good.proxy(Calculator.class);
       assertEquals(3, calc.add(1, 2));
       try (RawConnection hostile = new RawConnection(server.port())) {
-        writeInBackground(hostile, megabyteAnswers(1000));
+        hostile.writeInBackground(megabyteAnswers(1000));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long held;
         while ((held = info.memoryInUse()) < 8 * MIB && System.nanoTime() < deadline) {
