@@ -627,9 +627,11 @@ public final class Keys {
   public static final Key<Integer> MAX_AUTH_FAILURES_PER_SECOND =
       Key.define("minirpc.server.maxAuthFailuresPerSecond", SERVER, ValueType.INT, 10)
           .builder("configure(Properties)")
-          .meaning("refused authentications (`UNAUTHENTICATED`) per second from one IP address,"
-              + " with a burst of three seconds' worth; beyond, its new connections get GOAWAY at"
-              + " their HELLO, before the authenticator runs, until the rate falls back")
+          .meaning("refused authentications (`UNAUTHENTICATED`, of a HELLO or call that presented"
+              + " metadata) per second from one host (an IPv6 /64), with a burst of three seconds'"
+              + " worth; beyond, its new connections get GOAWAY at their HELLO, before the"
+              + " authenticator runs, and each such HELLO counts too, until the host has paused"
+              + " (at most 10 s)")
           .check(n -> atLeast(n, 1, "maxAuthFailuresPerSecond", ""))
           .register(TABLE);
 

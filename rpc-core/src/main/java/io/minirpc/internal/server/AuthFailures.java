@@ -24,6 +24,8 @@ final class AuthFailures {
   static final int BURST_SECONDS = 3;
   /** Addresses followed at most; those whose bucket is full again are forgotten first. */
   static final int MAX_ADDRESSES = 10_000;
+  /** How long, at most, an address stays refused after its last attempt. */
+  static final long MAX_BLOCK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final int perConnection;
   private final int perSecond;
@@ -79,10 +81,20 @@ final class AuthFailures {
       a = byAddress.computeIfAbsent(address, k -> new Address(now));
     }
     a.failures.incrementAndGet();
+    advance(a, now);
+  }
+
+  /**
+   * One more attempt from the address: its bucket is full again one interval later, but never
+   * more than {@link #MAX_BLOCK_NANOS} past the point where HELLOs are let in again, so that an
+   * address that stops trying is let in again soon.
+   */
+  private void advance(Address a, long now) {
     for (;;) {
       long full = a.fullAt.get();
       long start = full - now < 0 ? now : full;
-      if (a.fullAt.compareAndSet(full, start + intervalNanos)) {
+      long next = Math.min(start + intervalNanos, now + toleranceNanos + MAX_BLOCK_NANOS);
+      if (a.fullAt.compareAndSet(full, next)) {
         return;
       }
     }
@@ -95,9 +107,12 @@ final class AuthFailures {
   String refusesHello(Channel ch) {
     InetAddress address = address(ch);
     Address a = address == null ? null : byAddress.get(address);
-    if (a == null || a.fullAt.get() - System.nanoTime() <= toleranceNanos) {
+    long now = System.nanoTime();
+    if (a == null || a.fullAt.get() - now <= toleranceNanos) {
       return null;
     }
+    // A refused HELLO is still an attempt: an address that goes on guessing stays refused.
+    advance(a, now);
     long refused = a.refusedHellos.incrementAndGet();
     String name = AddressGroup.describe(address);
     BLOCKED.warn(log, "Refusing the HELLOs of new connections from " + name + ": "
