@@ -353,6 +353,18 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * The share of {@link #maxMemory} one client host (an IPv4 address, or an IPv6 /64) may hold,
+     * in bytes, while a host holding less waits for memory: past it, the host's connections take
+     * no more until the waiting hosts are served, so one busy or hostile host cannot keep the
+     * others out by taking every byte given back. A host alone may use all of {@link #maxMemory}.
+     * Default half of {@link #maxMemory} ({@code minirpc.server.maxAddressMemory}).
+     */
+    public Builder maxAddressMemory(long bytes) {
+      settings.set(Keys.MAX_ADDRESS_MEMORY, bytes);
+      return this;
+    }
+
+    /**
      * The most worker threads one connection's calls may hold at once; its further calls wait in
      * a queue of its own (within {@link #maxCallsPerConnection} and {@link #maxQueuedBytes}), so
      * that the calls of other clients still find a free worker. Default half of {@link

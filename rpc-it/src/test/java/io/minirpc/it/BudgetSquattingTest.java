@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.minirpc.RpcClient;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +16,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection cannot hold the memory budget by sending a large request in a drip, each piece
- * just in time to count as progress (issue 16, weak row "budget squatting"): while others wait
- * for memory, a frame must arrive at 128 KiB/s, or its connection is closed and its memory freed.
+ * No one can hold the memory budget against everyone else (issue 16, weak row "budget
+ * squatting"). A connection cannot by sending a large request in a drip, each piece just in time
+ * to count as progress: while others wait for memory, a frame must arrive at 128 KiB/s, or its
+ * connection is closed and its memory freed. A host cannot by keeping it full of calls at full
+ * speed: while a host below its share waits, a host holding more than its share
+ * ({@code minirpc.server.maxAddressMemory}) takes no more.
  */
 class BudgetSquattingTest {
   private static final int JSON = 1;
@@ -96,5 +100,71 @@ class BudgetSquattingTest {
     assertTrue(log.contains("bytes that it has been sending for ") && log.contains(" ms, slower"
         + " than the 128 KiB/s a frame must arrive at while other connections wait for memory"
         + " (minirpc.server.maxMemory="), log);
+  }
+
+  /**
+   * Sends lengthLater(3000, a string of 1 MiB) on {@code raw}, again and again as fast as the
+   * server reads, until interrupted or closed: calls that hold 5 MiB each for 3 s. One frame,
+   * its sequence number rewritten each time, so the flood costs this JVM little.
+   */
+  private static Thread flood(RawConnection raw) throws IOException {
+    byte[] s = new byte[(1 << 20) + 2];
+    Arrays.fill(s, (byte) 'z');
+    s[0] = '"';
+    s[s.length - 1] = '"';
+    byte[] frame = RawConnection.requestBytes(JSON, 1, CALC, "lengthLater(int,java.lang.String)",
+        "3000".getBytes(UTF_8), s);
+    ByteBuffer seqAt = ByteBuffer.wrap(frame);
+    Thread t = new Thread(() -> {
+      try {
+        for (long seq = 1; !Thread.currentThread().isInterrupted(); seq++) {
+          seqAt.putLong(10, seq);
+          raw.writeRaw(frame);
+        }
+      } catch (IOException closed) {
+        // the test is over
+      }
+    }, "flooder");
+    t.setDaemon(true);
+    return t;
+  }
+
+  @Test
+  void aHostKeepingTheBudgetFullOfCallsGivesWayToAnotherHostsCall() throws Exception {
+    File logFile = File.createTempFile("minirpc-server", ".log");
+    logFile.deleteOnExit();
+    List<RawConnection> hog = new ArrayList<>();
+    List<Thread> flooders = new ArrayList<>();
+    // An 84 MiB budget, kept full by 32 connections from 127.0.0.2 of calls that hold 5 MiB
+    // each for 3 s, sent at full speed: each 5 MiB given back is taken again at once by one of
+    // them, so a call of 3 MiB from another host (15 MiB) finds no room unless the hog, holding
+    // more than its half of the budget, gives way to it.
+    try (ServerProcess server = ServerProcess.startLoggingTo(logFile, 0, "-Xmx128m")) {
+      try {
+        for (int i = 0; i < 32; i++) {
+          RawConnection raw = new RawConnection(server.port(), true, "127.0.0.2");
+          hog.add(raw);
+          flooders.add(flood(raw));
+        }
+        flooders.forEach(Thread::start);
+        Thread.sleep(2000);
+        try (RpcClient good = RpcClient.builder().address("127.0.0.1", server.port())
+            .codec("json").timeout(Duration.ofSeconds(15)).build()) {
+          String half = "y".repeat(3 << 19);
+          assertEquals((3 << 20) + 1, good.proxy(Calculator.class).concat(half, half).length(),
+              "a 3 MiB call from another host, served within its 15 s timeout");
+        }
+      } finally {
+        for (Thread t : flooders) {
+          t.interrupt();
+        }
+        for (RawConnection raw : hog) {
+          raw.close();
+        }
+      }
+    }
+    String log = String.join("\n", Files.readAllLines(logFile.toPath(), UTF_8));
+    assertTrue(log.contains("Client host 127.0.0.2 holds ") && log.contains(" bytes of the"
+        + " server's memory, its share or more (minirpc.server.maxAddressMemory="), log);
   }
 }

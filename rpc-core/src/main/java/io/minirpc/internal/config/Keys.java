@@ -428,6 +428,17 @@ public final class Keys {
           .check(n -> atLeast(n, 1024 * 1024, "maxConnectionMemory", " bytes"))
           .register(TABLE);
 
+  /** 0 means half of {@link #MAX_MEMORY}. */
+  public static final Key<Long> MAX_ADDRESS_MEMORY =
+      Key.define("minirpc.server.maxAddressMemory", SERVER, ValueType.SIZE, 0L)
+          .defaultText("half of `minirpc.server.maxMemory`")
+          .builder("maxAddressMemory(long)")
+          .meaning("the share of `minirpc.server.maxMemory` one client host (an IPv4 address, an"
+              + " IPv6 /64) may hold while another host below its share waits for memory; a host"
+              + " over it takes no more until they are served, and a lone host may use it all")
+          .check(n -> atLeast(n, 1024 * 1024, "maxAddressMemory", " bytes"))
+          .register(TABLE);
+
   /** 0 means half of {@link #SERVER_THREADS}, at least 1. */
   public static final Key<Integer> MAX_RUNNING_PER_CONNECTION =
       Key.define("minirpc.server.maxRunningPerConnection", SERVER, ValueType.INT, 0)

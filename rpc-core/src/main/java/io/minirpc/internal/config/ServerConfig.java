@@ -18,6 +18,8 @@ import java.util.Map;
  *     JVM's limits)
  * @param maxConnectionMemory bytes one connection's requests may hold, or 0 for the default (half
  *     of maxMemory)
+ * @param maxAddressMemory bytes one client host holding more may not take while another host
+ *     below it waits, or 0 for the default (half of maxMemory)
  * @param maxCalls calls the server may have open at once, or 0 for the default (one per 2 KiB of
  *     maxMemory)
  * @param listing whether the server serves {@code io.minirpc.listing.ServiceListing}
@@ -49,6 +51,7 @@ public record ServerConfig(
     long maxQueuedBytes,
     long maxMemory,
     long maxConnectionMemory,
+    long maxAddressMemory,
     int maxRunningPerConnection,
     int maxConnections,
     int maxConnectionsPerAddress,

@@ -234,6 +234,7 @@ public final class Settings {
         get(Keys.SERVER_MAX_QUEUED_BYTES),
         get(Keys.MAX_MEMORY),
         get(Keys.MAX_CONNECTION_MEMORY),
+        get(Keys.MAX_ADDRESS_MEMORY),
         get(Keys.MAX_RUNNING_PER_CONNECTION),
         get(Keys.MAX_CONNECTIONS),
         get(Keys.MAX_CONNECTIONS_PER_ADDRESS),

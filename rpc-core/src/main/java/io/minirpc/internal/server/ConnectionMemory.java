@@ -22,13 +22,20 @@ final class ConnectionMemory implements FrameMemory {
   private static final Logger log = LoggerFactory.getLogger(ConnectionMemory.class);
   private static final LogSafe.Limiter STALLED = LogSafe.Limiter.perSecond();
 
-  /** {@link #take}: taken; over this connection's budget; over the server's. */
+  /**
+   * {@link #take}: taken; over this connection's budget; over the server's; and for a new frame,
+   * over its host's share while other hosts wait.
+   */
   static final int TAKEN = 0;
   static final int OVER_CONNECTION = 1;
   static final int OVER_SERVER = 2;
+  static final int OVER_ADDRESS = 3;
 
   private final MemoryBudget server;
   private final Channel channel;
+  private final AddressShare address;
+  /** True while the decoder waits for the server's memory and its host held less than its share. */
+  private final AtomicBoolean starved = new AtomicBoolean();
   private final AtomicLong used = new AtomicLong();
   /** Of {@link #used}, the bytes of encoded answers not yet written. */
   private final AtomicLong answers = new AtomicLong();
@@ -43,9 +50,10 @@ final class ConnectionMemory implements FrameMemory {
   private volatile int frameBytes;
   private volatile boolean closed;
 
-  ConnectionMemory(MemoryBudget server, Channel channel) {
+  ConnectionMemory(MemoryBudget server, Channel channel, AddressShare address) {
     this.server = server;
     this.channel = channel;
+    this.address = address;
   }
 
   @Override
@@ -60,27 +68,54 @@ final class ConnectionMemory implements FrameMemory {
     if (charge > server.perConnection()) {
       return NEVER;
     }
-    int taken = take(charge);
+    int taken = takeForFrame(charge);
     if (taken == TAKEN) {
       return charge;
     }
     // Wait; then look again, so a release between the first look and the wait is not missed.
     waiting.set(true);
-    if (taken == OVER_SERVER) {
-      server.await(this);
-    }
-    taken = take(charge);
+    awaitServer(taken);
+    taken = takeForFrame(charge);
     if (taken == TAKEN) {
       if (waiting.compareAndSet(true, false)) {
         server.stopWaiting(this);
       }
       return charge;
     }
+    awaitServer(taken);
     if (taken == OVER_SERVER) {
-      server.await(this);
       server.reclaim();
     }
     return LATER;
+  }
+
+  /**
+   * {@link #take} for a new frame, unless this connection's host holds its share or more while
+   * another host waits: then nothing is taken, and it waits with {@link #OVER_ADDRESS}. A
+   * connection that waited {@link #starved} stops once it has its memory.
+   */
+  private int takeForFrame(long charge) {
+    int taken = server.mustYield(address) ? OVER_ADDRESS : take(charge);
+    if (taken == TAKEN && starved.compareAndSet(true, false)) {
+      server.fed(address);
+    }
+    return taken;
+  }
+
+  /**
+   * Waits for the server's memory, woken by the next release, unless only this connection's own
+   * budget is full (its own releases wake it). Waiting for the server's memory while its host
+   * holds less than its share, it makes the hosts over theirs give way.
+   */
+  private void awaitServer(int taken) {
+    if (taken == OVER_CONNECTION) {
+      return;
+    }
+    server.await(this);
+    if (taken == OVER_SERVER && address.used() < server.perAddress()
+        && starved.compareAndSet(false, true)) {
+      server.starve(address);
+    }
   }
 
   /**
@@ -96,6 +131,7 @@ final class ConnectionMemory implements FrameMemory {
       used.addAndGet(-bytes);
       return OVER_SERVER;
     }
+    address.add(bytes);
     return TAKEN;
   }
 
@@ -152,12 +188,14 @@ final class ConnectionMemory implements FrameMemory {
   @Override
   public void hold(long bytes) {
     used.addAndGet(bytes);
+    address.add(bytes);
     server.hold(bytes);
   }
 
   @Override
   public void release(long bytes) {
     used.addAndGet(-bytes);
+    address.add(-bytes);
     server.release(bytes);
     if (waiting.get()) {
       wake();
@@ -243,7 +281,10 @@ final class ConnectionMemory implements FrameMemory {
   public void close() {
     closed = true;
     waiting.set(false);
-    server.closed(this);
+    if (starved.compareAndSet(true, false)) {
+      server.fed(address);
+    }
+    server.closed(this, address);
   }
 
   /** Refusal of a call whose metadata found no room, after {@link #take} said {@code why}. */

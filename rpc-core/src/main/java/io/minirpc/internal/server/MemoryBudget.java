@@ -1,11 +1,17 @@
 package io.minirpc.internal.server;
 
+import io.minirpc.internal.transport.LogSafe;
 import io.netty.channel.Channel;
 import io.netty.util.internal.PlatformDependent;
+import java.net.InetAddress;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The memory that requests may hold in one server ({@code minirpc.server.maxMemory}), shared by
@@ -21,9 +27,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * back. A connection that holds memory for a frame it stopped sending, or sends in a drip, cannot
  * keep it from them: when others wait, it is closed once its frame has not advanced for {@link
  * #STALL_NANOS}, or has taken longer to arrive than its size allows at {@link #MIN_ARRIVAL_RATE}.
+ *
+ * <p>Nor can one client host keep the others out by taking every byte given back the moment it
+ * is given back, however fast it sends: while a connection of a host holding less than its share
+ * ({@code minirpc.server.maxAddressMemory}) waits for memory, the hosts holding more than theirs
+ * start no new frame ({@link AddressShare}). A host alone may use all of the budget.
  * Lock-free: one CAS to take memory, one add to give it back.
  */
 final class MemoryBudget {
+  private static final Logger log = LoggerFactory.getLogger(MemoryBudget.class);
+  private static final LogSafe.Limiter YIELDS = LogSafe.Limiter.perSecond();
+  /** The share of connections that have no IP address: the in-JVM transport's. */
+  private static final String LOCAL = "local";
   /**
    * What a request holds while it waits and is decoded, as a multiple of its size: its bytes, in
    * direct memory, and up to four times as much on the heap while it is decoded. Jackson takes
@@ -66,7 +81,11 @@ final class MemoryBudget {
 
   private final long limit;
   private final long perConnection;
+  private final long perAddress;
   private final AtomicLong used = new AtomicLong();
+  private final Map<Object, AddressShare> shares = new ConcurrentHashMap<>();
+  /** Hosts with a connection that waits for memory while the host holds less than its share. */
+  private final AtomicInteger starvedHosts = new AtomicInteger();
   private final Set<ConnectionMemory> connections = ConcurrentHashMap.newKeySet();
   private final Set<ConnectionMemory> waiting = ConcurrentHashMap.newKeySet();
   private final AtomicLong nextReclaim = new AtomicLong(System.nanoTime());
@@ -74,10 +93,12 @@ final class MemoryBudget {
   /**
    * @param limit bytes for the whole server
    * @param perConnection bytes for one connection, at most {@code limit}
+   * @param perAddress bytes past which a client host gives way to hosts that hold less and wait
    */
-  MemoryBudget(long limit, long perConnection) {
+  MemoryBudget(long limit, long perConnection, long perAddress) {
     this.limit = limit;
     this.perConnection = Math.min(perConnection, limit);
+    this.perAddress = Math.min(perAddress, limit);
   }
 
   /** What the JVM, Netty, the codecs and minirpc hold of the heap themselves, about. */
@@ -109,17 +130,76 @@ final class MemoryBudget {
     return used.get();
   }
 
+  long perAddress() {
+    return perAddress;
+  }
+
   /** The memory of a new connection. */
   ConnectionMemory open(Channel channel) {
-    ConnectionMemory m = new ConnectionMemory(this, channel);
+    InetAddress group = AddressGroup.of(channel.remoteAddress());
+    Object key = group == null ? LOCAL : group;
+    AddressShare share = shares.compute(key, (k, s) -> {
+      AddressShare opened = s != null ? s
+          : new AddressShare(k, group == null ? LOCAL : AddressGroup.describe(group));
+      opened.connections++;
+      return opened;
+    });
+    ConnectionMemory m = new ConnectionMemory(this, channel, share);
     connections.add(m);
     return m;
   }
 
-  /** The connection is gone. */
-  void closed(ConnectionMemory m) {
+  /**
+   * The connection is gone. Its host's share is forgotten with its last connection; calls that
+   * outlive it give their memory back to the forgotten share, which no one reads any more.
+   */
+  void closed(ConnectionMemory m, AddressShare share) {
     connections.remove(m);
     waiting.remove(m);
+    shares.computeIfPresent(share.key, (k, s) -> s != share || --s.connections > 0 ? s : null);
+  }
+
+  /**
+   * Whether a connection of {@code share}'s host must wait before it takes memory for a new
+   * frame: its host holds its share or more, and a connection of another host that holds less
+   * waits for memory.
+   */
+  boolean mustYield(AddressShare share) {
+    if (share.used() < perAddress) {
+      return false;
+    }
+    int others = starvedHosts.get() - (share.starved() ? 1 : 0);
+    if (others <= 0) {
+      return false;
+    }
+    long leftOut = YIELDS.acquire();
+    if (leftOut >= 0) {
+      log.info("Client host {} holds {} bytes of the server's memory, its share or more"
+          + " (minirpc.server.maxAddressMemory={}): its connections read no new frame while"
+          + " connections of {} other host(s) holding less wait for memory"
+          + " (minirpc.server.maxMemory={}){}", share.host, share.used(), perAddress, others,
+          limit, LogSafe.Limiter.suffix(leftOut));
+    }
+    return true;
+  }
+
+  /** A connection of {@code share}'s host waits for memory; the host holds less than its share. */
+  void starve(AddressShare share) {
+    if (share.starve()) {
+      starvedHosts.incrementAndGet();
+    }
+  }
+
+  /**
+   * A connection that {@link #starve starved} took its memory, or is gone. When no host is
+   * starved any more, the hosts that gave way are woken: no release may come to wake them.
+   */
+  void fed(AddressShare share) {
+    if (share.fed() && starvedHosts.decrementAndGet() == 0) {
+      for (ConnectionMemory m : waiting) {
+        m.wake();
+      }
+    }
   }
 
   /** Takes {@code bytes} if they fit. */

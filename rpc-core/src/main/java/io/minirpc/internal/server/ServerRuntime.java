@@ -135,7 +135,8 @@ public final class ServerRuntime {
     this.tls = Tls.server(settings.tls(), TLS_HANDSHAKE_TIMEOUT_MILLIS);
     long maxMemory = settings.maxMemory() > 0 ? settings.maxMemory() : MemoryBudget.defaultLimit();
     this.memory = new MemoryBudget(maxMemory, settings.maxConnectionMemory() > 0
-        ? settings.maxConnectionMemory() : maxMemory / 2);
+        ? settings.maxConnectionMemory() : maxMemory / 2, settings.maxAddressMemory() > 0
+        ? settings.maxAddressMemory() : maxMemory / 2);
     this.publication = Publication.of(settings.registry());
   }
 

@@ -33,7 +33,7 @@ class ServerHandlerTest {
     ServerHandler.Limits limits = new ServerHandler.Limits(TimeUnit.SECONDS.toNanos(20),
         TimeUnit.SECONDS.toNanos(10), new WorkerShares(4, 100, () -> 0), pingsPerSecond, cancelsPerSecond, cancelBurst,
         new ConnectionLifetime.Limits(0, 0, 0, 0));
-    MemoryBudget budget = new MemoryBudget(64 << 20, 32 << 20);
+    MemoryBudget budget = new MemoryBudget(64 << 20, 32 << 20, 32 << 20);
     return new EmbeddedChannel(new io.netty.channel.ChannelInitializer<>() {
       @Override
       protected void initChannel(io.netty.channel.Channel ch) {
