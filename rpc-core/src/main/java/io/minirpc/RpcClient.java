@@ -117,8 +117,8 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
-     * Reads every {@code minirpc.*} key of {@code properties} (see the README for the list); keys
-     * outside {@code minirpc.*} are ignored, so {@code System.getProperties()} can be passed.
+     * Reads every {@code minirpc.*} key of {@code properties} (docs/configuration.md lists them);
+     * keys outside {@code minirpc.*} are ignored, so {@code System.getProperties()} can be passed.
      * Values set here replace earlier calls and are replaced by later ones.
      *
      * @throws IllegalArgumentException for an unknown {@code minirpc.*} key or a bad value

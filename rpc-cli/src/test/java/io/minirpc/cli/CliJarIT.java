@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runnable jar that {@code mvn package} builds, run as the README says ({@code java -jar
- * rpc-cli/target/minirpc-cli.jar}), with nothing else on its class path: what a person at a
+ * The runnable jar that {@code mvn package} builds, run as docs/operations.md says ({@code java
+ * -jar rpc-cli/target/minirpc-cli.jar}), with nothing else on its class path: what a person at a
  * terminal gets. Runs after {@code package}, in {@code verify}.
  */
 class CliJarIT {

@@ -18,7 +18,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assertions;
 
-/** The examples do what the README says they do. */
+/** The examples do what the README and docs/examples.md say they do. */
 class ExamplesTest {
   @Test
   void theDemoCallsBothServicesWithBothCodecs() throws Exception {

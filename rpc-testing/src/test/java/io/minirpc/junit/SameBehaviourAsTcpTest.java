@@ -86,7 +86,7 @@ class SameBehaviourAsTcpTest {
   @ValueSource(strings = {"json", "kryo"})
   void aNullOptionalInARecordComesBackAsEachCodecMakesIt(String codec) {
     String outcome = same(codec, calc -> calc.echo(new Calculator.Box("a", null)));
-    // JSON has one null: it comes back as Optional.empty(); Kryo keeps null (see the README).
+    // JSON has one null: it comes back as Optional.empty(); Kryo keeps null (see docs/codecs.md).
     assertEquals(codec.equals("json") ? "Box[name=a, note=Optional.empty]"
         : "Box[name=a, note=null]", outcome);
   }

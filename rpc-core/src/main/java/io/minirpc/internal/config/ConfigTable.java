@@ -2,17 +2,17 @@ package io.minirpc.internal.config;
 
 
 /**
- * Renders the README's configuration table from {@link Keys}, and rewrites it in place:
+ * Renders the configuration table of {@value #FILE} from {@link Keys}, and rewrites it in place
+ * between the {@link #START} and {@link #END} markers. From the repository's root, {@link #COMMAND}
+ * rewrites it.
  *
- * <pre>
- * mvn -B -q -pl rpc-core compile &amp;&amp; java -cp rpc-core/target/classes io.minirpc.internal.config.ConfigTable README.md
- * </pre>
- *
- * <p>{@code ConfigTableTest} fails the build while the README differs from the declarations.
+ * <p>{@code ConfigTableTest} fails the build while {@value #FILE} differs from the declarations.
  */
 public final class ConfigTable {
   public static final String START = "<!-- config-table:start -->";
   public static final String END = "<!-- config-table:end -->";
+  /** The file that holds the table, relative to the repository's root. */
+  public static final String FILE = "docs/configuration.md";
   /** The command that regenerates the table, run from the repository's root. */
   public static final String COMMAND = "mvn -B -pl rpc-core -am test -Dtest=ConfigTableTest"
       + " -Dsurefire.failIfNoSpecifiedTests=false -DregenerateReadme=true";
@@ -39,27 +39,26 @@ public final class ConfigTable {
     return out.toString();
   }
 
-  /** {@code readme} with the text between the markers replaced by {@link #render()}. */
-  public static String update(String readme) {
-    int start = readme.indexOf(START);
-    int end = readme.indexOf(END);
+  /** {@code text} with what is between the markers replaced by {@link #render()}. */
+  public static String update(String text) {
+    int start = text.indexOf(START);
+    int end = text.indexOf(END);
     if (start < 0 || end < start) {
       throw new IllegalArgumentException(
-          "The README has no " + START + " ... " + END + " markers around the table");
+          FILE + " has no " + START + " ... " + END + " markers around the table");
     }
-    return readme.substring(0, start + START.length()) + "\n" + render()
-        + readme.substring(end);
+    return text.substring(0, start + START.length()) + "\n" + render() + text.substring(end);
   }
 
   /** The text between the markers, as {@link #update} writes it. */
-  public static String current(String readme) {
-    int start = readme.indexOf(START);
-    int end = readme.indexOf(END);
+  public static String current(String text) {
+    int start = text.indexOf(START);
+    int end = text.indexOf(END);
     if (start < 0 || end < start) {
       throw new IllegalArgumentException(
-          "The README has no " + START + " ... " + END + " markers around the table");
+          FILE + " has no " + START + " ... " + END + " markers around the table");
     }
-    return readme.substring(start + START.length() + 1, end);
+    return text.substring(start + START.length() + 1, end);
   }
 
   private static void row(StringBuilder out, String name, Side side, String type,

@@ -7,8 +7,8 @@ import java.util.function.UnaryOperator;
  * One setting, declared once: its Properties name, the side that reads it, its type, its default,
  * the builder method that sets it and what it means. Like Netty's {@code ChannelOption}, the key
  * object is also the typed handle: builders call {@code settings.set(Keys.TIMEOUT, timeout)} and
- * {@link Settings#get} returns a {@code Duration}. The README's configuration table is rendered
- * from these declarations ({@link ConfigTable}).
+ * {@link Settings#get} returns a {@code Duration}. The configuration table of docs/configuration.md
+ * is rendered from these declarations ({@link ConfigTable}).
  *
  * @param <T> the type of the value
  */

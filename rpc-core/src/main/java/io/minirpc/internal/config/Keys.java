@@ -17,9 +17,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Every setting of minirpc, declared once, in the order of the README's table: the one place to
- * add a setting. Adding one takes its declaration here, its component in {@link ClientConfig} or
- * {@link ServerConfig}, its builder method, and {@link ConfigTable} to regenerate the README.
+ * Every setting of minirpc, declared once, in the order of the configuration table: the one place
+ * to add a setting. Adding one takes its declaration here, its component in {@link ClientConfig}
+ * or {@link ServerConfig}, its builder method, and {@link ConfigTable} to regenerate the table in
+ * docs/configuration.md.
  *
  * <p>Both sides accept every key, so one Properties file can configure a client and a server; a
  * key of the other side is checked and ignored. {@code minirpc.codec} is declared twice because
@@ -724,7 +725,7 @@ public final class Keys {
 
   private Keys() {}
 
-  /** Keys, families and aliases, in the README's order. */
+  /** Keys, families and aliases, in the table's order. */
   static List<Object> entries() {
     return ENTRIES;
   }
@@ -734,7 +735,7 @@ public final class Keys {
     return BY_NAME.getOrDefault(name, List.of());
   }
 
-  /** Every key name this version understands, then the families, in the README's order. */
+  /** Every key name this version understands, then the families, in the table's order. */
   public static List<String> names() {
     Set<String> names = new LinkedHashSet<>();
     for (Object e : ENTRIES) {
@@ -760,7 +761,7 @@ public final class Keys {
       table.add(this);
     }
 
-    /** The family as the README names it: {@code minirpc.metadata.<key>}. */
+    /** The family as the table names it: {@code minirpc.metadata.<key>}. */
     String pattern() {
       return prefix + placeholder;
     }

@@ -6,7 +6,7 @@ enum Side {
   SERVER,
   BOTH;
 
-  /** How the README's table names the side. */
+  /** How the configuration table names the side. */
   String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

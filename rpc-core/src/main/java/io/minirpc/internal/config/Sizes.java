@@ -51,7 +51,7 @@ public final class Sizes {
             + " 16MiB, 4GiB)");
   }
 
-  /** {@code bytes} as the README writes it: {@code 64MiB}, {@code 512KiB}, {@code 1000}. */
+  /** {@code bytes} as the settings table writes it: {@code 64MiB}, {@code 512KiB}, {@code 1000}. */
   public static String format(long bytes) {
     if (bytes != 0 && bytes % GIB == 0) {
       return bytes / GIB + "GiB";

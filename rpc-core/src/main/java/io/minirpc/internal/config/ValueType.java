@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * How the value of one kind of setting is written in Properties and in the README: parsed from
- * text, formatted for the table's default column, and named in its type column.
+ * How the value of one kind of setting is written in Properties and in the configuration table
+ * (docs/configuration.md): parsed from text, formatted for the table's default column, and named
+ * in its type column.
  *
  * @param <T> the Java type of the value
  */
@@ -22,7 +23,7 @@ abstract class ValueType<T> {
     this.name = name;
   }
 
-  /** The type as the README's table names it. */
+  /** The type as the configuration table names it. */
   public final String name() {
     return name;
   }

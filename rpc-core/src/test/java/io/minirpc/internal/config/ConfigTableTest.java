@@ -11,16 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class ConfigTableTest {
   @Test
-  void theReadmeTableIsTheOneTheKeysRender() throws IOException {
-    Path readme = readme();
+  void theConfigurationGuidesTableIsTheOneTheKeysRender() throws IOException {
+    Path file = tableFile();
     if (Boolean.getBoolean("regenerateReadme")) {
       // ConfigTable.COMMAND: rewrite the table, then check it like any other run.
-      String text = Files.readString(readme, StandardCharsets.UTF_8);
-      Files.writeString(readme, ConfigTable.update(text), StandardCharsets.UTF_8);
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      Files.writeString(file, ConfigTable.update(text), StandardCharsets.UTF_8);
     }
-    String actual = ConfigTable.current(Files.readString(readme, StandardCharsets.UTF_8));
+    String actual = ConfigTable.current(Files.readString(file, StandardCharsets.UTF_8));
     assertEquals(ConfigTable.render(), actual,
-        readme + ": the configuration table differs from the keys declared in "
+        file + ": the configuration table differs from the keys declared in "
             + Keys.class.getName() + ". Regenerate it from the repository's root with: "
             + ConfigTable.COMMAND);
   }
@@ -32,13 +32,13 @@ class ConfigTableTest {
         + "\nafter\n", ConfigTable.update(before));
   }
 
-  /** The README at the repository's root: Surefire runs in the module's directory. */
-  private static Path readme() {
+  /** {@link ConfigTable#FILE} in the repository: Surefire runs in the module's directory. */
+  private static Path tableFile() {
     Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.exists(dir.resolve("README.md"))) {
+    while (dir != null && !Files.exists(dir.resolve(ConfigTable.FILE))) {
       dir = dir.getParent();
     }
-    assertNotNull(dir, "no README.md above " + Path.of("").toAbsolutePath());
-    return dir.resolve("README.md");
+    assertNotNull(dir, "no " + ConfigTable.FILE + " above " + Path.of("").toAbsolutePath());
+    return dir.resolve(ConfigTable.FILE);
   }
 }

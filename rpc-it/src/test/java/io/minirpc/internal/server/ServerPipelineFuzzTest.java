@@ -22,7 +22,7 @@ import java.util.Set;
  * Any bytes a client sends end in answers, typed errors or a close of that connection: never an
  * exception out of the pipeline, never a frame a server must not send, never a leaked buffer (the
  * leak detector runs at paranoid). Regression mode runs the checked-in inputs in every build;
- * {@code JAZZER_FUZZ=1} fuzzes (see the README).
+ * {@code JAZZER_FUZZ=1} fuzzes (see docs/testing.md).
  */
 class ServerPipelineFuzzTest {
   private static final List<String> METHODS = FuzzTargets.typesServiceMethods();
