@@ -22,8 +22,17 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 @AutoConfiguration
 public class MinirpcAutoConfiguration {
-  /** For Spring: the auto-configuration is found by its imports file. */
-  public MinirpcAutoConfiguration() {}
+  /**
+   * For Spring: the auto-configuration is found by its imports file. Checks first that the
+   * application runs Netty 4.2, before a server or a client fails deep inside Netty for want of
+   * it.
+   *
+   * @throws IllegalStateException naming the Netty found and what to add to the build, when it
+   *     is older than 4.2
+   */
+  public MinirpcAutoConfiguration() {
+    NettyVersion.requireCompatible();
+  }
 
   /**
    * The server of the {@link RpcService} beans, run with the application context.

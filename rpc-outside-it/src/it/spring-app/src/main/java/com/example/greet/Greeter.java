@@ -1,0 +1,6 @@
+package com.example.greet;
+
+/** The service. */
+public interface Greeter {
+  String greet(String name);
+}
