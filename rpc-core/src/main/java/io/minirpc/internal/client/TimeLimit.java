@@ -14,6 +14,22 @@ enum TimeLimit {
   SCOPE;
 
   /**
+   * "its timeout of 200 ms", or what else limited it, for a call that waited that long for a
+   * connection or for room.
+   */
+  String within(long timeoutNanos) {
+    long millis = timeoutNanos / 1_000_000;
+    switch (this) {
+      case SCOPE:
+        return "the " + millis + " ms left of the CallDeadline scope it was made in";
+      case SERVER_CALL:
+        return "the " + millis + " ms left of the server call it was made from";
+      default:
+        return "its timeout of " + millis + " ms";
+    }
+  }
+
+  /**
    * Follows "Call to X at Y ": the call was not sent, its deadline having passed {@code
    * overdueNanos} ago. Never for {@link #OWN}, which is always positive.
    */
