@@ -19,6 +19,9 @@ public interface SlowService {
   /** What the server knows of this call: metadata, and "remote", "deadlineMillis" entries. */
   Map<String, String> context();
 
+  /** {@code RpcContext.current().remaining()} on the server, in milliseconds; -1 for none. */
+  long remainingMillis();
+
   /** Calls {@link #work} on the server at {@code port}, from inside this call. */
   long relay(int port, long millis);
 }

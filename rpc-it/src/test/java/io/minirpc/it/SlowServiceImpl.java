@@ -60,6 +60,11 @@ final class SlowServiceImpl implements SlowService {
   }
 
   @Override
+  public long remainingMillis() {
+    return RpcContext.current().remaining().map(Duration::toMillis).orElse(-1L);
+  }
+
+  @Override
   public long relay(int port, long millis) {
     try (RpcClient client =
         RpcClient.builder().address("127.0.0.1", port).timeout(Duration.ofSeconds(30)).build()) {
