@@ -13,7 +13,9 @@ import io.minirpc.RpcServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +57,7 @@ class CallDeadlineTest {
   void stop() {
     client.close();
     server.close();
-    assertEquals(java.util.Optional.empty(), CallDeadline.remaining(), "a scope was left open");
+    assertEquals(Optional.empty(), CallDeadline.remaining(), "a scope was left open");
   }
 
   @Test
@@ -142,7 +145,7 @@ class CallDeadlineTest {
       for (int t = 0; t < threads; t++) {
         int thread = t;
         results.add(pool.submit(() -> {
-          List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+          List<String> problems = Collections.synchronizedList(new ArrayList<>());
           List<CompletableFuture<Void>> checks = new ArrayList<>();
           for (int n = 0; n < perThread; n++) {
             int i = n;
@@ -272,6 +275,35 @@ class CallDeadlineTest {
     }
   }
 
+  @Test
+  void insideAServerCallTheEarlierOfItsDeadlineAndTheScopeWins() {
+    SlowServiceImpl backendImpl = new SlowServiceImpl();
+    try (RpcServer backend = RpcServer.builder().host("127.0.0.1").port(0)
+            .gracePeriod(Duration.ofSeconds(1)).register(SlowService.class, backendImpl).build()
+            .start();
+        RpcClient quick = RpcClient.builder().address("127.0.0.1", server.port()).codec("json")
+            .timeout(Duration.ofMillis(1_500)).build()) {
+      SlowService front = quick.proxy(SlowService.class);
+      // A scope opened in the server call, earlier than the call's 1.5 s, bounds the backend call.
+      String scoped = front.relayInScope(backend.port(), 5_000, 200);
+      assertTrue(remaining(scoped) <= 200, scoped);
+      assertTrue(scoped.contains("timed out after ") && scoped.contains(" ms: the deadline of the"
+          + " CallDeadline scope it was made in"), scoped);
+      // A scope later than what is left of the server call does not lengthen it.
+      String inherited = front.relayInScope(backend.port(), 0, 30_000);
+      assertTrue(remaining(inherited) <= 1_500, inherited);
+    }
+  }
+
+  /** The backend's remaining milliseconds in what relayInScope returned. */
+  private static long remaining(String relayed) {
+    Matcher m = Pattern.compile("^remaining=(-?\\d+); ").matcher(relayed);
+    assertTrue(m.find(), relayed);
+    long millis = Long.parseLong(m.group(1));
+    assertTrue(millis >= 0, relayed);
+    return millis;
+  }
+
   private static RpcServer whoami(AtomicInteger started) {
     return RpcServer.builder().host("127.0.0.1").port(0).gracePeriod(Duration.ofSeconds(1))
         .register(Whoami.class, Whoami.named("slow", started, 3_000)).build().start();
@@ -295,7 +327,7 @@ class CallDeadlineTest {
   }
 
   private static long timedOutAfterMillis(RpcException e) {
-    java.util.regex.Matcher m = Pattern.compile("timed out after (\\d+) ms").matcher(e.getMessage());
+    Matcher m = Pattern.compile("timed out after (\\d+) ms").matcher(e.getMessage());
     assertTrue(m.find(), e.getMessage());
     return Long.parseLong(m.group(1));
   }

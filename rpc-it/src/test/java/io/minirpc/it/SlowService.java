@@ -24,4 +24,11 @@ public interface SlowService {
 
   /** Calls {@link #work} on the server at {@code port}, from inside this call. */
   long relay(int port, long millis);
+
+  /**
+   * {@link #relay}, with the calls to the server at {@code port} made in a {@code CallDeadline}
+   * scope of {@code scopeMillis}: "remaining=" and its {@link #remainingMillis}, "; ", then what
+   * its {@link #work} returned or the message it failed with.
+   */
+  String relayInScope(int port, long millis, long scopeMillis);
 }
