@@ -230,7 +230,8 @@ public final class RpcClient implements AutoCloseable {
 
     /**
      * How long a call may take, from the moment it is made until its result arrives, including
-     * the time to connect. Default 5 seconds ({@code minirpc.timeout}).
+     * the time to connect. Default 5 seconds ({@code minirpc.timeout}). A method's {@code @Timeout}
+     * replaces it; a {@link CallDeadline} scope can only shorten it.
      */
     public Builder timeout(Duration timeout) {
       settings.set(Keys.TIMEOUT, timeout);

@@ -19,6 +19,16 @@ public interface SlowService {
   /** What the server knows of this call: metadata, and "remote", "deadlineMillis" entries. */
   Map<String, String> context();
 
+  /** {@code RpcContext.current().remaining()} on the server, in milliseconds; -1 for none. */
+  long remainingMillis();
+
   /** Calls {@link #work} on the server at {@code port}, from inside this call. */
   long relay(int port, long millis);
+
+  /**
+   * {@link #relay}, with the calls to the server at {@code port} made in a {@code CallDeadline}
+   * scope of {@code scopeMillis}: "remaining=" and its {@link #remainingMillis}, "; ", then what
+   * its {@link #work} returned or the message it failed with.
+   */
+  String relayInScope(int port, long millis, long scopeMillis);
 }

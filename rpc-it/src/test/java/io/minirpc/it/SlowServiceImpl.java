@@ -1,7 +1,9 @@
 package io.minirpc.it;
 
+import io.minirpc.CallDeadline;
 import io.minirpc.RpcClient;
 import io.minirpc.RpcContext;
+import io.minirpc.RpcException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -60,10 +62,30 @@ final class SlowServiceImpl implements SlowService {
   }
 
   @Override
+  public long remainingMillis() {
+    return RpcContext.current().remaining().map(Duration::toMillis).orElse(-1L);
+  }
+
+  @Override
   public long relay(int port, long millis) {
     try (RpcClient client =
         RpcClient.builder().address("127.0.0.1", port).timeout(Duration.ofSeconds(30)).build()) {
       return client.proxy(SlowService.class).work(millis);
+    }
+  }
+
+  @Override
+  public String relayInScope(int port, long millis, long scopeMillis) {
+    try (RpcClient client =
+            RpcClient.builder().address("127.0.0.1", port).timeout(Duration.ofSeconds(30)).build();
+        CallDeadline.Scope scope = CallDeadline.after(Duration.ofMillis(scopeMillis))) {
+      SlowService backend = client.proxy(SlowService.class);
+      String remaining = "remaining=" + backend.remainingMillis() + "; ";
+      try {
+        return remaining + backend.work(millis);
+      } catch (RpcException e) {
+        return remaining + e.getMessage();
+      }
     }
   }
 }

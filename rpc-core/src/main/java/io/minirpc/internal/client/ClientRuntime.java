@@ -11,6 +11,7 @@ import io.minirpc.internal.config.TransportKind;
 import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.registry.DiscoveryProviders;
 import io.minirpc.internal.context.CurrentCall;
+import io.minirpc.internal.context.OutgoingDeadline;
 import io.minirpc.internal.context.OutgoingMetadata;
 import io.minirpc.internal.observe.TrafficCounter;
 import io.minirpc.internal.protocol.Hello;
@@ -261,7 +262,8 @@ public final class ClientRuntime {
     if (!interceptors.isEmpty()) {
       return awaitIntercepted(new InterceptedCall(this, method, args, interceptors));
     }
-    PendingCall call = start(method, args, OutgoingMetadata.over(metadata));
+    PendingCall call =
+        start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current());
     try {
       return call.get(call.timeoutNanos() + TIMER_SLACK_NANOS, TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
@@ -284,7 +286,7 @@ public final class ClientRuntime {
       return new InterceptedCall(this, method, args, interceptors).start();
     }
     try {
-      return start(method, args, OutgoingMetadata.over(metadata));
+      return start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current());
     } catch (RpcException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -323,32 +325,40 @@ public final class ClientRuntime {
     return metadata;
   }
 
-  /** Encodes and sends one call with {@code metadata}; the end of every interceptor chain. */
-  PendingCall start(ClientMethod method, Object[] args, Map<String, String> metadata) {
+  /**
+   * Encodes and sends one call with {@code metadata}; the end of every interceptor chain. Its
+   * timeout is the earliest of its own, the server call being served (deadline propagation) and
+   * {@code scope}, the {@code CallDeadline} scope it was made in (null for none).
+   */
+  PendingCall start(ClientMethod method, Object[] args, Map<String, String> metadata,
+      OutgoingDeadline.Frame scope) {
     if (closed) {
       throw new RpcException(
           RpcException.Code.UNAVAILABLE,
           method.callPrefix() + "failed: this RpcClient is closed. Build a new client");
     }
     long timeoutNanos = method.timeoutNanos();
-    boolean inherited = false;
+    TimeLimit limit = TimeLimit.OWN;
     if (settings.propagateDeadline()) {
       long left = CurrentCall.remainingNanos();
       if (left < timeoutNanos) {
-        if (left <= 0) {
-          throw new RpcException(
-              RpcException.Code.TIMEOUT,
-              method.callPrefix()
-                  + "was not sent: the deadline of the server call it was made from has already"
-                  + " passed (deadline propagation). Give the outer call more time, or build this"
-                  + " client with propagateDeadline(false)");
-        }
         timeoutNanos = left;
-        inherited = true;
+        limit = TimeLimit.SERVER_CALL;
       }
     }
+    if (scope != null) {
+      long left = scope.remainingNanos();
+      if (left < timeoutNanos) {
+        timeoutNanos = left;
+        limit = TimeLimit.SCOPE;
+      }
+    }
+    if (timeoutNanos <= 0) {
+      throw new RpcException(
+          RpcException.Code.TIMEOUT, method.callPrefix() + limit.notSent(-timeoutNanos));
+    }
     PendingCall call =
-        new PendingCall(method, args, metadata, this::encode, timeoutNanos, inherited, fleet);
+        new PendingCall(method, args, metadata, this::encode, timeoutNanos, limit, fleet);
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
     fleet.called();
@@ -370,17 +380,17 @@ public final class ClientRuntime {
     fleet.submit(call);
     long hedgeAfter = method.hedgeAfterNanos();
     if (hedgeAfter > 0 && hedgeAfter < timeoutNanos && fleet.canHedge()) {
-      boolean fromServerCall = inherited;
-      timer.newTimeout(x -> hedge(call, fromServerCall), hedgeAfter, TimeUnit.NANOSECONDS);
+      timer.newTimeout(x -> hedge(call), hedgeAfter, TimeUnit.NANOSECONDS);
     }
     return call;
   }
 
   /**
    * The call has no answer after its method's {@code hedgeAfterMillis}: send a second attempt to
-   * another server, if the retry budget allows; the first answer wins.
+   * another server, if the retry budget allows; the first answer wins. It has only the time the
+   * call has left.
    */
-  private void hedge(PendingCall call, boolean inherited) {
+  private void hedge(PendingCall call) {
     long left = call.deadlineNanos() - System.nanoTime();
     if (call.isDone() || left <= 0 || closed || !fleet.tryHedge()) {
       return;
@@ -388,7 +398,7 @@ public final class ClientRuntime {
     PendingCall h;
     try {
       h = new PendingCall(call.method(), call.args(), call.metadata(), this::encode, left,
-          inherited, fleet);
+          call.limit(), fleet);
     } catch (RuntimeException e) {
       return; // it was encoded once; if it cannot be again, the first attempt goes on alone
     }

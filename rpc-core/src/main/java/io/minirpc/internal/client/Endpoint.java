@@ -309,9 +309,10 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     if (!hasUsableConnection()) {
       String failure = lastFailure;
       return new RpcException(RpcException.Code.UNAVAILABLE, prefix + "was not sent: no"
-          + " connection to " + address + " could be made within its timeout of " + millis
-          + " ms" + (failure == null ? "" : " (last attempt: " + failure + ")") + ". It did not"
-          + " run. Check that the server is running and reachable; the client keeps reconnecting");
+          + " connection to " + address + " could be made within "
+          + call.limit().within(call.timeoutNanos())
+          + (failure == null ? "" : " (last attempt: " + failure + ")") + ". It did not run."
+          + " Check that the server is running and reachable; the client keeps reconnecting");
     }
     return new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, prefix + "was not sent: it"
         + " waited " + millis + " ms for room, but " + busyDescription() + ". It did not run."

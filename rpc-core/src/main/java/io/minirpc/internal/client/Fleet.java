@@ -343,13 +343,13 @@ final class Fleet implements NameResolver.Listener {
 
   /** The exception of a call whose deadline passed while it waited for any server. */
   private RpcException waitExpired(PendingCall call) {
-    long millis = call.timeoutNanos() / 1_000_000;
     String why = resolveError;
     return new RpcException(RpcException.Code.UNAVAILABLE, call.method().callPrefix() + "was not"
-        + " sent: no server of " + target + " could take it within its timeout of " + millis
-        + " ms (" + all.length + " known" + (why == null ? "" : "; discovery: "
-            + LogSafe.escape(why, 500)) + (leftOut == null ? "" : "; " + leftOut) + "). It did"
-        + " not run. Check that the servers are running and reachable");
+        + " sent: no server of " + target + " could take it within "
+        + call.limit().within(call.timeoutNanos()) + " (" + all.length + " known"
+        + (why == null ? "" : "; discovery: " + LogSafe.escape(why, 500))
+        + (leftOut == null ? "" : "; " + leftOut) + "). It did not run. Check that the servers are"
+        + " running and reachable");
   }
 
   /** Hands calls waiting for any server to the servers that are ready now. */

@@ -3,6 +3,7 @@ package io.minirpc.internal.client;
 import io.minirpc.ClientCall;
 import io.minirpc.ClientInterceptor;
 import io.minirpc.RpcException;
+import io.minirpc.internal.context.OutgoingDeadline;
 import io.minirpc.internal.context.OutgoingMetadata;
 import io.minirpc.internal.registry.InterceptedMethod;
 import java.time.Duration;
@@ -19,6 +20,8 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   private final ClientRuntime runtime;
   private final ClientMethod method;
   private final Map<String, String> metadata;
+  /** The CallDeadline scope the call was made in, or null: taken now, on the caller's thread. */
+  private final OutgoingDeadline.Frame scope;
   private final List<ClientInterceptor> interceptors;
   /** The last attempt sent, to cancel it when the caller gives up. */
   private volatile PendingCall sent;
@@ -30,6 +33,7 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
     this.runtime = runtime;
     this.method = method;
     this.metadata = new LinkedHashMap<>(OutgoingMetadata.over(runtime.metadata()));
+    this.scope = OutgoingDeadline.current();
     this.interceptors = interceptors;
   }
 
@@ -63,7 +67,7 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   private CompletionStage<Object> link(int i) {
     try {
       if (i == interceptors.size()) {
-        PendingCall call = runtime.start(method, arguments(), Map.copyOf(metadata));
+        PendingCall call = runtime.start(method, arguments(), Map.copyOf(metadata), scope);
         sent = call;
         return call;
       }

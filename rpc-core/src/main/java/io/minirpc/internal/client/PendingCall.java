@@ -47,7 +47,8 @@ final class PendingCall extends CompletableFuture<Object>
   private final long timeoutNanos;
   /** When the caller stops waiting, on the {@link System#nanoTime()} clock. */
   private final long deadlineNanos;
-  private final boolean inherited;
+  /** Which limit {@link #timeoutNanos} is, for the message when it passes. */
+  private final TimeLimit limit;
   private volatile ByteBuf request;
   private volatile Timeout timeout;
   /**
@@ -83,13 +84,13 @@ final class PendingCall extends CompletableFuture<Object>
   }
 
   /**
-   * @param timeoutNanos this call's timeout: the method's, or less when inherited
-   * @param inherited whether the timeout is the remaining deadline of the server call being served
+   * @param timeoutNanos this call's timeout: the method's, or less when another limit is earlier
+   * @param limit which limit {@code timeoutNanos} is
    * @param fleet where a failed attempt may go again, and whose health records it updates; null
    *     for none (a call that cannot be retried)
    */
   PendingCall(ClientMethod method, Object[] args, java.util.Map<String, String> metadata,
-      Encoder encoder, long timeoutNanos, boolean inherited, Fleet fleet) {
+      Encoder encoder, long timeoutNanos, TimeLimit limit, Fleet fleet) {
     this.method = method;
     this.args = args;
     this.metadata = metadata;
@@ -100,11 +101,15 @@ final class PendingCall extends CompletableFuture<Object>
     this.requestBytes = request.readableBytes();
     this.timeoutNanos = timeoutNanos;
     this.deadlineNanos = System.nanoTime() + timeoutNanos;
-    this.inherited = inherited;
+    this.limit = limit;
   }
 
   long timeoutNanos() {
     return timeoutNanos;
+  }
+
+  TimeLimit limit() {
+    return limit;
   }
 
   /** Whether the call waits for a connection when none can be made, see {@link ClientMethod}. */
@@ -389,14 +394,8 @@ final class PendingCall extends CompletableFuture<Object>
 
   /** The exception of a call whose deadline passed after it was sent. */
   RpcException timedOut() {
-    String message = inherited
-        ? "timed out after " + (timeoutNanos / 1_000_000) + " ms, the time left of the server"
-            + " call it was made from (deadline propagation). Give the outer call more time, or"
-            + " build this client with propagateDeadline(false)"
-        : "timed out after " + (timeoutNanos / 1_000_000) + " ms. The server may be slow or"
-            + " overloaded, or the network partitioned: check the server, or raise the timeout"
-            + " (minirpc.timeout, or @Timeout on the method)";
-    return new RpcException(RpcException.Code.TIMEOUT, method.callPrefix() + message);
+    return new RpcException(RpcException.Code.TIMEOUT,
+        method.callPrefix() + limit.timedOut(timeoutNanos, method.timeoutNanos()));
   }
 
   /** The write finished (event loop). */
