@@ -69,6 +69,7 @@ class SettingsTest {
     SAMPLES.put("minirpc.server.maxQueuedBytes", "3GiB");
     SAMPLES.put("minirpc.server.maxMemory", "6GiB");
     SAMPLES.put("minirpc.server.maxConnectionMemory", "512MiB");
+    SAMPLES.put("minirpc.server.maxAddressMemory", "2GiB");
     SAMPLES.put("minirpc.server.maxRunningPerConnection", "3");
     SAMPLES.put("minirpc.server.maxConnections", "100");
     SAMPLES.put("minirpc.server.maxConnectionsPerAddress", "10");
@@ -244,6 +245,7 @@ class SettingsTest {
     assertEquals(3 * GIB, v.maxQueuedBytes());
     assertEquals(6 * GIB, v.maxMemory());
     assertEquals(512L * 1024 * 1024, v.maxConnectionMemory());
+    assertEquals(2 * GIB, v.maxAddressMemory());
     assertEquals(3, v.maxRunningPerConnection());
     assertEquals(100, v.maxConnections());
     assertEquals(10, v.maxConnectionsPerAddress());
@@ -311,6 +313,7 @@ class SettingsTest {
     assertEquals(0, s.maxRunningPerConnection(), "0: half of the threads");
     assertEquals(0, s.maxMemory(), "0: derived from the JVM's limits");
     assertEquals(0, s.maxConnectionMemory(), "0: half of maxMemory");
+    assertEquals(0, s.maxAddressMemory(), "0: half of maxMemory");
     assertEquals(4096, s.maxConnections());
     assertEquals(256, s.maxConnectionsPerAddress());
     assertEquals(Duration.ofSeconds(10), s.handshakeTimeout());
