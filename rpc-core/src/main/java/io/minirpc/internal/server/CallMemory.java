@@ -19,6 +19,8 @@ final class CallMemory {
   private long arguments;
   /** Guarded by this: the encoded answer's bytes, held until it is written. */
   private long answer;
+  /** Guarded by this: what its answer is expected to hold, counted from its start until it is. */
+  private long expected;
   /** Guarded by this. */
   private boolean ended;
 
@@ -50,12 +52,34 @@ final class CallMemory {
   }
 
   /**
+   * The call starts: until its answer is encoded, its connection counts {@code bytes} for it, the
+   * size its method's answers have had ({@link ServerMethod#answerEstimate}).
+   */
+  void expectAnswer(long bytes) {
+    synchronized (this) {
+      if (ended || expected > 0) {
+        return;
+      }
+      expected = bytes;
+    }
+    connection.expectAnswer(bytes);
+  }
+
+  /** Gives back what {@link #expectAnswer} counted; under this. */
+  private long takeExpected() {
+    long e = expected;
+    expected = 0;
+    return e;
+  }
+
+  /**
    * The answer is encoded, {@code bytes} of it: the arguments are garbage now, the answer waits
    * in memory until it is written. Counted whether it fits or not: it is in memory already, and
    * the connection runs no more of its calls while its answers hold more than their share.
    */
   void answered(int bytes) {
     long free;
+    long wasExpected;
     synchronized (this) {
       if (ended) {
         return;
@@ -63,8 +87,10 @@ final class CallMemory {
       free = arguments;
       arguments = 0;
       answer = bytes;
+      wasExpected = takeExpected();
     }
     connection.holdAnswer(bytes);
+    connection.answerArrived(wasExpected);
     if (free > 0) {
       connection.release(free);
     }
@@ -74,6 +100,7 @@ final class CallMemory {
   void release() {
     long free;
     long written;
+    long wasExpected;
     synchronized (this) {
       if (ended) {
         return;
@@ -81,7 +108,9 @@ final class CallMemory {
       ended = true;
       free = fixed + arguments;
       written = answer;
+      wasExpected = takeExpected();
     }
+    connection.answerArrived(wasExpected);
     if (written > 0) {
       connection.answerWritten(written);
     }

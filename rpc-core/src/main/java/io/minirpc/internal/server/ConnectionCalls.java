@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * work queued by one connection can be started on another's behalf. While the connection's
  * unwritten answers hold more than their share of its memory ({@link
  * ConnectionMemory#answersOverShare}), none of its calls is started: they wait until the client
- * reads.
+ * reads. Nor is a call started while others run whose answer, at the size its method's answers
+ * have had, would take the unwritten answers and those expected of the running calls past that
+ * share ({@link ConnectionMemory#noRoomForAnswer}): a client that pipelines a thousand calls for
+ * large answers gets as many running at once as their answers fit, not a worker's share of them.
  */
 final class ConnectionCalls {
   private static final Logger log = LoggerFactory.getLogger(ConnectionCalls.class);
@@ -144,14 +147,14 @@ final class ConnectionCalls {
   void execute(InboundCall call, Executor executor) {
     this.executor = executor;
     synchronized (waiting) {
-      if (running >= shares.maxRunningPerConnection() || holdsBack()) {
+      if (running >= shares.maxRunningPerConnection() || holdsBack(call, running > 0)) {
         if (!shares.tryWait()) {
           throw new RejectedExecutionException("the server's queue is full");
         }
         waiting.add(call);
         return;
       }
-      running++;
+      start(call);
     }
     try {
       executor.execute(new Worker(call));
@@ -167,12 +170,29 @@ final class ConnectionCalls {
    * Whether calls are to wait because the unwritten answers hold too much. Notes it before it
    * looks again, so that an answer written meanwhile finds the note. Guarded by {@link #waiting}.
    */
-  private boolean holdsBack() {
-    if (!memory.answersOverShare()) {
+  private boolean holdsBack(InboundCall next, boolean othersRun) {
+    if (!overShare(next, othersRun)) {
       return false;
     }
     heldBack = true;
-    return memory.answersOverShare();
+    return overShare(next, othersRun);
+  }
+
+  /**
+   * Whether the unwritten answers hold more than their share, or {@code next}'s expected answer
+   * would not fit beside them and those of the running calls. The second only while others run:
+   * their end looks again ({@link #callEnded}), so a call too large for the share alone still
+   * runs once it is alone.
+   */
+  private boolean overShare(InboundCall next, boolean othersRun) {
+    return memory.answersOverShare()
+        || othersRun && next != null && memory.noRoomForAnswer(next.answerEstimate());
+  }
+
+  /** Counts {@code call} as running, with the answer it is expected to make. Under waiting. */
+  private void start(InboundCall call) {
+    running++;
+    call.expectAnswer(call.answerEstimate());
   }
 
   /**
@@ -186,8 +206,8 @@ final class ConnectionCalls {
     for (;;) {
       InboundCall call;
       synchronized (waiting) {
-        if (memory.answersOverShare()) {
-          return; // the next answer written looks again
+        if (overShare(waiting.peek(), running > 0)) {
+          return; // the next answer written, or call ended, looks again
         }
         heldBack = false;
         if (running >= shares.maxRunningPerConnection()) {
@@ -198,7 +218,7 @@ final class ConnectionCalls {
           return;
         }
         shares.waited();
-        running++;
+        start(call);
       }
       try {
         executor.execute(new Worker(call));
@@ -217,11 +237,14 @@ final class ConnectionCalls {
   /** The next waiting call for a worker that ended one; null gives the worker back. */
   private InboundCall next() {
     synchronized (waiting) {
-      InboundCall next = holdsBack() ? null : waiting.poll();
+      // This worker's own call has ended: the others are the rest of running.
+      InboundCall next = holdsBack(waiting.peek(), running > 1) ? null : waiting.poll();
       if (next == null) {
         running--;
       } else {
         shares.waited();
+        running--;
+        start(next);
       }
       return next;
     }

@@ -39,6 +39,8 @@ final class ConnectionMemory implements FrameMemory {
   private final AtomicLong used = new AtomicLong();
   /** Of {@link #used}, the bytes of encoded answers not yet written. */
   private final AtomicLong answers = new AtomicLong();
+  /** What the answers of its started calls are expected to hold, until they are encoded. */
+  private final AtomicLong expectedAnswers = new AtomicLong();
   /** True while the decoder waits for memory: the next release wakes it. */
   private final AtomicBoolean waiting = new AtomicBoolean();
   private volatile Runnable wake;
@@ -174,6 +176,26 @@ final class ConnectionMemory implements FrameMemory {
   /** An answer of {@code bytes} left: it no longer waits. Its memory goes back with release. */
   void answerWritten(long bytes) {
     answers.addAndGet(-bytes);
+  }
+
+  /** A call started whose answer is expected to hold {@code bytes}. */
+  void expectAnswer(long bytes) {
+    expectedAnswers.addAndGet(bytes);
+  }
+
+  /** The answer expected to hold {@code bytes} was encoded (and is counted), or never will be. */
+  void answerArrived(long bytes) {
+    if (bytes != 0) {
+      expectedAnswers.addAndGet(-bytes);
+    }
+  }
+
+  /**
+   * Whether one more call, whose answer is expected to hold {@code bytes}, would take this
+   * connection's unwritten and expected answers past their half of what it may hold.
+   */
+  boolean noRoomForAnswer(long bytes) {
+    return answers.get() + expectedAnswers.get() + bytes > server.perConnection() / 2;
   }
 
   /**

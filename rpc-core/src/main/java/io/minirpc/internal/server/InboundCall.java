@@ -352,6 +352,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       return;
     }
     memory.answered(buf.readableBytes()); // the arguments are garbage now; the answer waits
+    method.answered(buf.readableBytes());
     // Finished by the write's listener, on the event loop right after the write and before the
     // next request is read: the call leaves the connection's count in order.
     connection.send(buf, this);
@@ -456,5 +457,15 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       t = t.getCause();
     }
     return t;
+  }
+
+  /** The size this call's answer is expected to have: its method's recent answers'. */
+  long answerEstimate() {
+    return method.answerEstimate();
+  }
+
+  /** The call starts: its connection counts its expected answer until the answer is encoded. */
+  void expectAnswer(long bytes) {
+    memory.expectAnswer(bytes);
   }
 }

@@ -16,12 +16,26 @@ import java.util.List;
  * only indexes into these arrays.
  */
 final class ServerMethod {
+  /**
+   * What a method is expected to answer before it has answered once: enough that a connection's
+   * first calls of it, all started at once, hold at most their share of memory (21 at the
+   * default share of -Xmx128m) until its first answer says its real size.
+   */
+  static final long UNKNOWN_ANSWER = 1 << 20;
   private final MethodDescriptor descriptor;
   private final MethodHandle invoker;
   private final ValueReader[][] readers;
   private final ValueWriter[] writers;
   private final RateLimiter methodLimit;
   private final RateLimiter serviceLimit;
+  /**
+   * The size its answers are expected to have, for {@link ConnectionCalls} to start no more calls
+   * of a connection than its share of memory can answer: {@link #UNKNOWN_ANSWER} until the first
+   * answer, then that answer's size, then up at once to a larger answer and down by an eighth of
+   * the gap to a smaller one. Racy on purpose: an estimate.
+   */
+  private volatile long answerEstimate = UNKNOWN_ANSWER;
+  private volatile boolean answerKnown;
 
   ServerMethod(MethodDescriptor descriptor, Object implementation, Codecs codecs,
       RateLimiter methodLimit, RateLimiter serviceLimit) {
@@ -40,6 +54,22 @@ final class ServerMethod {
       readers[codec.index()] = r;
       writers[codec.index()] =
           descriptor.isVoid() ? null : codec.writer(descriptor.resultType(), descriptor, "the result");
+    }
+  }
+
+  /** The size its next answer is expected to have, in bytes. */
+  long answerEstimate() {
+    return answerEstimate;
+  }
+
+  /** An answer of {@code bytes} was encoded. */
+  void answered(int bytes) {
+    long e = answerEstimate;
+    if (!answerKnown || bytes >= e) {
+      answerKnown = true;
+      answerEstimate = bytes;
+    } else {
+      answerEstimate = e - (e - bytes) / 8;
     }
   }
 
