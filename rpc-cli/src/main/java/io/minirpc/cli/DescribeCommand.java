@@ -59,9 +59,35 @@ final class DescribeCommand implements Callable<Integer> {
           out.println("    returns: " + Output.compact(Output.schema(m.resultSchema())));
         }
       }
+      if (unnamedParameters(methods)) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("minirpc: the parameters are named arg0, arg1, ...: the server's service"
+            + " interfaces were compiled without their parameter names. Compile them with javac"
+            + " -parameters (Maven: <maven.compiler.parameters>true</maven.compiler.parameters>)"
+            + " to see the names here");
+        err.flush();
+      }
     }
     out.flush();
     return Minirpc.OK;
+  }
+
+  /**
+   * Whether every parameter of these methods is named as javac names them without {@code
+   * -parameters}: {@code arg0}, {@code arg1}, ... in order (and there is at least one).
+   */
+  static boolean unnamedParameters(List<MethodDescription> methods) {
+    boolean any = false;
+    for (MethodDescription m : methods) {
+      List<ParameterDescription> ps = m.parameters();
+      for (int i = 0; i < ps.size(); i++) {
+        if (!ps.get(i).name().equals("arg" + i)) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
   }
 
   private static ObjectNode json(MethodDescription m) {

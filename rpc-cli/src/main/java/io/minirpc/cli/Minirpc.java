@@ -56,16 +56,17 @@ public final class Minirpc implements Runnable {
     }
     CommandLine cli = new CommandLine(new Minirpc());
     // Messages quote what the server sent (names, its errors): escaped before they are printed.
+    // Their hints name this tool's flags, not the settings the flags set (Hints).
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       PrintWriter err = line.getErr();
       if (e instanceof Failure) {
-        err.println("minirpc: " + Terminal.safe(e.getMessage()));
+        err.println("minirpc: " + Terminal.safe(Hints.inFlags(e.getMessage())));
         err.flush();
         return ((Failure) e).exitCode;
       }
       if (e instanceof RpcException) {
         RpcException r = (RpcException) e;
-        err.println("minirpc: " + r.code() + ": " + Terminal.safe(r.getMessage()));
+        err.println("minirpc: " + r.code() + ": " + Terminal.safe(Hints.inFlags(r.getMessage())));
         err.flush();
         return exitCode(r.code());
       }

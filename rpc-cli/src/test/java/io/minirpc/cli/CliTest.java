@@ -278,10 +278,11 @@ class CliTest {
       Result refused = run("call", "-H", "authorization=Bearer s3cret", address, "Shop.add",
           "[1, 2]");
       assertEquals(2, refused.exit(), refused.out());
+      // In the command line's words: its flags, not the settings they set (issue 17).
       assertEquals("minirpc: The client refuses to send credentials in cleartext: this client's"
-          + " metadata holds a credential ('authorization'), and minirpc.tls is off: it would"
-          + " cross the network in cleartext to " + address + ". Turn TLS on (minirpc.tls=true),"
-          + " or set minirpc.allowInsecureCredentials=true to send it in cleartext anyway (only"
+          + " metadata holds a credential ('authorization'), and TLS is off (no --tls): it would"
+          + " cross the network in cleartext to " + address + ". Turn TLS on (--tls),"
+          + " or pass --allow-insecure-credentials to send it in cleartext anyway (only"
           + " on a network you trust); loopback addresses are allowed\n", refused.err());
       Result allowed = run("call", "--allow-insecure-credentials", "-H",
           "authorization=Bearer s3cret", address, "Shop.add", "[1, 2]");

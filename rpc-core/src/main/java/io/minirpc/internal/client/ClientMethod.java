@@ -3,6 +3,7 @@ package io.minirpc.internal.client;
 import io.minirpc.RpcException;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
+import io.minirpc.internal.protocol.ValueSize;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.Fingerprints;
@@ -22,6 +23,7 @@ final class ClientMethod {
   private final long timeoutNanos;
   private final boolean waitForReady;
   private final String callPrefix;
+  private final String codecName;
   private final String signature;
   private final java.util.SortedMap<String, String> shapes;
   private final long digest;
@@ -34,12 +36,14 @@ final class ClientMethod {
 
   /**
    * The error of a request larger than {@code maxFrameSize}, the smallest maximum frame size of
-   * this client and the servers it knows: refused before sending, whichever side found it.
+   * this client and the servers it knows: refused before sending, whichever side found it. It
+   * names the largest of {@code args} and what the codec made of it.
    */
-  RpcException requestTooLarge(int maxFrameSize, Throwable cause) {
+  RpcException requestTooLarge(int maxFrameSize, Object[] args, Throwable cause) {
     return new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, callPrefix + "was refused"
         + " before sending: the request is larger than the maximum frame size of " + maxFrameSize
-        + " bytes (minirpc.maxFrameSize of client and server). Send less data per call, or raise"
+        + " bytes (minirpc.maxFrameSize of client and server)."
+        + ValueSize.ofArguments(args, codecName) + " Send less data per call, or raise"
         + " minirpc.maxFrameSize on both client and server", cause);
   }
 
@@ -56,6 +60,7 @@ final class ClientMethod {
   ClientMethod(MethodDescriptor descriptor, Codecs.Entry codec, long timeoutNanos,
       boolean waitForReady, String address, Long digest) {
     this.descriptor = descriptor;
+    this.codecName = codec.name();
     this.writers = new ValueWriter[descriptor.parameterCount()];
     for (int i = 0; i < writers.length; i++) {
       writers[i] = codec.writer(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));

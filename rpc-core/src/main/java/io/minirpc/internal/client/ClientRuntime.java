@@ -457,7 +457,7 @@ public final class ClientRuntime {
           + " values under 65,535 UTF-8 bytes", e);
     } catch (RequestWriter.ArgumentException e) {
       if (e.frameTooLarge()) {
-        throw method.requestTooLarge(fleet.maxFrameSize(), e.getCause());
+        throw method.requestTooLarge(fleet.maxFrameSize(), args, e.getCause());
       }
       int i = e.index();
       throw new RpcException(RpcException.Code.CODEC, method.callPrefix() + "failed: could not"

@@ -183,7 +183,8 @@ final class Connection {
       // Encoded before this server's HELLO said its limit (the first call of a fresh client):
       // refused here as it would have been then, rather than sent for the server to hang up on.
       request.release();
-      call.attemptFailed(call.method().requestTooLarge(serverHello.maxFrameSize(), null),
+      call.attemptFailed(call.method().requestTooLarge(serverHello.maxFrameSize(), call.args(),
+          null),
           PendingCall.UNRUN_LOCAL);
       return;
     }

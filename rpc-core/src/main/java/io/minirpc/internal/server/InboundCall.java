@@ -12,6 +12,7 @@ import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.protocol.ResponseWriter;
+import io.minirpc.internal.protocol.ValueSize;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.LogSafe;
@@ -342,8 +343,9 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
             what, serving.limits().maxFrameSize());
         fail(RpcException.Code.RESOURCE_EXHAUSTED, "the result of " + what
             + " is larger than the maximum frame size of " + serving.limits().maxFrameSize()
-            + " bytes (minirpc.maxFrameSize), so the server did not send it. Return less data"
-            + " per call, or raise minirpc.maxFrameSize on both client and server");
+            + " bytes (minirpc.maxFrameSize), so the server did not send it."
+            + ValueSize.ofResult(value, codec.name()) + " Return less data per call, or raise"
+            + " minirpc.maxFrameSize on both client and server");
       } else {
         log.warn("Could not encode the result of {} with codec {}", what, codec.name());
         fail(RpcException.Code.CODEC, "the server could not encode the result of " + what

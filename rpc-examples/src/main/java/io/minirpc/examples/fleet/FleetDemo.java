@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 
 /**
@@ -27,7 +28,10 @@ public final class FleetDemo {
     String zk = System.getProperty("example.zookeeper");
     TestingServer embedded = null;
     if (zk == null) {
-      embedded = new TestingServer(true);
+      // maxCnxns set, as a real ZooKeeper's configuration would: left out, ZooKeeper warns at
+      // start that it is not configured, a line a new user took for a fault of the demo.
+      embedded = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, -1,
+          Map.of("maxCnxns", 1000)), true);
       zk = embedded.getConnectString();
       System.out.println("Started an embedded ZooKeeper at " + zk
           + " (-Dexample.zookeeper=host:port uses a real one)");
