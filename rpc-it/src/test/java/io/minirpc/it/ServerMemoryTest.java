@@ -147,7 +147,14 @@ class ServerMemoryTest {
         int refused = 0;
         for (int i = 0; i < raws.size(); i++) {
           for (int k = 0; k < sent.get(i); k++) {
-            RawConnection.Reply reply = raws.get(i).read();
+            RawConnection.Reply reply;
+            try {
+              reply = raws.get(i).read();
+            } catch (java.io.EOFException closed) {
+              // Failed once in a full build, never alone: say why the server closed it.
+              throw new AssertionError("connection " + i + " was closed before its answer "
+                  + (k + 1) + " of " + sent.get(i) + "; the server's log:\n" + log(logFile), closed);
+            }
             if (reply.type() == RawConnection.ERROR) {
               assertEquals(RESOURCE_EXHAUSTED, reply.errorCode(), reply.errorMessage());
               refused++;
