@@ -31,7 +31,7 @@ public final class FleetDemo {
       // maxCnxns set, as a real ZooKeeper's configuration would: left out, ZooKeeper warns at
       // start that it is not configured, a line a new user took for a fault of the demo.
       embedded = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, -1, -1,
-          Map.of("maxCnxns", 1000)), true);
+          Map.of("maxCnxns", "1000")), true);
       zk = embedded.getConnectString();
       System.out.println("Started an embedded ZooKeeper at " + zk
           + " (-Dexample.zookeeper=host:port uses a real one)");
