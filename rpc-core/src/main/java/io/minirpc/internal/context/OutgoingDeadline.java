@@ -33,17 +33,8 @@ public final class OutgoingDeadline {
       if (popped) {
         return;
       }
-      if (TOP.get() != this) {
-        throw new IllegalStateException(
-            "CallDeadline scopes must be closed in the reverse order they were opened, on the"
-                + " thread that opened them");
-      }
+      Scopes.pop(TOP, this, parent, "CallDeadline");
       popped = true;
-      if (parent == null) {
-        TOP.remove();
-      } else {
-        TOP.set(parent);
-      }
     }
   }
 

@@ -27,17 +27,8 @@ public final class OutgoingMetadata {
       if (popped) {
         return;
       }
-      if (TOP.get() != this) {
-        throw new IllegalStateException(
-            "CallMetadata scopes must be closed in the reverse order they were opened, on the"
-                + " thread that opened them");
-      }
+      Scopes.pop(TOP, this, parent, "CallMetadata");
       popped = true;
-      if (parent == null) {
-        TOP.remove();
-      } else {
-        TOP.set(parent);
-      }
     }
   }
 

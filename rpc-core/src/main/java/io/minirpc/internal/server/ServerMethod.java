@@ -64,12 +64,15 @@ final class ServerMethod {
 
   /** An answer of {@code bytes} was encoded. */
   void answered(int bytes) {
+    // Written only when it changes: a method called from every worker would otherwise bounce
+    // its cache line between them on every answer.
     long e = answerEstimate;
-    if (!answerKnown || bytes >= e) {
+    long next = !answerKnown || bytes >= e ? bytes : e - (e - bytes) / 8;
+    if (next != e) {
+      answerEstimate = next;
+    }
+    if (!answerKnown) {
       answerKnown = true;
-      answerEstimate = bytes;
-    } else {
-      answerEstimate = e - (e - bytes) / 8;
     }
   }
 
