@@ -488,6 +488,28 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /**
+     * Compresses this client's requests with {@code name}, and asks servers to compress their
+     * answers with it: {@code "gzip"} (built in), {@code "lz4"} (with {@code
+     * io.minirpc:rpc-compression-lz4}), or {@code "none"}, the default ({@code
+     * minirpc.compression}). A method's {@link Compress @Compress} overrides it. Only bodies of at
+     * least {@link #compressionMinSize} bytes are compressed, and only toward a peer that has the
+     * compressor; others go uncompressed. {@code build()} fails if no such compressor is installed.
+     */
+    public Builder compression(String name) {
+      settings.set(Keys.COMPRESSION, name);
+      return this;
+    }
+
+    /**
+     * Request bodies smaller than this go uncompressed. Default 1 KiB ({@code
+     * minirpc.compression.minSize}).
+     */
+    public Builder compressionMinSize(int bytes) {
+      settings.set(Keys.COMPRESSION_MIN_SIZE, bytes);
+      return this;
+    }
+
+    /**
      * Classes the Kryo codec may decode beyond those the interfaces' signatures reach ({@code
      * minirpc.codec.allow}). The server needs the same list.
      */

@@ -753,6 +753,17 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Answer bodies smaller than this go uncompressed. Default 1 KiB ({@code
+     * minirpc.compression.minSize}). A server compresses an answer when its method says so with
+     * {@link Compress @Compress}, or its client asked for compression ({@code
+     * minirpc.compression}), and only with a compressor the client has.
+     */
+    public Builder compressionMinSize(int bytes) {
+      settings.set(Keys.COMPRESSION_MIN_SIZE, bytes);
+      return this;
+    }
+
+    /**
      * Classes the Kryo codec may decode beyond those the interfaces' signatures reach, such as
      * concrete subclasses of a declared abstract type ({@code minirpc.codec.allow}, class names
      * comma-separated). Clients need the same list.

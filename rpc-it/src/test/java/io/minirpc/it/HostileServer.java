@@ -23,6 +23,8 @@ final class HostileServer implements AutoCloseable {
   private final ServerSocket socket;
   private final byte[] helloHeader;
   private final byte[] responseBody;
+  /** The flags of every RESPONSE: 0x02 says its body is compressed. */
+  private int responseFlags;
   private final List<Socket> connections = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final Thread acceptor;
@@ -39,6 +41,19 @@ final class HostileServer implements AutoCloseable {
   /** A server with an ordinary HELLO that answers every call with {@code responseBody}. */
   static HostileServer answering(byte[] responseBody) throws IOException {
     return new HostileServer(helloHeader(0, 0, 0), responseBody);
+  }
+
+  /**
+   * A server with an ordinary HELLO that answers every call with {@code body} flagged compressed:
+   * the compressor id, the length it declares, then {@code compressed}.
+   */
+  static HostileServer answeringCompressed(int compressorId, int declared, byte[] compressed)
+      throws IOException {
+    java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(5 + compressed.length);
+    body.put((byte) compressorId).putInt(declared).put(compressed);
+    HostileServer server = new HostileServer(helloHeader(0, 0, 0), body.array());
+    server.responseFlags = 0x02;
+    return server;
   }
 
   /** A server that answers the handshake with {@code helloHeader}, and calls with null. */
@@ -136,7 +151,11 @@ final class HostileServer implements AutoCloseable {
           write(out, RawConnection.HELLO, 0, 0, helloHeader, new byte[0]);
         } else if (type == RawConnection.REQUEST) {
           requests.incrementAndGet();
-          write(out, RawConnection.RESPONSE, 1, seq, new byte[0], responseBody);
+          byte[] response = RawConnection.frameBytes(RawConnection.RESPONSE, 1, seq, new byte[0],
+              responseBody);
+          response[9] = (byte) responseFlags;
+          out.write(response);
+          out.flush();
         } else if (type == RawConnection.PING) {
           write(out, RawConnection.PONG, 0, seq, new byte[0], new byte[0]);
         }

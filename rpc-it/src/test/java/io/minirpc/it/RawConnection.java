@@ -194,6 +194,28 @@ final class RawConnection implements AutoCloseable {
     requestWithBody(codec, seq, service, method, body.toByteArray());
   }
 
+  /**
+   * The bytes of a REQUEST frame flagged compressed (0x02), whose body is the compressor id, the
+   * length {@code declared} and {@code compressed}, given byte for byte.
+   */
+  static byte[] compressedRequestBytes(int codec, long seq, String service, String method,
+      int compressorId, int declared, byte[] compressed) throws IOException {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    DataOutputStream h = new DataOutputStream(header);
+    writeString(h, service);
+    writeString(h, method);
+    h.writeLong(30_000_000_000L);
+    h.writeShort(0);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    DataOutputStream b = new DataOutputStream(body);
+    b.writeByte(compressorId);
+    b.writeInt(declared);
+    b.write(compressed);
+    byte[] frame = frameBytes(REQUEST, codec, seq, header.toByteArray(), body.toByteArray());
+    frame[9] = 0x02; // flags: COMPRESSED
+    return frame;
+  }
+
   /** A REQUEST frame with a body given byte for byte. */
   void requestWithBody(int codec, long seq, String service, String method, byte[] body)
       throws IOException {

@@ -33,6 +33,8 @@ final class ClientMethod {
   private final LatencyTracker latencies;
   /** The parameter marked {@code @HashKey}, or -1. */
   private final int hashKeyIndex;
+  /** What its requests are compressed with; null for none. */
+  private io.minirpc.compression.Compressor compressor;
 
   /**
    * The error of a request larger than {@code maxFrameSize}, the smallest maximum frame size of
@@ -197,6 +199,23 @@ final class ClientMethod {
 
   byte[] serviceAndMethod() {
     return serviceAndMethod;
+  }
+
+  /**
+   * Its requests are compressed with its {@code @Compress}, else {@code clientChoice}; returns
+   * this.
+   *
+   * @throws IllegalArgumentException if its {@code @Compress} names a compressor not installed
+   */
+  ClientMethod compressWith(io.minirpc.compression.Compressor clientChoice,
+      io.minirpc.internal.registry.CompressorRegistry compressors) {
+    this.compressor = compressors.forMethod(descriptor, clientChoice);
+    return this;
+  }
+
+  /** What its requests are compressed with; null for none. */
+  io.minirpc.compression.Compressor compressor() {
+    return compressor;
   }
 
   /** The method's own timeout: its {@code @Timeout}, else the client's default. */

@@ -18,6 +18,7 @@ import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestWriter;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.CompressorRegistry;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.LogSafe;
 import io.minirpc.internal.transport.Tls;
@@ -68,6 +69,7 @@ public final class ClientRuntime {
   private final Timer timer;
   private final Fleet fleet;
   private final ResponseDecoding decoding;
+  private final ClientCompression compression;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   /** The remote methods of every proxy, to check against each server that connects. */
@@ -133,14 +135,18 @@ public final class ClientRuntime {
             .entries()
             .get(0);
     this.address = target.text();
+    CompressorRegistry compressors = CompressorRegistry.installed();
+    this.compression = new ClientCompression(compressors,
+        compressors.named(settings.compression(), Keys.COMPRESSION.name()),
+        settings.compressionMinSize(), settings.maxFrameSize());
     // Before any thread exists: a TLS file that cannot be read fails build() and leaves nothing.
     Tls tls = Tls.client(settings.tls(), address, settings.connectTimeout().toMillis());
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
     this.transport = Transport.of(settings.transport());
     this.group = transport.group(ioThreads, ioThreadFactory);
     this.timer = SharedTimer.get();
-    this.decoding = new ResponseDecoding(settings.maxResponseMemory(), ioThreads);
-    Hello hello =
+    this.decoding = new ResponseDecoding(settings.maxResponseMemory(), ioThreads, compression);
+    Hello bare =
         new Hello(
             Protocol.VERSION,
             Protocol.VERSION,
@@ -155,6 +161,7 @@ public final class ClientRuntime {
             // Its static metadata, where a bearer token usually is: a server with an
             // authenticator shows its services only to a HELLO it accepts.
             .withMetadata(metadata);
+    Hello hello = compression.announce(bare);
     List<ServerInstance> fixed = null;
     if (target.localName() != null) {
       // The local transport connects by name; ServerInstance wants a port, which it ignores.
@@ -210,7 +217,8 @@ public final class ClientRuntime {
     Map<String, ClientMethod> byKey = new HashMap<>();
     for (MethodDescriptor d : MethodDescriptor.forService(service)) {
       byKey.put(d.key(),
-          new ClientMethod(d, codec, timeoutNanos, settings.waitForReady(), address));
+          new ClientMethod(d, codec, timeoutNanos, settings.waitForReady(), address)
+              .compressWith(compression.chosen(), compression.compressors()));
     }
     methodsByService.put(service, List.copyOf(byKey.values()));
     for (Connection c : fleet.readyConnections()) {
@@ -248,7 +256,8 @@ public final class ClientRuntime {
     ClientMethod method;
     try {
       method = new ClientMethod(MethodDescriptor.byName(service, methodKey, types, valueType),
-          codec, settings.timeout().toNanos(), settings.waitForReady(), address, digest);
+          codec, settings.timeout().toNanos(), settings.waitForReady(), address, digest)
+          .compressWith(compression.chosen(), compression.compressors());
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(
           new RpcException(RpcException.Code.CODEC, e.getMessage(), e));
@@ -449,8 +458,9 @@ public final class ClientRuntime {
   private ByteBuf encode(
       ClientMethod method, Object[] args, long timeoutNanos, Map<String, String> metadata) {
     try {
-      return RequestWriter.write(alloc, codec.id(), method.serviceAndMethod(), timeoutNanos,
-          metadata, args, method.writers(), fleet.maxFrameSize());
+      return compression.compress(RequestWriter.write(alloc, codec.id(),
+          method.serviceAndMethod(), timeoutNanos, metadata, args, method.writers(),
+          fleet.maxFrameSize()), method.compressor(), method, alloc);
     } catch (IllegalArgumentException e) {
       throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "was not sent:"
           + " its metadata cannot be encoded (" + e.getMessage() + "). Keep metadata keys and"

@@ -80,6 +80,11 @@ final class Connection {
     return channel;
   }
 
+  /** How this connection's compressed bodies are made and inflated. */
+  ClientCompression compression() {
+    return decoding.compression();
+  }
+
   /** "host:port" of the server. */
   String address() {
     return address;
@@ -179,6 +184,13 @@ final class Connection {
     if (request == null) {
       return; // ended (timed out or cancelled) on its way here
     }
+    try {
+      request = decoding.compression().forServer(request, serverHello, address, channel.alloc());
+    } catch (java.io.IOException e) {
+      call.fail(RpcException.Code.INTERNAL, "was not sent: its compressed request could not be"
+          + " uncompressed for a server without that compressor: " + e.getMessage());
+      return;
+    }
     if (request.readableBytes() - Protocol.LENGTH_FIELD > serverHello.maxFrameSize()) {
       // Encoded before this server's HELLO said its limit (the first call of a fresh client):
       // refused here as it would have been then, rather than sent for the server to hang up on.
@@ -214,9 +226,12 @@ final class Connection {
       closeIfDrained();
       return;
     }
-    if (frame.type() == FrameType.RESPONSE && frame.size() >= ResponseDecoding.LARGE) {
-      decodeElsewhere(call, frame);
-      return;
+    if (frame.type() == FrameType.RESPONSE) {
+      int size = decoding.decodedSize(frame);
+      if (size >= ResponseDecoding.LARGE) {
+        decodeElsewhere(call, frame, size);
+        return;
+      }
     }
     // A refusal marked NOT_RUN may send the call again elsewhere.
     ResponseReader.complete(call, frame, allowedHint, null, this);
@@ -227,7 +242,7 @@ final class Connection {
    * so that this event loop reads on for the other connections; this connection is not read
    * meanwhile, so its server cannot pile answers up faster than they are decoded.
    */
-  private void decodeElsewhere(PendingCall call, Frame frame) {
+  private void decodeElsewhere(PendingCall call, Frame frame, int size) {
     if (decodingElsewhere++ == 0) {
       channel.config().setAutoRead(false);
     }
@@ -237,7 +252,7 @@ final class Connection {
         @Override
         public void run() {
           try {
-            ResponseReader.complete(call, frame, hint, decoding.measure(frame.size()),
+            ResponseReader.complete(call, frame, hint, decoding.measure(size),
                 Connection.this);
           } finally {
             try {

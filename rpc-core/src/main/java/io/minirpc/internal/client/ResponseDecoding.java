@@ -26,6 +26,7 @@ final class ResponseDecoding {
   private static final long MIN_NANOS = 1_000_000_000L;
 
   private final long limit;
+  private final ClientCompression compression;
   private final AtomicLong inUse = new AtomicLong();
   private final TrackedThreads threadFactory = new TrackedThreads("minirpc-client-decode", true);
   private final ThreadPoolExecutor executor;
@@ -33,9 +34,11 @@ final class ResponseDecoding {
   /**
    * @param limit bytes decoding may allocate at once; 0 for a quarter of the maximum heap
    * @param threads decoding threads, started when a large response first arrives
+   * @param compression how compressed responses are inflated
    */
-  ResponseDecoding(long limit, int threads) {
+  ResponseDecoding(long limit, int threads, ClientCompression compression) {
     this.limit = limit > 0 ? limit : defaultLimit();
+    this.compression = compression;
     this.executor = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), threadFactory);
     executor.allowCoreThreadTimeOut(true);
@@ -48,6 +51,22 @@ final class ResponseDecoding {
 
   long limit() {
     return limit;
+  }
+
+  ClientCompression compression() {
+    return compression;
+  }
+
+  /**
+   * The bytes decoding {@code frame} starts from: its size, or, compressed, the size it declares
+   * inflated (its own if it declares too much: it then fails as it is read).
+   */
+  int decodedSize(io.minirpc.internal.protocol.Frame frame) {
+    try {
+      return compression.decodedSize(frame);
+    } catch (IOException e) {
+      return frame.size();
+    }
   }
 
   /** Bytes measured decodings hold now. */
@@ -134,6 +153,28 @@ final class ResponseDecoding {
         }
         if (inUse.compareAndSet(used, used + more)) {
           taken += more;
+          return;
+        }
+      }
+    }
+
+    /**
+     * Takes {@code bytes} from the budget for a body about to be inflated, before it is.
+     *
+     * @throws IOException if the budget has no room for them; {@link #refusal} says why
+     */
+    void take(long bytes) throws IOException {
+      for (;;) {
+        long used = inUse.get();
+        if (used + bytes > limit) {
+          refusal = "the response inflates to " + bytes + " bytes, more than the " + (limit - used)
+              + " left of the " + limit + " bytes the client's responses may take while they"
+              + " decode (minirpc.maxResponseMemory). Return less data per call, or raise"
+              + " minirpc.maxResponseMemory";
+          throw new IOException(refusal);
+        }
+        if (inUse.compareAndSet(used, used + bytes)) {
+          taken += bytes;
           return;
         }
       }

@@ -92,6 +92,7 @@ final class ResponseReader {
     MethodDescriptor d = method.descriptor();
     Object value;
     try {
+      inflate(frame, measure, connection);
       value = method.reader() == null ? discard(frame)
           : Slots.read(frame.body(), method.reader(), () -> checkDecoding(call, measure));
       if (frame.body().isReadable()) {
@@ -139,6 +140,23 @@ final class ResponseReader {
     }
     connection.closeBecauseFaulty("its answer to " + call.method().descriptor().displayName()
         + " took more memory to decode than minirpc.maxResponseMemory allows");
+  }
+
+  /**
+   * Inflates a compressed body, after taking its declared size from the budget when it is large:
+   * a small one (under {@link ResponseDecoding#LARGE} inflated) is inflated on the I/O thread.
+   */
+  private static void inflate(Frame frame, ResponseDecoding.Measure measure,
+      Connection connection) throws IOException {
+    if (!io.minirpc.internal.protocol.Compression.isCompressed(frame)) {
+      return;
+    }
+    ClientCompression compression = connection.compression();
+    int size = compression.decodedSize(frame);
+    if (measure != null) {
+      measure.take(size);
+    }
+    compression.inflate(frame, connection.channel().alloc());
   }
 
   /** The decoding budget: a call that ended meanwhile (cancelled, timed out) stops decoding. */

@@ -24,6 +24,8 @@ public record ClientConfig(
     TransportKind transport,
     List<String> allowedClassNames,
     List<Class<?>> allowedClasses,
+    String compression,
+    int compressionMinSize,
     Map<String, String> metadata,
     boolean propagateDeadline,
     int connections,

@@ -123,6 +123,23 @@ public final class Keys {
           .check(List::copyOf)
           .register(TABLE);
 
+  public static final Key<String> COMPRESSION =
+      Key.define("minirpc.compression", CLIENT, ValueType.STRING, "none")
+          .builder("compression(String)")
+          .meaning("compresses requests, and asks for answers compressed: `gzip` (built in),"
+              + " `lz4` (with `io.minirpc:rpc-compression-lz4`) or `none`; a method's `@Compress`"
+              + " overrides it, and a peer without that compressor gets bodies uncompressed")
+          .check(Keys::compressorName)
+          .register(TABLE);
+
+  public static final Key<Integer> COMPRESSION_MIN_SIZE =
+      Key.define("minirpc.compression.minSize", BOTH, ValueType.INT_SIZE, 1024)
+          .builder("compressionMinSize(int)")
+          .meaning("bodies smaller than this go uncompressed, so small calls never pay for"
+              + " compression")
+          .check(n -> atLeast(n, 0, "compression.minSize", " bytes"))
+          .register(TABLE);
+
   public static final Key<Integer> SERVER_THREADS =
       Key.define("minirpc.server.threads", SERVER, ValueType.INT, 200)
           .builder("threads(int)")
@@ -781,6 +798,15 @@ public final class Keys {
   }
 
   // ---- checks: each names the argument and echoes the value ----
+
+  private static String compressorName(String name) {
+    Objects.requireNonNull(name, "compression == null");
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    if (n.isEmpty()) {
+      throw new IllegalArgumentException("compression is empty: give `none` for no compression");
+    }
+    return n;
+  }
 
   private static List<String> codecNames(List<String> names) {
     Objects.requireNonNull(names, "codec == null");

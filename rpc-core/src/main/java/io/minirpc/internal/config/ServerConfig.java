@@ -39,6 +39,7 @@ public record ServerConfig(
     TransportKind transport,
     List<String> allowedClassNames,
     List<Class<?>> allowedClasses,
+    int compressionMinSize,
     int serverThreads,
     int serverQueue,
     Duration gracePeriod,

@@ -13,8 +13,10 @@ public final class Frame {
   private final byte flags;
   private final long sequence;
   private final ByteBuf header;
-  private final ByteBuf body;
+  private ByteBuf body;
   private final ByteBuf owner;
+  /** The body inflated from a compressed one, released with the frame; null if none. */
+  private ByteBuf inflated;
   /** Where {@link #reserved} came from; null when nothing was reserved. */
   private final FrameMemory memory;
   /** Bytes reserved for this frame that its release gives back. */
@@ -67,7 +69,30 @@ public final class Frame {
     return body;
   }
 
-  /** The bytes this frame holds in memory, length prefix included. */
+  /** Whether the body was compressed and is now the inflated one ({@link #inflatedBody}). */
+  public boolean inflated() {
+    return inflated != null;
+  }
+
+  /**
+   * From now on {@link #body()} is {@code body}, inflated from the compressed one, which this frame
+   * owns and releases.
+   */
+  void inflatedBody(ByteBuf body) {
+    if (inflated != null) {
+      body.release();
+      throw new IllegalStateException("the body was inflated already");
+    }
+    this.inflated = body;
+    this.body = body;
+  }
+
+  /** The bytes of the inflated body; 0 if the body was not compressed. */
+  public int inflatedBytes() {
+    return inflated == null ? 0 : inflated.capacity();
+  }
+
+  /** The bytes this frame holds in memory as it came, length prefix included. */
   public int size() {
     return owner.capacity();
   }
@@ -91,6 +116,9 @@ public final class Frame {
    */
   public void release() {
     owner.release();
+    if (inflated != null) {
+      inflated.release();
+    }
     if (reserved > 0) {
       memory.release(reserved);
     }

@@ -22,6 +22,8 @@ import java.util.Map;
  * +-------------------------------------------------------------------------------------------+
  * | optional: flags uint8, metadata uint16 count x (key string, value string)                 |
  * +-------------------------------------------------------------------------------------------+
+ * | optional: answer compressor uint8, compressors: uint16 count x (id uint8, name string)    |
+ * +-------------------------------------------------------------------------------------------+
  * </pre>
  *
  * <p>A client sends its codec, limits and heartbeat policy, no services, and its static metadata
@@ -31,7 +33,9 @@ import java.util.Map;
  * difference can be named; or, when it has an authenticator that did not accept the client's
  * HELLO, with none of those details and the flag {@link #FLAG_DETAILS_WITHHELD}. The last section
  * is optional: a HELLO that ends after its shapes has no flags and no metadata, and a reader of
- * the older layout ignores it.
+ * the older layout ignores it. So is the compression section after it: the compressors its sender
+ * can inflate, and from a client the one it asks its answers to be compressed with (see {@code
+ * Compression}); a HELLO without it names none, and gets nothing compressed.
  */
 public record Hello(
     int minVersion,
@@ -46,7 +50,9 @@ public record Hello(
     Map<String, String> shapes,
     boolean detailsWithheld,
     boolean servicesFiltered,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    List<CodecInfo> compressors,
+    int answerCompressor) {
 
   /**
    * Flag of a server's HELLO: it has an authenticator that did not accept the client's HELLO, so
@@ -73,7 +79,7 @@ public record Hello(
       boolean detailsWithheld, Map<String, String> metadata) {
     this(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld, false,
-        metadata);
+        metadata, List.of(), 0);
   }
 
   /** A HELLO with no flags and no metadata. */
@@ -88,7 +94,27 @@ public record Hello(
   public Hello withMetadata(Map<String, String> metadata) {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
-        servicesFiltered, Map.copyOf(metadata));
+        servicesFiltered, Map.copyOf(metadata), compressors, answerCompressor);
+  }
+
+  /**
+   * This HELLO naming {@code compressors}, the ones its sender can inflate, and, from a client,
+   * the id of the one it would like its answers compressed with (0 for none).
+   */
+  public Hello withCompression(List<CodecInfo> compressors, int answerCompressor) {
+    return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
+        maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
+        servicesFiltered, metadata, List.copyOf(compressors), answerCompressor);
+  }
+
+  /** Whether its sender named the compressor with this id: it can inflate what it compresses. */
+  public boolean inflates(int compressorId) {
+    for (CodecInfo c : compressors) {
+      if ((c.id() & 0xFF) == compressorId) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -98,7 +124,8 @@ public record Hello(
    */
   public Hello withoutDetails() {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
-        maxCallsPerConnection, codecs, List.of(), List.of(), Map.of(), true, false, Map.of());
+        maxCallsPerConnection, codecs, List.of(), List.of(), Map.of(), true, false, Map.of(),
+        compressors, 0);
   }
 
   /**
@@ -108,7 +135,7 @@ public record Hello(
   public Hello withOnly(List<ServiceInfo> services, Map<String, String> shapes) {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, List.copyOf(services), Map.copyOf(shapes),
-        false, true, Map.of());
+        false, true, Map.of(), compressors, 0);
   }
 
   /**
@@ -124,7 +151,7 @@ public record Hello(
   /** Shapes are cut to this length: they only serve to name a difference in a message. */
   public static final int MAX_SHAPE_CHARS = 4096;
 
-  /** A codec by its frame id and name. */
+  /** A codec, or a compressor, by its frame id and name. */
   public record CodecInfo(byte id, String name) {}
 
   /** One method: its wire key, its signature and the digest of signature and shapes. */
@@ -171,6 +198,12 @@ public record Hello(
       buf.writeByte((detailsWithheld ? FLAG_DETAILS_WITHHELD : 0)
           | (servicesFiltered ? FLAG_SERVICES_FILTERED : 0));
       RequestHeader.writeMetadata(buf, metadata);
+      buf.writeByte(answerCompressor);
+      buf.writeShort(count(compressors.size(), "compressors"));
+      for (CodecInfo c : compressors) {
+        buf.writeByte(c.id());
+        Frames.writeString(buf, c.name());
+      }
       Frames.endHeader(buf, start);
       if (Frames.finish(buf, start) > maxFrameSize) {
         throw new IllegalStateException(
@@ -191,7 +224,7 @@ public record Hello(
         + ", codecs " + codecNames() + ", " + services.size() + " services"
         + (detailsWithheld ? ", details withheld" : "")
         + (servicesFiltered ? ", services filtered" : "") + ", metadata keys " + metadata.keySet()
-        + "]";
+        + (compressors.isEmpty() ? "" : ", compressors " + compressors) + "]";
   }
 
   /** The codec with this name, or {@code null}. */

@@ -169,7 +169,22 @@ public final class HelloReader {
       try {
         metadata = RequestHeader.readMetadata(in, maxMetadataBytes, maxMetadataEntries);
       } catch (RpcException overLimit) {
-        in.skipBytes(in.readableBytes());
+        in.skipBytes(in.readableBytes()); // and with it the compression section: none
+      }
+    }
+    int answerCompressor = 0;
+    List<Hello.CodecInfo> compressors = List.of();
+    if (in.isReadable()) { // the compression section, optional too
+      answerCompressor = in.readUnsignedByte();
+      n = Frames.readUnsignedShort(in);
+      atMost(n, 255, "compressors");
+      compressors = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        if (!in.isReadable()) {
+          throw new CorruptedFrameException("HELLO header is truncated in its compressors");
+        }
+        byte id = in.readByte();
+        compressors.add(new Hello.CodecInfo(id, Frames.readString(in)));
       }
     }
     if (maxFrameSize < 1024) {
@@ -179,7 +194,7 @@ public final class HelloReader {
         List.copyOf(codecs), List.copyOf(allowed), List.copyOf(services),
         lazy ? shapes : Map.copyOf(shapes),
         (flags & Hello.FLAG_DETAILS_WITHHELD) != 0, (flags & Hello.FLAG_SERVICES_FILTERED) != 0,
-        Map.copyOf(metadata));
+        Map.copyOf(metadata), List.copyOf(compressors), answerCompressor);
   }
 
   private static void atMost(int n, int max, String what) {

@@ -3,12 +3,15 @@ package io.minirpc.internal.server;
 import io.minirpc.codec.DecodeBudget;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.internal.context.CurrentCall;
+import io.minirpc.internal.protocol.Compression;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.CompressorRegistry;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.ThreadAllocation;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 
 /**
@@ -34,8 +37,10 @@ final class ArgumentDecoder implements DecodeBudget {
   private final Frame frame;
   private final CallMemory memory;
   private final ConnectionMemory connection;
+  /** The request's bytes: as it came, or inflated. */
+  private long bytes;
   /** Whether decoding is timed and measured: only for requests of {@link #MEASURED_FROM} bytes. */
-  private final boolean watched;
+  private boolean watched;
   private long since;
   /** What the thread had allocated when decoding began; 0 when allocation is not measured. */
   private long allocatedBefore;
@@ -48,7 +53,35 @@ final class ArgumentDecoder implements DecodeBudget {
     this.frame = frame;
     this.memory = memory;
     this.connection = connection;
-    this.watched = frame.size() >= MEASURED_FROM;
+    this.bytes = frame.size();
+    this.watched = bytes >= MEASURED_FROM;
+  }
+
+  /**
+   * Inflates a compressed body, once the bytes it declares have been checked against {@code
+   * maxFrameSize} and taken from the call's memory: a request that would inflate past what the
+   * budgets have room for is refused before a byte is inflated.
+   */
+  void inflate(int maxFrameSize, ByteBufAllocator alloc) throws IOException {
+    if (!Compression.isCompressed(frame)) {
+      return;
+    }
+    int declared = ServerCompression.declaredSize(frame, maxFrameSize);
+    int grown = memory.grow(declared);
+    if (grown == CallMemory.ENDED) {
+      throw new IOException("the call ended");
+    }
+    if (grown == CallMemory.NO_ROOM) {
+      memoryRefusal = "the server refused the call: its " + frame.size() + "-byte request"
+          + " inflates to " + declared + " bytes, for which its memory has no room now"
+          + " (minirpc.server.maxConnectionMemory=" + connection.limit()
+          + ", minirpc.server.maxMemory=" + connection.serverLimit() + "). Try again later,"
+          + " send less per call, or raise those limits";
+      throw new IOException(memoryRefusal);
+    }
+    Compression.inflate(frame, CompressorRegistry.installed(), alloc);
+    bytes = frame.size() + declared;
+    watched = bytes >= MEASURED_FROM;
   }
 
   /** Why decoding stopped for want of memory; null if it did not. */
@@ -58,6 +91,9 @@ final class ArgumentDecoder implements DecodeBudget {
 
   /** Decodes every argument of the frame's body, which must hold nothing more. */
   Object[] decode(ServerMethod method, Codecs.Entry codec) throws IOException {
+    if (Compression.isCompressed(frame)) {
+      throw new IllegalStateException("inflate the body first");
+    }
     if (watched) {
       since = System.nanoTime();
       allocatedBefore = memory.arguments() > 0 && ThreadAllocation.supported()
@@ -114,10 +150,10 @@ final class ArgumentDecoder implements DecodeBudget {
    */
   private void checkTime() throws IOException {
     long took = System.nanoTime() - since;
-    long allowed = Math.max(DECODING_NANOS_MIN, frame.size() * DECODING_NANOS_PER_BYTE);
+ long allowed = Math.max(DECODING_NANOS_MIN, bytes * DECODING_NANOS_PER_BYTE);
     if (took > allowed) {
       throw new IOException("decoding took more than the " + allowed / 1_000_000 + " ms the"
-          + " server gives " + frame.size() + " bytes (" + DECODING_NANOS_PER_BYTE + " ns a byte,"
+          + " server gives " + bytes + " bytes (" + DECODING_NANOS_PER_BYTE + " ns a byte,"
           + " at least " + DECODING_NANOS_MIN / 1_000_000 + " ms): the values are built to be"
           + " slow to decode, such as map keys or set elements whose hashes collide");
     }
@@ -144,7 +180,7 @@ final class ArgumentDecoder implements DecodeBudget {
       throw new IOException("the call ended"); // aborted meanwhile: nothing more to take
     }
     memoryRefusal = "the server refused the call: decoding its arguments took " + allocated
-        + " bytes of memory, more than the " + frame.size() + "-byte request may hold"
+        + " bytes of memory, more than the " + bytes + "-byte request may hold"
         + " (minirpc.server.maxConnectionMemory=" + connection.limit()
         + ", minirpc.server.maxMemory=" + connection.serverLimit() + "). Its values expand far"
         + " beyond their bytes: send less per call, or raise those limits";

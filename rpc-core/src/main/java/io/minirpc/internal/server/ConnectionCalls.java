@@ -56,6 +56,8 @@ final class ConnectionCalls {
   private int authenticationFailures;
   /** Why the connection is to be told to go away, once it is; else null. Event loop. */
   private String goAwayReason;
+  /** What its client can inflate and asked its answers in; set from its HELLO. */
+  private volatile ServerCompression compression = ServerCompression.NONE;
 
   ConnectionCalls(Channel channel, WorkerShares shares, ConnectionMemory memory) {
     this.channel = channel;
@@ -66,6 +68,16 @@ final class ConnectionCalls {
 
   Channel channel() {
     return channel;
+  }
+
+  /** How this connection's answers are compressed. */
+  ServerCompression compression() {
+    return compression;
+  }
+
+  /** Its client's HELLO said what it can inflate and which compressor it asks for. */
+  void compression(ServerCompression compression) {
+    this.compression = compression;
   }
 
   /**

@@ -213,6 +213,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     Object[] args;
     ArgumentDecoder decoder = new ArgumentDecoder(this, frame, memory, connection.memory());
     try {
+      decoder.inflate(serving.limits().maxFrameSize(), channel.alloc());
       args = decoder.decode(method, codec);
     } catch (IOException e) {
       if (decoder.memoryRefusal() != null) {
@@ -331,6 +332,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     try {
       buf = ResponseWriter.write(channel.alloc(), codec.id(), seq, value, method.writer(codec),
           serving.limits().maxFrameSize());
+      buf = compressed(buf);
     } catch (Throwable e) {
       ended = 0; // the error below answers instead
       String what = method.descriptor().displayName();
@@ -358,6 +360,16 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     // Finished by the write's listener, on the event loop right after the write and before the
     // next request is read: the call leaves the connection's count in order.
     connection.send(buf, this);
+  }
+
+  /** {@code buf}, the answer, compressed as its method and client ask; released if it fails. */
+  private ByteBuf compressed(ByteBuf buf) throws IOException {
+    try {
+      return connection.compression().answer(buf, method, channel.alloc());
+    } catch (IOException | RuntimeException e) {
+      buf.release();
+      throw new IOException("its compressor failed: " + e.getMessage(), e);
+    }
   }
 
   private void failWith(Throwable t) {

@@ -6,6 +6,7 @@ import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.registry.CompressorRegistry;
 import io.minirpc.internal.protocol.HelloReader;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.UnreadRequest;
@@ -258,6 +259,8 @@ final class ServerHandler extends FrameHandler {
       ctx.writeAndFlush(goAwayFrame(ctx.alloc(), blocked)).addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    calls.compression(ServerCompression.of(theirs, CompressorRegistry.installed(),
+        dispatcher.limits().compressionMinSize()));
     if (dispatcher.authenticates(calls, theirs)) {
       calls.authenticated();
       ctx.writeAndFlush(dispatcher.helloFor(calls, theirs, hello).toFrame(ctx.alloc()),

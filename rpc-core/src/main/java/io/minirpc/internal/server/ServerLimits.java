@@ -13,7 +13,9 @@ package io.minirpc.internal.server;
  * @param maxMetadataSize bytes of metadata keys and values one request may carry
  * @param maxMetadataEntries metadata entries one request may carry
  * @param errorDetails whether undeclared exceptions reach callers with their class and message
+ * @param compressionMinSize answer bodies smaller than this go uncompressed
  */
 record ServerLimits(int maxFrameSize, boolean sendStackTraces, int maxCallsPerConnection,
     int maxCalls, long maxQueuedBytes, String executorLimits, int maxRunningPerConnection,
-    int maxMetadataSize, int maxMetadataEntries, boolean errorDetails) {}
+    int maxMetadataSize, int maxMetadataEntries, boolean errorDetails,
+    int compressionMinSize) {}

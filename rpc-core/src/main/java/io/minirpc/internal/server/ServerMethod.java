@@ -3,6 +3,7 @@ package io.minirpc.internal.server;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.CompressorRegistry;
 import io.minirpc.internal.registry.MethodDescriptor;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -35,6 +36,10 @@ final class ServerMethod {
    * the gap to a smaller one. Racy on purpose: an estimate.
    */
   private volatile long answerEstimate = UNKNOWN_ANSWER;
+  /** Whether its {@code @Compress} chooses its answers' compressor, {@link #compressor}. */
+  private final boolean compressionChosen;
+  /** What its {@code @Compress} chose; null for none, or when it has none. */
+  private final io.minirpc.compression.Compressor compressor;
   private volatile boolean answerKnown;
 
   ServerMethod(MethodDescriptor descriptor, Object implementation, Codecs codecs,
@@ -43,6 +48,8 @@ final class ServerMethod {
     this.methodLimit = methodLimit;
     this.serviceLimit = serviceLimit;
     this.invoker = invoker(descriptor.method(), implementation);
+    this.compressionChosen = CompressorRegistry.annotation(descriptor) != null;
+    this.compressor = CompressorRegistry.installed().forMethod(descriptor, null);
     List<Codecs.Entry> entries = codecs.entries();
     this.readers = new ValueReader[entries.size()][];
     this.writers = new ValueWriter[entries.size()];
@@ -55,6 +62,16 @@ final class ServerMethod {
       writers[codec.index()] =
           descriptor.isVoid() ? null : codec.writer(descriptor.resultType(), descriptor, "the result");
     }
+  }
+
+  /** Whether its {@code @Compress} decides how its answers are compressed. */
+  boolean compressionChosen() {
+    return compressionChosen;
+  }
+
+  /** The compressor its {@code @Compress} names; null for none, or when it has none. */
+  io.minirpc.compression.Compressor compressor() {
+    return compressor;
   }
 
   /** The size its next answer is expected to have, in bytes. */

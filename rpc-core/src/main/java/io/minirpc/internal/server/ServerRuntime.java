@@ -11,6 +11,7 @@ import io.minirpc.internal.config.TlsConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.CompressorRegistry;
 import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
@@ -247,7 +248,8 @@ public final class ServerRuntime {
         settings.maxCallsPerConnection(), maxCalls, settings.maxQueuedBytes(),
         Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
             + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
-        settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails());
+        settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails(),
+        settings.compressionMinSize());
     Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
         new Serving(limits, new Admission(limits, inFlight), interceptors, authenticator,
             observer), runner, new AuthFailures(settings.maxAuthFailuresPerConnection(),
@@ -312,9 +314,13 @@ public final class ServerRuntime {
       allowed.add(c.getName());
     }
     Collections.sort(allowed);
+    List<Hello.CodecInfo> compressors = new ArrayList<>();
+    for (io.minirpc.compression.Compressor c : CompressorRegistry.installed().all()) {
+      compressors.add(new Hello.CodecInfo((byte) c.id(), c.name()));
+    }
     return new Hello(Protocol.VERSION, Protocol.VERSION, settings.maxFrameSize(), 0,
         settings.idleTimeout().toNanos(), settings.maxCallsPerConnection(), codecInfos, allowed,
-        services, shapes);
+        services, shapes).withCompression(compressors, 0);
   }
 
   private ThreadPoolExecutor newExecutor() {

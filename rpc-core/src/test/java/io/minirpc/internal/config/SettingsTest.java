@@ -34,6 +34,8 @@ class SettingsTest {
     SAMPLES.put("minirpc.ioThreads", "3");
     SAMPLES.put("minirpc.transport", "nio");
     SAMPLES.put("minirpc.codec.allow", "java.lang.String, java.lang.Integer");
+    SAMPLES.put("minirpc.compression", "gzip");
+    SAMPLES.put("minirpc.compression.minSize", "4KiB");
     SAMPLES.put("minirpc.server.threads", "8");
     SAMPLES.put("minirpc.server.queue", "0");
     SAMPLES.put("minirpc.server.gracePeriod", "PT2S");

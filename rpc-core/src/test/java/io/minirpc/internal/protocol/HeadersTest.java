@@ -157,9 +157,9 @@ class HeadersTest {
   void aServerHelloWhoseMethodOverrunsItIsRefusedWhenReadNotWhenUsed() {
     ByteBuf frame = hello().toFrame(Unpooled.buffer().alloc());
     ByteBuf header = helloHeader(frame);
-    // Cut 4 bytes into the method's signature: without the trailer (3 bytes), the shapes (36)
-    // and the method's digest (8).
-    ByteBuf cut = header.slice(header.readerIndex(), header.readableBytes() - 3 - 36 - 8 - 4);
+    // Cut 4 bytes into the method's signature: without the optional sections (flags and
+    // metadata, 3 bytes; compression, 3), the shapes (36) and the method's digest (8).
+    ByteBuf cut = header.slice(header.readerIndex(), header.readableBytes() - 6 - 36 - 8 - 4);
     CorruptedFrameException e =
         assertThrows(CorruptedFrameException.class, () -> HelloReader.readServerHello(cut));
     assertEquals("Header string of 16 bytes overruns the header (12 bytes left)",

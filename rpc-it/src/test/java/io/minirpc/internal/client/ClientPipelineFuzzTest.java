@@ -69,7 +69,9 @@ class ClientPipelineFuzzTest {
       @Override
       public void closed(Connection c, String reason) {}
     };
-    Connection connection = new Connection(ch, "fuzz:1", owner, new ResponseDecoding(0, 1));
+    Connection connection = new Connection(ch, "fuzz:1", owner, new ResponseDecoding(0, 1,
+        new ClientCompression(io.minirpc.internal.registry.CompressorRegistry.installed(), null,
+            1024, MAX_FRAME)));
     Hello ours = new Hello(Protocol.VERSION, Protocol.VERSION, MAX_FRAME, 0, 0, 0,
         List.of(new Hello.CodecInfo((byte) 1, "json")), List.of(), List.of(), Map.of());
     ch.pipeline().addLast(new FrameDecoder(MAX_FRAME), new ClientHandler(connection, events, ours,
