@@ -2,6 +2,7 @@ package io.minirpc.bench.jmh;
 
 import io.minirpc.RpcClient;
 import io.minirpc.RpcServer;
+import io.minirpc.bench.model.Page;
 import io.minirpc.bench.model.User;
 import io.minirpc.bench.model.UserService;
 import io.minirpc.bench.model.Users;
@@ -21,8 +22,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One blocking {@code getUser} call over loopback, client and server in this JVM. With {@code
- * -prof gc}, {@code gc.alloc.rate.norm} is the allocation of both sides of one call.
+ * One blocking call over loopback, client and server in this JVM: {@code getUser} (one small
+ * record, which compression must leave alone) and {@code listUser} (a page of records, where it
+ * pays on a real network and costs CPU on loopback). With {@code -prof gc}, {@code
+ * gc.alloc.rate.norm} is the allocation of both sides of one call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,6 +37,10 @@ public class CallBenchmark {
   @Param({"kryo", "json"})
   public String codec;
 
+  /** {@code minirpc.compression} of the client. */
+  @Param({"none", "gzip", "lz4"})
+  public String compression;
+
   private RpcServer server;
   private RpcClient client;
   private UserService users;
@@ -42,7 +49,8 @@ public class CallBenchmark {
   public void setUp() {
     server = RpcServer.builder().host("127.0.0.1").port(0)
         .register(UserService.class, new Users()).build().start();
-    client = RpcClient.builder().address("127.0.0.1", server.port()).codec(codec).build();
+    client = RpcClient.builder().address("127.0.0.1", server.port()).codec(codec)
+        .compression(compression).build();
     users = client.proxy(UserService.class);
   }
 
@@ -55,5 +63,10 @@ public class CallBenchmark {
   @Benchmark
   public User getUser() {
     return users.getUser(42);
+  }
+
+  @Benchmark
+  public Page<User> listUser() {
+    return users.listUser(1);
   }
 }
