@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.Properties;
 
 /**
@@ -66,6 +67,35 @@ public final class RpcClient implements AutoCloseable {
   public <T> T proxy(Class<T> service) {
     Objects.requireNonNull(service, "service == null");
     return runtime.proxy(service);
+  }
+
+  /**
+   * Calls a method known only by its wire names, for a tool without the Java interface, such as
+   * the command-line client. {@code service} is the interface's full name and {@code method} its
+   * key, as the server's listing gives them ({@code io.minirpc.listing.ServiceListing}; {@code
+   * "add(int,int)"}). The arguments are written, and the result read, as {@code valueType} by the
+   * client's codec: with the json codec, Jackson's {@code JsonNode} passes JSON through as it is,
+   * so arguments and result are JSON documents. The call is checked against the server's
+   * handshake with {@code digest}, the fingerprint the listing gives for the method ({@link
+   * io.minirpc.listing.MethodDescription#digest()}): if the method changed since the listing was
+   * read, it fails unsent with {@link RpcException.Code#CODEC}. It runs with the client's
+   * interceptors, timeout and metadata, as a proxy's call does.
+   *
+   * @param service the service's full name
+   * @param method the method's key, its name and parameter types
+   * @param valueType the type every argument and the result are written and read as
+   * @param digest the method's fingerprint from the listing
+   * @param args the arguments; none is copied
+   * @return a future that ends as the call does (at once, failed, on a closed client); the
+   *     result is a {@code valueType}, or null
+   */
+  public CompletableFuture<Object> callByName(String service, String method,
+      java.lang.reflect.Type valueType, long digest, Object... args) {
+    Objects.requireNonNull(service, "service == null");
+    Objects.requireNonNull(method, "method == null");
+    Objects.requireNonNull(valueType, "valueType == null");
+    Objects.requireNonNull(args, "args == null");
+    return runtime.callByName(service, method, valueType, digest, args);
   }
 
   /**

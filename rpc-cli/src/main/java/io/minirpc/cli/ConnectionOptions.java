@@ -1,6 +1,6 @@
 package io.minirpc.cli;
 
-import io.minirpc.internal.config.Durations;
+import io.minirpc.text.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,14 +2,12 @@ package io.minirpc.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minirpc.RpcException;
-import io.minirpc.internal.client.ClientRuntime;
-import io.minirpc.internal.config.Settings;
+import io.minirpc.RpcClient;
 import io.minirpc.listing.ServiceDescription;
 import io.minirpc.listing.ServiceListing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +17,7 @@ import java.util.concurrent.TimeoutException;
 final class Remote implements AutoCloseable {
   private final String address;
   private final ConnectionOptions options;
-  private final ClientRuntime client;
+  private final RpcClient client;
   private List<String> services;
 
   Remote(String address, ConnectionOptions options) {
@@ -57,9 +55,7 @@ final class Remote implements AutoCloseable {
       p.setProperty("minirpc.tls.privateKey", options.key.toString());
     }
     try {
-      Settings settings = new Settings();
-      settings.apply(p);
-      this.client = new ClientRuntime(settings.client(), Set.of(), List.of());
+      this.client = RpcClient.builder().configure(p).build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new Failure(Minirpc.USAGE, e.getMessage());
     }

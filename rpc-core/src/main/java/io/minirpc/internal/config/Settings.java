@@ -1,6 +1,5 @@
 package io.minirpc.internal.config;
 
-import io.minirpc.internal.protocol.Frames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Settings {
   private static final Logger log = LoggerFactory.getLogger(Settings.class);
+  /** The longest metadata key or value a frame header carries (docs/PROTOCOL.md: a string). */
+  private static final int MAX_STRING_BYTES = 0xFFFF;
 
   private final Map<Key<?>, Object> values = new HashMap<>();
   private final Map<String, String> metadata = new LinkedHashMap<>();
@@ -141,9 +142,10 @@ public final class Settings {
       throw new IllegalArgumentException("metadata key must not be empty");
     }
     for (String part : new String[] {key, value}) {
-      if (part.getBytes(StandardCharsets.UTF_8).length > Frames.MAX_STRING_BYTES) {
+      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_BYTES) {
         throw new IllegalArgumentException(
-            "metadata '" + Frames.truncate(key, 40) + "' is longer than 65535 UTF-8 bytes");
+            "metadata '" + (key.length() > 40 ? key.substring(0, 40) + "..." : key)
+                + "' is longer than 65535 UTF-8 bytes");
       }
     }
   }

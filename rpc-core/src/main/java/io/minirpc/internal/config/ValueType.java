@@ -1,5 +1,6 @@
 package io.minirpc.internal.config;
 
+import io.minirpc.text.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

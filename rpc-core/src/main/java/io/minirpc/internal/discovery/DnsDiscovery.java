@@ -3,6 +3,7 @@ package io.minirpc.internal.discovery;
 import io.minirpc.discovery.DiscoveryProvider;
 import io.minirpc.discovery.NameResolver;
 import io.minirpc.discovery.ServerInstance;
+import io.minirpc.text.Durations;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -66,7 +67,7 @@ public final class DnsDiscovery implements DiscoveryProvider {
     if (query != null) {
       for (String option : query.split("&")) {
         if (option.startsWith("refresh=")) {
-          refresh = io.minirpc.internal.config.Durations.parse("refresh",
+          refresh = Durations.parse("refresh",
               option.substring("refresh=".length()));
         } else if (!option.isEmpty()) {
           throw new IllegalArgumentException("'" + target + "': unknown option '" + option

@@ -3,7 +3,7 @@ package io.minirpc.internal.registry;
 import io.minirpc.Compress;
 import io.minirpc.compression.Compressor;
 import io.minirpc.internal.config.Suggestions;
-import io.minirpc.internal.protocol.Gzip;
+import io.minirpc.internal.compression.Gzip;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

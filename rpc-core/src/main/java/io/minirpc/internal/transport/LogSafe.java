@@ -1,5 +1,6 @@
 package io.minirpc.internal.transport;
 
+import io.minirpc.text.UntrustedText;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -11,69 +12,18 @@ import org.slf4j.Logger;
  */
 public final class LogSafe {
   /** The most characters of one untrusted string that reach a log line. */
-  public static final int MAX_CHARS = 200;
+  public static final int MAX_CHARS = UntrustedText.MAX_CHARS;
 
   private LogSafe() {}
 
-  /**
-   * {@code s} escaped and truncated: {@code \n}, {@code \r}, {@code \t} and {@code \\} as such,
-   * other control and format characters (U+2028 included) as {@code \\uXXXX}, and past {@value
-   * #MAX_CHARS} characters "…(N more)".
-   */
+  /** {@code s} escaped and truncated: see {@link UntrustedText#escape(Object)}. */
   public static String escape(Object s) {
-    return escape(s, MAX_CHARS);
+    return UntrustedText.escape(s);
   }
 
-  /**
-   * {@link #escape(Object)} with another length: for a message of our own words that embeds what
-   * a peer sent, such as a protocol error's reason.
-   */
+  /** {@code s} escaped and cut at {@code maxChars}: see {@link UntrustedText#escape(Object, int)}. */
   public static String escape(Object s, int maxChars) {
-    if (s == null) {
-      return "null";
-    }
-    String text = s.toString();
-    int end = Math.min(text.length(), maxChars);
-    if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
-      end--;
-    }
-    StringBuilder out = null;
-    for (int i = 0; i < end; i++) {
-      char c = text.charAt(i);
-      String replacement = replacement(c);
-      if (replacement != null && out == null) {
-        out = new StringBuilder(end + 16).append(text, 0, i);
-      }
-      if (out != null) {
-        if (replacement != null) {
-          out.append(replacement);
-        } else {
-          out.append(c);
-        }
-      }
-    }
-    String escaped = out == null ? text.substring(0, end) : out.toString();
-    return end < text.length() ? escaped + "…(" + (text.length() - end) + " more)" : escaped;
-  }
-
-  private static String replacement(char c) {
-    switch (c) {
-      case '\n':
-        return "\\n";
-      case '\r':
-        return "\\r";
-      case '\t':
-        return "\\t";
-      case '\\':
-        return "\\\\";
-      default:
-        int type = Character.getType(c);
-        if (type == Character.CONTROL || type == Character.FORMAT
-            || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
-          return String.format("\\u%04x", (int) c);
-        }
-        return null;
-    }
+    return UntrustedText.escape(s, maxChars);
   }
 
   /**

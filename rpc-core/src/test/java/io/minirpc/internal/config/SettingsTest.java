@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.minirpc.text.Durations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

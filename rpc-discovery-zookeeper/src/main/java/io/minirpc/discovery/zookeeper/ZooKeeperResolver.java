@@ -2,7 +2,7 @@ package io.minirpc.discovery.zookeeper;
 
 import io.minirpc.discovery.NameResolver;
 import io.minirpc.discovery.ServerInstance;
-import io.minirpc.internal.transport.LogSafe;
+import io.minirpc.text.UntrustedText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,7 +58,11 @@ final class ZooKeeperResolver implements NameResolver {
   private final List<String> unreadable = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   /** Lines about unreadable nodes: at most one a second, whatever a writer of the group does. */
-  private final LogSafe.Limiter skipped = LogSafe.Limiter.perSecond();
+  /** When the next warning about skipped nodes may be logged; the rest are counted. */
+  private final java.util.concurrent.atomic.AtomicLong nextWarning =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+  private final java.util.concurrent.atomic.AtomicLong warningsLeftOut =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closed;
   private CuratorFramework client;
   private CuratorCache cache;
@@ -182,7 +186,7 @@ final class ZooKeeperResolver implements NameResolver {
       keptBytes -= old.bytes();
     }
     // The node's name and data are the text of anyone who may write the group.
-    String name = LogSafe.escape(ZKPaths.getNodeFromPath(child.getPath()));
+    String name = UntrustedText.escape(ZKPaths.getNodeFromPath(child.getPath()));
     ServerInstance server = parse(child, name);
     int bytes = child.getData() == null ? 0 : child.getData().length;
     if (server != null && keptBytes + bytes > MAX_GROUP_BYTES) {
@@ -223,15 +227,30 @@ final class ZooKeeperResolver implements NameResolver {
       });
     }
     if (!unreadable.isEmpty()) {
-      skipped.warn(log, "Skipping " + unreadable.size() + " node(s) of " + target + " that are"
+      warnLimited("Skipping " + unreadable.size() + " node(s) of " + target + " that are"
           + " not minirpc servers this version can read: " + named(unreadable));
       unreadable.clear();
     }
     if (!warnings.isEmpty()) {
-      skipped.warn(log, "Node(s) of " + target + " out of bounds: " + named(warnings));
+      warnLimited("Node(s) of " + target + " out of bounds: " + named(warnings));
       warnings.clear();
     }
     return List.copyOf(servers);
+  }
+
+  /**
+   * Logs {@code message} unless one was logged less than a second ago: a registry that goes on
+   * holding bad nodes cannot flood the log. The next line says how many were left out.
+   */
+  private void warnLimited(String message) {
+    long now = System.nanoTime();
+    long next = nextWarning.get();
+    if (now - next < 0 || !nextWarning.compareAndSet(next, now + 1_000_000_000L)) {
+      warningsLeftOut.incrementAndGet();
+      return;
+    }
+    long leftOut = warningsLeftOut.getAndSet(0);
+    log.warn("{}{}", message, leftOut > 0 ? " (" + leftOut + " similar line(s) left out)" : "");
   }
 
   /** The first {@link #MAX_NAMED} of {@code lines}, and how many more there are. */
@@ -247,7 +266,7 @@ final class ZooKeeperResolver implements NameResolver {
     try {
       return NodeFormat.read(child.getData(), w -> warnings.add(name + ": " + w));
     } catch (RuntimeException e) {
-      unreadable.add(name + " (" + LogSafe.escape(e.getMessage()) + ")");
+      unreadable.add(name + " (" + UntrustedText.escape(e.getMessage()) + ")");
       return null;
     }
   }

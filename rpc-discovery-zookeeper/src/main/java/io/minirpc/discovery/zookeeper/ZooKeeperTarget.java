@@ -1,6 +1,6 @@
 package io.minirpc.discovery.zookeeper;
 
-import io.minirpc.internal.config.Durations;
+import io.minirpc.text.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

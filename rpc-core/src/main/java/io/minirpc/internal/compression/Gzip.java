@@ -1,4 +1,4 @@
-package io.minirpc.internal.protocol;
+package io.minirpc.internal.compression;
 
 import io.minirpc.compression.Compressor;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.minirpc.internal.config;
+package io.minirpc.text;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,7 +6,11 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations as users write them in Properties: {@code 250ms}, {@code 5s}, {@code PT5S}. */
+/**
+ * Parses durations as minirpc's configuration writes them: {@code 250ms}, {@code 5s}, {@code
+ * PT5S}. For tools and modules that take durations from their users the same way, such as a
+ * discovery URI's parameters or a command-line option.
+ */
 public final class Durations {
   private static final Pattern SIMPLE =
       Pattern.compile("(\\d+)\\s*(ns|us|ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
@@ -17,6 +21,9 @@ public final class Durations {
    * Parses {@code value}, the setting of {@code key}: a whole number with a unit ({@code ns, us,
    * ms, s, m, h, d}) or an ISO-8601 duration ({@code PT0.25S}).
    *
+   * @param key what the value sets, named in the message of a value that is not a duration
+   * @param value the text to parse
+   * @return the duration
    * @throws IllegalArgumentException naming the key and the accepted forms
    */
   public static Duration parse(String key, String value) {
