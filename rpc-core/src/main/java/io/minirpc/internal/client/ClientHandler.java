@@ -1,10 +1,13 @@
 package io.minirpc.internal.client;
 
+import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.ErrorInfo;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.HelloReader;
+import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.transport.FrameHandler;
 import io.minirpc.internal.transport.LogSafe;
 import io.netty.channel.ChannelHandlerContext;
@@ -159,7 +162,7 @@ final class ClientHandler extends FrameHandler {
         connection.onResponse(frame);
         break;
       case ERROR:
-        if (Connection.isShutdownRefusal(frame) && !connection.isDraining()) {
+        if (isShutdownRefusal(frame) && !connection.isDraining()) {
           // The server is shutting down and this answer overtook its GOAWAY: act as on GOAWAY,
           // so the call is sent again on a new connection.
           events.goingAway(connection, "it refused a call because it is shutting down");
@@ -271,5 +274,15 @@ final class ClientHandler extends FrameHandler {
     connection.failAll();
     events.closed(connection, connection.closeReason());
     ctx.fireChannelInactive();
+  }
+
+  /**
+   * An ERROR that says the server refused the call unrun because it is shutting down: the call
+   * raced the server's GOAWAY, and may go again on a new connection.
+   */
+  static boolean isShutdownRefusal(Frame frame) {
+    return frame.type() == FrameType.ERROR
+        && (frame.flags() & Protocol.FLAG_NOT_RUN) != 0
+        && ErrorInfo.peekCode(frame.header()) == RpcException.Code.UNAVAILABLE.wireNumber();
   }
 }

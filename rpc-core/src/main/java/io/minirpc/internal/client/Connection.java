@@ -1,7 +1,6 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
-import io.minirpc.internal.protocol.ErrorInfo;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
@@ -280,16 +279,6 @@ final class Connection {
     if (--decodingElsewhere == 0 && channel.isActive()) {
       channel.config().setAutoRead(true);
     }
-  }
-
-  /**
-   * An ERROR that says the server refused the call unrun because it is shutting down: the call
-   * raced the server's GOAWAY, and may go again on a new connection.
-   */
-  static boolean isShutdownRefusal(Frame frame) {
-    return frame.type() == FrameType.ERROR
-        && (frame.flags() & Protocol.FLAG_NOT_RUN) != 0
-        && ErrorInfo.peekCode(frame.header()) == RpcException.Code.UNAVAILABLE.wireNumber();
   }
 
   /**

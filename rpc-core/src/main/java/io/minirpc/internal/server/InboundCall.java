@@ -2,17 +2,10 @@ package io.minirpc.internal.server;
 
 import io.minirpc.RpcContext;
 import io.minirpc.RpcException;
-import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.context.CurrentCall;
 import io.minirpc.internal.protocol.ErrorInfo;
 import io.minirpc.internal.protocol.Frame;
-import io.minirpc.internal.protocol.FrameTooLargeException;
-import io.minirpc.internal.protocol.FrameType;
-import io.minirpc.internal.protocol.Frames;
-import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestHeader;
-import io.minirpc.internal.protocol.ResponseWriter;
-import io.minirpc.internal.protocol.ValueSize;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.LogSafe;
@@ -21,13 +14,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureListener {
   private static final Logger log = LoggerFactory.getLogger(InboundCall.class);
-  /** Bad input repeats: at most one line a second, saying how many were left out. */
   /**
    * Errors from decoders (out of memory, stack overflow), which a peer can cause again and again:
    * logged with their stack at most once a second.
@@ -248,7 +238,7 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
             LogSafe.Limiter.suffix(leftOut), t);
       }
       fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
-          + d.displayName() + " with codec " + codec.name() + ": " + describe(t));
+          + d.displayName() + " with codec " + codec.name() + ": " + Answers.describe(t));
       return;
     } finally {
       frame.release();
@@ -300,17 +290,6 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     }
   }
 
-  /** What an Error in a codec says to the caller: what happened, not where in the server. */
-  private static String describe(Throwable t) {
-    if (t instanceof OutOfMemoryError) {
-      return "the value needs more memory than the server has (OutOfMemoryError)";
-    }
-    if (t instanceof StackOverflowError) {
-      return "the value is nested too deeply (StackOverflowError)";
-    }
-    return "the codec failed with " + t.getClass().getName();
-  }
-
   private void respond(Object value) {
     if (timeoutNanos > 0 && remainingNanos() <= 0) {
       // The caller has stopped waiting, and the implementation may have returned early because
@@ -330,29 +309,11 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     }
     ByteBuf buf;
     try {
-      buf = ResponseWriter.write(channel.alloc(), codec.id(), seq, value, method.writer(codec),
-          serving.limits().maxFrameSize());
-      buf = compressed(buf);
-    } catch (Throwable e) {
-      ended = 0; // the error below answers instead
-      String what = method.descriptor().displayName();
-      if (e instanceof Error) {
-        log.error("Encoding the result of {} with codec {} failed", what, codec.name(), e);
-        fail(RpcException.Code.CODEC, "the server could not encode the result of " + what
-            + " with codec " + codec.name() + ": " + describe(e));
-      } else if (FrameTooLargeException.isCause(e)) {
-        log.warn("The result of {} is larger than {} bytes; sending an error instead",
-            what, serving.limits().maxFrameSize());
-        fail(RpcException.Code.RESOURCE_EXHAUSTED, "the result of " + what
-            + " is larger than the maximum frame size of " + serving.limits().maxFrameSize()
-            + " bytes (minirpc.maxFrameSize), so the server did not send it."
-            + ValueSize.ofResult(value, codec.name()) + " Return less data per call, or raise"
-            + " minirpc.maxFrameSize on both client and server");
-      } else {
-        log.warn("Could not encode the result of {} with codec {}", what, codec.name());
-        fail(RpcException.Code.CODEC, "the server could not encode the result of " + what
-            + " with codec " + codec.name() + ": " + e.getMessage());
-      }
+      buf = Answers.response(method, codec, seq, value, serving.limits(),
+          connection.compression(), channel.alloc());
+    } catch (Answers.Unsendable e) {
+      ended = 0; // the error answers instead
+      sendOnce(e.error());
       return;
     }
     memory.answered(buf.readableBytes()); // the arguments are garbage now; the answer waits
@@ -360,16 +321,6 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     // Finished by the write's listener, on the event loop right after the write and before the
     // next request is read: the call leaves the connection's count in order.
     connection.send(buf, this);
-  }
-
-  /** {@code buf}, the answer, compressed as its method and client ask; released if it fails. */
-  private ByteBuf compressed(ByteBuf buf) throws IOException {
-    try {
-      return connection.compression().answer(buf, method, channel.alloc());
-    } catch (IOException | RuntimeException e) {
-      buf.release();
-      throw new IOException("its compressor failed: " + e.getMessage(), e);
-    }
   }
 
   private void failWith(Throwable t) {
@@ -381,50 +332,11 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
       }
       return;
     }
-    if (t instanceof RpcException) {
-      RpcException e = (RpcException) t;
-      send(new ErrorInfo(e.code().wireNumber(), "", e.getMessage(), stack(e)));
-      return;
-    }
-    boolean bug = t instanceof Error && !(t instanceof AssertionError);
-    if (!serving.limits().errorDetails() && !d.declares(t.getClass())) {
-      // Not part of the method's contract: its message may say what only the server should know.
-      String id = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-      if (bug) {
-        log.error("{} failed with error id {}", d.displayName(), id, t);
-      } else {
-        log.warn("{} failed with error id {}", d.displayName(), id, t);
-      }
-      send(new ErrorInfo(RpcException.Code.INTERNAL.wireNumber(), "", "the server failed while"
-          + " running " + d.displayName() + " (error id " + id + "; the server's log has the"
-          + " details). Declare the exception in the method's throws clause to send it to"
-          + " callers, or set minirpc.server.errorDetails=true", List.of()));
-      return;
-    }
-    if (bug) {
-      log.error("{} failed with {}", d.displayName(), t.toString(), t);
-    } else if (log.isDebugEnabled()) {
-      log.debug("{} threw {}", d.displayName(), t.getClass().getName());
-    }
-    String message = t.getMessage() == null ? "" : t.getMessage();
-    send(new ErrorInfo(RpcException.Code.APPLICATION.wireNumber(), t.getClass().getName(),
-        message, stack(t)));
-  }
-
-  private List<StackTraceElement> stack(Throwable t) {
-    if (!serving.limits().sendStackTraces()) {
-      return List.of();
-    }
-    StackTraceElement[] trace = t.getStackTrace();
-    return Arrays.asList(trace).subList(0, Math.min(trace.length, ErrorInfo.MAX_STACK_FRAMES));
+    sendOnce(Answers.failure(t, d, serving.limits()));
   }
 
   private void fail(RpcException.Code code, String message) {
-    send(new ErrorInfo(code.wireNumber(), "", message, List.of()));
-  }
-
-  private void send(ErrorInfo info) {
-    sendOnce(info);
+    sendOnce(new ErrorInfo(code.wireNumber(), "", message, List.of()));
   }
 
   private void sendOnce(ErrorInfo info) {
