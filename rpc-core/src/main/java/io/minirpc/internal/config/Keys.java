@@ -18,9 +18,10 @@ import java.util.Set;
 
 /**
  * Every setting of minirpc, declared once, in the order of the configuration table: the one place
- * to add a setting. Adding one takes its declaration here, its component in {@link ClientConfig}
- * or {@link ServerConfig}, its builder method, and {@link ConfigTable} to regenerate the table in
- * docs/configuration.md.
+ * to add a setting. Adding one takes its declaration here, its use ({@code config.get(Keys.X)} on
+ * the {@link ClientConfig} or {@link ServerConfig}, which are views of this table), its builder
+ * method (BuildersFollowTheKeyTableTest checks builders and table against each other) and a sample
+ * in SettingsTest; docs/configuration.md and the Spring Boot metadata are rendered from here.
  *
  * <p>Both sides accept every key, so one Properties file can configure a client and a server; a
  * key of the other side is checked and ignored. {@code minirpc.codec} is declared twice because

@@ -175,95 +175,27 @@ public final class Settings {
     }
   }
 
+  /** Every key's value, defaults included, frozen: what a config reads. */
+  private Map<Key<?>, Object> values() {
+    Map<Key<?>, Object> all = new HashMap<>();
+    for (Object e : Keys.entries()) {
+      if (e instanceof Key<?> k) {
+        all.put(k, get(k));
+      }
+    }
+    return java.util.Collections.unmodifiableMap(all);
+  }
+
   /** The client's settings, frozen. */
   public ClientConfig client() {
-    return new ClientConfig(
-        get(Keys.CODEC),
-        get(Keys.ADDRESS),
-        get(Keys.TIMEOUT),
-        get(Keys.CONNECT_TIMEOUT),
-        get(Keys.MAX_FRAME_SIZE),
-        get(Keys.IO_THREADS),
-        get(Keys.TRANSPORT),
-        get(Keys.ALLOW),
-        allowedClasses,
-        get(Keys.COMPRESSION),
-        get(Keys.COMPRESSION_MIN_SIZE),
-        ordered(metadata),
-        get(Keys.PROPAGATE_DEADLINE),
-        get(Keys.CONNECTIONS),
-        get(Keys.HEARTBEAT_INTERVAL),
-        get(Keys.IDLE_TIMEOUT),
-        get(Keys.INITIAL_BACKOFF),
-        get(Keys.MAX_BACKOFF),
-        get(Keys.WAIT_FOR_READY),
-        get(Keys.MAX_IN_FLIGHT),
-        get(Keys.FAIL_WHEN_BUSY),
-        get(Keys.MAX_QUEUED_CALLS),
-        get(Keys.MAX_QUEUED_BYTES),
-        get(Keys.MAX_RESPONSE_MEMORY),
-        get(Keys.MAX_SERVER_HELLO_SIZE),
-        get(Keys.LOAD_BALANCER),
-        get(Keys.SUBSET_SIZE),
-        get(Keys.MAX_ATTEMPTS),
-        get(Keys.RETRY_BACKOFF),
-        get(Keys.RETRY_BUDGET),
-        get(Keys.EJECTION_FAILURES),
-        get(Keys.EJECTION_TIME),
-        get(Keys.EJECTION_MAX_PERCENT),
-        get(Keys.ALLOW_INSECURE_CREDENTIALS),
+    return new ClientConfig(values(), allowedClasses, metadata,
         tls(Side.CLIENT, get(Keys.TLS_HOSTNAME_VERIFICATION), TlsConfig.ClientAuthMode.NONE));
   }
 
   /** The server's settings, frozen. */
   public ServerConfig server() {
-    return new ServerConfig(
-        get(Keys.CODECS),
-        get(Keys.HOST),
-        get(Keys.PORT),
-        get(Keys.MAX_FRAME_SIZE),
-        get(Keys.IO_THREADS),
-        get(Keys.TRANSPORT),
-        get(Keys.ALLOW),
-        allowedClasses,
-        get(Keys.COMPRESSION_MIN_SIZE),
-        get(Keys.SERVER_THREADS),
-        get(Keys.SERVER_QUEUE),
-        get(Keys.GRACE_PERIOD),
-        get(Keys.SEND_STACK_TRACES),
-        get(Keys.IDLE_TIMEOUT),
-        get(Keys.MAX_CALLS_PER_CONNECTION),
-        get(Keys.MAX_CALLS),
-        ordered(rateLimits),
-        get(Keys.DIRECT_EXECUTOR),
-        get(Keys.SERVER_MAX_QUEUED_BYTES),
-        get(Keys.MAX_MEMORY),
-        get(Keys.MAX_CONNECTION_MEMORY),
-        get(Keys.MAX_ADDRESS_MEMORY),
-        get(Keys.MAX_RUNNING_PER_CONNECTION),
-        get(Keys.MAX_CONNECTIONS),
-        get(Keys.MAX_CONNECTIONS_PER_ADDRESS),
-        get(Keys.CONNECTION_RATE_PER_ADDRESS),
-        get(Keys.HANDSHAKE_TIMEOUT),
-        get(Keys.MAX_CONNECTION_IDLE),
-        get(Keys.MAX_CONNECTION_AGE),
-        get(Keys.MAX_CONNECTION_AGE_GRACE),
-        get(Keys.MAX_PRE_HELLO_FRAME_SIZE),
-        get(Keys.MAX_METADATA_SIZE),
-        get(Keys.MAX_METADATA_ENTRIES),
-        get(Keys.MAX_PINGS_PER_SECOND),
-        get(Keys.MAX_CANCELS_PER_SECOND),
-        tls(Side.SERVER, false, get(Keys.TLS_CLIENT_AUTH)),
-        get(Keys.BEARER_TOKENS),
-        get(Keys.MAX_AUTH_FAILURES_PER_CONNECTION),
-        get(Keys.MAX_AUTH_FAILURES_PER_SECOND),
-        get(Keys.ERROR_DETAILS),
-        get(Keys.SERVER_REGISTRY),
-        get(Keys.ADVERTISED_HOST),
-        get(Keys.WEIGHT),
-        get(Keys.ATTRIBUTES),
-        get(Keys.DEREGISTER_DELAY),
-        get(Keys.LISTING));
+    return new ServerConfig(values(), allowedClasses, rateLimits,
+        tls(Side.SERVER, false, get(Keys.TLS_CLIENT_AUTH)));
   }
 
   /** A certificate chain and its key, PEM files, for either side's builder. */
