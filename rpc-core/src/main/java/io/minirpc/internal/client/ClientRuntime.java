@@ -16,22 +16,18 @@ import io.minirpc.internal.context.OutgoingMetadata;
 import io.minirpc.internal.observe.TrafficCounter;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
-import io.minirpc.internal.protocol.RequestWriter;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.CompressorRegistry;
 import io.minirpc.internal.registry.MethodDescriptor;
-import io.minirpc.internal.transport.LogSafe;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
 import io.minirpc.metrics.RpcObserver;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.Timer;
 import io.netty.util.Timeout;
-import io.netty.util.concurrent.EventExecutor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -42,9 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientRuntime {
   private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
-  /** Extra wait of a blocking caller beyond the call's timeout, in case the timer is late. */
-  private static final long TIMER_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final ClientConfig settings;
   /** Sent with every call; fixed when the client is built. */
@@ -72,8 +64,8 @@ public final class ClientRuntime {
   private final ClientCompression compression;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
-  /** The remote methods of every proxy, to check against each server that connects. */
-  private final Map<Class<?>, List<ClientMethod>> methodsByService = new ConcurrentHashMap<>();
+  private final ServerReport report = new ServerReport();
+  private final RequestEncoder encoder;
   private final Object lifecycle = new Object();
   private volatile boolean closed;
 
@@ -177,7 +169,8 @@ public final class ClientRuntime {
     this.fleet = new Fleet(settings, address, fixed, resolver, cleartext::refusal,
         (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f,
             traffic, decoding),
-        timer, this::checkServer);
+        timer, report::serverReady);
+    this.encoder = new RequestEncoder(alloc, codec, compression, fleet::maxFrameSize);
     fleet.startResolving();
   }
 
@@ -220,10 +213,7 @@ public final class ClientRuntime {
           new ClientMethod(d, codec, timeoutNanos, settings.waitForReady(), address)
               .compressWith(compression.chosen(), compression.compressors()));
     }
-    methodsByService.put(service, List.copyOf(byKey.values()));
-    for (Connection c : fleet.readyConnections()) {
-      report(service, byKey.values(), c);
-    }
+    report.proxyMade(service, List.copyOf(byKey.values()), fleet.readyConnections());
     // The proxy hands us the Method of whichever interface declared it; map them all.
     Map<Method, ClientMethod> methods = new HashMap<>();
     for (Method m : service.getMethods()) {
@@ -267,26 +257,12 @@ public final class ClientRuntime {
 
   /** A blocking call: returns the result or throws what the call ended with. */
   Object callBlocking(ClientMethod method, Object[] args) throws Throwable {
-    checkNotOnEventLoop(method);
+    Waiting.checkNotOnEventLoop(group, method);
     if (!interceptors.isEmpty()) {
-      return awaitIntercepted(new InterceptedCall(this, method, args, interceptors));
+      return Waiting.await(new InterceptedCall(this, method, args, interceptors));
     }
-    PendingCall call =
-        start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current());
-    try {
-      return call.get(call.timeoutNanos() + TIMER_SLACK_NANOS, TimeUnit.NANOSECONDS);
-    } catch (ExecutionException e) {
-      throw forCaller(e.getCause());
-    } catch (TimeoutException e) {
-      call.run(null);
-      throw forCaller(call.handle((v, t) -> t).join());
-    } catch (InterruptedException e) {
-      call.cancel(false);
-      Thread.currentThread().interrupt();
-      throw new RpcException(
-          RpcException.Code.CANCELLED,
-          method.callPrefix() + "was cancelled: the calling thread was interrupted");
-    }
+    return Waiting.await(
+        start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current()));
   }
 
   /** An asynchronous call: the returned future ends as the call does. Never throws. */
@@ -298,34 +274,6 @@ public final class ClientRuntime {
       return start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current());
     } catch (RpcException e) {
       return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /** A blocking call through the interceptors. */
-  private Object awaitIntercepted(InterceptedCall call) throws Throwable {
-    ClientMethod method = call.clientMethod();
-    CompletableFuture<Object> result = call.start();
-    try {
-      Object value = result.get(method.timeoutNanos() + TIMER_SLACK_NANOS, TimeUnit.NANOSECONDS);
-      if (value == null && method.descriptor().isPrimitiveResult()) {
-        throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "failed: an"
-            + " interceptor answered null for a result of primitive type "
-            + method.descriptor().resultType().getTypeName());
-      }
-      return value;
-    } catch (ExecutionException e) {
-      throw forCaller(InterceptedCall.unwrap(e.getCause()));
-    } catch (TimeoutException e) {
-      call.cancel();
-      throw new RpcException(RpcException.Code.TIMEOUT, method.callPrefix() + "timed out after "
-          + TimeUnit.NANOSECONDS.toMillis(method.timeoutNanos() + TIMER_SLACK_NANOS) + " ms"
-          + " waiting for the interceptors to finish; check the client's interceptors");
-    } catch (InterruptedException e) {
-      call.cancel();
-      Thread.currentThread().interrupt();
-      throw new RpcException(
-          RpcException.Code.CANCELLED,
-          method.callPrefix() + "was cancelled: the calling thread was interrupted");
     }
   }
 
@@ -367,7 +315,7 @@ public final class ClientRuntime {
           RpcException.Code.TIMEOUT, method.callPrefix() + limit.notSent(-timeoutNanos));
     }
     PendingCall call =
-        new PendingCall(method, args, metadata, this::encode, timeoutNanos, limit, fleet);
+        new PendingCall(method, args, metadata, encoder, timeoutNanos, limit, fleet);
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
     fleet.called();
@@ -406,7 +354,7 @@ public final class ClientRuntime {
     }
     PendingCall h;
     try {
-      h = new PendingCall(call.method(), call.args(), call.metadata(), this::encode, left,
+      h = new PendingCall(call.method(), call.args(), call.metadata(), encoder, left,
           call.limit(), fleet);
     } catch (RuntimeException e) {
       return; // it was encoded once; if it cannot be again, the first attempt goes on alone
@@ -417,98 +365,6 @@ public final class ClientRuntime {
     if (!h.isDone()) {
       fleet.submit(h);
     }
-  }
-
-  /** A server connected: say now, in the log, which proxied methods it cannot serve. */
-  private void checkServer(Connection c) {
-    if (c.serverHello().detailsWithheld()) {
-      log.info("The server at {} did not accept this client's handshake, so it did not say which"
-          + " services it has: calls are sent without checking their signatures first, and the"
-          + " server authenticates each. Put the credential in the client's metadata"
-          + " (minirpc.metadata.*) to authenticate the connection", c.address());
-      return;
-    }
-    for (Map.Entry<Class<?>, List<ClientMethod>> e : methodsByService.entrySet()) {
-      report(e.getKey(), e.getValue(), c);
-    }
-  }
-
-  private void report(Class<?> service, Iterable<ClientMethod> methods, Connection c) {
-    Hello hello = c.serverHello();
-    if (hello.detailsWithheld()) {
-      return; // nothing to compare with
-    }
-    List<String> problems = new ArrayList<>();
-    for (ClientMethod m : methods) {
-      String problem = Compatibility.problem(m, hello);
-      if (problem != null) {
-        problems.add(m.descriptor().key() + ": " + problem);
-        if (problem.startsWith("the server has no service")) {
-          break; // one line says it for every method
-        }
-      }
-    }
-    if (!problems.isEmpty()) {
-      log.warn("The server at {} does not match this client's {}; calls to these methods will fail"
-          + " without being sent: {}", c.address(), service.getName(),
-          LogSafe.escape(String.join(" | ", problems), 4000)); // quotes the server's HELLO
-    }
-  }
-
-  private ByteBuf encode(
-      ClientMethod method, Object[] args, long timeoutNanos, Map<String, String> metadata) {
-    try {
-      return compression.compress(RequestWriter.write(alloc, codec.id(),
-          method.serviceAndMethod(), timeoutNanos, metadata, args, method.writers(),
-          fleet.maxFrameSize()), method.compressor(), method, alloc);
-    } catch (IllegalArgumentException e) {
-      throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "was not sent:"
-          + " its metadata cannot be encoded (" + e.getMessage() + "). Keep metadata keys and"
-          + " values under 65,535 UTF-8 bytes", e);
-    } catch (RequestWriter.ArgumentException e) {
-      if (e.frameTooLarge()) {
-        throw method.requestTooLarge(fleet.maxFrameSize(), args, e.getCause());
-      }
-      int i = e.index();
-      throw new RpcException(RpcException.Code.CODEC, method.callPrefix() + "failed: could not"
-          + " encode argument " + (i + 1) + " (" + method.descriptor().parameterType(i)
-              .getTypeName() + ") with codec " + codec.name() + ": " + e.getCause().getMessage(),
-          e.getCause());
-    }
-  }
-
-  /**
-   * A blocking call made on one of this client's I/O threads would wait for a response that only
-   * that thread can read: fail at once instead of deadlocking until the timeout.
-   */
-  private void checkNotOnEventLoop(ClientMethod method) {
-    for (EventExecutor e : group) {
-      if (e.inEventLoop()) {
-        throw new RpcException(
-            RpcException.Code.INTERNAL,
-            method.callPrefix()
-                + "was refused: a blocking call was made on the client's I/O thread (probably"
-                + " from a callback of an asynchronous call), where it would deadlock. Use an"
-                + " asynchronous method, or thenApplyAsync/thenComposeAsync to leave the I/O"
-                + " thread");
-      }
-    }
-  }
-
-  /**
-   * The exception a blocking caller sees: a fresh RpcException carrying the caller's own stack
-   * trace, or the rebuilt application exception as it is.
-   */
-  private static Throwable forCaller(Throwable t) {
-    if (t instanceof RpcException) {
-      RpcException e = (RpcException) t;
-      RpcException local = new RpcException(e.code(), e.getMessage(), e.getCause());
-      for (Throwable s : e.getSuppressed()) {
-        local.addSuppressed(s);
-      }
-      return local;
-    }
-    return t;
   }
 
   /**
