@@ -10,8 +10,6 @@ import io.minirpc.internal.transport.LogSafe;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
@@ -64,11 +62,7 @@ final class ClientCompression {
 
   /** {@code hello} naming every compressor this client has and the one it wants answers in. */
   Hello announce(Hello hello) {
-    List<Hello.CodecInfo> infos = new ArrayList<>();
-    for (Compressor c : compressors.all()) {
-      infos.add(new Hello.CodecInfo((byte) c.id(), c.name()));
-    }
-    return hello.withCompression(infos, chosen == null ? 0 : chosen.id());
+    return hello.withCompression(Hello.infos(compressors.all()), chosen == null ? 0 : chosen.id());
   }
 
   /** {@code request}, a whole REQUEST frame, compressed with {@code c} if that pays now. */

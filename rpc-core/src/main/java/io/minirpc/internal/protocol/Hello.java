@@ -107,6 +107,15 @@ public record Hello(
         servicesFiltered, metadata, List.copyOf(compressors), answerCompressor);
   }
 
+  /** {@code compressors} as a HELLO names them. */
+  public static List<CodecInfo> infos(List<io.minirpc.compression.Compressor> compressors) {
+    List<CodecInfo> infos = new ArrayList<>(compressors.size());
+    for (io.minirpc.compression.Compressor c : compressors) {
+      infos.add(new CodecInfo((byte) c.id(), c.name()));
+    }
+    return infos;
+  }
+
   /** Whether its sender named the compressor with this id: it can inflate what it compresses. */
   public boolean inflates(int compressorId) {
     for (CodecInfo c : compressors) {

@@ -1,5 +1,8 @@
 package io.minirpc.internal.server;
 
+import io.minirpc.internal.config.Keys;
+import io.minirpc.internal.config.ServerConfig;
+
 /**
  * The limits a server holds its calls to, fixed when it starts.
  *
@@ -18,4 +21,19 @@ package io.minirpc.internal.server;
 record ServerLimits(int maxFrameSize, boolean sendStackTraces, int maxCallsPerConnection,
     int maxCalls, long maxQueuedBytes, String executorLimits, int maxRunningPerConnection,
     int maxMetadataSize, int maxMetadataEntries, boolean errorDetails,
-    int compressionMinSize) {}
+    int compressionMinSize) {
+
+  /**
+   * The limits of a server with {@code settings}, and the two worked out at start: {@code
+   * maxCalls} (the setting, or what the memory budget allows) and {@code maxRunning} (the
+   * setting, or half the workers).
+   */
+  static ServerLimits of(ServerConfig settings, int maxCalls, int maxRunning) {
+    return new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
+        settings.maxCallsPerConnection(), maxCalls, settings.maxQueuedBytes(),
+        Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
+            + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
+        settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails(),
+        settings.compressionMinSize());
+  }
+}

@@ -3,15 +3,11 @@ package io.minirpc.internal.server;
 import io.minirpc.Authenticator;
 import io.minirpc.RpcException;
 import io.minirpc.ServerInterceptor;
-import io.minirpc.discovery.ServerInstance;
-import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.config.Target;
 import io.minirpc.internal.config.TlsConfig;
 import io.minirpc.internal.protocol.Hello;
-import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
-import io.minirpc.internal.registry.CompressorRegistry;
 import io.minirpc.internal.transport.Bootstraps;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
@@ -26,10 +22,6 @@ import io.netty.channel.local.LocalAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,6 +54,7 @@ public final class ServerRuntime {
   private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
   private final Object lifecycle = new Object();
   private final Set<Class<?>> allowedClasses;
+  private final Announcement announcement;
   /** How long a client may take to complete the TLS handshake. */
   private static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
   /** TLS for every connection, or null for plaintext. */
@@ -139,6 +132,7 @@ public final class ServerRuntime {
         ? settings.maxConnectionMemory() : maxMemory / 2, settings.maxAddressMemory() > 0
         ? settings.maxAddressMemory() : maxMemory / 2);
     this.publication = Publication.of(settings.registry());
+    this.announcement = new Announcement(settings, registry, codecs, allowedClasses);
   }
 
   /**
@@ -195,14 +189,14 @@ public final class ServerRuntime {
               + " requests: {} MiB, {} MiB per connection)",
           serverChannel.localAddress(),
           transport.name(),
-          tls == null ? "plaintext" : "TLS by " + tlsProvider(),
+          tls == null ? "plaintext" : "TLS by " + Tls.describe(settings.tls()),
           codecs.names(),
           String.join(", ", serviceNames),
           memory.limit() >> 20,
           memory.perConnection() >> 20);
       if (publication != null) {
         try {
-          publication.register(self());
+          publication.register(announcement.instance(port));
         } catch (RuntimeException e) {
           // Not started: nothing may stay open, and close() has nothing left to do.
           closed = true;
@@ -216,24 +210,6 @@ public final class ServerRuntime {
     }
   }
 
-  /** What the registry says about this server: the handshake's fingerprints among the rest. */
-  private ServerInstance self() {
-    Map<String, Map<String, Long>> services = new LinkedHashMap<>();
-    for (Hello.ServiceInfo s : registry.describe(new TreeMap<>())) {
-      Map<String, Long> methods = new LinkedHashMap<>();
-      for (Hello.MethodInfo m : s.methods()) {
-        methods.put(m.key(), m.digest());
-      }
-      services.put(s.name(), methods);
-    }
-    List<String> codecNames = new ArrayList<>();
-    for (Codecs.Entry e : codecs.entries()) {
-      codecNames.add(e.name());
-    }
-    return new ServerInstance(AdvertisedHost.choose(settings.advertisedHost(), settings.host()),
-        port, settings.weight(), codecNames, services, settings.attributes());
-  }
-
   /**
    * The pipeline of every accepted connection, its calls run by {@code executor}. Package-private
    * so that tests can feed a connection's bytes through it in an {@code EmbeddedChannel}.
@@ -244,17 +220,12 @@ public final class ServerRuntime {
         : Math.max(1, settings.serverThreads() / 2);
     int maxCalls = settings.maxCalls() > 0 ? settings.maxCalls()
         : (int) Math.min(Integer.MAX_VALUE, memory.limit() / MemoryBudget.BYTES_PER_CALL);
-    ServerLimits limits = new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
-        settings.maxCallsPerConnection(), maxCalls, settings.maxQueuedBytes(),
-        Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
-            + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
-        settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails(),
-        settings.compressionMinSize());
+    ServerLimits limits = ServerLimits.of(settings, maxCalls, maxRunning);
     Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
         new Serving(limits, new Admission(limits, inFlight), interceptors, authenticator,
             observer), runner, new AuthFailures(settings.maxAuthFailuresPerConnection(),
                 settings.maxAuthFailuresPerSecond()));
-    Hello hello = hello();
+    Hello hello = announcement.hello();
     long idleNanos = settings.idleTimeout().toNanos();
     ThreadPoolExecutor pool = executor; // null when a test runs calls inline
     WorkerShares shares = new WorkerShares(maxRunning, settings.serverQueue(),
@@ -278,13 +249,6 @@ public final class ServerRuntime {
         (ch, m) -> new ServerHandler(dispatcher, hello, connectionLimits, m));
   }
 
-  private String tlsProvider() {
-    return settings.tls().sslContext() != null ? "the application's SslContext"
-        : Tls.providerName() + (settings.tls().clientAuth() == TlsConfig.ClientAuthMode.NONE ? ""
-            : ", client certificates " + settings.tls().clientAuth().name()
-                .toLowerCase(java.util.Locale.ROOT));
-  }
-
   /**
    * The PINGs a second a connection may send: the setting, or twice what a client pinging at a
    * third of a short idle timeout sends, whichever is more, so that the server's own clients never
@@ -299,28 +263,6 @@ public final class ServerRuntime {
     TrackedThreads t = new TrackedThreads(prefix, false);
     threadFactories.add(t);
     return t;
-  }
-
-  /** What this server tells each client when it connects. */
-  private Hello hello() {
-    List<Hello.CodecInfo> codecInfos = new ArrayList<>();
-    for (Codecs.Entry e : codecs.entries()) {
-      codecInfos.add(new Hello.CodecInfo(e.id(), e.name()));
-    }
-    Map<String, String> shapes = new TreeMap<>();
-    List<Hello.ServiceInfo> services = registry.describe(shapes);
-    List<String> allowed = new ArrayList<>();
-    for (Class<?> c : allowedClasses) {
-      allowed.add(c.getName());
-    }
-    Collections.sort(allowed);
-    List<Hello.CodecInfo> compressors = new ArrayList<>();
-    for (io.minirpc.compression.Compressor c : CompressorRegistry.installed().all()) {
-      compressors.add(new Hello.CodecInfo((byte) c.id(), c.name()));
-    }
-    return new Hello(Protocol.VERSION, Protocol.VERSION, settings.maxFrameSize(), 0,
-        settings.idleTimeout().toNanos(), settings.maxCallsPerConnection(), codecInfos, allowed,
-        services, shapes).withCompression(compressors, 0);
   }
 
   private ThreadPoolExecutor newExecutor() {
@@ -377,53 +319,11 @@ public final class ServerRuntime {
         // Leave the registry first and keep serving while clients learn of it, so that none
         // picks this server for a new call after it has said GOAWAY.
         publication.deregister();
-        sleep(settings.deregisterDelay());
+        GracefulClose.sleep(settings.deregisterDelay());
       }
       serverChannel.close().awaitUninterruptibly();
       inFlight.close();
-      long grace = settings.gracePeriod().toNanos();
-      long graceEnds = System.nanoTime() + grace;
-      String reason = "the server on " + where() + " is shutting down";
-      for (Channel ch : connections) {
-        ServerHandler h = ch.pipeline().get(ServerHandler.class);
-        if (h != null) {
-          h.goAway(reason);
-        }
-      }
-      if (!inFlight.await(grace)) {
-        log.warn(
-            "{} call(s) still running after the grace period of {} ms; failing them with"
-                + " UNAVAILABLE",
-            inFlight.count(),
-            settings.gracePeriod().toMillis());
-        String message = "the server shut down before the call finished: it did not end within"
-            + " the grace period of " + settings.gracePeriod().toMillis() + " ms"
-            + " (minirpc.server.gracePeriod). It may have partly run";
-        for (Channel ch : connections) {
-          ServerHandler h = ch.pipeline().get(ServerHandler.class);
-          if (h != null) {
-            h.abortAll(RpcException.Code.UNAVAILABLE, message);
-          }
-        }
-        inFlight.await(TimeUnit.SECONDS.toNanos(1)); // let the answers reach the sockets
-      } else {
-        // A client closes its connection once its last call there has ended after GOAWAY, so a
-        // call it sent before it read the GOAWAY still reaches us (and is refused unrun, to be
-        // sent again elsewhere) instead of meeting a closed socket.
-        for (Channel ch : connections) {
-          long left = graceEnds - System.nanoTime();
-          if (left <= 0) {
-            break;
-          }
-          ch.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left) + 1);
-        }
-      }
-      for (Channel ch : connections) {
-        ch.close();
-      }
-      for (Channel ch : connections) {
-        ch.closeFuture().awaitUninterruptibly();
-      }
+      GracefulClose.drain(connections, inFlight, settings.gracePeriod(), where());
       shutdownThreads();
       if (publication != null) {
         publication.close();
@@ -435,18 +335,6 @@ public final class ServerRuntime {
   /** "port 4242", or "local:orders" on the local transport. */
   private String where() {
     return transport.isLocal() ? Target.LOCAL_PREFIX + settings.host() : "port " + port;
-  }
-
-  /** Waits {@code delay}; an interrupt ends the wait early and stays set. */
-  private static void sleep(java.time.Duration delay) {
-    if (delay.isZero()) {
-      return;
-    }
-    try {
-      Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private void shutdownThreads() {

@@ -16,6 +16,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,13 @@ public final class Tls {
   /** The provider PEM-configured contexts use: "OpenSSL" or "JDK". */
   public static String providerName() {
     return OpenSsl.isAvailable() ? "OpenSSL" : "JDK";
+  }
+
+  /** Who does a server's TLS, for its start-up line: the provider, and client certificates. */
+  public static String describe(TlsConfig tls) {
+    return tls.sslContext() != null ? "the application's SslContext"
+        : providerName() + (tls.clientAuth() == TlsConfig.ClientAuthMode.NONE ? ""
+            : ", client certificates " + tls.clientAuth().name().toLowerCase(Locale.ROOT));
   }
 
   private static SslProvider provider() {
