@@ -86,7 +86,8 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     this.codecName = codecName;
     this.fleet = fleet;
     this.queue = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
-        this::waitExpired);
+        call -> WaitFailures.expired(call, address, hasUsableConnection(), lastFailure,
+            readyConnections(), settings.maxInFlight()));
     Bootstrap base = Bootstraps.client(transport, group, settings.connectTimeout())
         .remoteAddress(transport.remoteAddress(instance.host(), instance.port()));
     if (traffic != null) {
@@ -227,11 +228,13 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       }
       String failure = lastFailure;
       if (failure != null && !call.waitForReady()) {
-        call.failUnrun(RpcException.Code.UNAVAILABLE, noConnection(failure));
+        call.failUnrun(RpcException.Code.UNAVAILABLE,
+            WaitFailures.noConnection(address, failure));
         return;
       }
     } else if (state == ConnectivityState.READY && settings.failWhenBusy()) {
-      call.failUnrun(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: " + busyDescription()
+      call.failUnrun(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: "
+          + WaitFailures.busy(address, readyConnections(), settings.maxInFlight())
           + ". It did not run. Slow down, raise the limits, or set minirpc.failWhenBusy=false to"
           + " wait for room within the call's timeout");
       return;
@@ -252,14 +255,6 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       start(); // it went idle between the start above and the queueing
     }
     capacityFreed(); // a permit may have come back while we were queueing
-  }
-
-  /** Why a call that does not wait for a connection failed, when none can be made. */
-  private String noConnection(String failure) {
-    return "failed: there is no connection to " + address + " (" + failure + "). It did not run,"
-        + " so it is safe to retry. The client keeps reconnecting in the background; to make"
-        + " calls wait for a connection within their timeout instead, set"
-        + " minirpc.waitForReady=true or annotate the method with @WaitForReady";
   }
 
   /** A connection with a free permit, which the caller now holds, or {@code null}. */
@@ -300,51 +295,6 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
         c.releasePermit(); // it ended while waiting, and counted itself out
       }
     }
-  }
-
-  /** The exception of a call whose deadline passed while it waited. */
-  private RpcException waitExpired(PendingCall call) {
-    long millis = call.timeoutNanos() / 1_000_000;
-    String prefix = call.method().callPrefix();
-    if (!hasUsableConnection()) {
-      String failure = lastFailure;
-      return new RpcException(RpcException.Code.UNAVAILABLE, prefix + "was not sent: no"
-          + " connection to " + address + " could be made within "
-          + call.limit().within(call.timeoutNanos())
-          + (failure == null ? "" : " (last attempt: " + failure + ")") + ". It did not run."
-          + " Check that the server is running and reachable; the client keeps reconnecting");
-    }
-    return new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, prefix + "was not sent: it"
-        + " waited " + millis + " ms for room, but " + busyDescription() + ". It did not run."
-        + " The server is slower than the calls arrive: slow down, or raise the limits");
-  }
-
-  private String busyDescription() {
-    List<Connection> ready = readyConnections();
-    StringBuilder b = new StringBuilder();
-    b.append("the ").append(ready.size()).append(" connection(s) to ").append(address)
-        .append(" are full (");
-    for (int i = 0; i < ready.size(); i++) {
-      if (i > 0) {
-        b.append(", ");
-      }
-      Connection c = ready.get(i);
-      b.append(c.inFlight()).append(" calls in flight")
-          .append(c.channel().isWritable() ? "" : ", write buffer full");
-    }
-    return b.append("; minirpc.maxInFlight=").append(settings.maxInFlight())
-        .append(" per connection, and the server allows ")
-        .append(serverLimit()).append(")").toString();
-  }
-
-  private String serverLimit() {
-    for (Subchannel s : subchannels) {
-      Connection c = s.ready();
-      if (c != null && c.serverHello() != null) {
-        return c.serverHello().maxCallsPerConnection() + " (minirpc.server.maxCallsPerConnection)";
-      }
-    }
-    return "an unknown number";
   }
 
   // ---------------------------------------------------------------- connections
@@ -450,7 +400,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       // Calls that do not wait for ready fail now rather than at their deadline (in a fleet,
       // they go to another server).
       queue.failUnlessWaitForReady(RpcException.Code.UNAVAILABLE,
-          noConnection(lastFailure == null ? why : lastFailure));
+          WaitFailures.noConnection(address, lastFailure == null ? why : lastFailure));
     }
     fleet.endpointFailed(this);
   }
