@@ -28,7 +28,11 @@ public interface ClientCall {
    */
   Map<String, String> metadata();
 
-  /** How long the call may take: the method's {@link Timeout}, else the client's default. */
+  /**
+   * How long the call may take: the method's {@link Timeout}, else the client's default; or less,
+   * when the {@link CallDeadline} scope it was made in, or the server call it is made from (with
+   * deadline propagation), has less time left.
+   */
   Duration timeout();
 
   /**

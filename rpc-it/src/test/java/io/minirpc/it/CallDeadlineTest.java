@@ -74,6 +74,26 @@ class CallDeadlineTest {
   }
 
   @Test
+  void anInterceptorSeesTheTimeLeftInTheScopeAsTheCallsTimeout() {
+    java.util.List<Duration> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (RpcClient intercepted = RpcClient.builder().address("127.0.0.1", server.port())
+        .codec("json").timeout(Duration.ofSeconds(10))
+        .intercept((call, next) -> {
+          seen.add(call.timeout());
+          return next.proceed();
+        }).build()) {
+      SlowService s = intercepted.proxy(SlowService.class);
+      s.remainingMillis();
+      try (CallDeadline.Scope scope = CallDeadline.after(Duration.ofMillis(500))) {
+        s.remainingMillis();
+      }
+    }
+    assertEquals(Duration.ofSeconds(10), seen.get(0), "outside a scope: the client's timeout");
+    assertTrue(seen.get(1).compareTo(Duration.ofMillis(500)) <= 0
+        && seen.get(1).compareTo(Duration.ofMillis(300)) > 0, "in the scope: " + seen.get(1));
+  }
+
+  @Test
   void callsInOneScopeShareItsDeadline() {
     try (CallDeadline.Scope s = CallDeadline.after(Duration.ofMillis(1_000))) {
       assertTrue(slow.work(400) >= 400);

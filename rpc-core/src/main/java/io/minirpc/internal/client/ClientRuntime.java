@@ -277,6 +277,11 @@ public final class ClientRuntime {
     }
   }
 
+  /** Whether a call made while serving one takes at most that call's time left. */
+  boolean propagatesDeadline() {
+    return settings.propagateDeadline();
+  }
+
   /** The metadata a call sends when no interceptor changes it. */
   Map<String, String> metadata() {
     return metadata;

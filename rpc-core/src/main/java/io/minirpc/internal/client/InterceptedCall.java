@@ -100,17 +100,26 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   }
 
 
-
-
-
   @Override
   public Map<String, String> metadata() {
     return metadata;
   }
 
+  /**
+   * The method's timeout, or less: what is left of the {@code CallDeadline} scope the call was
+   * made in, and of the server call being served when deadlines propagate, as the call will be
+   * sent with.
+   */
   @Override
   public Duration timeout() {
-    return Duration.ofNanos(method.timeoutNanos());
+    long nanos = method.timeoutNanos();
+    if (scope != null) {
+      nanos = Math.min(nanos, scope.remainingNanos());
+    }
+    if (runtime.propagatesDeadline()) {
+      nanos = Math.min(nanos, io.minirpc.internal.context.CurrentCall.remainingNanos());
+    }
+    return Duration.ofNanos(Math.max(0, nanos));
   }
 
   @Override
