@@ -324,6 +324,13 @@ final class ServerHandler extends FrameHandler {
             + " its next frame while its calls hold " + memory.used() + " bytes"
             + " (minirpc.server.maxConnectionMemory=" + memory.limit()
             + ", minirpc.server.maxMemory=" + memory.serverLimit() + ")");
+      } else if (!ctx.channel().isWritable()) {
+        // Not silent: it left its answers unread, so the server stopped reading from it.
+        SILENT.info(log, "Closing connection from " + ctx.channel().remoteAddress() + ": the"
+            + " server has not read from it for " + TimeUnit.NANOSECONDS.toMillis(
+                limits.idleTimeoutNanos()) + " ms (minirpc.idleTimeout), because it does not read"
+            + " its answers (" + ctx.channel().bytesBeforeWritable() + " bytes of them must be"
+            + " written before it is read again)");
       } else {
         SILENT.info(log, "Closing connection from " + ctx.channel().remoteAddress() + ": it sent"
             + " nothing for " + TimeUnit.NANOSECONDS.toMillis(limits.idleTimeoutNanos()) + " ms,"
