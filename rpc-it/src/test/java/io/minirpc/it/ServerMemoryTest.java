@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * well-behaved client beside it; past a budget the server stops reading or refuses with
  * RESOURCE_EXHAUSTED, never runs out of memory, and gives all of it back afterwards.
  */
+@Isolated("server JVMs at the edge of their heap, timed")
 class ServerMemoryTest {
   private static final int JSON = 1;
   private static final String CALC = Calculator.class.getName();
