@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-/** {@code minirpc} run as a process, java -cp with the test classpath, against real servers. */
+/**
+ * {@code minirpc} against real servers, run in this JVM ({@link InProcess}); the health watch runs
+ * as a process, java -cp with the test classpath, as it must be stopped from outside.
+ */
 class CliTest {
   private static final String SHOP = Shop.class.getName();
 
@@ -66,13 +69,9 @@ class CliTest {
     return new ProcessBuilder(command);
   }
 
-  private static Result run(String... args) throws Exception {
-    Process p = command(args).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "minirpc did not end");
-    return new Result(p.exitValue(), new String(out, UTF_8), new String(err, UTF_8));
+  private static Result run(String... args) {
+    InProcess.Ran r = InProcess.run(args);
+    return new Result(r.exit(), new String(r.out(), UTF_8), new String(r.err(), UTF_8));
   }
 
   private static String stderr(Process p) {

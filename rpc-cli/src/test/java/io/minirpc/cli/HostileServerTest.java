@@ -2,7 +2,6 @@ package io.minirpc.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minirpc.RpcServer;
@@ -10,9 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,17 +96,9 @@ class HostileServerTest {
         .listing(true).errorDetails(true).register(service, impl).build().start();
   }
 
-  private static Result run(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
-        "io.minirpc.cli.Minirpc"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).start();
-    p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "minirpc did not end");
-    return new Result(p.exitValue(), out, err);
+  private static Result run(String... args) {
+    InProcess.Ran r = InProcess.run(args);
+    return new Result(r.exit(), r.out(), r.err());
   }
 
   /** No ESC byte, and no other character a terminal acts on but the line ends. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * No one can hold the memory budget against everyone else (issue 16, weak row "budget
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * speed: while a host below its share waits, a host holding more than its share
  * ({@code minirpc.server.maxAddressMemory}) takes no more.
  */
+@Isolated("times connections against the rate a frame must arrive at")
 class BudgetSquattingTest {
   private static final int JSON = 1;
   private static final String CALC = Calculator.class.getName();

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * An Error while a value is decoded (out of memory, a stack overflow) ends that call with CODEC
  * and frees its slot: the next call works, and the server closes without waiting for the call.
  */
+@Isolated("counts the log lines printed to System.err")
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"json", "kryo"})
 class DecoderErrorsTest {

@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A server that runs implementations on its I/O threads serves like one with a worker pool. */
+@Isolated("looks for worker threads in the whole JVM")
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"json", "kryo"})
 class DirectExecutorTest {

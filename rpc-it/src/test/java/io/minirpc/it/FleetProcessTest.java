@@ -17,11 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A fleet of three server JVMs under steady traffic, and what happens to calls when one of them
  * crashes (SIGKILL) or freezes (SIGSTOP).
  */
+@Isolated("counts the calls three server JVMs serve in a second")
 @Timeout(120)
 class FleetProcessTest {
   private final List<ServerProcess> processes = new ArrayList<>();

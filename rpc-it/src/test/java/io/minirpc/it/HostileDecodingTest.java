@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Crafted Kryo payloads, over a real socket, against a server JVM of 128 MiB at default settings:
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * quadratic. Each costs its caller one CODEC answer; the server stays up, keeps serving a
  * well-behaved client beside them, and closes promptly.
  */
+@Isolated("holds decoding to a time budget")
 class HostileDecodingTest {
   private static final String SERVICE = TypesService.class.getName();
   private static final String METHOD = "echoStringList(java.util.List)";

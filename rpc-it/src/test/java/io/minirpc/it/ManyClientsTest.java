@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** Many clients in one JVM, as an application that builds one per tenant or per server does. */
+@Isolated("counts the JVM's timer threads and reads System.err")
 class ManyClientsTest {
   private static long timerThreads() {
     return Thread.getAllStackTraces().keySet().stream()

@@ -20,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Limits on both sides keep a flood of calls from drowning client, server, or other clients. */
+@Isolated("floods servers and times the other clients' calls")
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"json", "kryo"})
 class OverloadTest {

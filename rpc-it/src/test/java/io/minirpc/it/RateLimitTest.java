@@ -20,11 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Rate limits hold within 10% under callers going as fast as they can. */
+@Isolated("counts the calls a rate lets through in a given time")
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"json", "kryo"})
 class RateLimitTest {

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A server process killed with SIGKILL in the middle of calls. */
+@Isolated("restarts a server on the port it freed, timed")
 class ServerKillTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"json", "kryo"})

@@ -17,8 +17,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,6 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * well-behaved client beside it; past a budget the server stops reading or refuses with
  * RESOURCE_EXHAUSTED, never runs out of memory, and gives all of it back afterwards.
  */
+@Isolated("server JVMs at the edge of their heap, timed")
 class ServerMemoryTest {
   private static final int JSON = 1;
   private static final String CALC = Calculator.class.getName();
@@ -68,6 +74,21 @@ class ServerMemoryTest {
 
   private static String log(File file) throws IOException {
     return String.join("\n", Files.readAllLines(file.toPath(), UTF_8));
+  }
+
+  /** The {@code count} answers of {@code raw}; a close before them fails with the server's log. */
+  private static List<RawConnection.Reply> answers(RawConnection raw, int count, String name,
+      File logFile) throws IOException {
+    List<RawConnection.Reply> replies = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      try {
+        replies.add(raw.read());
+      } catch (IOException closed) {
+        throw new AssertionError(name + " was closed before its answer " + (k + 1) + " of "
+            + count + "; the server's log:\n" + log(logFile), closed);
+      }
+    }
+    return replies;
   }
 
   @Test
@@ -143,27 +164,40 @@ class ServerMemoryTest {
         String mid = "y".repeat(1 << 20);
         assertEquals(mid.length() * 2 + 1, calc.concat(mid, mid).length(),
             "a well-behaved client is served during the attack");
+        // Every connection reads its answers as they come, as a client does. One left unread
+        // while the others are read (it was, reading them in turn) backs up the server's answers;
+        // the server stops reading it, and on a busy machine closed it as silent after 20 s.
+        ExecutorService readers = Executors.newFixedThreadPool(raws.size());
+        List<Future<List<RawConnection.Reply>>> replies = new ArrayList<>();
+        for (int i = 0; i < raws.size(); i++) {
+          RawConnection raw = raws.get(i);
+          String name = "connection " + i;
+          int count = sent.get(i);
+          replies.add(readers.submit(() -> answers(raw, count, name, logFile)));
+        }
         int answered = 0;
         int refused = 0;
-        for (int i = 0; i < raws.size(); i++) {
-          for (int k = 0; k < sent.get(i); k++) {
-            RawConnection.Reply reply;
+        try {
+          for (Future<List<RawConnection.Reply>> f : replies) {
+            List<RawConnection.Reply> got;
             try {
-              reply = raws.get(i).read();
-            } catch (java.io.EOFException | java.net.SocketException closed) {
-              // Failed once in a full build, never alone: say why the server closed it.
-              throw new AssertionError("connection " + i + " was closed before its answer "
-                  + (k + 1) + " of " + sent.get(i) + "; the server's log:\n" + log(logFile), closed);
+              got = f.get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+              throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
             }
-            if (reply.type() == RawConnection.ERROR) {
-              assertEquals(RESOURCE_EXHAUSTED, reply.errorCode(), reply.errorMessage());
-              refused++;
-            } else {
-              assertEquals(RawConnection.RESPONSE, reply.type());
-              assertEquals(4 + (2 << 20) * 2 + 3, reply.body().length, "a 4 MiB concat");
-              answered++;
+            for (RawConnection.Reply reply : got) {
+              if (reply.type() == RawConnection.ERROR) {
+                assertEquals(RESOURCE_EXHAUSTED, reply.errorCode(), reply.errorMessage());
+                refused++;
+              } else {
+                assertEquals(RawConnection.RESPONSE, reply.type());
+                assertEquals(4 + (2 << 20) * 2 + 3, reply.body().length, "a 4 MiB concat");
+                answered++;
+              }
             }
           }
+        } finally {
+          readers.shutdownNow();
         }
         assertEquals(16 + 12, answered + refused);
         assertTrue(answered >= 1, "the 4 MiB requests fit: " + answered + " answered");

@@ -23,11 +23,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Servers that stop and restart under traffic, and programs that end. */
+@Isolated("looks for server threads in the whole JVM")
 @ParameterizedClass(name = "{0}")
 @ValueSource(strings = {"json", "kryo"})
 class ShutdownTest {

@@ -27,12 +27,14 @@ import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Servers that register in a real ZooKeeper (curator-test's {@link TestingServer}) through {@code
  * minirpc.server.registry}, and a resolver that watches their group, as a client's would: servers
  * joining, leaving, crashing, freezing past their session, and nodes that are not servers.
  */
+@Isolated("reads the resolver's log lines from System.err")
 class ZooKeeperDiscoveryTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static TestingServer zk;

@@ -23,12 +23,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Nodes written into a group by someone who may write it (its default ACL is open) but is not one
  * of its servers: a weight that asks for every call, and large nodes that are not servers. A real
  * ZooKeeper, real servers, and a well-behaved server registered beside them.
  */
+@Isolated("weighs the heap of the whole JVM, and sets a ZooKeeper system property")
 @Timeout(60)
 class ZooKeeperHostileNodesTest {
   private TestingServer zk;

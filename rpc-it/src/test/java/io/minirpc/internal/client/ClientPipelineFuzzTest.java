@@ -25,12 +25,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Whatever a hostile server sends (garbage, oversized length prefixes, unknown or repeated
  * sequence numbers, errors naming classes such as {@code java.lang.ProcessBuilder}), every call of
  * the client ends with a value or an exception, nothing escapes the pipeline and no buffer leaks.
  */
+@Isolated("Jazzer instruments the whole JVM")
 class ClientPipelineFuzzTest {
   private static final int MAX_FRAME = 64 * 1024;
   private static final List<ClientMethod> METHODS = methods();

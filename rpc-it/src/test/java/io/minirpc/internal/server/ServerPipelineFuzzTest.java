@@ -17,6 +17,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Any bytes a client sends end in answers, typed errors or a close of that connection: never an
@@ -24,6 +25,7 @@ import java.util.Set;
  * leak detector runs at paranoid). Regression mode runs the checked-in inputs in every build;
  * {@code JAZZER_FUZZ=1} fuzzes (see docs/testing.md).
  */
+@Isolated("Jazzer instruments the whole JVM")
 class ServerPipelineFuzzTest {
   private static final List<String> METHODS = FuzzTargets.typesServiceMethods();
   private static final ServerRuntime SERVER = new ServerRuntime(serverSettings(),
