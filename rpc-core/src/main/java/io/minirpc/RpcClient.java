@@ -553,6 +553,9 @@ public final class RpcClient implements AutoCloseable {
      *
      * @throws IllegalStateException if no address is set, or the codec is not installed (the
      *     message names the installed codecs and the artifact to add)
+     * @throws IllegalArgumentException if a setting is refused, such as a compressor that is not
+     *     installed (the message names the artifact to add), or credentials that would travel in
+     *     cleartext
      */
     public RpcClient build() {
       ClientConfig config = settings.client();

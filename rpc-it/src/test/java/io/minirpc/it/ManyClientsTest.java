@@ -53,5 +53,13 @@ class ManyClientsTest {
     String log = captured.toString(StandardCharsets.UTF_8);
     err.print(log);
     assertFalse(log.contains("HashedWheelTimer"), log);
+    assertEquals(0, timerThreads(), "the timer's thread ends with the last client's close");
+    try (RpcServer s = RpcServer.builder().host("127.0.0.1").port(0)
+        .register(Calculator.class, new CalculatorImpl()).build().start();
+        RpcClient next = RpcClient.builder().address("127.0.0.1", s.port()).build()) {
+      assertEquals(9, next.proxy(Calculator.class).add(4, 5), "a client built afterwards");
+      assertEquals(1, timerThreads(), "... has a timer again");
+    }
+    assertEquals(0, timerThreads(), "... until it closes");
   }
 }

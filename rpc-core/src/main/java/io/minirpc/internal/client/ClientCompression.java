@@ -10,6 +10,8 @@ import io.minirpc.internal.transport.LogSafe;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
@@ -99,18 +101,35 @@ final class ClientCompression {
       return request;
     }
     lackedAt.set(id, System.nanoTime() | 1);
-    Compressor c = compressors.byId(id);
-    LACKING.info(log, "The server at " + address + " does not have compressor " + c.name()
-        + " (it has " + (server.compressors().isEmpty() ? "none: it predates compression"
-            : LogSafe.escape(server.compressors().toString(), 200)) + "): requests go"
-        + " uncompressed for " + TimeUnit.NANOSECONDS.toSeconds(LACKING_NANOS) + " s. Install"
-        + " the compressor on every server, or choose one they all have (minirpc.compression)");
+    logLacking(compressors.byId(id), server, address);
     try {
       return Compression.uncompress(request, compressors, alloc);
     } catch (IOException | RuntimeException e) {
       request.release();
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * A server connected: if it lacks the client's compressor, say so now, once, rather than
+   * letting its answers come back uncompressed without a word.
+   */
+  void serverReady(Hello server, String address) {
+    if (chosen != null && !server.inflates(chosen.id())) {
+      lackedAt.set(chosen.id(), System.nanoTime() | 1);
+      logLacking(chosen, server, address);
+    }
+  }
+
+  private static void logLacking(Compressor c, Hello server, String address) {
+    List<String> names = new ArrayList<>();
+    for (Hello.CodecInfo info : server.compressors()) {
+      names.add(LogSafe.escape(info.name(), 40));
+    }
+    LACKING.warn(log, "The server at " + address + " does not have compressor " + c.name()
+        + " (it has " + (names.isEmpty() ? "none: it predates compression" : String.join(", ",
+            names)) + "): requests to it and its answers go uncompressed. Install the compressor"
+        + " on every server, or choose one they all have (minirpc.compression)");
   }
 
   /**

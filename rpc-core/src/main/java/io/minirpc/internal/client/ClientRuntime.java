@@ -136,42 +136,47 @@ public final class ClientRuntime {
     int ioThreads = settings.ioThreads() > 0 ? settings.ioThreads() : 1;
     this.transport = Transport.of(settings.transport());
     this.group = transport.group(ioThreads, ioThreadFactory);
-    this.timer = SharedTimer.get();
-    this.decoding = new ResponseDecoding(settings.maxResponseMemory(), ioThreads, compression);
-    Hello bare =
-        new Hello(
-            Protocol.VERSION,
-            Protocol.VERSION,
-            settings.maxFrameSize(),
-            settings.heartbeatInterval().toNanos(),
-            settings.idleTimeout().toNanos(),
-            0,
-            List.of(new Hello.CodecInfo(codec.id(), codec.name())),
-            allowedNames(allowed),
-            List.of(),
-            Map.of())
-            // Its static metadata, where a bearer token usually is: a server with an
-            // authenticator shows its services only to a HELLO it accepts.
-            .withMetadata(metadata);
-    Hello hello = compression.announce(bare);
-    List<ServerInstance> fixed = null;
-    if (target.localName() != null) {
-      // The local transport connects by name; ServerInstance wants a port, which it ignores.
-      fixed = List.of(ServerInstance.of(target.localName(), 1));
-    } else if (target.uri() == null) {
-      fixed = new ArrayList<>();
-      for (HostPort a : target.addresses()) {
-        fixed.add(ServerInstance.of(a.host(), a.port()));
+    this.timer = SharedTimer.acquire();
+    try {
+      this.decoding = new ResponseDecoding(settings.maxResponseMemory(), ioThreads, compression);
+      Hello bare =
+          new Hello(
+              Protocol.VERSION,
+              Protocol.VERSION,
+              settings.maxFrameSize(),
+              settings.heartbeatInterval().toNanos(),
+              settings.idleTimeout().toNanos(),
+              0,
+              List.of(new Hello.CodecInfo(codec.id(), codec.name())),
+              allowedNames(allowed),
+              List.of(),
+              Map.of())
+              // Its static metadata, where a bearer token usually is: a server with an
+              // authenticator shows its services only to a HELLO it accepts.
+              .withMetadata(metadata);
+      Hello hello = compression.announce(bare);
+      List<ServerInstance> fixed = null;
+      if (target.localName() != null) {
+        // The local transport connects by name; ServerInstance wants a port, which it ignores.
+        fixed = List.of(ServerInstance.of(target.localName(), 1));
+      } else if (target.uri() == null) {
+        fixed = new ArrayList<>();
+        for (HostPort a : target.addresses()) {
+          fixed.add(ServerInstance.of(a.host(), a.port()));
+        }
       }
+      String codecName1 = codec.name();
+      TrafficCounter traffic = observer == null ? null : new TrafficCounter(observer);
+      this.fleet = new Fleet(settings, address, fixed, resolver, cleartext::refusal,
+          (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f,
+              traffic, decoding),
+          timer, report::serverReady);
+      this.encoder = new RequestEncoder(alloc, codec, compression, fleet::maxFrameSize);
+      fleet.startResolving();
+    } catch (RuntimeException | Error e) {
+      SharedTimer.release(); // the timer is for built clients only
+      throw e;
     }
-    String codecName1 = codec.name();
-    TrafficCounter traffic = observer == null ? null : new TrafficCounter(observer);
-    this.fleet = new Fleet(settings, address, fixed, resolver, cleartext::refusal,
-        (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f,
-            traffic, decoding),
-        timer, report::serverReady);
-    this.encoder = new RequestEncoder(alloc, codec, compression, fleet::maxFrameSize);
-    fleet.startResolving();
   }
 
   private static List<String> allowedNames(Set<Class<?>> allowed) {
@@ -389,9 +394,10 @@ public final class ClientRuntime {
     long quiet = transport.quietPeriodMillis();
     group.shutdownGracefully(quiet, 1000 + quiet, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     ioThreadFactory.joinAll(TimeUnit.SECONDS.toNanos(5));
-    // The timer is the JVM's (SharedTimer): it runs on. Every call of this client has ended by
-    // now (the fleet failed those waiting, the closed channels those sent), and each ended call
-    // cancelled its deadline.
     decoding.close(TimeUnit.SECONDS.toNanos(5)); // after the calls it may hold have ended
+    // Every call of this client has ended by now (the fleet failed those waiting, the closed
+    // channels those sent), and each ended call cancelled its deadline: the JVM's timer may stop
+    // if this was its last client.
+    SharedTimer.release();
   }
 }

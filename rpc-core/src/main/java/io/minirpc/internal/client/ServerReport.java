@@ -28,8 +28,9 @@ final class ServerReport {
     }
   }
 
-  /** A server connected: check every proxy's methods against it. */
+  /** A server connected: check every proxy's methods, and the client's compressor, against it. */
   void serverReady(Connection c) {
+    c.compression().serverReady(c.serverHello(), c.address());
     if (c.serverHello().detailsWithheld()) {
       log.info("The server at {} did not accept this client's handshake, so it did not say which"
           + " services it has: calls are sent without checking their signatures first, and the"

@@ -161,6 +161,11 @@ public final class CompressorRegistry {
       candidates.addAll(KNOWN_ARTIFACTS.keySet());
       candidates.add(Compress.NONE);
       String near = Suggestions.closest(name, candidates).orElse(null);
+      if (near != null && (byName.containsKey(near) || near.equals(Compress.NONE))) {
+        // Installed already (gzip is built in): the name was mistyped, nothing is missing.
+        throw new IllegalArgumentException(msg.append("Did you mean '").append(near)
+            .append("'?").toString());
+      }
       if (near != null) {
         msg.append("Did you mean '").append(near).append("'? ");
       }
