@@ -148,7 +148,7 @@ public final class ClientRuntime {
               settings.idleTimeout().toNanos(),
               0,
               List.of(new Hello.CodecInfo(codec.id(), codec.name())),
-              allowedNames(allowed),
+              Hello.classNames(allowed),
               List.of(),
               Map.of())
               // Its static metadata, where a bearer token usually is: a server with an
@@ -177,15 +177,6 @@ public final class ClientRuntime {
       SharedTimer.release(); // the timer is for built clients only
       throw e;
     }
-  }
-
-  private static List<String> allowedNames(Set<Class<?>> allowed) {
-    List<String> names = new ArrayList<>();
-    for (Class<?> c : allowed) {
-      names.add(c.getName());
-    }
-    Collections.sort(names);
-    return names;
   }
 
   /** "host:port" of the server. */

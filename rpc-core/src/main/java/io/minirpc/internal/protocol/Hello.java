@@ -107,6 +107,16 @@ public record Hello(
         servicesFiltered, metadata, List.copyOf(compressors), answerCompressor);
   }
 
+  /** The names of {@code classes}, sorted, as a HELLO lists the allowed classes. */
+  public static List<String> classNames(java.util.Collection<Class<?>> classes) {
+    List<String> names = new ArrayList<>(classes.size());
+    for (Class<?> c : classes) {
+      names.add(c.getName());
+    }
+    java.util.Collections.sort(names);
+    return names;
+  }
+
   /** {@code compressors} as a HELLO names them. */
   public static List<CodecInfo> infos(List<io.minirpc.compression.Compressor> compressors) {
     List<CodecInfo> infos = new ArrayList<>(compressors.size());

@@ -7,7 +7,6 @@ import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.CompressorRegistry;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +40,7 @@ final class Announcement {
     }
     Map<String, String> shapes = new TreeMap<>();
     List<Hello.ServiceInfo> services = registry.describe(shapes);
-    List<String> allowed = new ArrayList<>();
-    for (Class<?> c : allowedClasses) {
-      allowed.add(c.getName());
-    }
-    Collections.sort(allowed);
+    List<String> allowed = Hello.classNames(allowedClasses);
     return new Hello(Protocol.VERSION, Protocol.VERSION, settings.maxFrameSize(), 0,
         settings.idleTimeout().toNanos(), settings.maxCallsPerConnection(), codecInfos, allowed,
         services, shapes).withCompression(Hello.infos(CompressorRegistry.installed().all()), 0);
