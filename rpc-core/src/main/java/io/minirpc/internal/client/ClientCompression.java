@@ -142,11 +142,7 @@ final class ClientCompression {
     if (!Compression.isCompressed(frame)) {
       return frame.size();
     }
-    int declared = Compression.declaredSize(frame);
-    if (declared > maxFrameSize) {
-      throw new IOException("its body declares " + declared + " bytes uncompressed, more than"
-          + " the client's maximum frame size of " + maxFrameSize + " (minirpc.maxFrameSize)");
-    }
+    int declared = Compression.declaredSize(frame, maxFrameSize, "client");
     return frame.size() - frame.body().readableBytes() + declared;
   }
 

@@ -57,6 +57,23 @@ public final class Compression {
   }
 
   /**
+   * The uncompressed length {@code frame}'s body declares, held to the receiver's maximum frame
+   * size: what the receiver charges to its budget before it inflates.
+   *
+   * @param side whose limit it is, for the message: "client" or "server"
+   * @throws IOException if it declares more, or cannot declare anything
+   */
+  public static int declaredSize(Frame frame, int maxFrameSize, String side) throws IOException {
+    int declared = declaredSize(frame);
+    if (declared > maxFrameSize) {
+      throw new IOException("its body declares " + declared + " bytes uncompressed, more than"
+          + " the " + side + "'s maximum frame size of " + maxFrameSize
+          + " (minirpc.maxFrameSize)");
+    }
+    return declared;
+  }
+
+  /**
    * {@code frame}, a whole finished REQUEST or RESPONSE frame from its reader index, with its body
    * compressed by {@code compressor}; or {@code frame} itself when its body is smaller than {@code
    * minBody} or would not shrink. Releases {@code frame} when it returns another buffer.

@@ -87,11 +87,6 @@ public final class Frame {
     this.body = body;
   }
 
-  /** The bytes of the inflated body; 0 if the body was not compressed. */
-  public int inflatedBytes() {
-    return inflated == null ? 0 : inflated.capacity();
-  }
-
   /** The bytes this frame holds in memory as it came, length prefix included. */
   public int size() {
     return owner.capacity();

@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -71,34 +70,12 @@ public final class CodecRegistry {
       synchronized (CodecRegistry.class) {
         r = installed;
         if (r == null) {
-          r = new CodecRegistry(load());
+          r = new CodecRegistry(Installed.load(CodecProvider.class, "codec provider"));
           installed = r;
         }
       }
     }
     return r;
-  }
-
-  private static List<CodecProvider> load() {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    if (loader == null) {
-      loader = CodecRegistry.class.getClassLoader();
-    }
-    List<CodecProvider> providers = new ArrayList<>();
-    try {
-      for (CodecProvider p : ServiceLoader.load(CodecProvider.class, loader)) {
-        providers.add(p);
-      }
-      if (providers.isEmpty() && loader != CodecRegistry.class.getClassLoader()) {
-        for (CodecProvider p :
-            ServiceLoader.load(CodecProvider.class, CodecRegistry.class.getClassLoader())) {
-          providers.add(p);
-        }
-      }
-    } catch (ServiceConfigurationError e) {
-      throw new IllegalStateException("A codec provider on the classpath is broken: " + e, e);
-    }
-    return providers;
   }
 
   /** The installed codec names, in discovery order. */

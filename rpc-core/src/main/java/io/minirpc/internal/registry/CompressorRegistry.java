@@ -9,8 +9,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /**
  * The compressors this JVM has: {@code gzip}, built in, and those found once with {@link
@@ -40,9 +38,6 @@ public final class CompressorRegistry {
       }
       Compressor sameName = names.get(name);
       if (sameName != null) {
-        if (sameName.getClass().getName().equals(c.getClass().getName())) {
-          continue; // listed twice on the classpath: the same one
-        }
         throw new IllegalStateException("Two compressors are named '" + name + "': "
             + sameName.getClass().getName() + " and " + c.getClass().getName()
             + ". Remove one of them from the classpath.");
@@ -70,34 +65,12 @@ public final class CompressorRegistry {
       synchronized (CompressorRegistry.class) {
         r = installed;
         if (r == null) {
-          r = new CompressorRegistry(load());
+          r = new CompressorRegistry(Installed.load(Compressor.class, "compressor"));
           installed = r;
         }
       }
     }
     return r;
-  }
-
-  private static List<Compressor> load() {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    if (loader == null) {
-      loader = CompressorRegistry.class.getClassLoader();
-    }
-    List<Compressor> found = new ArrayList<>();
-    try {
-      for (Compressor c : ServiceLoader.load(Compressor.class, loader)) {
-        found.add(c);
-      }
-      if (loader != CompressorRegistry.class.getClassLoader()) {
-        for (Compressor c :
-            ServiceLoader.load(Compressor.class, CompressorRegistry.class.getClassLoader())) {
-          found.add(c);
-        }
-      }
-    } catch (ServiceConfigurationError e) {
-      throw new IllegalStateException("A compressor on the classpath is broken: " + e, e);
-    }
-    return found;
   }
 
   /**

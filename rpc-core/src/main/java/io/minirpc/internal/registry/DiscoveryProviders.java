@@ -1,12 +1,10 @@
 package io.minirpc.internal.registry;
 
 import io.minirpc.discovery.DiscoveryProvider;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -47,25 +45,8 @@ public final class DiscoveryProviders {
 
   /** Every installed provider by scheme, in discovery order. */
   static Map<String, DiscoveryProvider> installed() {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    if (loader == null) {
-      loader = DiscoveryProviders.class.getClassLoader();
-    }
-    List<DiscoveryProvider> found = new ArrayList<>();
-    try {
-      for (DiscoveryProvider p : ServiceLoader.load(DiscoveryProvider.class, loader)) {
-        found.add(p);
-      }
-      if (found.isEmpty() && loader != DiscoveryProviders.class.getClassLoader()) {
-        for (DiscoveryProvider p : ServiceLoader.load(DiscoveryProvider.class,
-            DiscoveryProviders.class.getClassLoader())) {
-          found.add(p);
-        }
-      }
-    } catch (ServiceConfigurationError e) {
-      throw new IllegalStateException(
-          "A discovery provider on the classpath is broken: " + e, e);
-    }
+    List<DiscoveryProvider> found =
+        Installed.load(DiscoveryProvider.class, "discovery provider");
     Map<String, DiscoveryProvider> byScheme = new LinkedHashMap<>();
     for (DiscoveryProvider p : found) {
       String scheme = p.scheme().toLowerCase(Locale.ROOT);

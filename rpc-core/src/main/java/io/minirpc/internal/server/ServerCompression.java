@@ -75,11 +75,6 @@ final class ServerCompression {
     if (!Compression.isCompressed(frame)) {
       return 0;
     }
-    int declared = Compression.declaredSize(frame);
-    if (declared > maxFrameSize) {
-      throw new IOException("its body declares " + declared + " bytes uncompressed, more than"
-          + " the server's maximum frame size of " + maxFrameSize + " (minirpc.maxFrameSize)");
-    }
-    return declared;
+    return Compression.declaredSize(frame, maxFrameSize, "server");
   }
 }
