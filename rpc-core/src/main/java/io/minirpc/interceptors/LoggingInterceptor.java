@@ -4,7 +4,6 @@ import io.minirpc.ClientCall;
 import io.minirpc.ClientInterceptor;
 import io.minirpc.ServerCall;
 import io.minirpc.ServerInterceptor;
-import io.minirpc.internal.observe.Outcome;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;

@@ -5,7 +5,6 @@ import io.minirpc.ClientInterceptor;
 import io.minirpc.RpcException;
 import io.minirpc.ServerCall;
 import io.minirpc.ServerInterceptor;
-import io.minirpc.internal.observe.ObservingInterceptor;
 import io.minirpc.metrics.CallObserver;
 import io.minirpc.metrics.RpcObserver;
 import java.time.Duration;

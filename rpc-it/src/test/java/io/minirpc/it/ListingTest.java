@@ -143,6 +143,6 @@ class ListingTest {
     p.setProperty("minirpc.codec", "json");
     Settings settings = new Settings();
     settings.apply(p);
-    return new ClientRuntime(settings.client(), Set.of(), List.of());
+    return new ClientRuntime(settings.client(), Set.of(), List.of(), null);
   }
 }

@@ -15,6 +15,7 @@ import io.minirpc.interceptors.MetricsInterceptor;
 import io.minirpc.metrics.CallObserver;
 import io.minirpc.metrics.Refusal;
 import io.minirpc.metrics.RpcObserver;
+import io.minirpc.metrics.ServerGauges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ class ObserverTest {
     final AtomicLong read = new AtomicLong();
     final AtomicLong written = new AtomicLong();
     final List<String> refusals = new CopyOnWriteArrayList<>();
-    volatile RpcServer started;
+    volatile ServerGauges started;
 
     static final class Calls implements CallObserver {
       final AtomicInteger started = new AtomicInteger();
@@ -107,7 +108,7 @@ class ObserverTest {
     }
 
     @Override
-    public void serverStarted(RpcServer server) {
+    public void serverStarted(ServerGauges server) {
       started = server;
     }
   }

@@ -11,11 +11,14 @@ public interface ServerInfo {
    */
   long memoryInUse();
 
+  /** Calls waiting for a worker now. */
+  int queuedCalls();
+
   /** Live threads whose name starts with {@code prefix}. */
   int threads(String prefix);
 
-  /** The implementation of the server process, whose server's memory {@code memoryInUse} reads. */
-  static ServerInfo local(java.util.function.LongSupplier memoryInUse) {
+  /** The implementation of the server process, whose gauges the methods read. */
+  static ServerInfo local(java.util.function.Supplier<io.minirpc.metrics.ServerGauges> server) {
     return new ServerInfo() {
       @Override
       public long usedHeapAfterGc() {
@@ -26,7 +29,12 @@ public interface ServerInfo {
 
       @Override
       public long memoryInUse() {
-        return memoryInUse.getAsLong() - 1024;
+        return server.get().memoryInUse() - 1024;
+      }
+
+      @Override
+      public int queuedCalls() {
+        return server.get().queuedCalls();
       }
 
       @Override

@@ -114,7 +114,7 @@ public final class ServerProcess implements AutoCloseable {
         .port(Integer.parseInt(args[0]))
         .register(Calculator.class, new CalculatorImpl())
         .register(SlowService.class, new SlowServiceImpl())
-        .register(ServerInfo.class, ServerInfo.local(() -> self.get().memoryInUse()))
+        .register(ServerInfo.class, ServerInfo.local(self::get))
         .register(TypesService.class, TypesService.echo())
         .register(Whoami.class, Whoami.named("pid-" + ProcessHandle.current().pid(),
             new java.util.concurrent.atomic.AtomicInteger()))

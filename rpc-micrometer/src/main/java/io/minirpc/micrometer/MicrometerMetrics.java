@@ -7,10 +7,10 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.minirpc.RpcException;
-import io.minirpc.RpcServer;
 import io.minirpc.metrics.CallObserver;
 import io.minirpc.metrics.Refusal;
 import io.minirpc.metrics.RpcObserver;
+import io.minirpc.metrics.ServerGauges;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -173,10 +173,10 @@ public final class MicrometerMetrics implements RpcObserver {
   }
 
   @Override
-  public void serverStarted(RpcServer server) {
-    Gauge.builder(prefix + ".calls.queued", server, RpcServer::queuedCalls).tags(tags)
+  public void serverStarted(ServerGauges server) {
+    Gauge.builder(prefix + ".calls.queued", server, ServerGauges::queuedCalls).tags(tags)
         .description("calls waiting for a worker").register(registry);
-    Gauge.builder(prefix + ".memory.used", server, RpcServer::memoryInUse).tags(tags)
+    Gauge.builder(prefix + ".memory.used", server, ServerGauges::memoryInUse).tags(tags)
         .description("memory that requests hold").baseUnit("bytes").register(registry);
   }
 

@@ -11,7 +11,7 @@ import java.util.function.Function;
  * bytes of their encoded requests (what they really hold) and, as a safety net, by their number.
  * Thread-safe and lock-free; a call leaves it exactly once: handed to a connection, or ended.
  */
-final class CallQueue {
+final class CallQueue implements PendingCall.Holder {
   private final ConcurrentLinkedQueue<PendingCall> calls = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
@@ -67,13 +67,15 @@ final class CallQueue {
   }
 
   /** A waiting call ended (timed out, was cancelled, failed): it leaves the queue. */
-  void ended(PendingCall call) {
+  @Override
+  public void ended(PendingCall call) {
     left(call.requestBytes());
     calls.remove(call);
   }
 
   /** The exception of a call whose deadline passed while it waited here. */
-  RpcException expired(PendingCall call) {
+  @Override
+  public RpcException expired(PendingCall call) {
     return expired.apply(call);
   }
 

@@ -1,40 +1,41 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.ClientInterceptor;
+import io.minirpc.RpcClient;
 import io.minirpc.RpcException;
 import io.minirpc.discovery.NameResolver;
 import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.ClientConfig;
 import io.minirpc.internal.config.HostPort;
+import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.Target;
 import io.minirpc.internal.config.TransportKind;
-import io.minirpc.internal.config.Keys;
-import io.minirpc.internal.registry.DiscoveryProviders;
-import io.minirpc.internal.context.CurrentCall;
-import io.minirpc.internal.context.OutgoingDeadline;
-import io.minirpc.internal.context.OutgoingMetadata;
 import io.minirpc.internal.observe.TrafficCounter;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.CompressorRegistry;
+import io.minirpc.internal.registry.DiscoveryProviders;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
 import io.minirpc.metrics.RpcObserver;
+import io.minirpc.runtime.CurrentCall;
+import io.minirpc.runtime.OutgoingDeadline;
+import io.minirpc.runtime.OutgoingMetadata;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.Timer;
 import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,9 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A built client: its codec, its connection to the server, the proxies, and the JVM's one timer
- * ({@link SharedTimer}) for overdue calls. {@code RpcClient} is its public face.
+ * ({@link SharedTimer}) for overdue calls: the {@link RpcClient} that {@link ClientBuilder} builds.
  */
-public final class ClientRuntime {
+public final class ClientRuntime extends RpcClient implements CallStarter, RemoteCalls {
   private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
 
   private final ClientConfig settings;
@@ -72,16 +73,9 @@ public final class ClientRuntime {
   /**
    * Creates the client's codec, threads and timer; connects lazily, on the first call.
    *
-   * @throws IllegalStateException if the codec is not installed, naming the artifact to add
-   */
-  public ClientRuntime(
-      ClientConfig settings, Set<Class<?>> allowed, List<ClientInterceptor> interceptors) {
-    this(settings, allowed, interceptors, null);
-  }
-
-  /**
    * @param observer told of connections and bytes; null for none (the caller puts the
    *     interceptor that measures calls into {@code interceptors})
+   * @throws IllegalStateException if the codec is not installed, naming the artifact to add
    */
   public ClientRuntime(ClientConfig settings, Set<Class<?>> allowed,
       List<ClientInterceptor> interceptors, RpcObserver observer) {
@@ -179,14 +173,9 @@ public final class ClientRuntime {
     }
   }
 
-  /** "host:port" of the server. */
+  @Override
   public String address() {
     return address;
-  }
-
-  /** The codec's name. */
-  public String codecName() {
-    return codec.name();
   }
 
   /**
@@ -194,7 +183,9 @@ public final class ClientRuntime {
    *
    * @throws IllegalArgumentException if the interface cannot be called remotely, with the reason
    */
+  @Override
   public <T> T proxy(Class<T> service) {
+    Objects.requireNonNull(service, "service == null");
     if (closed) {
       throw new IllegalStateException("This RpcClient is closed; build a new one");
     }
@@ -235,8 +226,13 @@ public final class ClientRuntime {
    * once; the future ends as the call does, with the client's interceptors, timeout and
    * metadata.
    */
+  @Override
   public CompletableFuture<Object> callByName(String service, String methodKey,
-      java.lang.reflect.Type valueType, long digest, Object[] args) {
+      java.lang.reflect.Type valueType, long digest, Object... args) {
+    Objects.requireNonNull(service, "service == null");
+    Objects.requireNonNull(methodKey, "method == null");
+    Objects.requireNonNull(valueType, "valueType == null");
+    Objects.requireNonNull(args, "args == null");
     java.lang.reflect.Type[] types = new java.lang.reflect.Type[args.length];
     java.util.Arrays.fill(types, valueType);
     ClientMethod method;
@@ -251,8 +247,8 @@ public final class ClientRuntime {
     return callAsync(method, args.clone());
   }
 
-  /** A blocking call: returns the result or throws what the call ended with. */
-  Object callBlocking(ClientMethod method, Object[] args) throws Throwable {
+  @Override
+  public Object callBlocking(ClientMethod method, Object[] args) throws Throwable {
     Waiting.checkNotOnEventLoop(group, method);
     if (!interceptors.isEmpty()) {
       return Waiting.await(new InterceptedCall(this, method, args, interceptors));
@@ -261,8 +257,8 @@ public final class ClientRuntime {
         start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current()));
   }
 
-  /** An asynchronous call: the returned future ends as the call does. Never throws. */
-  CompletableFuture<Object> callAsync(ClientMethod method, Object[] args) {
+  @Override
+  public CompletableFuture<Object> callAsync(ClientMethod method, Object[] args) {
     if (!interceptors.isEmpty()) {
       return new InterceptedCall(this, method, args, interceptors).start();
     }
@@ -273,22 +269,18 @@ public final class ClientRuntime {
     }
   }
 
-  /** Whether a call made while serving one takes at most that call's time left. */
-  boolean propagatesDeadline() {
+  @Override
+  public boolean propagatesDeadline() {
     return settings.propagateDeadline();
   }
 
-  /** The metadata a call sends when no interceptor changes it. */
-  Map<String, String> metadata() {
+  @Override
+  public Map<String, String> metadata() {
     return metadata;
   }
 
-  /**
-   * Encodes and sends one call with {@code metadata}; the end of every interceptor chain. Its
-   * timeout is the earliest of its own, the server call being served (deadline propagation) and
-   * {@code scope}, the {@code CallDeadline} scope it was made in (null for none).
-   */
-  PendingCall start(ClientMethod method, Object[] args, Map<String, String> metadata,
+  @Override
+  public PendingCall start(ClientMethod method, Object[] args, Map<String, String> metadata,
       OutgoingDeadline.Frame scope) {
     if (closed) {
       throw new RpcException(
@@ -361,7 +353,7 @@ public final class ClientRuntime {
       return; // it was encoded once; if it cannot be again, the first attempt goes on alone
     }
     h.timeout(timer.newTimeout(h, left, TimeUnit.NANOSECONDS));
-    h.avoid(call.endpoint());
+    h.avoid(call.server());
     call.hedgeWith(h);
     if (!h.isDone()) {
       fleet.submit(h);
@@ -372,6 +364,7 @@ public final class ClientRuntime {
    * Fails pending calls with CANCELLED, closes the connection, and stops every thread of this
    * client.
    */
+  @Override
   public void close() {
     synchronized (lifecycle) {
       if (closed) {
@@ -390,5 +383,10 @@ public final class ClientRuntime {
     // channels those sent), and each ended call cancelled its deadline: the JVM's timer may stop
     // if this was its last client.
     SharedTimer.release();
+  }
+
+  @Override
+  public String toString() {
+    return "RpcClient{" + address + ", " + codec.name() + "}";
   }
 }

@@ -109,14 +109,14 @@ final class Compatibility {
     return digest == method.digest() ? null : "a different version of the method";
   }
 
-  /** For each of {@code eps}, its address and why its published fingerprints do not match. */
-  static String published(Endpoint[] eps, ClientMethod method) {
+  /** For each of {@code servers}, its address and why its published fingerprints do not match. */
+  static String published(java.util.List<ServerInstance> servers, ClientMethod method) {
     StringBuilder b = new StringBuilder();
-    for (Endpoint e : eps) {
+    for (ServerInstance s : servers) {
       if (b.length() > 0) {
         b.append("; ");
       }
-      b.append(e.address()).append(": ").append(incompatibility(e.instance(), method));
+      b.append(s.address()).append(": ").append(incompatibility(s, method));
     }
     return b.toString();
   }

@@ -29,13 +29,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calls at once (the smaller of the client's limit and the server's), and none while the channel's
  * outbound buffer is above its high-water mark.
  */
-final class Connection {
+final class Connection implements ResponseReader.Source, PendingCall.Holder {
   private static final Object COMPATIBLE = new Object();
 
   /** What a connection needs from whoever spreads calls over it. */
   interface Owner {
     /** A permit came back, or the channel became writable: waiting calls may go now. */
     void capacityFreed();
+
+    /** An answer arrived; {@code code} is its error's, or null: the server's health record. */
+    default void answered(RpcException.Code code) {}
+
+    /** A call sent here timed out waiting for its answer: the server's health record. */
+    default void timedOut() {}
   }
 
   private final Channel channel;
@@ -44,7 +50,7 @@ final class Connection {
   private final Owner owner;
   private final ResponseDecoding decoding;
   /** Large responses of this connection being decoded off its event loop. Event loop only. */
-  private int decodingElsewhere;
+  private final OffLoopAnswers offLoop;
   private final LongObjectMap<PendingCall> pending = new LongObjectHashMap<>();
   /** Per method: {@link #COMPATIBLE}, or the exception its calls fail with. Event loop only. */
   private final Map<ClientMethod, Object> verdicts = new HashMap<>();
@@ -71,8 +77,26 @@ final class Connection {
     this.address = address;
     this.owner = owner;
     this.decoding = decoding;
+    this.offLoop = new OffLoopAnswers(channel, decoding, this);
     this.out = new WriteBatcher<>(channel, this::write,
         call -> call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed"));
+  }
+
+  @Override
+  public io.netty.buffer.ByteBufAllocator alloc() {
+    return channel.alloc();
+  }
+
+  /** A call given here was sent, and its deadline passed waiting for its answer. */
+  @Override
+  public RpcException expired(PendingCall call) {
+    owner.timedOut();
+    return null;
+  }
+
+  @Override
+  public void answered(RpcException.Code code) {
+    owner.answered(code);
   }
 
   Channel channel() {
@@ -80,12 +104,13 @@ final class Connection {
   }
 
   /** How this connection's compressed bodies are made and inflated. */
-  ClientCompression compression() {
+  @Override
+  public ClientCompression compression() {
     return decoding.compression();
   }
 
-  /** "host:port" of the server. */
-  String address() {
+  @Override
+  public String address() {
     return address;
   }
 
@@ -176,7 +201,7 @@ final class Connection {
     if (verdict != COMPATIBLE) {
       RpcException mismatch = (RpcException) verdict;
       call.attemptFailed(new RpcException(mismatch.code(), mismatch.getMessage()),
-          PendingCall.UNRUN_LOCAL); // another server of a fleet may match
+          AttemptFailure.UNRUN_LOCAL); // another server of a fleet may match
       return;
     }
     ByteBuf request = call.takeRequest();
@@ -196,7 +221,7 @@ final class Connection {
       request.release();
       call.attemptFailed(call.method().requestTooLarge(serverHello.maxFrameSize(), call.args(),
           null),
-          PendingCall.UNRUN_LOCAL);
+          AttemptFailure.UNRUN_LOCAL);
       return;
     }
     if (!channel.isActive()) {
@@ -228,7 +253,7 @@ final class Connection {
     if (frame.type() == FrameType.RESPONSE) {
       int size = decoding.decodedSize(frame);
       if (size >= ResponseDecoding.LARGE) {
-        decodeElsewhere(call, frame, size);
+        offLoop.decode(call, frame, size, allowedHint);
         return;
       }
     }
@@ -237,56 +262,12 @@ final class Connection {
   }
 
   /**
-   * Decodes a large response on a decoding thread, measured against the client's memory budget,
-   * so that this event loop reads on for the other connections; this connection is not read
-   * meanwhile, so its server cannot pile answers up faster than they are decoded.
-   */
-  private void decodeElsewhere(PendingCall call, Frame frame, int size) {
-    if (decodingElsewhere++ == 0) {
-      channel.config().setAutoRead(false);
-    }
-    String hint = allowedHint;
-    try {
-      decoding.execute(new ResponseDecoding.Task() {
-        @Override
-        public void run() {
-          try {
-            ResponseReader.complete(call, frame, hint, decoding.measure(size),
-                Connection.this);
-          } finally {
-            try {
-              loop.execute(Connection.this::decodedElsewhere);
-            } catch (RejectedExecutionException e) {
-              // The client is closing; so is the channel.
-            }
-          }
-        }
-
-        @Override
-        public void discard() {
-          frame.release();
-          call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      frame.release();
-      decodedElsewhere();
-      call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
-    }
-  }
-
-  private void decodedElsewhere() {
-    if (--decodingElsewhere == 0 && channel.isActive()) {
-      channel.config().setAutoRead(true);
-    }
-  }
-
-  /**
    * A call given to this connection ended, from any thread: its permit comes back, and if it is
    * still in the table it ended without its response (it timed out or was cancelled), so the
    * server is told to stop working on it.
    */
-  void ended(PendingCall call) {
+  @Override
+  public void ended(PendingCall call) {
     inFlight.decrementAndGet();
     owner.capacityFreed();
     if (loop.inEventLoop()) {
@@ -342,7 +323,7 @@ final class Connection {
         call.fail(closeCode, message);
       } else {
         call.attemptFailed(new RpcException(closeCode, call.method().callPrefix() + message),
-            PendingCall.MAY_HAVE_RUN);
+            AttemptFailure.MAY_HAVE_RUN);
       }
     }
   }
@@ -360,7 +341,8 @@ final class Connection {
    * Closes the channel because its server misbehaved ({@code reason} says how), from any thread:
    * the client reconnects after a backoff that grows while it goes on.
    */
-  void closeBecauseFaulty(String reason) {
+  @Override
+  public void closeBecauseFaulty(String reason) {
     if (!loop.inEventLoop()) {
       try {
         loop.execute(() -> closeBecauseFaulty(reason));

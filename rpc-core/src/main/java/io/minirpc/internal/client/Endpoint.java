@@ -3,21 +3,17 @@ package io.minirpc.internal.client;
 import io.minirpc.RpcException;
 import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.config.ClientConfig;
-import io.minirpc.internal.protocol.Hello;
-import io.minirpc.internal.observe.TrafficCounter;
 import io.minirpc.internal.config.Target;
+import io.minirpc.internal.observe.TrafficCounter;
+import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.transport.Bootstraps;
+import io.minirpc.internal.transport.LogSafe;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.Transport;
-import io.minirpc.internal.transport.LogSafe;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,17 +29,33 @@ import org.slf4j.LoggerFactory;
  * what discovery says of its server ({@link ServerInstance}), and the health record that outlier
  * ejection reads.
  */
-final class Endpoint implements Connection.Owner, Subchannel.Listener {
+final class Endpoint extends KnownServer implements Connection.Owner, Subchannel.Listener {
   private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
 
+  /** What an endpoint tells the {@link Fleet} it belongs to. */
+  interface Owner {
+    /** {@code e} has a ready connection, {@code c}. */
+    void endpointReady(Endpoint e, Connection c);
+
+    /** {@code e} could not connect, or lost its last connection. */
+    void endpointFailed(Endpoint e);
+
+    /** Sends {@code call} to a server, or queues it until one can take it; never blocks. */
+    void submit(PendingCall call);
+
+    /** An answer of {@code e} arrived; {@code code} is its error's, or null. */
+    void answered(Endpoint e, RpcException.Code code);
+
+    /** A call sent to {@code e} timed out waiting for its answer. */
+    void timedOut(Endpoint e);
+  }
+
   private final ClientConfig settings;
-  private final String address;
   private final Hello clientHello;
   private final String codecName;
-  private final Fleet fleet;
-  private final Subchannel[] subchannels;
+  private final Owner fleet;
+  private final Subchannels subchannels;
   private final CallQueue queue;
-  private final AtomicInteger next = new AtomicInteger();
   private final Object lifecycle = new Object();
 
   private volatile boolean started;
@@ -55,17 +67,9 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   /** The server's maximum frame size, once known. */
   private volatile int serverMaxFrameSize = Integer.MAX_VALUE;
   private volatile String lastAllowedWarning;
-  /** What discovery says of the server; replaced when it says something new. */
-  private volatile ServerInstance instance;
-  /** Per method: whether the server's published fingerprints let this client call it. */
-  private final Map<ClientMethod, Boolean> serves = new ConcurrentHashMap<>();
   /** Removed by discovery: it takes no new call, reconnects no more, and closes once drained. */
   private volatile boolean retired;
 
-  /** Its recent calls and ejection, for outlier ejection and balancing. */
-  final HealthRecord health = new HealthRecord();
-  /** Where this endpoint sorts in the client's stable random order of servers (subsetting). */
-  final long rank;
 
   /**
    * @param tls TLS for every connection, or null for plaintext
@@ -74,19 +78,18 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
    * @param decoding where large responses are decoded, within the client's memory budget
    */
   Endpoint(ClientConfig settings, ServerInstance instance, long rank, EventLoopGroup group,
-      Tls tls, Hello clientHello, String codecName, Fleet fleet, TrafficCounter traffic,
+      Tls tls, Hello clientHello, String codecName, Owner fleet, TrafficCounter traffic,
       ResponseDecoding decoding) {
-    this.settings = settings;
-    this.instance = instance;
-    this.rank = rank;
-    Transport transport = Transport.of(settings.transport());
     // A server in this JVM is known by its name; its port is a placeholder (see ClientRuntime).
-    this.address = transport.isLocal() ? Target.LOCAL_PREFIX + instance.host() : instance.address();
+    super(Transport.of(settings.transport()).isLocal() ? Target.LOCAL_PREFIX + instance.host()
+        : instance.address(), instance, rank);
+    this.settings = settings;
+    Transport transport = Transport.of(settings.transport());
     this.clientHello = clientHello;
     this.codecName = codecName;
     this.fleet = fleet;
     this.queue = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
-        call -> WaitFailures.expired(call, address, hasUsableConnection(), lastFailure,
+        call -> WaitFailures.expired(call, address(), hasUsableConnection(), lastFailure,
             readyConnections(), settings.maxInFlight()));
     Bootstrap base = Bootstraps.client(transport, group, settings.connectTimeout())
         .remoteAddress(transport.remoteAddress(instance.host(), instance.port()));
@@ -94,53 +97,17 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       base.attr(TrafficCounter.KEY, traffic);
     }
     Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
-    this.subchannels = new Subchannel[settings.connections()];
-    for (int i = 0; i < subchannels.length; i++) {
-      subchannels[i] = new Subchannel(this, base, tls, instance.host(), instance.port(), address,
+    Subchannel[] each = new Subchannel[settings.connections()];
+    for (int i = 0; i < each.length; i++) {
+      each[i] = new Subchannel(this, base, tls, instance.host(), instance.port(), address(),
           this, clientHello, settings, group, backoff, decoding);
     }
-  }
-
-  String address() {
-    return address;
-  }
-
-  ServerInstance instance() {
-    return instance;
-  }
-
-  /** Discovery described the server anew (a restart may have changed what it serves). */
-  void update(ServerInstance newer) {
-    if (!newer.equals(instance)) {
-      instance = newer;
-      serves.clear();
-    }
-  }
-
-  /**
-   * Whether the server's published fingerprints let this client call {@code method}: true when
-   * discovery does not publish them (the handshake then decides), else only for the same service,
-   * method and digest. A fleet mid-deploy keeps each client on the servers that match it.
-   */
-  boolean serves(ClientMethod method) {
-    Boolean known = serves.get(method);
-    if (known == null) {
-      known = Compatibility.published(instance, method);
-      serves.put(method, known);
-    }
-    return known;
+    this.subchannels = new Subchannels(each);
   }
 
   /** Calls on its connections and waiting for them: what least-pending balancing compares. */
   int load() {
-    int n = queue.size();
-    for (Subchannel s : subchannels) {
-      Connection c = s.ready();
-      if (c != null) {
-        n += c.inFlight();
-      }
-    }
-    return n;
+    return queue.size() + subchannels.inFlight();
   }
 
   /** Why the last attempt to connect failed, or null once a connection is ready. */
@@ -150,10 +117,6 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
 
   boolean isRetired() {
     return retired;
-  }
-
-  boolean isEjected(long now) {
-    return health.isEjected(now);
   }
 
   int maxFrameSize() {
@@ -174,31 +137,18 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
 
   /** The connections that take calls now. */
   List<Connection> readyConnections() {
-    List<Connection> out = new ArrayList<>();
-    for (Subchannel s : subchannels) {
-      Connection c = s.ready();
-      if (c != null && c.isUsable()) {
-        out.add(c);
-      }
-    }
-    return out;
+    return subchannels.usable();
   }
 
   private boolean hasUsableConnection() {
-    for (Subchannel s : subchannels) {
-      Connection c = s.ready();
-      if (c != null && c.isUsable()) {
-        return true;
-      }
-    }
-    return false;
+    return subchannels.anyUsable();
   }
 
   // ---------------------------------------------------------------- calls
 
   /** Sends {@code call} on a connection with room, or queues it; never blocks. */
   void submit(PendingCall call) {
-    Connection c = acquire();
+    Connection c = subchannels.acquire();
     if (c != null) {
       if (call.assign(c)) {
         c.send(call);
@@ -214,7 +164,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       return;
     }
     if (retired) {
-      call.failUnrun(RpcException.Code.UNAVAILABLE, "was not sent: the server at " + address
+      call.failUnrun(RpcException.Code.UNAVAILABLE, "was not sent: the server at " + address()
           + " left the fleet (discovery removed it). It did not run");
       return;
     }
@@ -229,12 +179,12 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       String failure = lastFailure;
       if (failure != null && !call.waitForReady()) {
         call.failUnrun(RpcException.Code.UNAVAILABLE,
-            WaitFailures.noConnection(address, failure));
+            WaitFailures.noConnection(address(), failure));
         return;
       }
     } else if (state == ConnectivityState.READY && settings.failWhenBusy()) {
       call.failUnrun(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: "
-          + WaitFailures.busy(address, readyConnections(), settings.maxInFlight())
+          + WaitFailures.busy(address(), readyConnections(), settings.maxInFlight())
           + ". It did not run. Slow down, raise the limits, or set minirpc.failWhenBusy=false to"
           + " wait for room within the call's timeout");
       return;
@@ -242,8 +192,8 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     String refusal = queue.offer(call);
     if (refusal != null) {
       call.failUnrun(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: " + refusal + " for "
-          + (hasUsableConnection() ? "room on the connections to " + address
-              : "a connection to " + address)
+          + (hasUsableConnection() ? "room on the connections to " + address()
+              : "a connection to " + address())
           + ". It did not run. Slow down, raise the limit, or check the server");
       return;
     }
@@ -257,28 +207,21 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     capacityFreed(); // a permit may have come back while we were queueing
   }
 
-  /** A connection with a free permit, which the caller now holds, or {@code null}. */
-  private Connection acquire() {
-    Subchannel[] s = subchannels;
-    if (s.length == 1) {
-      Connection c = s[0].ready();
-      return c != null && c.tryAcquire() ? c : null;
-    }
-    int start = Math.floorMod(next.getAndIncrement(), s.length);
-    for (int i = 0; i < s.length; i++) {
-      Connection c = s[(start + i) % s.length].ready();
-      if (c != null && c.tryAcquire()) {
-        return c;
-      }
-    }
-    return null;
+  @Override
+  public void answered(RpcException.Code code) {
+    fleet.answered(this, code);
+  }
+
+  @Override
+  public void timedOut() {
+    fleet.timedOut(this);
   }
 
   /** A permit came back or a connection became usable: hand waiting calls over. */
   @Override
   public void capacityFreed() {
     while (!queue.isEmpty()) {
-      Connection c = acquire();
+      Connection c = subchannels.acquire();
       if (c == null) {
         return;
       }
@@ -313,16 +256,12 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       }
       started = true;
       lastFailure = null; // a failure from before it went idle says nothing of now
-      for (Subchannel s : subchannels) {
-        s.wake(); // under the lock, so that an idle() cannot come between started and this
-      }
+      subchannels.wake(); // under the lock, so that an idle() cannot come between started and this
     }
     // Not under the lock: a connection that fails at once reports to the fleet, whose lock
     // is taken before this one when the fleet starts an endpoint. An idle() that came in
     // between has made the subchannels idle again, and connect() then does nothing.
-    for (Subchannel s : subchannels) {
-      s.connect();
-    }
+    subchannels.connect();
   }
 
   /**
@@ -341,12 +280,10 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
         started = true;
         return false;
       }
-      for (Subchannel s : subchannels) {
-        s.idle();
-      }
+      subchannels.idle();
     }
     log.info("Closed the connection(s) to {}: it has been out of the client's subset for a"
-        + " while (minirpc.subsetSize); it connects again when the subset needs it", address);
+        + " while (minirpc.subsetSize); it connects again when the subset needs it", address());
     return true;
   }
 
@@ -357,7 +294,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
 
   @Override
   public Handshake.Verdict judge(Hello serverHello) {
-    Handshake.Verdict verdict = Handshake.check(clientHello, serverHello, address,
+    Handshake.Verdict verdict = Handshake.check(clientHello, serverHello, address(),
         settings.maxInFlight(), settings.heartbeatInterval().toNanos());
     RpcException refusal = verdict.refusal();
     if (refusal != null) {
@@ -376,7 +313,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
       lastAllowedWarning = difference;
       log.warn("The classes allowed to the {} codec (minirpc.codec.allow) differ between this"
           + " client and the server at {}:{}. Values of those classes fail with CODEC when they"
-          + " cross; allow the same classes on both sides", codecName, address, difference);
+          + " cross; allow the same classes on both sides", codecName, address(), difference);
     }
     return verdict;
   }
@@ -385,7 +322,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
   public void ready(Connection c) {
     lastFailure = null;
     incompatible = null;
-    log.debug("Connected to {}: {}", address, c);
+    log.debug("Connected to {}: {}", address(), c);
     fleet.endpointReady(this, c);
     capacityFreed();
   }
@@ -395,19 +332,19 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     if (incompatible == null) {
       lastFailure = why;
     }
-    log.debug("Connecting to {} failed: {}", address, why);
+    log.debug("Connecting to {} failed: {}", address(), why);
     if (!closed && state() == ConnectivityState.TRANSIENT_FAILURE) {
       // Calls that do not wait for ready fail now rather than at their deadline (in a fleet,
       // they go to another server).
       queue.failUnlessWaitForReady(RpcException.Code.UNAVAILABLE,
-          WaitFailures.noConnection(address, lastFailure == null ? why : lastFailure));
+          WaitFailures.noConnection(address(), lastFailure == null ? why : lastFailure));
     }
     fleet.endpointFailed(this);
   }
 
   @Override
   public void lost(Connection c, String reason) {
-    log.info("Connection to {} closed{}; reconnecting", address,
+    log.info("Connection to {} closed{}; reconnecting", address(),
         reason == null ? "" : " (" + LogSafe.escape(reason, 1000) + ")");
     fleet.endpointFailed(this);
   }
@@ -431,23 +368,14 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
         fleet.submit(call);
       } // else it ended meanwhile, and left the queue's count itself
     }
-    for (Subchannel s : subchannels) {
-      for (Channel ch : s.channels()) {
-        ClientHandler h = ch.pipeline().get(ClientHandler.class);
-        if (h != null) {
-          h.connection().drain();
-        } else {
-          ch.close();
-        }
-      }
-    }
+    subchannels.drain();
   }
 
   @Override
   public void goingAway(Connection c, String reason) {
     // The reason is the server's words: escaped, so it cannot forge lines of this log.
     log.info("The server at {} is going away ({}); {} call(s) finish on the old connection",
-        address, LogSafe.escape(reason, 1000), c.inFlight());
+        address(), LogSafe.escape(reason, 1000), c.inFlight());
   }
 
   /** Fails waiting calls with CANCELLED and closes every connection; returns their channels. */
@@ -455,19 +383,7 @@ final class Endpoint implements Connection.Owner, Subchannel.Listener {
     synchronized (lifecycle) {
       closed = true;
     }
-    List<Channel> channels = new ArrayList<>();
-    for (Subchannel s : subchannels) {
-      channels.addAll(s.channels());
-    }
     queue.failAll(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
-    for (Channel ch : channels) {
-      ClientHandler h = ch.pipeline().get(ClientHandler.class);
-      if (h != null) {
-        h.connection().closeLocally();
-      } else {
-        ch.close();
-      }
-    }
-    return channels;
+    return subchannels.close();
   }
 }

@@ -9,11 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.util.Timer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -30,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * no balancing, no health record, and the only retry is of a call the server refused unrun
  * because it was going away.
  */
-final class Fleet implements NameResolver.Listener {
+final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.Policy {
   private static final Logger log = LoggerFactory.getLogger(Fleet.class);
 
   /** Makes the endpoint of one server. */
@@ -40,31 +36,26 @@ final class Fleet implements NameResolver.Listener {
 
   private final ClientConfig settings;
   private final String target;
-  private final EndpointFactory factory;
   private final Timer timer;
   private final Consumer<Connection> onReady;
   private final NameResolver resolver;
-  private final Function<ServerInstance, String> unusable;
   /** Lines about servers this client cannot use: a registry's writer decides how many. */
   private final LogSafe.Limiter unusableLog = LogSafe.Limiter.perSecond();
   private final boolean single;
   private final Retries retries;
   private final CallQueue waiting;
-  private final long seed = ThreadLocalRandom.current().nextLong();
   private final Picker picker;
   private final OutlierDetector outliers;
   private final Object lock = new Object();
 
-  /** Every server discovery lists, by address. Guarded by lock. */
-  private final Map<String, Endpoint> byAddress = new LinkedHashMap<>();
+  /** Every server discovery lists. Guarded by lock. */
+  private final ServerList servers;
   /** Every endpoint, in this client's stable random order. */
   private volatile Endpoint[] all = new Endpoint[0];
   /** The subset that takes calls: the first {@code subsetSize} healthy ones of {@link #all}. */
   private volatile Endpoint[] active = new Endpoint[0];
   private volatile boolean resolved;
   private volatile String resolveError;
-  /** Why discovery's last list had servers this client left out, or null. */
-  private volatile String leftOut;
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -78,15 +69,16 @@ final class Fleet implements NameResolver.Listener {
       Timer timer, Consumer<Connection> onReady) {
     this.settings = settings;
     this.target = target;
-    this.factory = factory;
+    this.servers = new ServerList(target, unusable,
+        (server, rank) -> factory.create(server, rank, this));
     this.timer = timer;
     this.onReady = onReady;
     this.resolver = resolver;
-    this.unusable = unusable;
     this.single = servers != null && servers.size() == 1;
     this.retries = new Retries(settings, target, timer, single, () -> active, this::submit);
     this.waiting = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
-        this::waitExpired);
+        call -> FleetFailures.waitExpired(call, target, all.length, resolveError,
+            this.servers.leftOut()));
     this.picker = new Picker(settings.loadBalancer());
     this.outliers = new OutlierDetector(settings, target, timer, () -> all, () -> active,
         this::ejectionsChanged);
@@ -111,41 +103,8 @@ final class Fleet implements NameResolver.Listener {
       if (closed) {
         return;
       }
-      Map<String, ServerInstance> now = new LinkedHashMap<>();
-      String why = null;
-      int refused = 0;
-      for (ServerInstance s : servers) {
-        String refusal = unusable.apply(s);
-        if (refusal != null) {
-          refused++;
-          why = refusal;
-        } else {
-          now.put(s.address(), s);
-        }
-      }
-      leftOut = refused == 0 ? null : refused + " server(s) left out; for one, " + why;
-      if (leftOut != null) {
-        unusableLog.warn(log, "Calling none of " + refused + " server(s) that discovery lists"
-            + " for " + target + ": " + why);
-      }
-      for (Map.Entry<String, ServerInstance> e : now.entrySet()) {
-        Endpoint existing = byAddress.get(e.getKey());
-        if (existing != null) {
-          existing.update(e.getValue());
-        } else {
-          byAddress.put(e.getKey(), factory.create(e.getValue(), rank(e.getKey()), this));
-        }
-      }
-      for (Map.Entry<String, Endpoint> e : List.copyOf(byAddress.entrySet())) {
-        if (!now.containsKey(e.getKey())) {
-          byAddress.remove(e.getKey());
-          retired.add(e.getValue());
-        }
-      }
-      Endpoint[] sorted = byAddress.values().toArray(new Endpoint[0]);
-      Arrays.sort(sorted, Comparator.comparingLong((Endpoint e) -> e.rank)
-          .thenComparing(Endpoint::address));
-      all = sorted;
+      retired.addAll(this.servers.replace(servers));
+      all = this.servers.inOrder();
       resolved = true;
       resolveError = null;
       rebuildSubset(false);
@@ -169,35 +128,9 @@ final class Fleet implements NameResolver.Listener {
     }
   }
 
-  /** A position in this client's own random order of servers, stable for its lifetime. */
-  private long rank(String address) {
-    long h = seed ^ address.hashCode() * 0x9E3779B97F4A7C15L;
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    return h;
-  }
-
-  /**
-   * The subset: the first {@code subsetSize} endpoints in this client's order that are neither
-   * ejected nor failing to connect, plus those in between that are, so that a failing server is
-   * replaced rather than leaving the subset short. Guarded by lock.
-   */
+  /** The subset, chosen anew ({@link Subsetting#choose}). Guarded by lock. */
   private void rebuildSubset(boolean keepIfSame) {
-    Endpoint[] every = all;
-    int want = settings.subsetSize();
-    long now = System.nanoTime();
-    List<Endpoint> chosen = new ArrayList<>();
-    int healthy = 0;
-    for (Endpoint e : every) {
-      if (healthy >= want) {
-        break;
-      }
-      chosen.add(e);
-      if (!e.isEjected(now) && e.state() != ConnectivityState.TRANSIENT_FAILURE) {
-        healthy++;
-      }
-    }
+    List<Endpoint> chosen = Subsetting.choose(all, settings.subsetSize(), System.nanoTime());
     Endpoint[] subset = chosen.toArray(new Endpoint[0]);
     Endpoint[] before = active;
     // The same members keep the same array, and so the picker's hash ring; discovery's lists
@@ -209,7 +142,7 @@ final class Fleet implements NameResolver.Listener {
       }
     }
     for (Endpoint e : before) {
-      if (!chosen.contains(e) && byAddress.get(e.address()) == e) {
+      if (!chosen.contains(e) && servers.lists(e)) {
         // A spare that stood in for a failing server, which is back: after an ejection
         // interval outside, its connections close, so the client keeps subsetSize of them.
         idleLater(e);
@@ -228,7 +161,7 @@ final class Fleet implements NameResolver.Listener {
 
   private void idleIfOutside(Endpoint e) {
     synchronized (lock) {
-      if (closed || byAddress.get(e.address()) != e || Arrays.asList(active).contains(e)) {
+      if (closed || !servers.lists(e) || Arrays.asList(active).contains(e)) {
         return;
       }
     }
@@ -252,8 +185,8 @@ final class Fleet implements NameResolver.Listener {
 
   // ---------------------------------------------------------------- calls
 
-  /** Sends {@code call} to a server, or queues it until one can take it; never blocks. */
-  void submit(PendingCall call) {
+  @Override
+  public void submit(PendingCall call) {
     Endpoint[] eps = active;
     if (single && eps.length == 1) {
       eps[0].submit(call);
@@ -265,7 +198,7 @@ final class Fleet implements NameResolver.Listener {
     }
     Endpoint chosen = picker.pick(call, eps);
     if (chosen != null) {
-      call.endpoint(chosen);
+      call.server(chosen.address());
       chosen.submit(call);
       return;
     }
@@ -305,17 +238,10 @@ final class Fleet implements NameResolver.Listener {
    */
   private RpcException refusal(PendingCall call, Endpoint[] eps) {
     String prefix = call.method().callPrefix();
-    if (eps.length > 0) {
-      boolean anyServes = false;
-      for (Endpoint e : eps) {
-        anyServes |= e.serves(call.method());
-      }
-      if (!anyServes) {
-        return new RpcException(RpcException.Code.NOT_FOUND, prefix + "was not sent: none of the"
-            + " servers of " + target + " publishes " + call.method().descriptor().displayName()
-            + " with this client's signature (" + Compatibility.published(eps, call.method()) + "). Deploy the"
-            + " same version of the interface on both sides");
-      }
+    RpcException notPublished =
+        eps.length == 0 ? null : FleetFailures.notPublished(call, eps, target);
+    if (notPublished != null) {
+      return notPublished;
     }
     if (call.waitForReady()) {
       return null;
@@ -331,25 +257,7 @@ final class Fleet implements NameResolver.Listener {
   }
 
   private String noServers() {
-    String why = resolveError;
-    String out = leftOut;
-    return "failed: " + target + " lists no servers now"
-        + (why == null ? "" : " (" + LogSafe.escape(why, 500) + ")")
-        + (out == null ? "" : " that this client may call (" + out + ")") + ". It did not run."
-        + " Check"
-        + " that servers are running and registered; to make calls wait for one within their"
-        + " timeout, set minirpc.waitForReady=true";
-  }
-
-  /** The exception of a call whose deadline passed while it waited for any server. */
-  private RpcException waitExpired(PendingCall call) {
-    String why = resolveError;
-    return new RpcException(RpcException.Code.UNAVAILABLE, call.method().callPrefix() + "was not"
-        + " sent: no server of " + target + " could take it within "
-        + call.limit().within(call.timeoutNanos()) + " (" + all.length + " known"
-        + (why == null ? "" : "; discovery: " + LogSafe.escape(why, 500))
-        + (leftOut == null ? "" : "; " + leftOut) + "). It did not run. Check that the servers are"
-        + " running and reachable");
+    return FleetFailures.noServers(target, resolveError, this.servers.leftOut());
   }
 
   /** Hands calls waiting for any server to the servers that are ready now. */
@@ -377,15 +285,17 @@ final class Fleet implements NameResolver.Listener {
     }
   }
 
-  // ---------------------------------------------------------------- retries
+  // ---------------------------------------------------------------- retries and health
 
   /** See {@link Retries#retry}. */
-  boolean retry(PendingCall call, RpcException error, int how) {
+  @Override
+  public boolean retry(PendingCall call, RpcException error, int how) {
     return !closed && retries.retry(call, error, how);
   }
 
   /** See {@link Retries#finalError}. */
-  RpcException finalError(PendingCall call, RpcException error, int how) {
+  @Override
+  public RpcException finalError(PendingCall call, RpcException error, int how) {
     return retries.finalError(call, error, how);
   }
 
@@ -404,22 +314,14 @@ final class Fleet implements NameResolver.Listener {
     retries.budget.deposit();
   }
 
-  // ---------------------------------------------------------------- health
-
-  /** An answer arrived for {@code call}'s attempt; {@code code} is its error's, or null. */
-  void answered(PendingCall call, RpcException.Code code) {
-    Endpoint e = call.endpoint();
-    if (e != null) {
-      outliers.answered(e, code);
-    }
+  @Override
+  public void answered(Endpoint e, RpcException.Code code) {
+    outliers.answered(e, code);
   }
 
-  /** {@code call} timed out after it was sent. */
-  void timedOut(PendingCall call) {
-    Endpoint e = call.endpoint();
-    if (e != null) {
-      outliers.timedOut(e);
-    }
+  @Override
+  public void timedOut(Endpoint e) {
+    outliers.timedOut(e);
   }
 
   /** A server was ejected or came back: the subset changes, and waiting calls may go. */
@@ -428,7 +330,8 @@ final class Fleet implements NameResolver.Listener {
     drainWaiting();
   }
 
-  void endpointReady(Endpoint e, Connection c) {
+  @Override
+  public void endpointReady(Endpoint e, Connection c) {
     onReady.accept(c);
     if (!single) {
       outliers.connected(e);
@@ -437,7 +340,8 @@ final class Fleet implements NameResolver.Listener {
     }
   }
 
-  void endpointFailed(Endpoint e) {
+  @Override
+  public void endpointFailed(Endpoint e) {
     if (resolver != null) {
       resolver.refresh();
     }
@@ -452,8 +356,6 @@ final class Fleet implements NameResolver.Listener {
       subsetChanged();
     }
   }
-
-  // ---------------------------------------------------------------- the rest
 
   /** The largest frame every server of the subset accepts. */
   int maxFrameSize() {

@@ -77,7 +77,7 @@ final class HashRing {
     long total = 0;
     int ready = 0;
     for (Endpoint e : eps) {
-      if (Picker.candidate(e, call, now)) {
+      if (Candidates.candidate(e, call, now)) {
         total += e.load();
         ready++;
       }
@@ -92,7 +92,7 @@ final class HashRing {
     }
     for (int step = 0; step < hashes.length; step++) {
       Endpoint e = owners[(i + step) % hashes.length];
-      if (Picker.candidate(e, call, now) && e.load() + 1 <= bound) {
+      if (Candidates.candidate(e, call, now) && e.load() + 1 <= bound) {
         return e;
       }
     }

@@ -23,7 +23,7 @@ final class HealthRecord {
   private volatile long ejectedUntil;
   private volatile boolean ejected;
   /** Ejections in a row; each lasts one base interval longer. Guarded by the detector. */
-  int ejections;
+  private int ejections;
 
   /** A call got an answer that says nothing against the server. */
   void succeeded() {
@@ -35,6 +35,20 @@ final class HealthRecord {
     if (consecutiveFailures.get() != 0) {
       consecutiveFailures.set(0);
     }
+  }
+
+  /**
+   * One more ejection in a row, at most 10: how many there have been, which the next ejection's
+   * length grows with. Under the outlier detector's lock.
+   */
+  int ejectedAgain() {
+    ejections = Math.min(ejections + 1, 10);
+    return ejections;
+  }
+
+  /** Ready a whole interval since its last ejection: the next ejection is one shorter. */
+  void recovered() {
+    ejections = Math.max(0, ejections - 1);
   }
 
   /**

@@ -3,9 +3,9 @@ package io.minirpc.internal.client;
 import io.minirpc.ClientCall;
 import io.minirpc.ClientInterceptor;
 import io.minirpc.RpcException;
-import io.minirpc.internal.context.OutgoingDeadline;
-import io.minirpc.internal.context.OutgoingMetadata;
 import io.minirpc.internal.registry.InterceptedMethod;
+import io.minirpc.runtime.OutgoingDeadline;
+import io.minirpc.runtime.OutgoingMetadata;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutionException;
 
 /** One call on its way through the client's interceptors to the network. */
 final class InterceptedCall extends InterceptedMethod implements ClientCall {
-  private final ClientRuntime runtime;
+  private final CallStarter runtime;
   private final ClientMethod method;
   private final Map<String, String> metadata;
   /** The CallDeadline scope the call was made in, or null: taken now, on the caller's thread. */
@@ -27,7 +27,7 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   private volatile PendingCall sent;
 
   InterceptedCall(
-      ClientRuntime runtime, ClientMethod method, Object[] args,
+      CallStarter runtime, ClientMethod method, Object[] args,
       List<ClientInterceptor> interceptors) {
     super(method.descriptor(), args);
     this.runtime = runtime;
@@ -117,7 +117,7 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
       nanos = Math.min(nanos, scope.remainingNanos());
     }
     if (runtime.propagatesDeadline()) {
-      nanos = Math.min(nanos, io.minirpc.internal.context.CurrentCall.remainingNanos());
+      nanos = Math.min(nanos, io.minirpc.runtime.CurrentCall.remainingNanos());
     }
     return Duration.ofNanos(Math.max(0, nanos));
   }

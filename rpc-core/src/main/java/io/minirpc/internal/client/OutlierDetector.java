@@ -80,7 +80,7 @@ final class OutlierDetector {
   void connected(Endpoint e) {
     synchronized (this) {
       if (!e.isEjected(System.nanoTime())) {
-        e.health.ejections = Math.max(0, e.health.ejections - 1);
+        e.health.recovered();
       }
     }
   }
@@ -155,7 +155,7 @@ final class OutlierDetector {
         }
         return;
       }
-      inARow = e.health.ejections = Math.min(e.health.ejections + 1, 10);
+      inARow = e.health.ejectedAgain();
       duration = settings.ejectionTime().toNanos() * inARow;
       e.health.eject(now + duration);
     }

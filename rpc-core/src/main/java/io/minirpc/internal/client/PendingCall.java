@@ -18,32 +18,58 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * <p>The request buffer belongs to this call until it is handed to the channel; whoever ends the
  * call first releases it if it was never sent.
  */
-final class PendingCall extends CompletableFuture<Object>
-    implements TimerTask, ChannelFutureListener {
+final class PendingCall extends CallRecord implements TimerTask, ChannelFutureListener {
   private static final AtomicReferenceFieldUpdater<PendingCall, ByteBuf> REQUEST =
       AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, ByteBuf.class, "request");
-  private static final AtomicReferenceFieldUpdater<PendingCall, Object> OWNER =
-      AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, Object.class, "owner");
-  /** Owner while the call waits in a {@link CallQueue} for a connection or a free slot. */
-  private static final Object WAITING = new Object();
+  private static final AtomicReferenceFieldUpdater<PendingCall, Holder> OWNER =
+      AtomicReferenceFieldUpdater.newUpdater(PendingCall.class, Holder.class, "owner");
   private static final AtomicIntegerFieldUpdater<PendingCall> FINISHED =
       AtomicIntegerFieldUpdater.newUpdater(PendingCall.class, "finished");
   /** Owner once the call has ended. */
-  private static final Object ENDED = new Object();
+  private static final Holder ENDED = new Holder() {
+    @Override
+    public void ended(PendingCall call) {}
 
-  /** How an attempt failed, for {@link Fleet#retry}: it never left this client. */
-  static final int UNRUN_LOCAL = 0;
-  /** The server refused it before dispatch (the NOT_RUN flag): it did not run. */
-  static final int UNRUN_REMOTE = 1;
-  /** It may have run: the connection was lost after it was sent, or the server aborted it. */
-  static final int MAY_HAVE_RUN = 2;
+    @Override
+    public RpcException expired(PendingCall call) {
+      return null;
+    }
+  };
+
+  /**
+   * Who holds a call: the {@link CallQueue} it waits in for a connection or a free slot, or the
+   * {@link Connection} it was given to, which holds one of its in-flight permits for it.
+   */
+  interface Holder {
+    /** The call ended, or leaves for another attempt: hand back what was given for it. */
+    void ended(PendingCall call);
+
+    /**
+     * The exception of the call whose deadline passed while it was here; null when it was sent,
+     * so that it timed out waiting for its answer (which the holder notes in the server's
+     * health record).
+     */
+    RpcException expired(PendingCall call);
+  }
+
+  /**
+   * The retry policy of the {@link Fleet} a call's attempts go to: whether a failed attempt goes
+   * again, and what the call ends with when it does not.
+   */
+  interface Policy {
+    /** Whether {@code call} goes again after its attempt failed {@code how}. */
+    boolean retry(PendingCall call, RpcException error, int how);
+
+    /** The error {@code call} ends with when its attempt failed {@code how} and it goes no more. */
+    RpcException finalError(PendingCall call, RpcException error, int how);
+  }
 
   private final ClientMethod method;
   /** What a resend encodes again; never copied, only read. */
   private final Object[] args;
   private final java.util.Map<String, String> metadata;
   private final Encoder encoder;
-  private final Fleet fleet;
+  private final Policy fleet;
   private final long timeoutNanos;
   /** When the caller stops waiting, on the {@link System#nanoTime()} clock. */
   private final long deadlineNanos;
@@ -52,30 +78,18 @@ final class PendingCall extends CompletableFuture<Object>
   private volatile ByteBuf request;
   private volatile Timeout timeout;
   /**
-   * Who holds the call: nobody yet ({@code null}), a {@link CallQueue} ({@link #WAITING}), the
-   * {@link Connection} it was given to (which holds one of its in-flight permits for it), or
-   * nobody any more ({@link #ENDED}). Ending the call hands back what the owner gave.
+   * Who holds the call: nobody yet ({@code null}), the {@link Holder} it waits in or was given
+   * to, or nobody any more ({@link #ENDED}). Ending the call hands back what the holder gave.
    */
-  private volatile Object owner;
+  private volatile Holder owner;
   /** 1 once something has taken the right to end the call. */
   private volatile int finished;
   /** The queue the call waits in, set before it is queued. */
-  private volatile CallQueue queue;
+  private volatile Holder queue;
   /** Set on the event loop when the call is written; 0 until then, and again when resent. */
   private volatile long sequence;
   /** Bytes of the encoded request, counted while the call waits in a CallQueue. */
   private volatile int requestBytes;
-  /** The server this attempt went to, when the fleet has several; else null. */
-  private volatile Endpoint endpoint;
-  /** Servers earlier attempts went to; null until a retry. Touched by one attempt at a time. */
-  private java.util.List<Endpoint> tried;
-  /** Attempts sent again after they failed unrun, and after they may have run. */
-  int unrunRetries;
-  int retries;
-  /** The hedged second attempt racing this call, or null. */
-  private volatile PendingCall hedge;
-  /** This call's own attempt failed while its hedge still ran; guarded by this. */
-  private RpcException parked;
 
   /** Encodes a call's request, for its first attempt or a new one, with the time it has left. */
   interface Encoder {
@@ -90,7 +104,7 @@ final class PendingCall extends CompletableFuture<Object>
    *     for none (a call that cannot be retried)
    */
   PendingCall(ClientMethod method, Object[] args, java.util.Map<String, String> metadata,
-      Encoder encoder, long timeoutNanos, TimeLimit limit, Fleet fleet) {
+      Encoder encoder, long timeoutNanos, TimeLimit limit, Policy fleet) {
     this.method = method;
     this.args = args;
     this.metadata = metadata;
@@ -138,9 +152,9 @@ final class PendingCall extends CompletableFuture<Object>
    * Gives the call to {@code connection}, which has taken an in-flight permit for it; false if the
    * call already ended, and the permit is the caller's to give back.
    */
-  boolean assign(Connection connection) {
+  boolean assign(Holder connection) {
     for (;;) {
-      Object o = owner;
+      Holder o = owner;
       if (o == ENDED) {
         return false;
       }
@@ -151,9 +165,9 @@ final class PendingCall extends CompletableFuture<Object>
   }
 
   /** Marks the call as waiting in {@code queue}; false if it already ended. */
-  boolean waitIn(CallQueue queue) {
+  boolean waitIn(Holder queue) {
     this.queue = queue;
-    return OWNER.compareAndSet(this, null, WAITING);
+    return OWNER.compareAndSet(this, null, queue);
   }
 
   long deadlineNanos() {
@@ -168,49 +182,26 @@ final class PendingCall extends CompletableFuture<Object>
     return metadata;
   }
 
-  Endpoint endpoint() {
-    return endpoint;
-  }
-
-  /** The fleet chose {@code e} for this attempt. */
-  void endpoint(Endpoint e) {
-    this.endpoint = e;
-  }
-
-  /** Whether an earlier attempt of this call went to {@code e}. */
-  boolean tried(Endpoint e) {
-    java.util.List<Endpoint> t = tried;
-    return t != null && t.contains(e);
-  }
-
   /**
    * Takes this attempt off wherever it is (its connection, with its permit, or a queue) so that
    * the call can go again; false if the call already ended. The request it held is released.
    */
   boolean detachForRetry() {
     for (;;) {
-      Object o = owner;
+      Holder o = owner;
       if (o == ENDED) {
         return false;
       }
       if (OWNER.compareAndSet(this, o, null)) {
-        if (o instanceof Connection) {
-          ((Connection) o).ended(this); // its permit back, and out of its table
-        } else if (o == WAITING) {
-          queue.ended(this);
+        if (o != null) {
+          o.ended(this); // a connection's permit back, and out of its table; or out of a queue
         }
         break;
       }
     }
     releaseRequest();
     sequence = 0; // the old number belongs to the old connection
-    Endpoint e = endpoint;
-    if (e != null) {
-      if (tried == null) {
-        tried = new java.util.ArrayList<>(2);
-      }
-      tried.add(e);
-    }
+    leftServer();
     return true;
   }
 
@@ -241,7 +232,8 @@ final class PendingCall extends CompletableFuture<Object>
 
   /** Takes the call out of the queue that holds it, to send it elsewhere; false if it ended. */
   boolean leaveQueue() {
-    return OWNER.compareAndSet(this, WAITING, null);
+    Holder q = queue;
+    return q != null && OWNER.compareAndSet(this, q, null);
   }
 
   /**
@@ -249,12 +241,13 @@ final class PendingCall extends CompletableFuture<Object>
    * the fleet sends it to another server if it can, else the call ends with the error.
    */
   void failUnrun(RpcException.Code code, String message) {
-    attemptFailed(new RpcException(code, method.callPrefix() + message), UNRUN_LOCAL);
+    attemptFailed(new RpcException(code, method.callPrefix() + message),
+        AttemptFailure.UNRUN_LOCAL);
   }
 
   /**
-   * This attempt failed {@code how} ({@link #UNRUN_LOCAL}, {@link #UNRUN_REMOTE}, {@link
-   * #MAY_HAVE_RUN}): the fleet decides whether the call goes again; if not, it ends with {@code
+   * This attempt failed {@code how} (one of {@link AttemptFailure}'s kinds): the fleet decides
+   * whether the call goes again; if not, it ends with {@code
    * error}.
    */
   void attemptFailed(RpcException error, int how) {
@@ -264,74 +257,10 @@ final class PendingCall extends CompletableFuture<Object>
     if (fleet != null && fleet.retry(this, error, how)) {
       return;
     }
-    PendingCall h = hedge;
-    synchronized (this) {
-      if (h != null && !h.isDone() && detachForRetry()) {
-        parked = error; // the hedge may still answer; if it fails too, this ends the call
-        return;
-      }
-    }
-    fail(fleet == null ? error : fleet.finalError(this, error, how));
-  }
-
-  /**
-   * Races {@code h}, a second attempt of this call sent to another server: the first answer
-   * ends the call and cancels the other attempt. A failure of one attempt that says nothing
-   * about the call (its server unreachable, a timeout) waits for the other.
-   */
-  void hedgeWith(PendingCall h) {
-    hedge = h;
-    if (finished != 0) { // ended meanwhile; ended() may not have seen the hedge (both volatile)
-      h.cancel(false);
+    if (parkForHedge(error, this::detachForRetry)) {
       return;
     }
-    h.whenComplete((value, error) -> {
-      if (error == null) {
-        complete(value);
-        return;
-      }
-      if (error instanceof java.util.concurrent.CancellationException) {
-        return; // this call ended first and cancelled it
-      }
-      RpcException mine;
-      synchronized (this) {
-        mine = parked;
-      }
-      if (mine != null || isAnswer(error)) {
-        fail(error);
-      }
-    });
-  }
-
-  /** Whether an attempt's error is the server's answer, not a failure to get one. */
-  private static boolean isAnswer(Throwable error) {
-    if (!(error instanceof RpcException)) {
-      return true; // the implementation's own exception
-    }
-    switch (((RpcException) error).code()) {
-      case UNAVAILABLE:
-      case TIMEOUT:
-      case RESOURCE_EXHAUSTED:
-      case CANCELLED:
-        return false;
-      default:
-        return true;
-    }
-  }
-
-  /** Marks {@code e} as tried, so that this (hedged) attempt goes elsewhere. */
-  void avoid(Endpoint e) {
-    if (e != null) {
-      tried = new java.util.ArrayList<>(2);
-      tried.add(e);
-    }
-  }
-
-  /** Tells the fleet, for the server's health record, that an answer arrived. */
-  void answered(RpcException.Code code) {
-    if (fleet != null) {
-      fleet.answered(this, code);
-    }
+    fail(fleet == null ? error : fleet.finalError(this, error, how));
   }
 
   /** Called on the event loop once the call has a sequence number on its connection. */
@@ -366,6 +295,11 @@ final class PendingCall extends CompletableFuture<Object>
   }
 
   @Override
+  boolean ending() {
+    return finished != 0;
+  }
+
+  @Override
   public boolean completeExceptionally(Throwable error) {
     if (!claimEnd()) {
       return false;
@@ -380,16 +314,11 @@ final class PendingCall extends CompletableFuture<Object>
     if (isDone()) {
       return;
     }
-    CallQueue q = queue;
-    Object o = owner;
-    if (o == WAITING && q != null) {
-      fail(q.expired(this));
-      return;
-    }
-    if (o instanceof Connection && fleet != null) {
-      fleet.timedOut(this); // sent, and no answer in time: the server's record counts it
-    }
-    fail(timedOut());
+    Holder o = owner;
+    // Waiting in a queue, it says why; sent, its connection counts the timeout against the
+    // server's health record and the call times out waiting for its answer.
+    RpcException waited = o == null ? null : o.expired(this);
+    fail(waited != null ? waited : timedOut());
   }
 
   /** The exception of a call whose deadline passed after it was sent. */
@@ -405,7 +334,7 @@ final class PendingCall extends CompletableFuture<Object>
       // A frame not wholly written is never dispatched: it did not run.
       attemptFailed(new RpcException(RpcException.Code.UNAVAILABLE, method.callPrefix()
           + "failed: the request could not be sent (" + future.cause() + "). The connection was"
-          + " lost; the next call reconnects", future.cause()), UNRUN_LOCAL);
+          + " lost; the next call reconnects", future.cause()), AttemptFailure.UNRUN_LOCAL);
     }
   }
 
@@ -440,15 +369,10 @@ final class PendingCall extends CompletableFuture<Object>
   private void ended() {
     cancelTimer();
     releaseRequest();
-    PendingCall h = hedge;
-    if (h != null) {
-      h.cancel(false);
-    }
-    Object o = OWNER.getAndSet(this, ENDED);
-    if (o instanceof Connection) {
-      ((Connection) o).ended(this);
-    } else if (o == WAITING) {
-      queue.ended(this);
+    cancelHedge();
+    Holder o = OWNER.getAndSet(this, ENDED);
+    if (o != null) {
+      o.ended(this);
     }
   }
 

@@ -26,6 +26,27 @@ final class ResponseReader {
   private ResponseReader() {}
 
   /**
+   * The connection an answer came on, as reading it needs: to inflate its body, and to close it
+   * when the answer is refused for memory. {@link Connection} is the one.
+   */
+  interface Source {
+    /** "host:port" of the server. */
+    String address();
+
+    /** How this connection's compressed bodies are inflated. */
+    ClientCompression compression();
+
+    /** The connection's allocator, for inflated bodies. */
+    io.netty.buffer.ByteBufAllocator alloc();
+
+    /** Closes the connection: its server sent what this client refuses to read. */
+    void closeBecauseFaulty(String reason);
+
+    /** An answer arrived; {@code code} is its error's, or null: the server's health record. */
+    void answered(RpcException.Code code);
+  }
+
+  /**
    * Ends {@code call} with its response frame, which this releases. A response that arrives once
    * the deadline has passed ends the call with TIMEOUT, even if the timer has not fired yet (it
    * ticks every few milliseconds): the caller asked for an answer within its timeout, and a server
@@ -36,7 +57,7 @@ final class ResponseReader {
    * @param connection where the frame came from, closed if its answer is refused for memory
    */
   static void complete(PendingCall call, Frame frame, String codecHint,
-      ResponseDecoding.Measure measure, Connection connection) {
+      ResponseDecoding.Measure measure, Source connection) {
     if (call.isDone()) {
       frame.release(); // it ended while its answer waited to be decoded
       if (measure != null) {
@@ -52,7 +73,7 @@ final class ResponseReader {
     try {
       switch (frame.type()) {
         case RESPONSE:
-          call.answered(null);
+          connection.answered(null);
           completeWithValue(call, frame, codecHint, measure, connection);
           break;
         case ERROR:
@@ -64,10 +85,11 @@ final class ResponseReader {
           if (error instanceof RpcException) {
             RpcException e = (RpcException) error;
             boolean notRun = (frame.flags() & Protocol.FLAG_NOT_RUN) != 0;
-            call.answered(e.code());
-            call.attemptFailed(e, notRun ? PendingCall.UNRUN_REMOTE : PendingCall.MAY_HAVE_RUN);
+            connection.answered(e.code());
+            call.attemptFailed(e,
+                notRun ? AttemptFailure.UNRUN_REMOTE : AttemptFailure.MAY_HAVE_RUN);
           } else {
-            call.answered(null);
+            connection.answered(null);
             call.fail(error);
           }
           break;
@@ -87,7 +109,7 @@ final class ResponseReader {
   }
 
   private static void completeWithValue(PendingCall call, Frame frame, String codecHint,
-      ResponseDecoding.Measure measure, Connection connection) {
+      ResponseDecoding.Measure measure, Source connection) {
     ClientMethod method = call.method();
     MethodDescriptor d = method.descriptor();
     Object value;
@@ -131,7 +153,7 @@ final class ResponseReader {
    * that sent it is treated as failing: its connection is closed, and the client reconnects after
    * a backoff that grows while its answers go on being refused.
    */
-  private static void refuse(PendingCall call, String refusal, Connection connection) {
+  private static void refuse(PendingCall call, String refusal, Source connection) {
     call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "failed: " + refusal);
     long leftOut = REFUSED.acquire();
     if (leftOut >= 0) {
@@ -147,7 +169,7 @@ final class ResponseReader {
    * a small one (under {@link ResponseDecoding#LARGE} inflated) is inflated on the I/O thread.
    */
   private static void inflate(Frame frame, ResponseDecoding.Measure measure,
-      Connection connection) throws IOException {
+      Source connection) throws IOException {
     if (!io.minirpc.internal.protocol.Compression.isCompressed(frame)) {
       return;
     }
@@ -156,7 +178,7 @@ final class ResponseReader {
     if (measure != null) {
       measure.take(size);
     }
-    compression.inflate(frame, connection.channel().alloc());
+    compression.inflate(frame, connection.alloc());
   }
 
   /** The decoding budget: a call that ended meanwhile (cancelled, timed out) stops decoding. */

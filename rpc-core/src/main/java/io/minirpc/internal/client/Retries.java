@@ -62,28 +62,29 @@ final class Retries {
       return false;
     }
     RpcException.Code code = error.code();
-    if (how != PendingCall.MAY_HAVE_RUN) {
+    if (how != AttemptFailure.MAY_HAVE_RUN) {
       if (code != RpcException.Code.UNAVAILABLE && code != RpcException.Code.RESOURCE_EXHAUSTED
           && code != RpcException.Code.NOT_FOUND && code != RpcException.Code.CODEC) {
         return false; // refused for who the caller is, or cancelled: the same anywhere
       }
-      if (call.unrunRetries >= MAX_UNRUN_RETRIES) {
+      if (call.unrunRetries() >= MAX_UNRUN_RETRIES) {
         return false;
       }
-      Endpoint from = call.endpoint();
-      boolean goingAway = how == PendingCall.UNRUN_REMOTE && code == RpcException.Code.UNAVAILABLE;
+      String from = call.server();
+      boolean goingAway =
+          how == AttemptFailure.UNRUN_REMOTE && code == RpcException.Code.UNAVAILABLE;
       boolean elsewhere = hasUntried(call, from);
-      if (!elsewhere && !(goingAway && call.unrunRetries < MAX_SAME_SERVER_RESENDS)) {
+      if (!elsewhere && !(goingAway && call.unrunRetries() < MAX_SAME_SERVER_RESENDS)) {
         return false;
       }
       if (!call.detachForRetry()) {
         return false;
       }
-      call.unrunRetries++;
-      if (how == PendingCall.UNRUN_REMOTE && (code == RpcException.Code.NOT_FOUND
+      call.countRetry(true);
+      if (how == AttemptFailure.UNRUN_REMOTE && (code == RpcException.Code.NOT_FOUND
           || code == RpcException.Code.CODEC) && from != null) {
         // The server refused what its peers serve: a stray or misconfigured server, worth a word.
-        refusals.warn(log, "The server at " + LogSafe.escape(from.address(), 300) + " of "
+        refusals.warn(log, "The server at " + LogSafe.escape(from, 300) + " of "
             + target + " refused " + call.method().descriptor().displayName()
             + " unrun; sending it to another server: "
             + LogSafe.escape(error.getMessage(), 500));
@@ -95,11 +96,11 @@ final class Retries {
       return true;
     }
     if (code != RpcException.Code.UNAVAILABLE || !call.method().idempotent()
-        || call.retries + 1 >= settings.maxAttempts()) {
+        || call.retries() + 1 >= settings.maxAttempts()) {
       return false;
     }
     long backoff = Backoff.delayNanos(settings.retryBackoff().toNanos(), MAX_RETRY_BACKOFF_NANOS,
-        call.retries + 1, ThreadLocalRandom.current().nextDouble());
+        call.retries() + 1, ThreadLocalRandom.current().nextDouble());
     if (backoff >= left || !budget.tryRetry()) {
       return false;
     }
@@ -107,7 +108,7 @@ final class Retries {
       budget.refund();
       return false;
     }
-    call.retries++;
+    call.countRetry(false);
     log.debug("Retrying idempotent {} in {} ms: {}", call.method().descriptor().displayName(),
         TimeUnit.NANOSECONDS.toMillis(backoff), LogSafe.escape(error.getMessage(), 500));
     try {
@@ -124,7 +125,7 @@ final class Retries {
    * why it failed, not only the last.
    */
   RpcException finalError(PendingCall call, RpcException error, int how) {
-    if (single || how != PendingCall.UNRUN_LOCAL
+    if (single || how != AttemptFailure.UNRUN_LOCAL
         || error.code() != RpcException.Code.UNAVAILABLE) {
       return error;
     }
@@ -157,13 +158,14 @@ final class Retries {
   }
 
   /** Whether a server this call has not tried could take it. */
-  private boolean hasUntried(PendingCall call, Endpoint from) {
+  private boolean hasUntried(PendingCall call, String from) {
     if (single) {
       return false;
     }
     long now = System.nanoTime();
     for (Endpoint e : subset.get()) {
-      if (e != from && !call.tried(e) && e.serves(call.method()) && !e.isEjected(now)
+      if (!e.address().equals(from) && !call.tried(e.address()) && e.serves(call.method())
+          && !e.isEjected(now)
           && (e.state() != ConnectivityState.TRANSIENT_FAILURE || call.waitForReady())) {
         return true;
       }

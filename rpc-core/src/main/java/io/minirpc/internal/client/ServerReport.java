@@ -14,8 +14,12 @@ import org.slf4j.LoggerFactory;
  * server cannot serve and why: a mismatch is found at deploy time, not on the first call.
  */
 final class ServerReport {
-  /** The lines are the client's: operators filter on it. */
-  private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
+  /**
+   * The lines are the client's: operators filter on its logger, named by its text (the class
+   * would make the two files use each other).
+   */
+  private static final Logger log =
+      LoggerFactory.getLogger("io.minirpc.internal.client.ClientRuntime");
 
   /** The remote methods of every proxy, to check against each server that connects. */
   private final Map<Class<?>, List<ClientMethod>> methodsByService = new ConcurrentHashMap<>();

@@ -12,7 +12,7 @@ import java.util.Map;
 final class ServiceProxy implements InvocationHandler {
   private static final Object[] NO_ARGS = new Object[0];
 
-  private final ClientRuntime client;
+  private final RemoteCalls client;
   private final Map<Method, ClientMethod> methods;
   private final String description;
   /**
@@ -22,7 +22,7 @@ final class ServiceProxy implements InvocationHandler {
    */
   private volatile IdentityHashMap<Method, ClientMethod> byIdentity = new IdentityHashMap<>();
 
-  ServiceProxy(ClientRuntime client, Map<Method, ClientMethod> methods, String description) {
+  ServiceProxy(RemoteCalls client, Map<Method, ClientMethod> methods, String description) {
     this.client = client;
     this.methods = methods;
     this.description = description;

@@ -27,7 +27,7 @@ public final class ClientConfig {
       Map<String, String> metadata, TlsConfig tls) {
     this.values = values;
     this.allowedClasses = List.copyOf(allowedClasses);
-    this.metadata = Settings.ordered(metadata);
+    this.metadata = ordered(metadata);
     this.tls = tls;
     Target target = target();
     TransportKind transport = get(Keys.TRANSPORT);
@@ -224,5 +224,9 @@ public final class ClientConfig {
     Target target = target();
     return target == null || target.addresses().isEmpty() ? -1
         : target.addresses().get(0).port();
+  }
+
+  private static <K, V> Map<K, V> ordered(Map<K, V> map) {
+    return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
   }
 }

@@ -49,7 +49,7 @@ public final class ConfigMetadata {
   /** The metadata document, ending in a newline. */
   public static String render() {
     Map<String, Property> properties = new LinkedHashMap<>();
-    for (Object e : Keys.entries()) {
+    for (Object e : KeyTable.entries()) {
       if (e instanceof Key<?> k) {
         Property known = properties.get(k.name());
         if (known != null) {

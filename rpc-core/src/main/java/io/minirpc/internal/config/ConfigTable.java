@@ -24,7 +24,7 @@ public final class ConfigTable {
     StringBuilder out = new StringBuilder();
     out.append("| key | side | type | default | builder | meaning |\n");
     out.append("|---|---|---|---|---|---|\n");
-    for (Object e : Keys.entries()) {
+    for (Object e : KeyTable.entries()) {
       if (e instanceof Key<?> k) {
         row(out, k.name(), k.side(), k.type().name(), k.defaultText(), code(k.builder()),
             k.meaning());

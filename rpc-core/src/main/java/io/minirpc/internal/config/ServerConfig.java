@@ -29,13 +29,13 @@ public final class ServerConfig {
       Map<String, Double> rateLimits, TlsConfig tls) {
     this.values = values;
     this.allowedClasses = List.copyOf(allowedClasses);
-    this.rateLimits = Settings.ordered(rateLimits);
-    this.attributes = Settings.ordered(get(Keys.ATTRIBUTES));
+    this.rateLimits = ordered(rateLimits);
+    this.attributes = ordered(get(ServerKeys.ATTRIBUTES));
     this.tls = tls;
     if (transport() == TransportKind.LOCAL) {
       if (host() == null) {
         throw new IllegalArgumentException(Keys.TRANSPORT.name() + "=local binds a name in this"
-            + " JVM instead of a port: set " + Keys.HOST.name() + " to it (host(\"orders\")),"
+            + " JVM instead of a port: set " + ServerKeys.HOST.name() + " to it (host(\"orders\")),"
             + " and call it with " + Keys.ADDRESS.name() + "=local:orders");
       }
       if (tls.on()) {
@@ -44,7 +44,7 @@ public final class ServerConfig {
             + " TLS off for this server, or serve it over TCP");
       }
       if (registry() != null) {
-        throw new IllegalArgumentException(Keys.SERVER_REGISTRY.name() + " publishes a host and"
+        throw new IllegalArgumentException(ServerKeys.SERVER_REGISTRY.name() + " publishes a host and"
             + " a port, but a server on " + Keys.TRANSPORT.name() + "=local has neither: remove"
             + " the registry, or serve over TCP");
       }
@@ -77,16 +77,16 @@ public final class ServerConfig {
   }
 
   public List<String> codecs() {
-    return get(Keys.CODECS);
+    return get(ServerKeys.CODECS);
   }
 
   /** the local address to bind, or null for every interface; with the local transport, the name to bind, required */
   public String host() {
-    return get(Keys.HOST);
+    return get(ServerKeys.HOST);
   }
 
   public int port() {
-    return get(Keys.PORT);
+    return get(ServerKeys.PORT);
   }
 
   public int maxFrameSize() {
@@ -111,19 +111,19 @@ public final class ServerConfig {
   }
 
   public int serverThreads() {
-    return get(Keys.SERVER_THREADS);
+    return get(ServerKeys.SERVER_THREADS);
   }
 
   public int serverQueue() {
-    return get(Keys.SERVER_QUEUE);
+    return get(ServerKeys.SERVER_QUEUE);
   }
 
   public Duration gracePeriod() {
-    return get(Keys.GRACE_PERIOD);
+    return get(ServerKeys.GRACE_PERIOD);
   }
 
   public boolean sendStackTraces() {
-    return get(Keys.SEND_STACK_TRACES);
+    return get(ServerKeys.SEND_STACK_TRACES);
   }
 
   public Duration idleTimeout() {
@@ -131,128 +131,132 @@ public final class ServerConfig {
   }
 
   public int maxCallsPerConnection() {
-    return get(Keys.MAX_CALLS_PER_CONNECTION);
+    return get(ServerKeys.MAX_CALLS_PER_CONNECTION);
   }
 
   /** calls the server may have open at once, or 0 for the default (one per 2 KiB of maxMemory) */
   public int maxCalls() {
-    return get(Keys.MAX_CALLS);
+    return get(ServerKeys.MAX_CALLS);
   }
 
   public boolean directExecutor() {
-    return get(Keys.DIRECT_EXECUTOR);
+    return get(ServerKeys.DIRECT_EXECUTOR);
   }
 
   public long maxQueuedBytes() {
-    return get(Keys.SERVER_MAX_QUEUED_BYTES);
+    return get(ServerKeys.SERVER_MAX_QUEUED_BYTES);
   }
 
   /** bytes requests may hold in the server, or 0 for the default (derived from the JVM's limits) */
   public long maxMemory() {
-    return get(Keys.MAX_MEMORY);
+    return get(ServerKeys.MAX_MEMORY);
   }
 
   /** bytes one connection's requests may hold, or 0 for the default (half of maxMemory) */
   public long maxConnectionMemory() {
-    return get(Keys.MAX_CONNECTION_MEMORY);
+    return get(ServerKeys.MAX_CONNECTION_MEMORY);
   }
 
   /** bytes one client host holding more may not take while another host below it waits, or 0 for the default (half of maxMemory) */
   public long maxAddressMemory() {
-    return get(Keys.MAX_ADDRESS_MEMORY);
+    return get(ServerKeys.MAX_ADDRESS_MEMORY);
   }
 
   /** worker threads one connection may hold, or 0 for the default (half of serverThreads) */
   public int maxRunningPerConnection() {
-    return get(Keys.MAX_RUNNING_PER_CONNECTION);
+    return get(ServerKeys.MAX_RUNNING_PER_CONNECTION);
   }
 
   public int maxConnections() {
-    return get(Keys.MAX_CONNECTIONS);
+    return get(ServerKeys.MAX_CONNECTIONS);
   }
 
   public int maxConnectionsPerAddress() {
-    return get(Keys.MAX_CONNECTIONS_PER_ADDRESS);
+    return get(ServerKeys.MAX_CONNECTIONS_PER_ADDRESS);
   }
 
   public int connectionRatePerAddress() {
-    return get(Keys.CONNECTION_RATE_PER_ADDRESS);
+    return get(ServerKeys.CONNECTION_RATE_PER_ADDRESS);
   }
 
   public Duration handshakeTimeout() {
-    return get(Keys.HANDSHAKE_TIMEOUT);
+    return get(ServerKeys.HANDSHAKE_TIMEOUT);
   }
 
   /** how long a connection may go without a call; zero for ever */
   public Duration maxConnectionIdle() {
-    return get(Keys.MAX_CONNECTION_IDLE);
+    return get(ServerKeys.MAX_CONNECTION_IDLE);
   }
 
   /** how long a connection may live; zero for ever */
   public Duration maxConnectionAge() {
-    return get(Keys.MAX_CONNECTION_AGE);
+    return get(ServerKeys.MAX_CONNECTION_AGE);
   }
 
   public Duration maxConnectionAgeGrace() {
-    return get(Keys.MAX_CONNECTION_AGE_GRACE);
+    return get(ServerKeys.MAX_CONNECTION_AGE_GRACE);
   }
 
   public int maxPreHelloFrameSize() {
-    return get(Keys.MAX_PRE_HELLO_FRAME_SIZE);
+    return get(ServerKeys.MAX_PRE_HELLO_FRAME_SIZE);
   }
 
   public int maxMetadataSize() {
-    return get(Keys.MAX_METADATA_SIZE);
+    return get(ServerKeys.MAX_METADATA_SIZE);
   }
 
   public int maxMetadataEntries() {
-    return get(Keys.MAX_METADATA_ENTRIES);
+    return get(ServerKeys.MAX_METADATA_ENTRIES);
   }
 
   public int maxPingsPerSecond() {
-    return get(Keys.MAX_PINGS_PER_SECOND);
+    return get(ServerKeys.MAX_PINGS_PER_SECOND);
   }
 
   public int maxCancelsPerSecond() {
-    return get(Keys.MAX_CANCELS_PER_SECOND);
+    return get(ServerKeys.MAX_CANCELS_PER_SECOND);
   }
 
   public String bearerTokens() {
-    return get(Keys.BEARER_TOKENS);
+    return get(ServerKeys.BEARER_TOKENS);
   }
 
   public int maxAuthFailuresPerConnection() {
-    return get(Keys.MAX_AUTH_FAILURES_PER_CONNECTION);
+    return get(ServerKeys.MAX_AUTH_FAILURES_PER_CONNECTION);
   }
 
   public int maxAuthFailuresPerSecond() {
-    return get(Keys.MAX_AUTH_FAILURES_PER_SECOND);
+    return get(ServerKeys.MAX_AUTH_FAILURES_PER_SECOND);
   }
 
   public boolean errorDetails() {
-    return get(Keys.ERROR_DETAILS);
+    return get(ServerKeys.ERROR_DETAILS);
   }
 
   /** the registry to join, or null for none */
   public URI registry() {
-    return get(Keys.SERVER_REGISTRY);
+    return get(ServerKeys.SERVER_REGISTRY);
   }
 
   /** the host to publish in the registry, or null to choose one at start */
   public String advertisedHost() {
-    return get(Keys.ADVERTISED_HOST);
+    return get(ServerKeys.ADVERTISED_HOST);
   }
 
   public int weight() {
-    return get(Keys.WEIGHT);
+    return get(ServerKeys.WEIGHT);
   }
 
   public Duration deregisterDelay() {
-    return get(Keys.DEREGISTER_DELAY);
+    return get(ServerKeys.DEREGISTER_DELAY);
   }
 
   /** whether the server serves {@code io.minirpc.listing.ServiceListing} */
   public boolean listing() {
-    return get(Keys.LISTING);
+    return get(ServerKeys.LISTING);
+  }
+
+  private static <K, V> Map<K, V> ordered(Map<K, V> map) {
+    return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(map));
   }
 }

@@ -1,8 +1,6 @@
 package io.minirpc.internal.config;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class Settings {
   private static final Logger log = LoggerFactory.getLogger(Settings.class);
   /** The longest metadata key or value a frame header carries (docs/PROTOCOL.md: a string). */
-  private static final int MAX_STRING_BYTES = 0xFFFF;
 
   private final Map<Key<?>, Object> values = new HashMap<>();
   private final Map<String, String> metadata = new LinkedHashMap<>();
@@ -80,7 +77,7 @@ public final class Settings {
   }
 
   private static Keys.Alias alias(String name) {
-    for (Object e : Keys.entries()) {
+    for (Object e : KeyTable.entries()) {
       if (e instanceof Keys.Alias a && a.name().equals(name)) {
         return a;
       }
@@ -89,15 +86,15 @@ public final class Settings {
   }
 
   private void apply(String name, String value) {
-    List<Key<?>> keys = Keys.named(name);
+    List<Key<?>> keys = KeyTable.named(name);
     if (!keys.isEmpty()) {
       for (Key<?> key : keys) {
         parseInto(key, value);
       }
       return;
     }
-    if (name.startsWith(Keys.RATE_LIMIT_PREFIX)) {
-      rateLimit(name.substring(Keys.RATE_LIMIT_PREFIX.length()),
+    if (name.startsWith(ServerKeys.RATE_LIMIT_PREFIX)) {
+      rateLimit(name.substring(ServerKeys.RATE_LIMIT_PREFIX.length()),
           ValueType.RATE.parse(name, value));
       return;
     }
@@ -115,7 +112,7 @@ public final class Settings {
   /** "Unknown setting minirpc.timout=5s: did you mean minirpc.timeout? (known keys: ...)". */
   static String unknown(String name, String value) {
     List<String> candidates = new ArrayList<>();
-    for (Object e : Keys.entries()) {
+    for (Object e : KeyTable.entries()) {
       if (e instanceof Key<?> k) {
         candidates.add(k.name());
       } else if (e instanceof Keys.Alias a) {
@@ -125,29 +122,13 @@ public final class Settings {
     Optional<String> near = Suggestions.closest(name, candidates);
     return "Unknown setting " + name + "=" + value
         + near.map(n -> ": did you mean " + n + "?").orElse("")
-        + " (known keys: " + String.join(", ", Keys.names()) + ")";
+        + " (known keys: " + String.join(", ", KeyTable.names()) + ")";
   }
 
   /** Adds one metadata entry sent with every call; a later value for the same key replaces it. */
   public void metadata(String key, String value) {
-    checkMetadata(key, value);
+    io.minirpc.runtime.OutgoingMetadata.check(key, value);
     metadata.put(key, value);
-  }
-
-  /** Checks one metadata entry, wherever it is set. */
-  public static void checkMetadata(String key, String value) {
-    Objects.requireNonNull(key, "metadata key == null");
-    Objects.requireNonNull(value, "metadata value for '" + key + "' == null");
-    if (key.isEmpty()) {
-      throw new IllegalArgumentException("metadata key must not be empty");
-    }
-    for (String part : new String[] {key, value}) {
-      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_BYTES) {
-        throw new IllegalArgumentException(
-            "metadata '" + (key.length() > 40 ? key.substring(0, 40) + "..." : key)
-                + "' is longer than 65535 UTF-8 bytes");
-      }
-    }
   }
 
   /**
@@ -178,7 +159,7 @@ public final class Settings {
   /** Every key's value, defaults included, frozen: what a config reads. */
   private Map<Key<?>, Object> values() {
     Map<Key<?>, Object> all = new HashMap<>();
-    for (Object e : Keys.entries()) {
+    for (Object e : KeyTable.entries()) {
       if (e instanceof Key<?> k) {
         all.put(k, get(k));
       }
@@ -195,7 +176,7 @@ public final class Settings {
   /** The server's settings, frozen. */
   public ServerConfig server() {
     return new ServerConfig(values(), allowedClasses, rateLimits,
-        tls(Side.SERVER, false, get(Keys.TLS_CLIENT_AUTH)));
+        tls(Side.SERVER, false, get(ServerKeys.TLS_CLIENT_AUTH)));
   }
 
   /** A certificate chain and its key, PEM files, for either side's builder. */
@@ -231,7 +212,7 @@ public final class Settings {
       // a file that asks for TLS while minirpc.tls=false has two answers; the user picks one.
       List<String> set = new ArrayList<>();
       for (Key<?> key : List.of(Keys.TLS_CERT_CHAIN, Keys.TLS_PRIVATE_KEY,
-          Keys.TLS_TRUSTED_CERTS, Keys.TLS_CLIENT_AUTH, Keys.TLS_HOSTNAME_VERIFICATION)) {
+          Keys.TLS_TRUSTED_CERTS, ServerKeys.TLS_CLIENT_AUTH, Keys.TLS_HOSTNAME_VERIFICATION)) {
         Object value = values.get(key);
         if (value != null && !value.equals(key.defaultValue())
             && (key.side() == Side.BOTH || key.side() == side)) {
@@ -247,10 +228,5 @@ public final class Settings {
       }
     }
     return tls;
-  }
-
-  /** An unmodifiable copy that keeps the insertion order ({@code Map.copyOf} does not). */
-  static <K, V> Map<K, V> ordered(Map<K, V> map) {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
 }

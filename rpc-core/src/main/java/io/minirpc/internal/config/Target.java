@@ -34,11 +34,13 @@ public record Target(String text, List<HostPort> addresses, URI uri) {
   }
 
   /**
-   * Parses {@code host:port[,host:port...]} or {@code scheme://...}.
+   * Parses {@code host:port[,host:port...]} or {@code scheme://...}, each address with {@code
+   * hostPort}.
    *
    * @throws IllegalArgumentException saying what is expected, naming {@code key}
    */
-  static Target parse(String key, String text) {
+  static Target parse(
+      String key, String text, java.util.function.BiFunction<String, String, HostPort> hostPort) {
     String v = text.trim();
     if (v.startsWith(LOCAL_PREFIX)) {
       return local(key, v.substring(LOCAL_PREFIX.length()));
@@ -59,7 +61,7 @@ public record Target(String text, List<HostPort> addresses, URI uri) {
     List<HostPort> list = new java.util.ArrayList<>();
     for (String part : v.split(",")) {
       if (!part.isBlank()) {
-        list.add(ValueType.HOST_PORT.parse(key, part));
+        list.add(hostPort.apply(key, part));
       }
     }
     if (list.isEmpty()) {

@@ -163,7 +163,7 @@ abstract class ValueType<T> {
       new ValueType<>("host:port list or URI") {
         @Override
         public Target parse(String key, String text) {
-          return Target.parse(key, text);
+          return Target.parse(key, text, HOST_PORT::parse);
         }
       };
 

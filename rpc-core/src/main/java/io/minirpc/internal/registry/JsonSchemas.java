@@ -24,7 +24,6 @@ import java.time.Period;
 import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
 import java.util.Deque;
@@ -316,7 +315,7 @@ public final class JsonSchemas {
         Type component = substitute(((GenericArrayType) t).getGenericComponentType(), env);
         return component instanceof Class
             ? Array.newInstance((Class<?>) component, 0).getClass()
-            : new ArrayOf(component);
+            : new SubstitutedType.ArrayOf(component);
       }
       if (t instanceof ParameterizedType) {
         ParameterizedType p = (ParameterizedType) t;
@@ -324,7 +323,7 @@ public final class JsonSchemas {
         for (int i = 0; i < args.length; i++) {
           args[i] = substitute(args[i], env);
         }
-        return new Parameterized((Class<?>) p.getRawType(), args);
+        return new SubstitutedType.Parameterized((Class<?>) p.getRawType(), args);
       }
       return t;
     }
@@ -386,49 +385,4 @@ public final class JsonSchemas {
       LocalDateTime.class, "ISO-8601 date and time without offset, 2026-11-30T10:15:30",
       LocalTime.class, "ISO-8601 time without offset, 10:15:30",
       Period.class, "ISO-8601 period, P1Y2M3D");
-
-  /** A parameterized type built by substitution. */
-  private static final class Parameterized implements ParameterizedType {
-    private final Class<?> raw;
-    private final Type[] args;
-
-    Parameterized(Class<?> raw, Type[] args) {
-      this.raw = raw;
-      this.args = args;
-    }
-
-    @Override
-    public Type[] getActualTypeArguments() {
-      return args.clone();
-    }
-
-    @Override
-    public Type getRawType() {
-      return raw;
-    }
-
-    @Override
-    public Type getOwnerType() {
-      return null;
-    }
-
-    @Override
-    public String toString() {
-      return raw.getName() + Arrays.toString(args);
-    }
-  }
-
-  /** An array of a parameterized type, built by substitution. */
-  private static final class ArrayOf implements GenericArrayType {
-    private final Type component;
-
-    ArrayOf(Type component) {
-      this.component = component;
-    }
-
-    @Override
-    public Type getGenericComponentType() {
-      return component;
-    }
-  }
 }

@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * call decides when to answer, this decides what.
  */
 final class Answers {
-  /** The lines are the call's: operators filter on it. */
-  private static final Logger log = LoggerFactory.getLogger(InboundCall.class);
+  /**
+   * The lines are the calls': operators filter on the logger of {@code InboundCall}, named here
+   * rather than through the class, which would make the two files use each other.
+   */
+  private static final Logger log =
+      LoggerFactory.getLogger("io.minirpc.internal.server.InboundCall");
 
   private Answers() {}
 

@@ -2,7 +2,7 @@ package io.minirpc.internal.server;
 
 import io.minirpc.codec.DecodeBudget;
 import io.minirpc.codec.ValueReader;
-import io.minirpc.internal.context.CurrentCall;
+import io.minirpc.runtime.CurrentCall;
 import io.minirpc.internal.protocol.Compression;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.Slots;

@@ -1,6 +1,6 @@
 package io.minirpc.internal.server;
 
-import io.minirpc.internal.config.Keys;
+import io.minirpc.internal.config.ServerKeys;
 import io.minirpc.internal.transport.LogSafe;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
@@ -63,7 +63,7 @@ final class AuthFailures {
     int n = connection.authenticationFailed();
     if (n > perConnection) {
       connection.goAway("too many failed authentications: " + n + " on this connection ("
-          + Keys.MAX_AUTH_FAILURES_PER_CONNECTION.name() + "=" + perConnection + "); check the"
+          + ServerKeys.MAX_AUTH_FAILURES_PER_CONNECTION.name() + "=" + perConnection + "); check the"
           + " credential the client sends");
     }
   }
@@ -117,10 +117,10 @@ final class AuthFailures {
     String name = AddressGroup.describe(address);
     BLOCKED.warn(log, "Refusing the HELLOs of new connections from " + name + ": "
         + a.failures.get() + " failed authentications from it, more than " + perSecond
-        + " a second (" + Keys.MAX_AUTH_FAILURES_PER_SECOND.name() + "); " + refused
+        + " a second (" + ServerKeys.MAX_AUTH_FAILURES_PER_SECOND.name() + "); " + refused
         + " HELLO(s) refused");
     return "too many failed authentications from " + name + ": more than " + perSecond
-        + " a second (" + Keys.MAX_AUTH_FAILURES_PER_SECOND.name() + "); try again later, with"
+        + " a second (" + ServerKeys.MAX_AUTH_FAILURES_PER_SECOND.name() + "); try again later, with"
         + " the right credential";
   }
 

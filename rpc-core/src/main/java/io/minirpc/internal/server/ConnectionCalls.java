@@ -36,12 +36,12 @@ final class ConnectionCalls {
   private static final Logger log = LoggerFactory.getLogger(ConnectionCalls.class);
 
   private final Channel channel;
-  private final Map<Long, InboundCall> calls = new ConcurrentHashMap<>();
+  private final Map<Long, QueuedCall> calls = new ConcurrentHashMap<>();
   private final WriteBatcher<Outgoing> out;
   private final WorkerShares shares;
   private final ConnectionMemory memory;
   /** Guarded by itself: calls admitted but waiting for one of this connection's workers. */
-  private final ArrayDeque<InboundCall> waiting = new ArrayDeque<>();
+  private final ArrayDeque<QueuedCall> waiting = new ArrayDeque<>();
   /** Guarded by {@link #waiting}: workers this connection's calls hold. */
   private int running;
   /** Set while calls wait because the unwritten answers hold too much: a call's end looks. */
@@ -145,7 +145,7 @@ final class ConnectionCalls {
     return calls.containsKey(seq);
   }
 
-  void add(long seq, InboundCall call) {
+  void add(long seq, QueuedCall call) {
     calls.put(seq, call);
   }
 
@@ -156,7 +156,7 @@ final class ConnectionCalls {
    * @throws RejectedExecutionException if the executor refused it, or it would wait while the
    *     server's queue is full; nothing was queued
    */
-  void execute(InboundCall call, Executor executor) {
+  void execute(QueuedCall call, Executor executor) {
     this.executor = executor;
     synchronized (waiting) {
       if (running >= shares.maxRunningPerConnection() || holdsBack(call, running > 0)) {
@@ -182,7 +182,7 @@ final class ConnectionCalls {
    * Whether calls are to wait because the unwritten answers hold too much. Notes it before it
    * looks again, so that an answer written meanwhile finds the note. Guarded by {@link #waiting}.
    */
-  private boolean holdsBack(InboundCall next, boolean othersRun) {
+  private boolean holdsBack(QueuedCall next, boolean othersRun) {
     if (!overShare(next, othersRun)) {
       return false;
     }
@@ -196,13 +196,13 @@ final class ConnectionCalls {
    * their end looks again ({@link #callEnded}), so a call too large for the share alone still
    * runs once it is alone.
    */
-  private boolean overShare(InboundCall next, boolean othersRun) {
+  private boolean overShare(QueuedCall next, boolean othersRun) {
     return memory.answersOverShare()
         || othersRun && next != null && memory.noRoomForAnswer(next.answerEstimate());
   }
 
   /** Counts {@code call} as running, with the answer it is expected to make. Under waiting. */
-  private void start(InboundCall call) {
+  private void start(QueuedCall call) {
     running++;
     call.expectAnswer(call.answerEstimate());
   }
@@ -216,7 +216,7 @@ final class ConnectionCalls {
       return;
     }
     for (;;) {
-      InboundCall call;
+      QueuedCall call;
       synchronized (waiting) {
         if (overShare(waiting.peek(), running > 0)) {
           return; // the next answer written, or call ended, looks again
@@ -247,10 +247,10 @@ final class ConnectionCalls {
   }
 
   /** The next waiting call for a worker that ended one; null gives the worker back. */
-  private InboundCall next() {
+  private QueuedCall next() {
     synchronized (waiting) {
       // This worker's own call has ended: the others are the rest of running.
-      InboundCall next = holdsBack(waiting.peek(), running > 1) ? null : waiting.poll();
+      QueuedCall next = holdsBack(waiting.peek(), running > 1) ? null : waiting.poll();
       if (next == null) {
         running--;
       } else {
@@ -267,15 +267,15 @@ final class ConnectionCalls {
    * after another, until none waits.
    */
   final class Worker implements Runnable {
-    private final InboundCall first;
+    private final QueuedCall first;
 
-    Worker(InboundCall first) {
+    Worker(QueuedCall first) {
       this.first = first;
     }
 
     @Override
     public void run() {
-      for (InboundCall call = first; call != null; call = next()) {
+      for (QueuedCall call = first; call != null; call = next()) {
         try {
           call.run();
         } catch (RuntimeException e) {
@@ -286,13 +286,13 @@ final class ConnectionCalls {
 
     /** The executor dropped this worker unrun (the server stopped): free what its calls hold. */
     void discard() {
-      for (InboundCall call = first; call != null; call = next()) {
+      for (QueuedCall call = first; call != null; call = next()) {
         call.discard();
       }
     }
   }
 
-  void remove(long seq, InboundCall call) {
+  void remove(long seq, QueuedCall call) {
     calls.remove(seq, call);
   }
 
@@ -302,7 +302,7 @@ final class ConnectionCalls {
    * rapidNanos} of its arrival, as a rapid-reset flood does. Event loop.
    */
   boolean cancel(long seq, long rapidNanos) {
-    InboundCall call = calls.get(seq);
+    QueuedCall call = calls.get(seq);
     if (call == null) {
       return false;
     }
@@ -313,20 +313,20 @@ final class ConnectionCalls {
 
   /** The client is gone: nobody will read what its calls produce. */
   void cancelAll() {
-    for (InboundCall call : calls.values()) {
+    for (QueuedCall call : calls.values()) {
       call.cancel();
     }
   }
 
   /** Ends every call still open with {@code code} and stops them. */
   void abortAll(RpcException.Code code, String message) {
-    for (InboundCall call : calls.values()) {
+    for (QueuedCall call : calls.values()) {
       call.abort(code, message);
     }
   }
 
   /** Sends an answer; {@code call}, if not null, is finished once it is written. Any thread. */
-  void send(ByteBuf frame, InboundCall call) {
+  void send(ByteBuf frame, QueuedCall call) {
     out.add(new Outgoing(frame, call));
   }
 
@@ -337,7 +337,7 @@ final class ConnectionCalls {
   }
 
   /** A frame on its way out, and the call it ends (if any), to finish once it is written. */
-  private record Outgoing(ByteBuf frame, InboundCall call) {
+  private record Outgoing(ByteBuf frame, QueuedCall call) {
     /** Writes without flushing; the batcher flushes. Event loop. */
     static void write(Channel channel, Outgoing o) {
       if (o.call == null) {

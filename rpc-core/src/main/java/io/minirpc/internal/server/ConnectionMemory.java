@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * CallMemory}) until their answers are written. Given back from any thread: the frames by their
  * release, the calls' memory as they end.
  */
-final class ConnectionMemory implements FrameMemory {
+final class ConnectionMemory implements FrameMemory, MemoryHolder {
   private static final Logger log = LoggerFactory.getLogger(ConnectionMemory.class);
   private static final LogSafe.Limiter STALLED = LogSafe.Limiter.perSecond();
 
@@ -52,10 +52,17 @@ final class ConnectionMemory implements FrameMemory {
   private volatile int frameBytes;
   private volatile boolean closed;
 
-  ConnectionMemory(MemoryBudget server, Channel channel, AddressShare address) {
+  private ConnectionMemory(MemoryBudget server, Channel channel, AddressShare address) {
     this.server = server;
     this.channel = channel;
     this.address = address;
+  }
+
+  /** The memory of a new connection, within {@code server}'s budget and its host's share. */
+  static ConnectionMemory open(MemoryBudget server, Channel channel) {
+    ConnectionMemory m = new ConnectionMemory(server, channel, server.join(channel));
+    server.opened(m);
+    return m;
   }
 
   @Override
@@ -225,7 +232,8 @@ final class ConnectionMemory implements FrameMemory {
   }
 
   /** Memory was given back: a decoder that waits for it tries again, on its event loop. */
-  void wake() {
+  @Override
+  public void wake() {
     if (!waiting.compareAndSet(true, false)) {
       return;
     }
@@ -259,7 +267,8 @@ final class ConnectionMemory implements FrameMemory {
    * connection holds memory for has been arriving; 0 or less while it is within it, none is
    * arriving, or the server itself does not read.
    */
-  long overdue(long nowNanos) {
+  @Override
+  public long overdue(long nowNanos) {
     long started = frameStarted;
     if (started == 0 || closed || !channel.config().isAutoRead()) {
       return 0;
@@ -268,7 +277,8 @@ final class ConnectionMemory implements FrameMemory {
   }
 
   /** Closes the connection: it holds memory for a frame that arrives too slowly for its size. */
-  void evictSlow(long nowNanos, long serverLimit) {
+  @Override
+  public void evictSlow(long nowNanos, long serverLimit) {
     STALLED.warn(log, "Closing connection from " + channel.remoteAddress() + ": it holds "
         + used.get() + " bytes of memory for a frame of " + frameBytes + " bytes that it has been"
         + " sending for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - frameStarted) + " ms, slower"
@@ -282,7 +292,8 @@ final class ConnectionMemory implements FrameMemory {
    * How long the frame this connection holds memory for has not advanced; 0 when none is
    * arriving, or while the server itself does not read (its answers are not being read).
    */
-  long stalledFor(long nowNanos) {
+  @Override
+  public long stalledFor(long nowNanos) {
     long since = stalledSince;
     if (since == 0 || closed || !channel.config().isAutoRead()) {
       return 0;
@@ -291,7 +302,8 @@ final class ConnectionMemory implements FrameMemory {
   }
 
   /** Closes the connection: it holds memory for a frame it stopped sending. */
-  void evict(long stalledNanos, long serverLimit) {
+  @Override
+  public void evict(long stalledNanos, long serverLimit) {
     STALLED.warn(log, "Closing connection from " + channel.remoteAddress() + ": it holds "
         + used.get() + " bytes of memory for a frame it has not sent more of for "
         + TimeUnit.NANOSECONDS.toMillis(stalledNanos) + " ms, while other connections wait for"

@@ -13,8 +13,12 @@ import org.slf4j.LoggerFactory;
  * failed UNAVAILABLE, and every connection is closed once its client has seen the end.
  */
 final class GracefulClose {
-  /** The lines are the server's: operators filter on it. */
-  private static final Logger log = LoggerFactory.getLogger(ServerRuntime.class);
+  /**
+   * The lines are the server's: operators filter on its logger, named here rather than through
+   * the class, which would make this file and the server's use each other.
+   */
+  private static final Logger log =
+      LoggerFactory.getLogger("io.minirpc.internal.server.ServerRuntime");
 
   private GracefulClose() {}
 

@@ -5,7 +5,7 @@ import io.minirpc.RpcException;
 import io.minirpc.health.Health;
 import io.minirpc.health.HealthStatus;
 import io.minirpc.health.ServerHealth;
-import io.minirpc.internal.context.CurrentCall;
+import io.minirpc.runtime.CurrentCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

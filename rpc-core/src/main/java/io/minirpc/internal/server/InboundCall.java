@@ -1,8 +1,7 @@
 package io.minirpc.internal.server;
 
-import io.minirpc.RpcContext;
 import io.minirpc.RpcException;
-import io.minirpc.internal.context.CurrentCall;
+import io.minirpc.runtime.CurrentCall;
 import io.minirpc.internal.protocol.ErrorInfo;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.RequestHeader;
@@ -11,7 +10,6 @@ import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.LogSafe;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
@@ -25,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One accepted request through its life, on the executor: decode, invoke, answer; or cancelled,
- * aborted by a shutdown, or dropped unrun. It is also what {@link RpcContext} shows: the
- * deadline it carried, whether the client gave up, who called and with which metadata.
+ * aborted by a shutdown, or dropped unrun. It is also what {@link io.minirpc.RpcContext} shows:
+ * the deadline it carried, whether the client gave up, who called and with which metadata.
  */
-final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureListener {
+final class InboundCall implements QueuedCall, CurrentCall.Context {
   private static final Logger log = LoggerFactory.getLogger(InboundCall.class);
   /**
    * Errors from decoders (out of memory, stack overflow), which a peer can cause again and again:
@@ -104,13 +102,15 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   }
 
   /** The server shuts down: answer {@code code} now and stop the implementation. */
-  void abort(RpcException.Code code, String message) {
+  @Override
+  public void abort(RpcException.Code code, String message) {
     sendOnce(new ErrorInfo(code.wireNumber(), "", message, List.of()));
     cancel();
   }
 
   /** The executor dropped this call unrun (the server stopped): free what it holds. */
-  void discard() {
+  @Override
+  public void discard() {
     dequeued();
     frame.release();
     if (claim()) {
@@ -124,12 +124,14 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
    * flood does; a caller whose call timed out while it waited, or a hedge that lost while it ran,
    * cancels an older or a started call.
    */
-  boolean unstartedSince(long now, long windowNanos) {
+  @Override
+  public boolean unstartedSince(long now, long windowNanos) {
     return started == 0 && now - received < windowNanos;
   }
 
   /** The client gave up, or went away: stop the implementation if it runs, answer nothing. */
-  void cancel() {
+  @Override
+  public void cancel() {
     java.util.concurrent.Future<?> result;
     synchronized (this) {
       cancelled = true;
@@ -360,9 +362,8 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
     connection.send(buf, this);
   }
 
-  /** The answer was written (or could not be): the call has ended. */
   @Override
-  public void operationComplete(io.netty.channel.ChannelFuture future) {
+  public void operationComplete(io.netty.channel.ChannelFuture future) { // written: ended
     finish();
   }
 
@@ -386,12 +387,14 @@ final class InboundCall implements Runnable, CurrentCall.Context, ChannelFutureL
   }
 
   /** The size this call's answer is expected to have: its method's recent answers'. */
-  long answerEstimate() {
+  @Override
+  public long answerEstimate() {
     return method.answerEstimate();
   }
 
   /** The call starts: its connection counts its expected answer until the answer is encoded. */
-  void expectAnswer(long bytes) {
+  @Override
+  public void expectAnswer(long bytes) {
     memory.expectAnswer(bytes);
   }
 }

@@ -3,7 +3,7 @@ package io.minirpc.internal.server;
 import io.minirpc.RpcException;
 import io.minirpc.ServerCall;
 import io.minirpc.ServerInterceptor;
-import io.minirpc.internal.context.CurrentCall;
+import io.minirpc.runtime.CurrentCall;
 import io.minirpc.internal.registry.InterceptedMethod;
 import java.net.SocketAddress;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.minirpc.internal.server;
 
 import io.minirpc.Authenticator;
 import io.minirpc.RpcException;
-import io.minirpc.internal.context.CurrentCall;
+import io.minirpc.runtime.CurrentCall;
 import io.minirpc.internal.registry.Fingerprints;
 import io.minirpc.internal.registry.JsonSchemas;
 import io.minirpc.internal.registry.MethodDescriptor;

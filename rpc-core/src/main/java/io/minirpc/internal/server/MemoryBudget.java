@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The memory that requests may hold in one server ({@code minirpc.server.maxMemory}), shared by
  * its connections, each of which may hold at most {@code minirpc.server.maxConnectionMemory} of
- * it ({@link ConnectionMemory}). Counted: every frame from its first eight bytes until it is
+ * it ({@code ConnectionMemory}). Counted: every frame from its first eight bytes until it is
  * released, a request at {@value #REQUEST_FACTOR} times its size (its bytes, and what decoding
  * makes of them) and {@value #CALL_BYTES} bytes more, for the call it becomes; of that, four times
  * its body stay counted until its call's answer is encoded, for the decoded arguments, and the
@@ -86,8 +86,8 @@ final class MemoryBudget {
   private final Map<Object, AddressShare> shares = new ConcurrentHashMap<>();
   /** Hosts with a connection that waits for memory while the host holds less than its share. */
   private final AtomicInteger starvedHosts = new AtomicInteger();
-  private final Set<ConnectionMemory> connections = ConcurrentHashMap.newKeySet();
-  private final Set<ConnectionMemory> waiting = ConcurrentHashMap.newKeySet();
+  private final Set<MemoryHolder> connections = ConcurrentHashMap.newKeySet();
+  private final Set<MemoryHolder> waiting = ConcurrentHashMap.newKeySet();
   private final AtomicLong nextReclaim = new AtomicLong(System.nanoTime());
 
   /**
@@ -134,26 +134,28 @@ final class MemoryBudget {
     return perAddress;
   }
 
-  /** The memory of a new connection. */
-  ConnectionMemory open(Channel channel) {
+  /** The share of the host of a new connection, which counts it. */
+  AddressShare join(Channel channel) {
     InetAddress group = AddressGroup.of(channel.remoteAddress());
     Object key = group == null ? LOCAL : group;
-    AddressShare share = shares.compute(key, (k, s) -> {
+    return shares.compute(key, (k, s) -> {
       AddressShare opened = s != null ? s
           : new AddressShare(k, group == null ? LOCAL : AddressGroup.describe(group));
       opened.connections++;
       return opened;
     });
-    ConnectionMemory m = new ConnectionMemory(this, channel, share);
+  }
+
+  /** A new connection's memory, from now on reclaimed from when it stalls the others. */
+  void opened(MemoryHolder m) {
     connections.add(m);
-    return m;
   }
 
   /**
    * The connection is gone. Its host's share is forgotten with its last connection; calls that
    * outlive it give their memory back to the forgotten share, which no one reads any more.
    */
-  void closed(ConnectionMemory m, AddressShare share) {
+  void closed(MemoryHolder m, AddressShare share) {
     connections.remove(m);
     waiting.remove(m);
     shares.computeIfPresent(share.key, (k, s) -> s != share || --s.connections > 0 ? s : null);
@@ -196,7 +198,7 @@ final class MemoryBudget {
    */
   void fed(AddressShare share) {
     if (share.fed() && starvedHosts.decrementAndGet() == 0) {
-      for (ConnectionMemory m : waiting) {
+      for (MemoryHolder m : waiting) {
         m.wake();
       }
     }
@@ -224,18 +226,18 @@ final class MemoryBudget {
   void release(long bytes) {
     used.addAndGet(-bytes);
     if (!waiting.isEmpty()) {
-      for (ConnectionMemory m : waiting) {
+      for (MemoryHolder m : waiting) {
         m.wake();
       }
     }
   }
 
   /** {@code m} waits for memory of the whole server. */
-  void await(ConnectionMemory m) {
+  void await(MemoryHolder m) {
     waiting.add(m);
   }
 
-  void stopWaiting(ConnectionMemory m) {
+  void stopWaiting(MemoryHolder m) {
     waiting.remove(m);
   }
 
@@ -258,7 +260,7 @@ final class MemoryBudget {
     if (now - next < 0 || !nextReclaim.compareAndSet(next, now + RECLAIM_EVERY_NANOS)) {
       return;
     }
-    for (ConnectionMemory m : connections) {
+    for (MemoryHolder m : connections) {
       long stalled = m.stalledFor(now);
       if (stalled >= STALL_NANOS) {
         m.evict(stalled, limit);

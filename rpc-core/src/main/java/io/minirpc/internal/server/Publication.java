@@ -4,7 +4,7 @@ import io.minirpc.RpcException;
 import io.minirpc.discovery.DiscoveryProvider;
 import io.minirpc.discovery.ServerInstance;
 import io.minirpc.discovery.ServerRegistrar;
-import io.minirpc.internal.config.Keys;
+import io.minirpc.internal.config.ServerKeys;
 import io.minirpc.internal.registry.DiscoveryProviders;
 import java.net.URI;
 import org.slf4j.Logger;
@@ -38,14 +38,14 @@ final class Publication {
       return null;
     }
     DiscoveryProvider provider =
-        DiscoveryProviders.forScheme(target.getScheme(), Keys.SERVER_REGISTRY.name());
+        DiscoveryProviders.forScheme(target.getScheme(), ServerKeys.SERVER_REGISTRY.name());
     String where = describe(target);
     ServerRegistrar registrar;
     try {
       registrar = provider.registrar(target);
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       throw new IllegalArgumentException(
-          Keys.SERVER_REGISTRY.name() + " = " + where + ": " + e.getMessage(), e);
+          ServerKeys.SERVER_REGISTRY.name() + " = " + where + ": " + e.getMessage(), e);
     }
     return new Publication(where, registrar);
   }
@@ -78,7 +78,7 @@ final class Publication {
       throw new RpcException(RpcException.Code.UNAVAILABLE,
           "Could not register the minirpc server " + self.address() + " in " + where + ": "
               + e.getMessage() + ". Check that the registry is up and reachable from this"
-              + " machine and that " + Keys.SERVER_REGISTRY.name() + " names it; the server did"
+              + " machine and that " + ServerKeys.SERVER_REGISTRY.name() + " names it; the server did"
               + " not start", e);
     }
     published = self;

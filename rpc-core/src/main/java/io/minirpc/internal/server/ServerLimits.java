@@ -1,7 +1,7 @@
 package io.minirpc.internal.server;
 
-import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerConfig;
+import io.minirpc.internal.config.ServerKeys;
 
 /**
  * The limits a server holds its calls to, fixed when it starts.
@@ -31,8 +31,8 @@ record ServerLimits(int maxFrameSize, boolean sendStackTraces, int maxCallsPerCo
   static ServerLimits of(ServerConfig settings, int maxCalls, int maxRunning) {
     return new ServerLimits(settings.maxFrameSize(), settings.sendStackTraces(),
         settings.maxCallsPerConnection(), maxCalls, settings.maxQueuedBytes(),
-        Keys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
-            + Keys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
+        ServerKeys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
+            + ServerKeys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
         settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails(),
         settings.compressionMinSize());
   }

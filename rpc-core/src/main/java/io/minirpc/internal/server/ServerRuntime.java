@@ -245,7 +245,8 @@ public final class ServerRuntime {
         new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
         connections, observer);
     return Bootstraps.serverPipeline(tls, settings.maxFrameSize(),
-        settings.maxPreHelloFrameSize(), idleNanos, gate::admit, memory::open,
+        settings.maxPreHelloFrameSize(), idleNanos, gate::admit,
+        ch -> ConnectionMemory.open(memory, ch),
         (ch, m) -> new ServerHandler(dispatcher, hello, connectionLimits, m));
   }
 

@@ -1,7 +1,7 @@
 package io.minirpc.internal.server;
 
 import io.minirpc.RateLimit;
-import io.minirpc.internal.config.Keys;
+import io.minirpc.internal.config.ServerKeys;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.Fingerprints;
@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -60,13 +60,13 @@ final class ServiceRegistry {
         unused.remove(key);
         return new RateLimiter(rate, 0, System::nanoTime,
             what + " is limited to " + format(rate) + " calls per second ("
-                + Keys.RATE_LIMIT_PREFIX + key + ")");
+                + ServerKeys.RATE_LIMIT_PREFIX + key + ")");
       }
     }
     if (annotation != null) {
       return new RateLimiter(annotation.permitsPerSecond(), annotation.burst(), System::nanoTime,
           what + " is limited to " + format(annotation.permitsPerSecond()) + " calls per second"
-              + " (@RateLimit; override with " + Keys.RATE_LIMIT_PREFIX + keys.get(0) + ")");
+              + " (@RateLimit; override with " + ServerKeys.RATE_LIMIT_PREFIX + keys.get(0) + ")");
     }
     return null;
   }

@@ -29,7 +29,7 @@ class BuildersFollowTheKeyTableTest {
   void everyBuilderMethodTheTableNamesExistsAndEverySetterIsInTheTable() {
     Set<String> client = new TreeSet<>();
     Set<String> server = new TreeSet<>();
-    for (Object e : Keys.entries()) {
+    for (Object e : KeyTable.entries()) {
       Side side;
       String builder;
       if (e instanceof Key<?> k) {

@@ -187,7 +187,7 @@ class SettingsTest {
 
   @Test
   void everyDeclaredKeyHasASampleHere() {
-    for (String name : Keys.names()) {
+    for (String name : KeyTable.names()) {
       String prefix = name.contains("<") ? name.substring(0, name.indexOf('<')) : name;
       assertTrue(SAMPLES.keySet().stream().anyMatch(k -> k.equals(name) || k.startsWith(prefix)
           && name.contains("<")), "no sample for " + name + " in SettingsTest.SAMPLES");
@@ -357,7 +357,7 @@ class SettingsTest {
         refused("minirpc.server.weight", "0").getMessage());
     assertEquals("deregisterDelay (PT-1S) must not be negative",
         assertThrows(IllegalArgumentException.class,
-            () -> new Settings().set(Keys.DEREGISTER_DELAY, Duration.ofSeconds(-1)))
+            () -> new Settings().set(ServerKeys.DEREGISTER_DELAY, Duration.ofSeconds(-1)))
             .getMessage());
     assertEquals(Duration.ZERO,
         applied(Map.of("minirpc.server.deregisterDelay", "0s")).server().deregisterDelay());
@@ -503,7 +503,7 @@ class SettingsTest {
 
   @Test
   void aMisspeltKeyIsAnErrorThatSuggestsTheNearestKey() {
-    String known = " (known keys: " + String.join(", ", Keys.names()) + ")";
+    String known = " (known keys: " + String.join(", ", KeyTable.names()) + ")";
     assertEquals("Unknown setting minirpc.timout=5s: did you mean minirpc.timeout?" + known,
         refused("minirpc.timout", "5s").getMessage());
     assertEquals("Unknown setting minirpc.Timeout=5s: did you mean minirpc.timeout?" + known,
@@ -527,7 +527,7 @@ class SettingsTest {
 
   @Test
   void theKnownKeysListEveryKeyOnceAndTheFamilies() {
-    List<String> names = Keys.names();
+    List<String> names = KeyTable.names();
     assertEquals(names.size(), names.stream().distinct().count());
     assertTrue(names.contains("minirpc.metadata.<key>"));
     assertTrue(names.contains("minirpc.server.rateLimit.<service>"));
@@ -539,7 +539,7 @@ class SettingsTest {
     Settings s = new Settings();
     assertEquals(
         "port (70000) must be between 0 and 65535",
-        assertThrows(IllegalArgumentException.class, () -> s.set(Keys.PORT, 70000)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> s.set(ServerKeys.PORT, 70000)).getMessage());
     assertEquals(
         "timeout (PT0S) must be positive",
         assertThrows(IllegalArgumentException.class,

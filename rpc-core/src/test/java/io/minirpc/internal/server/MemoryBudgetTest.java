@@ -36,7 +36,7 @@ class MemoryBudgetTest {
         }
       };
       channels.add(channel);
-      memory = budget.open(channel);
+      memory = ConnectionMemory.open(budget, channel);
       memory.attach(wakes::incrementAndGet);
     }
 

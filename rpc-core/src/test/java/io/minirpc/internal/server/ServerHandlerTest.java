@@ -37,7 +37,7 @@ class ServerHandlerTest {
     return new EmbeddedChannel(new io.netty.channel.ChannelInitializer<>() {
       @Override
       protected void initChannel(io.netty.channel.Channel ch) {
-        ConnectionMemory memory = budget.open(ch);
+        ConnectionMemory memory = ConnectionMemory.open(budget, ch);
         ch.pipeline().addLast(
             new FrameDecoder(16 << 20, 64 << 10, "minirpc.server.maxPreHelloFrameSize", memory),
             new ServerHandler(dispatcher(), hello(1, 1), limits, memory));

@@ -8,31 +8,19 @@ package io.minirpc.spring.boot;
 final class IncompatibleNettyException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
-  /** The Netty versions on the class path, as {@link NettyVersion#found} says. */
+  /** The Netty versions on the class path, as {@code NettyVersion.found()} says. */
   private final String found;
 
-  /** @param found the Netty versions on the class path, as {@link NettyVersion#found} says */
-  IncompatibleNettyException(String found) {
-    super(description(found) + " " + action());
+  /**
+   * @param found the Netty versions on the class path, as {@code NettyVersion.found()} says
+   * @param message what is wrong and what to do
+   */
+  IncompatibleNettyException(String found, String message) {
+    super(message);
     this.found = found;
   }
 
   String found() {
     return found;
-  }
-
-  static String description(String found) {
-    return "minirpc runs on Netty 4.2 (built with " + NettyVersion.REQUIRED + "), but this"
-        + " application has Netty " + found + ". Spring Boot 3's dependency management pins"
-        + " Netty 4.1, and it wins over the version rpc-core asks for.";
-  }
-
-  static String action() {
-    return "Use Netty " + NettyVersion.REQUIRED + ": with spring-boot-starter-parent, add"
-        + " <netty.version>" + NettyVersion.REQUIRED + "</netty.version> to the <properties> of"
-        + " your pom; with the spring-boot-dependencies BOM, import io.netty:netty-bom:"
-        + NettyVersion.REQUIRED + " before it in <dependencyManagement>; with Gradle's Spring"
-        + " Boot plugin, set ext['netty.version'] = '" + NettyVersion.REQUIRED + "'. An"
-        + " application on Reactor Netty (WebFlux) needs a Reactor Netty built for Netty 4.2.";
   }
 }

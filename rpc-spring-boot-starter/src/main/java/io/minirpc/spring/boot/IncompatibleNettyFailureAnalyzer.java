@@ -42,7 +42,7 @@ public final class IncompatibleNettyFailureAnalyzer implements FailureAnalyzer {
   }
 
   private static FailureAnalysis analysis(String found, Throwable cause) {
-    return new FailureAnalysis(IncompatibleNettyException.description(found),
-        IncompatibleNettyException.action(), cause);
+    return new FailureAnalysis(NettyVersion.description(found),
+        NettyVersion.action(), cause);
   }
 }

@@ -27,7 +27,8 @@ final class NettyVersion {
   /** Throws {@link IncompatibleNettyException} unless Netty 4.2's classes are there. */
   static void requireCompatible() {
     if (!compatible()) {
-      throw new IncompatibleNettyException(found());
+      String found = found();
+      throw new IncompatibleNettyException(found, description(found) + " " + action());
     }
   }
 
@@ -67,5 +68,22 @@ final class NettyVersion {
       throw new UncheckedIOException(e);
     }
     return p.getProperty("netty.version", "4.2");
+  }
+
+  /** What is wrong, for Spring Boot's failure analysis and the exception. */
+  static String description(String found) {
+    return "minirpc runs on Netty 4.2 (built with " + REQUIRED + "), but this"
+        + " application has Netty " + found + ". Spring Boot 3's dependency management pins"
+        + " Netty 4.1, and it wins over the version rpc-core asks for.";
+  }
+
+  /** What to do about it. */
+  static String action() {
+    return "Use Netty " + REQUIRED + ": with spring-boot-starter-parent, add"
+        + " <netty.version>" + REQUIRED + "</netty.version> to the <properties> of"
+        + " your pom; with the spring-boot-dependencies BOM, import io.netty:netty-bom:"
+        + REQUIRED + " before it in <dependencyManagement>; with Gradle's Spring"
+        + " Boot plugin, set ext['netty.version'] = '" + REQUIRED + "'. An"
+        + " application on Reactor Netty (WebFlux) needs a Reactor Netty built for Netty 4.2.";
   }
 }

@@ -23,7 +23,7 @@ class IncompatibleNettyFailureAnalyzerTest {
   void theCheckOfTheAutoConfigurationIsReportedWithTheVersionsFoundAndTheFix() {
     FailureAnalysis a = new IncompatibleNettyFailureAnalyzer(() -> false).analyze(
         new BeanCreationException("minirpcAutoConfiguration", new IncompatibleNettyException(
-            FOUND)));
+            FOUND, "Netty 4.2 is needed")));
     assertTrue(a.getDescription().startsWith("minirpc runs on Netty 4.2 (built with "
         + NettyVersion.REQUIRED + "), but this application has Netty " + FOUND + "."),
         a.getDescription());

@@ -1,2 +1,0 @@
-/** The current call's context, shared by server and client code. Not API. */
-package io.minirpc.internal.context;

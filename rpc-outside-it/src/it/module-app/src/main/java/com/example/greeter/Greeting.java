@@ -1,0 +1,4 @@
+package com.example.greeter;
+
+/** What the server answers. */
+public record Greeting(String text, Person to) {}
