@@ -4,6 +4,7 @@ import io.minirpc.metrics.RpcObserver;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
@@ -103,6 +104,33 @@ public abstract class RpcClient implements AutoCloseable {
     protected Builder() {}
 
     /**
+     * Sets the setting named {@code key} (as docs/configuration.md names it, {@code
+     * minirpc.timeout}) to {@code value}, checked at once: what the setters below do. For the
+     * runtime, which implements it over its table of settings; applications call the setters.
+     *
+     * @throws IllegalArgumentException if the setting refuses the value, saying why
+     */
+    protected abstract void set(String key, Object value);
+
+    /**
+     * Sets the setting named {@code key} from {@code text}, as a Properties file writes it. For the
+     * runtime, like {@link #set}.
+     *
+     * @throws IllegalArgumentException if the setting refuses the text, saying what it expects
+     */
+    protected abstract void parse(String key, String text);
+
+    private Builder with(String key, Object value) {
+      set(key, value);
+      return this;
+    }
+
+    private Builder withText(String key, String text) {
+      parse(key, text);
+      return this;
+    }
+
+    /**
      * Adds interceptors that run around every call, in the order given: the first added is
      * outermost. See {@link ClientInterceptor}; {@code io.minirpc.interceptors} has logging and
      * metrics.
@@ -140,7 +168,10 @@ public abstract class RpcClient implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the text is neither, saying what is expected
      */
-    public abstract Builder address(String target);
+    public Builder address(String target) {
+      Objects.requireNonNull(target, "target == null");
+      return withText("minirpc.address", target);
+    }
 
     /**
      * How a client of several servers picks one per call ({@code minirpc.loadBalancer}): {@code
@@ -149,7 +180,10 @@ public abstract class RpcClient implements AutoCloseable {
      * "round-robin"}, or {@code "consistent-hash"} (by the {@link HashKey @HashKey} argument, so
      * equal keys reach the same server, moving on from a server loaded above 1.25 times the mean).
      */
-    public abstract Builder loadBalancer(String policy);
+    public Builder loadBalancer(String policy) {
+      Objects.requireNonNull(policy, "policy == null");
+      return withText("minirpc.loadBalancer", policy);
+    }
 
     /**
      * How many servers of a fleet this client connects to ({@code minirpc.subsetSize}, default
@@ -157,27 +191,35 @@ public abstract class RpcClient implements AutoCloseable {
      * connections. Servers of the subset that cannot be reached or are ejected are replaced by
      * others.
      */
-    public abstract Builder subsetSize(int servers);
+    public Builder subsetSize(int servers) {
+      return with("minirpc.subsetSize", servers);
+    }
 
     /**
      * The most attempts of an {@link Idempotent @Idempotent} call that failed after it may have
      * run ({@code minirpc.maxAttempts}, default 3, the first included). Calls that provably did
      * not run are sent again to another server regardless, within their deadline.
      */
-    public abstract Builder maxAttempts(int attempts);
+    public Builder maxAttempts(int attempts) {
+      return with("minirpc.maxAttempts", attempts);
+    }
 
     /**
      * The wait before the first retry of an {@link Idempotent @Idempotent} call, doubling per
      * attempt up to 1 s, with jitter ({@code minirpc.retryBackoff}, default 50 ms).
      */
-    public abstract Builder retryBackoff(Duration initial);
+    public Builder retryBackoff(Duration initial) {
+      return with("minirpc.retryBackoff", initial);
+    }
 
     /**
      * The retries and hedged attempts of idempotent calls the client may make, as a share of its
      * calls ({@code minirpc.retryBudget}, default 0.2), plus 10 a second: when servers fail,
      * retries stop at the budget instead of multiplying the load on a fleet in trouble.
      */
-    public abstract Builder retryBudget(double share);
+    public Builder retryBudget(double share) {
+      return with("minirpc.retryBudget", share);
+    }
 
     /**
      * Outlier ejection: a server whose calls fail with {@code UNAVAILABLE} (or lose their
@@ -186,30 +228,43 @@ public abstract class RpcClient implements AutoCloseable {
      * at most {@code maxPercent} percent of the servers, and never all, are ejected at once.
      * Defaults 5, 10 s and 50 ({@code minirpc.ejection.*}); {@code failures} 0 turns it off.
      */
-    public abstract Builder ejection(int failures, Duration time, int maxPercent);
+    public Builder ejection(int failures, Duration time, int maxPercent) {
+      set("minirpc.ejection.failures", failures);
+      set("minirpc.ejection.time", time);
+      return with("minirpc.ejection.maxPercent", maxPercent);
+    }
 
     /**
      * The codec, by name: {@code "json"} or {@code "kryo"}, or another installed one ({@code
      * minirpc.codec}). Default: the only installed codec, or {@code json} when several are.
      */
-    public abstract Builder codec(String name);
+    public Builder codec(String name) {
+      Objects.requireNonNull(name, "name == null");
+      return with("minirpc.codec", java.util.List.of(name));
+    }
 
     /**
      * How long a call may take, from the moment it is made until its result arrives, including
      * the time to connect. Default 5 seconds ({@code minirpc.timeout}). A method's {@code @Timeout}
      * replaces it; a {@link CallDeadline} scope can only shorten it.
      */
-    public abstract Builder timeout(Duration timeout);
+    public Builder timeout(Duration timeout) {
+      return with("minirpc.timeout", timeout);
+    }
 
     /** How long to wait for a connection to open. Default 3 seconds ({@code minirpc.connectTimeout}). */
-    public abstract Builder connectTimeout(Duration timeout);
+    public Builder connectTimeout(Duration timeout) {
+      return with("minirpc.connectTimeout", timeout);
+    }
 
     /**
      * The largest frame accepted or sent, in bytes; a larger request fails before it is sent with
      * {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 16 MiB ({@code
      * minirpc.maxFrameSize}). Keep it equal on client and server.
      */
-    public abstract Builder maxFrameSize(int bytes);
+    public Builder maxFrameSize(int bytes) {
+      return with("minirpc.maxFrameSize", bytes);
+    }
 
     /**
      * Adds metadata sent with every call of this client, readable on the server through {@link
@@ -222,7 +277,9 @@ public abstract class RpcClient implements AutoCloseable {
      * Whether a call made from inside a server call ends no later than the call being served
      * (gRPC's deadline propagation). Default true ({@code minirpc.propagateDeadline}).
      */
-    public abstract Builder propagateDeadline(boolean propagate);
+    public Builder propagateDeadline(boolean propagate) {
+      return with("minirpc.propagateDeadline", propagate);
+    }
 
     /**
      * Heartbeats: a connection that has received nothing for {@code interval} sends a ping; one
@@ -233,14 +290,19 @@ public abstract class RpcClient implements AutoCloseable {
      *
      * @throws IllegalArgumentException at {@link #build()} unless {@code interval < idleTimeout}
      */
-    public abstract Builder heartbeat(Duration interval, Duration idleTimeout);
+    public Builder heartbeat(Duration interval, Duration idleTimeout) {
+      set("minirpc.heartbeatInterval", interval);
+      return with("minirpc.idleTimeout", idleTimeout);
+    }
 
     /**
      * How many connections to open to the server; calls are spread over them. Default 1 ({@code
      * minirpc.connections}). More connections help when one connection's I/O thread or socket is
      * the bottleneck.
      */
-    public abstract Builder connections(int connections);
+    public Builder connections(int connections) {
+      return with("minirpc.connections", connections);
+    }
 
     /**
      * How long to wait before reconnecting after a failed attempt: {@code initial}, doubling after
@@ -258,7 +320,9 @@ public abstract class RpcClient implements AutoCloseable {
      * back, as gRPC's and Dubbo's do. True: calls wait for a connection up to their own timeout.
      * {@link WaitForReady @WaitForReady} sets it per interface or method.
      */
-    public abstract Builder waitForReady(boolean waitForReady);
+    public Builder waitForReady(boolean waitForReady) {
+      return with("minirpc.waitForReady", waitForReady);
+    }
 
     /**
      * The old name of {@link #waitForReady}, with the opposite meaning: {@code failFast(true)} is
@@ -277,7 +341,9 @@ public abstract class RpcClient implements AutoCloseable {
      * beyond the limit, or made while the connection's write buffer is full, waits for room (see
      * {@link #failWhenBusy}).
      */
-    public abstract Builder maxInFlight(int callsPerConnection);
+    public Builder maxInFlight(int callsPerConnection) {
+      return with("minirpc.maxInFlight", callsPerConnection);
+    }
 
     /**
      * What a call does when every connection is full (see {@link #maxInFlight}). False (the
@@ -285,7 +351,9 @@ public abstract class RpcClient implements AutoCloseable {
      * with {@link RpcException.Code#RESOURCE_EXHAUSTED}. True: it fails at once with {@code
      * RESOURCE_EXHAUSTED}.
      */
-    public abstract Builder failWhenBusy(boolean fail);
+    public Builder failWhenBusy(boolean fail) {
+      return with("minirpc.failWhenBusy", fail);
+    }
 
     /**
      * The most calls that may wait for a connection or for room at once; more fail at once with
@@ -293,14 +361,18 @@ public abstract class RpcClient implements AutoCloseable {
      * minirpc.maxQueuedCalls}), a safety net: {@link #maxQueuedBytes} is the limit that usually
      * applies first.
      */
-    public abstract Builder maxQueuedCalls(int calls);
+    public Builder maxQueuedCalls(int calls) {
+      return with("minirpc.maxQueuedCalls", calls);
+    }
 
     /**
      * The most bytes of encoded requests the client holds while their calls wait for a
      * connection or for room; a call beyond fails at once with {@link
      * RpcException.Code#RESOURCE_EXHAUSTED}. Default 64 MiB ({@code minirpc.maxQueuedBytes}).
      */
-    public abstract Builder maxQueuedBytes(long bytes);
+    public Builder maxQueuedBytes(long bytes) {
+      return with("minirpc.maxQueuedBytes", bytes);
+    }
 
     /**
      * The most memory, in bytes, that decoding responses may allocate at once, measured while they
@@ -309,14 +381,18 @@ public abstract class RpcClient implements AutoCloseable {
      * closed: a server cannot run the client out of memory with answers that expand far beyond
      * their bytes. Default a quarter of the maximum heap ({@code minirpc.maxResponseMemory}).
      */
-    public abstract Builder maxResponseMemory(long bytes);
+    public Builder maxResponseMemory(long bytes) {
+      return with("minirpc.maxResponseMemory", bytes);
+    }
 
     /**
      * The largest handshake, in bytes, a server may answer with: its services, methods and class
      * shapes. A larger one is refused from its first bytes, before it is buffered, and the
      * connection fails naming this setting. Default 1 MiB ({@code minirpc.maxServerHelloSize}).
      */
-    public abstract Builder maxServerHelloSize(int bytes);
+    public Builder maxServerHelloSize(int bytes) {
+      return with("minirpc.maxServerHelloSize", bytes);
+    }
 
     /**
      * The Netty transport: {@code "auto"} (the default: native epoll where available, else Java
@@ -326,7 +402,10 @@ public abstract class RpcClient implements AutoCloseable {
      * @throws IllegalArgumentException for another name; {@link #build()} throws {@link
      *     IllegalStateException} for {@code "epoll"} where epoll is unavailable, saying why
      */
-    public abstract Builder transport(String name);
+    public Builder transport(String name) {
+      Objects.requireNonNull(name, "transport == null");
+      return withText("minirpc.transport", name);
+    }
 
     /**
      * Whether connections use TLS ({@code minirpc.tls}, default false). A server also needs its
@@ -334,7 +413,9 @@ public abstract class RpcClient implements AutoCloseable {
      * ({@link #tlsTrustedCertificates}). Certificate settings given while TLS is off fail {@code
      * build()}, so that a forgotten {@code minirpc.tls=true} cannot leave connections plaintext.
      */
-    public abstract Builder tls(boolean on);
+    public Builder tls(boolean on) {
+      return with("minirpc.tls", on);
+    }
 
     /**
      * Whether credentials in the metadata (the {@code authorization} entry, or one whose key names
@@ -345,7 +426,9 @@ public abstract class RpcClient implements AutoCloseable {
      * Loopback addresses and the local transport are allowed: their bytes never leave the
      * machine.
      */
-    public abstract Builder allowInsecureCredentials(boolean allow);
+    public Builder allowInsecureCredentials(boolean allow) {
+      return with("minirpc.allowInsecureCredentials", allow);
+    }
 
     /**
      * TLS from an {@link SslContext} the application built itself (Netty's {@code
@@ -370,10 +453,14 @@ public abstract class RpcClient implements AutoCloseable {
      * {@code minirpc.tls.hostnameVerification}). Turning it off is logged as a warning: any
      * certificate the trusted CAs signed is then accepted.
      */
-    public abstract Builder tlsHostnameVerification(boolean verify);
+    public Builder tlsHostnameVerification(boolean verify) {
+      return with("minirpc.tls.hostnameVerification", verify);
+    }
 
     /** The number of network threads. Default 1 ({@code minirpc.ioThreads}). */
-    public abstract Builder ioThreads(int threads);
+    public Builder ioThreads(int threads) {
+      return with("minirpc.ioThreads", threads);
+    }
 
     /**
      * Compresses this client's requests with {@code name}, and asks servers to compress their
@@ -383,13 +470,17 @@ public abstract class RpcClient implements AutoCloseable {
      * least {@link #compressionMinSize} bytes are compressed, and only toward a peer that has the
      * compressor; others go uncompressed. {@code build()} fails if no such compressor is installed.
      */
-    public abstract Builder compression(String name);
+    public Builder compression(String name) {
+      return with("minirpc.compression", name);
+    }
 
     /**
      * Request bodies smaller than this go uncompressed. Default 1 KiB ({@code
      * minirpc.compression.minSize}).
      */
-    public abstract Builder compressionMinSize(int bytes);
+    public Builder compressionMinSize(int bytes) {
+      return with("minirpc.compression.minSize", bytes);
+    }
 
     /**
      * Classes the Kryo codec may decode beyond those the interfaces' signatures reach ({@code

@@ -6,6 +6,7 @@ import io.minirpc.metrics.ServerGauges;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Properties;
 
 /**
@@ -126,6 +127,33 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
     protected Builder() {}
 
     /**
+     * Sets the setting named {@code key} (as docs/configuration.md names it, {@code
+     * minirpc.timeout}) to {@code value}, checked at once: what the setters below do. For the
+     * runtime, which implements it over its table of settings; applications call the setters.
+     *
+     * @throws IllegalArgumentException if the setting refuses the value, saying why
+     */
+    protected abstract void set(String key, Object value);
+
+    /**
+     * Sets the setting named {@code key} from {@code text}, as a Properties file writes it. For the
+     * runtime, like {@link #set}.
+     *
+     * @throws IllegalArgumentException if the setting refuses the text, saying what it expects
+     */
+    protected abstract void parse(String key, String text);
+
+    private Builder with(String key, Object value) {
+      set(key, value);
+      return this;
+    }
+
+    private Builder withText(String key, String text) {
+      parse(key, text);
+      return this;
+    }
+
+    /**
      * Reads every {@code minirpc.*} key of {@code properties} (docs/configuration.md lists them);
      * keys outside {@code minirpc.*} are ignored, so {@code System.getProperties()} can be passed.
      * Values set here replace earlier calls and are replaced by later ones.
@@ -135,14 +163,18 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
     public abstract Builder configure(Properties properties);
 
     /** The port to listen on; 0, the default, picks a free one (read it with {@link #port}). */
-    public abstract Builder port(int port);
+    public Builder port(int port) {
+      return with("minirpc.port", port);
+    }
 
     /**
      * The local address to bind, such as {@code 127.0.0.1} to accept only local clients. Default:
      * every interface. With {@code transport("local")}, the name to bind in this JVM, required;
      * clients call it at {@code "local:" + name}.
      */
-    public abstract Builder host(String host);
+    public Builder host(String host) {
+      return with("minirpc.host", host);
+    }
 
     /**
      * Serves {@code implementation} under {@code service}'s name. Every method of the interface is
@@ -165,32 +197,42 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * The most worker threads that run implementations at once. Default 200 ({@code
      * minirpc.server.threads}).
      */
-    public abstract Builder threads(int threads);
+    public Builder threads(int threads) {
+      return with("minirpc.server.threads", threads);
+    }
 
     /**
      * How many calls may wait for a worker thread; past that, calls fail with {@link
      * RpcException.Code#RESOURCE_EXHAUSTED}. 0 means none wait. Default 1000 ({@code
      * minirpc.server.queue}).
      */
-    public abstract Builder queueCapacity(int capacity);
+    public Builder queueCapacity(int capacity) {
+      return with("minirpc.server.queue", capacity);
+    }
 
     /**
      * The number of network threads. Default: the number of processors ({@code
      * minirpc.ioThreads}).
      */
-    public abstract Builder ioThreads(int threads);
+    public Builder ioThreads(int threads) {
+      return with("minirpc.ioThreads", threads);
+    }
 
     /**
      * The largest frame accepted or sent, in bytes; larger requests close the connection, larger
      * results fail their call. Default 16 MiB ({@code minirpc.maxFrameSize}).
      */
-    public abstract Builder maxFrameSize(int bytes);
+    public Builder maxFrameSize(int bytes) {
+      return with("minirpc.maxFrameSize", bytes);
+    }
 
     /**
      * A connection that sends nothing, not even a heartbeat, for this long is closed. Clients
      * ping often enough to stay connected while idle. Default 20 s ({@code minirpc.idleTimeout}).
      */
-    public abstract Builder idleTimeout(Duration timeout);
+    public Builder idleTimeout(Duration timeout) {
+      return with("minirpc.idleTimeout", timeout);
+    }
 
     /**
      * The most calls one connection may have in flight (running or queued); more are refused with
@@ -198,7 +240,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * Clients learn the limit in the handshake and stay under it. Default 1000 ({@code
      * minirpc.server.maxCallsPerConnection}).
      */
-    public abstract Builder maxCallsPerConnection(int calls);
+    public Builder maxCallsPerConnection(int calls) {
+      return with("minirpc.server.maxCallsPerConnection", calls);
+    }
 
     /**
      * The most calls the whole server may have open at once: running, queued, or waiting for an
@@ -207,14 +251,18 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * #maxMemory}. Default 0: one call for every 2 KiB of {@code maxMemory}, 43008 at {@code
      * -Xmx128m} ({@code minirpc.server.maxCalls}).
      */
-    public abstract Builder maxCalls(int calls);
+    public Builder maxCalls(int calls) {
+      return with("minirpc.server.maxCalls", calls);
+    }
 
     /**
      * The most bytes that requests waiting for a worker may hold; past it, new calls are refused
      * at once with {@link RpcException.Code#RESOURCE_EXHAUSTED}. Default 64 MiB ({@code
      * minirpc.server.maxQueuedBytes}).
      */
-    public abstract Builder maxQueuedBytes(long bytes);
+    public Builder maxQueuedBytes(long bytes) {
+      return with("minirpc.server.maxQueuedBytes", bytes);
+    }
 
     /**
      * The memory requests may hold in this server, in bytes: every frame from its first bytes until
@@ -230,7 +278,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * objects, and at least a quarter (84 MiB at {@code -Xmx128m}; {@code
      * minirpc.server.maxMemory}); see {@link RpcServer#memoryInUse}.
      */
-    public abstract Builder maxMemory(long bytes);
+    public Builder maxMemory(long bytes) {
+      return with("minirpc.server.maxMemory", bytes);
+    }
 
     /**
      * The part of {@link #maxMemory} one connection may hold, in bytes, so one client cannot take
@@ -239,7 +289,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * with {@link RpcException.Code#RESOURCE_EXHAUSTED}, unread. Default half of {@link
      * #maxMemory} ({@code minirpc.server.maxConnectionMemory}).
      */
-    public abstract Builder maxConnectionMemory(long bytes);
+    public Builder maxConnectionMemory(long bytes) {
+      return with("minirpc.server.maxConnectionMemory", bytes);
+    }
 
     /**
      * The share of {@link #maxMemory} one client host (an IPv4 address, or an IPv6 /64) may hold,
@@ -248,7 +300,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * others out by taking every byte given back. A host alone may use all of {@link #maxMemory}.
      * Default half of {@link #maxMemory} ({@code minirpc.server.maxAddressMemory}).
      */
-    public abstract Builder maxAddressMemory(long bytes);
+    public Builder maxAddressMemory(long bytes) {
+      return with("minirpc.server.maxAddressMemory", bytes);
+    }
 
     /**
      * The most worker threads one connection's calls may hold at once; its further calls wait in
@@ -256,7 +310,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * that the calls of other clients still find a free worker. Default half of {@link
      * #threads} ({@code minirpc.server.maxRunningPerConnection}).
      */
-    public abstract Builder maxRunningPerConnection(int threads);
+    public Builder maxRunningPerConnection(int threads) {
+      return with("minirpc.server.maxRunningPerConnection", threads);
+    }
 
     /**
      * The most client connections open at once. A connection beyond gets a GOAWAY that names the
@@ -264,14 +320,18 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * that holds the most, whose longest-idle connection is then closed (GOAWAY) to make room.
      * Default 4096 ({@code minirpc.server.maxConnections}).
      */
-    public abstract Builder maxConnections(int connections);
+    public Builder maxConnections(int connections) {
+      return with("minirpc.server.maxConnections", connections);
+    }
 
     /**
      * The most connections open at once from one client host: an IPv4 address, or an IPv6 /64;
      * beyond, a GOAWAY that names the limit, and the close. Default 256 ({@code
      * minirpc.server.maxConnectionsPerAddress}).
      */
-    public abstract Builder maxConnectionsPerAddress(int connections);
+    public Builder maxConnectionsPerAddress(int connections) {
+      return with("minirpc.server.maxConnectionsPerAddress", connections);
+    }
 
     /**
      * How many new connections a second one client host (an IPv4 address, an IPv6 /64) may open
@@ -280,7 +340,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * cannot keep the server busy accepting and shaking hands. Default 20 ({@code
      * minirpc.server.connectionRatePerAddress}).
      */
-    public abstract Builder connectionRatePerAddress(int connectionsPerSecond);
+    public Builder connectionRatePerAddress(int connectionsPerSecond) {
+      return with("minirpc.server.connectionRatePerAddress", connectionsPerSecond);
+    }
 
     /**
      * How long a new connection may take to send its HELLO; then it is closed. With an {@link
@@ -288,7 +350,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * closed. Default 10 s ({@code minirpc.server.handshakeTimeout}); the idle timeout applies
      * once it has sent its HELLO.
      */
-    public abstract Builder handshakeTimeout(Duration timeout);
+    public Builder handshakeTimeout(Duration timeout) {
+      return with("minirpc.server.handshakeTimeout", timeout);
+    }
 
     /**
      * How long a connection may go with no call open and no request before the server sends
@@ -296,7 +360,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * its next call. Default 5 minutes; {@link Duration#ZERO} for never ({@code
      * minirpc.server.maxConnectionIdle}). As gRPC's {@code maxConnectionIdle}.
      */
-    public abstract Builder maxConnectionIdle(Duration idle);
+    public Builder maxConnectionIdle(Duration idle) {
+      return with("minirpc.server.maxConnectionIdle", idle);
+    }
 
     /**
      * How long a connection may live, give or take 10% so that connections opened together do
@@ -307,7 +373,10 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * ({@code minirpc.server.maxConnectionAgeGrace}, which also bounds the calls of a connection
      * closed for idleness or to make room). As gRPC's {@code maxConnectionAge}, also off there.
      */
-    public abstract Builder maxConnectionAge(Duration age, Duration grace);
+    public Builder maxConnectionAge(Duration age, Duration grace) {
+      set("minirpc.server.maxConnectionAge", age);
+      return with("minirpc.server.maxConnectionAgeGrace", grace);
+    }
 
     /**
      * The largest frame a client may send before its HELLO has been accepted, so that connections
@@ -317,27 +386,35 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * UNAUTHENTICATED} without being read. Default 64 KiB ({@code
      * minirpc.server.maxPreHelloFrameSize}).
      */
-    public abstract Builder maxPreHelloFrameSize(int bytes);
+    public Builder maxPreHelloFrameSize(int bytes) {
+      return with("minirpc.server.maxPreHelloFrameSize", bytes);
+    }
 
     /**
      * The most bytes of metadata keys and values one request may carry; a request with more is
      * refused with {@link RpcException.Code#RESOURCE_EXHAUSTED} while its header is read. Default
      * 8 KiB ({@code minirpc.server.maxMetadataSize}).
      */
-    public abstract Builder maxMetadataSize(int bytes);
+    public Builder maxMetadataSize(int bytes) {
+      return with("minirpc.server.maxMetadataSize", bytes);
+    }
 
     /**
      * The most metadata entries one request may carry; more are refused with {@link
      * RpcException.Code#RESOURCE_EXHAUSTED}. Default 64 ({@code minirpc.server.maxMetadataEntries}).
      */
-    public abstract Builder maxMetadataEntries(int entries);
+    public Builder maxMetadataEntries(int entries) {
+      return with("minirpc.server.maxMetadataEntries", entries);
+    }
 
     /**
      * The most PINGs per second one connection may send; a client over it gets GOAWAY and its
      * connection is closed, as gRPC's {@code too_many_pings}. Default 10 ({@code
      * minirpc.server.maxPingsPerSecond}); minirpc's clients ping at most every few seconds.
      */
-    public abstract Builder maxPingsPerSecond(int pings);
+    public Builder maxPingsPerSecond(int pings) {
+      return with("minirpc.server.maxPingsPerSecond", pings);
+    }
 
     /**
      * The most CANCELs per second one connection may send on average, with a burst as large as
@@ -345,7 +422,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * client gets GOAWAY and its connection is closed (a "rapid reset" flood). Default 1000
      * ({@code minirpc.server.maxCancelsPerSecond}).
      */
-    public abstract Builder maxCancelsPerSecond(int cancels);
+    public Builder maxCancelsPerSecond(int cancels) {
+      return with("minirpc.server.maxCancelsPerSecond", cancels);
+    }
 
     /**
      * Runs implementations on the network threads instead of the worker pool ({@code
@@ -355,7 +434,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * other services); a blocking one stalls every connection of that thread. The worker pool's
      * limits ({@code threads}, {@code queueCapacity}, {@code maxQueuedBytes}) then do not apply.
      */
-    public abstract Builder directExecutor(boolean direct);
+    public Builder directExecutor(boolean direct) {
+      return with("minirpc.server.directExecutor", direct);
+    }
 
     /**
      * The Netty transport: {@code "auto"} (the default: native epoll where available, else Java
@@ -368,7 +449,10 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      *     {@link IllegalArgumentException} for {@code "local"} without a name, with TLS or with a
      *     registry
      */
-    public abstract Builder transport(String name);
+    public Builder transport(String name) {
+      Objects.requireNonNull(name, "transport == null");
+      return withText("minirpc.transport", name);
+    }
 
     /**
      * Whether connections use TLS ({@code minirpc.tls}, default false). A server also needs its
@@ -376,7 +460,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * ({@link #tlsTrustedCertificates}). Certificate settings given while TLS is off fail {@code
      * build()}, so that a forgotten {@code minirpc.tls=true} cannot leave connections plaintext.
      */
-    public abstract Builder tls(boolean on);
+    public Builder tls(boolean on) {
+      return with("minirpc.tls", on);
+    }
 
     /**
      * TLS from an {@link SslContext} the application built itself (Netty's {@code
@@ -401,7 +487,10 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * "none"} (the default), {@code "optional"} or {@code "require"} ({@code
      * minirpc.tls.clientAuth}).
      */
-    public abstract Builder tlsClientAuth(String mode);
+    public Builder tlsClientAuth(String mode) {
+      Objects.requireNonNull(mode, "mode == null");
+      return withText("minirpc.tls.clientAuth", mode);
+    }
 
     /**
      * Decides about every call before any of its arguments is decoded, so a peer without
@@ -446,14 +535,18 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * How long {@link #close()} waits for calls in flight before failing them with {@link
      * RpcException.Code#UNAVAILABLE}. Default 10 seconds ({@code minirpc.server.gracePeriod}).
      */
-    public abstract Builder gracePeriod(Duration gracePeriod);
+    public Builder gracePeriod(Duration gracePeriod) {
+      return with("minirpc.server.gracePeriod", gracePeriod);
+    }
 
     /**
      * Whether errors sent to clients carry the implementation's stack trace. Default false
      * ({@code minirpc.server.sendStackTraces}), to keep internals private; the exception's class
      * and message are sent either way.
      */
-    public abstract Builder sendStackTraces(boolean send);
+    public Builder sendStackTraces(boolean send) {
+      return with("minirpc.server.sendStackTraces", send);
+    }
 
     /**
      * Whether an exception the method does not declare in its {@code throws} clause reaches
@@ -463,7 +556,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * server. Declared exceptions (checked or unchecked) and {@link RpcException}s keep their
      * messages either way.
      */
-    public abstract Builder errorDetails(boolean send);
+    public Builder errorDetails(boolean send) {
+      return with("minirpc.server.errorDetails", send);
+    }
 
     /**
      * A registry to join, so that clients find this server: a URI whose scheme names the kind of
@@ -482,7 +577,10 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      *
      * @throws IllegalArgumentException if {@code target} is not a URI with a scheme
      */
-    public abstract Builder registry(String target);
+    public Builder registry(String target) {
+      Objects.requireNonNull(target, "registry == null");
+      return withText("minirpc.server.registry", target);
+    }
 
     /**
      * The host that the {@linkplain #registry registry} tells clients to connect to, a name or an
@@ -491,7 +589,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * host} when it names one address, else an address of this machine that is not loopback,
      * preferring IPv4 (and loopback only if the machine has no other).
      */
-    public abstract Builder advertisedHost(String host);
+    public Builder advertisedHost(String host) {
+      return with("minirpc.server.advertisedHost", host);
+    }
 
     /**
      * This server's share of calls relative to the other servers of its {@linkplain #registry
@@ -499,7 +599,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * gets about twice the calls of one of weight 100. Default 100 ({@code
      * minirpc.server.weight}).
      */
-    public abstract Builder weight(int weight);
+    public Builder weight(int weight) {
+      return with("minirpc.server.weight", weight);
+    }
 
     /**
      * Adds a label published with this server in the {@linkplain #registry registry}, such as
@@ -517,7 +619,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * the ensemble is healthy); {@link Duration#ZERO} does not wait. Without a registry there is
      * no delay. Default 2 s ({@code minirpc.server.deregisterDelay}).
      */
-    public abstract Builder deregisterDelay(Duration delay);
+    public Builder deregisterDelay(Duration delay) {
+      return with("minirpc.server.deregisterDelay", delay);
+    }
 
     /**
      * Whether the server also serves {@code io.minirpc.listing.ServiceListing}: its services, their methods, and
@@ -527,7 +631,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * #authenticator}, listing calls are authenticated like any others, and list only the
      * services the caller's credential may call, as its handshake does.
      */
-    public abstract Builder listing(boolean on);
+    public Builder listing(boolean on) {
+      return with("minirpc.server.listing", on);
+    }
 
     /**
      * Answer bodies smaller than this go uncompressed. Default 1 KiB ({@code
@@ -535,7 +641,9 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
      * {@link Compress @Compress}, or its client asked for compression ({@code
      * minirpc.compression}), and only with a compressor the client has.
      */
-    public abstract Builder compressionMinSize(int bytes);
+    public Builder compressionMinSize(int bytes) {
+      return with("minirpc.compression.minSize", bytes);
+    }
 
     /**
      * Classes the Kryo codec may decode beyond those the interfaces' signatures reach, such as

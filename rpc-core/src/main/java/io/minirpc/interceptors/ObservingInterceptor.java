@@ -7,7 +7,6 @@ import io.minirpc.ServerCall;
 import io.minirpc.ServerInterceptor;
 import io.minirpc.metrics.CallObserver;
 import io.minirpc.metrics.RpcObserver;
-import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +33,11 @@ public final class ObservingInterceptor implements ClientInterceptor, ServerInte
   };
 
   private final RpcObserver observer;
-  private final Map<Method, CallObserver> methods = new ConcurrentHashMap<>();
+  /**
+   * By the method's wire name, {@code service.key}: a call by name ({@code
+   * RpcClient.callByName}) has no interface method of its own, but has its name.
+   */
+  private final Map<String, CallObserver> methods = new ConcurrentHashMap<>();
 
   /** Reports to {@code observer}, which it does not own. */
   public ObservingInterceptor(RpcObserver observer) {
@@ -43,19 +46,18 @@ public final class ObservingInterceptor implements ClientInterceptor, ServerInte
 
   @Override
   public CompletionStage<Object> intercept(ClientCall call, ClientInterceptor.Next next) {
-    return measure(call.method(), call.methodName(), next::proceed);
+    return measure(call.methodName(), next::proceed);
   }
 
   @Override
   public CompletionStage<Object> intercept(ServerCall call, ServerInterceptor.Next next) {
-    return measure(call.method(), call.methodName(), next::proceed);
+    return measure(call.methodName(), next::proceed);
   }
 
-  private CompletionStage<Object> measure(
-      Method method, String name, Supplier<CompletionStage<Object>> next) {
-    CallObserver o = methods.get(method);
+  private CompletionStage<Object> measure(String name, Supplier<CompletionStage<Object>> next) {
+    CallObserver o = methods.get(name);
     if (o == null) {
-      o = methods.computeIfAbsent(method, m -> ask(m, name));
+      o = methods.computeIfAbsent(name, this::ask);
     }
     if (o == NONE) {
       return next.get();
@@ -83,17 +85,20 @@ public final class ObservingInterceptor implements ClientInterceptor, ServerInte
     });
   }
 
-  private CallObserver ask(Method method, String name) {
+  private CallObserver ask(String name) {
+    // The name is "service.key", and only the key has a '(' (a method name has no '.'): the
+    // observer is asked for the two apart, as the wire names them.
+    int paren = name.indexOf('(');
+    int dot = name.lastIndexOf('.', paren < 0 ? name.length() : paren);
     try {
-      // The name is "service.key", and only the key has a '(' (a method name has no '.'): the
-      // observer is asked for the two apart, as the wire names them (also for a call by name).
-      int dot = name.lastIndexOf('.', name.indexOf('('));
-      CallObserver o = observer.forMethod(name.substring(0, dot), name.substring(dot + 1));
+      CallObserver o = observer.forMethod(dot < 0 ? "" : name.substring(0, dot),
+          name.substring(dot + 1));
       return o == null ? NONE : o;
     } catch (RuntimeException bug) {
       log.error("The observer {} failed; {} is not observed", observer.getClass().getName(),
-          method, bug);
+          name, bug);
       return NONE;
     }
   }
+
 }

@@ -116,6 +116,49 @@ class ListingTest {
     }
   }
 
+  @Test
+  void callsByNameAreObservedUnderTheirOwnServiceAndMethod() throws Exception {
+    try (Fixture f = Fixture.start("json", s -> s.listing(true), c -> c)) {
+      ServiceListing listing = f.client.proxy(ServiceListing.class);
+      MethodDescription add = method(listing, Calculator.class, "add(int,int)");
+      MethodDescription echoUser =
+          method(listing, TypesService.class, "echoUser(io.minirpc.it.TypesService$User)");
+      List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<String> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+      io.minirpc.metrics.RpcObserver observer = new io.minirpc.metrics.RpcObserver() {
+        @Override
+        public io.minirpc.metrics.CallObserver forMethod(String service, String method) {
+          asked.add(service + "#" + method);
+          return new io.minirpc.metrics.CallObserver() {
+            @Override
+            public void started() {}
+
+            @Override
+            public void ended(long nanos, Code code, Throwable error) {
+              ended.add(service + "#" + method);
+            }
+          };
+        }
+      };
+      try (RpcClient c = RpcClient.builder().address("127.0.0.1", f.server.port()).codec("json")
+          .observer(observer).build()) {
+        c.callByName(Calculator.class.getName(), add.key(), JsonNode.class, add.digest(),
+            JSON.readTree("1"), JSON.readTree("2")).get(5, TimeUnit.SECONDS);
+        JsonNode user = JSON.readTree("{\"id\":7,\"name\":\"ada\",\"tags\":[\"x\"],"
+            + "\"address\":{\"street\":\"1 Main\",\"city\":\"Oslo\",\"zip\":null},"
+            + "\"born\":\"1815-12-10\"}");
+        c.callByName(TypesService.class.getName(), echoUser.key(), JsonNode.class,
+            echoUser.digest(), user).get(5, TimeUnit.SECONDS);
+        c.callByName(Calculator.class.getName(), add.key(), JsonNode.class, add.digest(),
+            JSON.readTree("3"), JSON.readTree("4")).get(5, TimeUnit.SECONDS);
+      }
+      String addName = Calculator.class.getName() + "#add(int,int)";
+      String echoName = TypesService.class.getName() + "#" + echoUser.key();
+      assertEquals(List.of(addName, echoName), asked);
+      assertEquals(List.of(addName, echoName, addName), ended);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"json", "kryo"})
   void withAnAuthenticatorListingNeedsACredential(String codec) {

@@ -94,8 +94,6 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
     }
   }
 
-  // ---------------------------------------------------------------- discovery
-
   @Override
   public void onServers(List<ServerInstance> servers) {
     List<Endpoint> retired = new ArrayList<>();
@@ -182,8 +180,6 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
       }
     }
   }
-
-  // ---------------------------------------------------------------- calls
 
   @Override
   public void submit(PendingCall call) {
@@ -285,8 +281,6 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
     }
   }
 
-  // ---------------------------------------------------------------- retries and health
-
   /** See {@link Retries#retry}. */
   @Override
   public boolean retry(PendingCall call, RpcException error, int how) {
@@ -316,12 +310,16 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
 
   @Override
   public void answered(Endpoint e, RpcException.Code code) {
-    outliers.answered(e, code);
+    if (!single) { // one fixed server keeps no record: there is nothing to balance or eject
+      outliers.answered(e, code);
+    }
   }
 
   @Override
   public void timedOut(Endpoint e) {
-    outliers.timedOut(e);
+    if (!single) {
+      outliers.timedOut(e);
+    }
   }
 
   /** A server was ejected or came back: the subset changes, and waiting calls may go. */
@@ -345,16 +343,17 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
     if (resolver != null) {
       resolver.refresh();
     }
+    if (single || e.state() != ConnectivityState.TRANSIENT_FAILURE) {
+      return;
+    }
     String failure = e.lastFailure();
-    if (!single && failure != null && e.state() == ConnectivityState.TRANSIENT_FAILURE) {
+    if (failure != null) {
       // A server that discovery lists but this client cannot use (not minirpc, another
       // transport, refusing): calls go around it, but not without a word.
       unusableLog.warn(log, "Cannot use " + LogSafe.escape(e.address(), 300) + " of " + target
           + ", calls go to the other servers: " + LogSafe.escape(failure, 1000));
     }
-    if (!single && e.state() == ConnectivityState.TRANSIENT_FAILURE) {
-      subsetChanged();
-    }
+    subsetChanged();
   }
 
   /** The largest frame every server of the subset accepts. */

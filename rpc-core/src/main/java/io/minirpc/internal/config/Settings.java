@@ -37,6 +37,41 @@ public final class Settings {
     return this;
   }
 
+  /**
+   * Sets the key named {@code name} that {@code side} reads (its own, or one both sides read) to
+   * {@code value}, checked as {@link #set} checks it: the builders' setters come here by name.
+   *
+   * @throws IllegalStateException if no such key exists or {@code value} is not of its type: a
+   *     builder method out of step with the table, which BuildersFollowTheKeyTableTest catches
+   */
+  public void setNamed(String name, Side side, Object value) {
+    Key<Object> key = keyOf(name, side);
+    Object def = key.defaultValue();
+    Class<?> type = def instanceof List ? List.class : def instanceof Map ? Map.class
+        : def == null ? Object.class : def.getClass();
+    if (value != null && !type.isInstance(value)) {
+      throw new IllegalStateException(name + " takes a " + type.getSimpleName() + ", not a "
+          + value.getClass().getSimpleName());
+    }
+    set(key, value);
+  }
+
+  /** Sets the key named {@code name} that {@code side} reads from its text, as Properties do. */
+  public void parseNamed(String name, Side side, String text) {
+    Key<Object> key = keyOf(name, side);
+    set(key, key.parse(text));
+  }
+
+  @SuppressWarnings("unchecked") // set() checks the value; setNamed() its class
+  private static Key<Object> keyOf(String name, Side side) {
+    for (Key<?> k : KeyTable.named(name)) {
+      if (k.side() == side || k.side() == Side.BOTH) {
+        return (Key<Object>) k;
+      }
+    }
+    throw new IllegalStateException("No setting " + name + " for the " + side + " side");
+  }
+
   /** The value of {@code key}: the last one set, or its default. */
   @SuppressWarnings("unchecked") // set() only stores a T under a Key<T>
   public <T> T get(Key<T> key) {

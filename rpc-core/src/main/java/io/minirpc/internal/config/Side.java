@@ -1,7 +1,7 @@
 package io.minirpc.internal.config;
 
 /** Which builder reads a setting. Either side accepts every key, so one file can serve both. */
-enum Side {
+public enum Side {
   CLIENT,
   SERVER,
   BOTH;
