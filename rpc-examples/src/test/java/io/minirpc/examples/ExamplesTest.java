@@ -1,8 +1,5 @@
 package io.minirpc.examples;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.minirpc.RpcClient;
 import io.minirpc.RpcServer;
 import io.minirpc.examples.calculator.Calculator;
@@ -10,13 +7,17 @@ import io.minirpc.examples.calculator.CalculatorException;
 import io.minirpc.examples.calculator.CalculatorImpl;
 import io.minirpc.examples.kv.KeyValueStore;
 import io.minirpc.examples.kv.KeyValueStoreImpl;
+import io.minirpc.examples.support.ExampleConfig;
+import io.minirpc.examples.support.MetricsEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The examples do what the README and docs/examples.md say they do. */
 class ExamplesTest {

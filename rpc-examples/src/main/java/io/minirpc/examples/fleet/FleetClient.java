@@ -2,7 +2,7 @@ package io.minirpc.examples.fleet;
 
 import io.minirpc.RpcClient;
 import io.minirpc.RpcException;
-import io.minirpc.examples.ExampleConfig;
+import io.minirpc.examples.support.ExampleConfig;
 import java.util.Properties;
 
 /**

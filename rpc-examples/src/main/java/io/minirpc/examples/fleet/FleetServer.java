@@ -1,7 +1,7 @@
 package io.minirpc.examples.fleet;
 
 import io.minirpc.RpcServer;
-import io.minirpc.examples.ExampleConfig;
+import io.minirpc.examples.support.ExampleConfig;
 import java.util.Properties;
 
 /**

@@ -1,7 +1,7 @@
 package io.minirpc.examples.kv;
 
 import io.minirpc.RpcClient;
-import io.minirpc.examples.ExampleConfig;
+import io.minirpc.examples.support.ExampleConfig;
 import java.util.Properties;
 import java.util.Set;
 

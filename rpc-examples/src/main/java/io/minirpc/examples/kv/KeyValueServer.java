@@ -1,7 +1,7 @@
 package io.minirpc.examples.kv;
 
 import io.minirpc.RpcServer;
-import io.minirpc.examples.ExampleConfig;
+import io.minirpc.examples.support.ExampleConfig;
 import java.util.Properties;
 
 /** Serves {@link KeyValueStore} with the settings in {@code server.properties}; Ctrl-C stops it. */

@@ -2,9 +2,9 @@ package io.minirpc.examples.secure;
 
 import io.minirpc.RpcClient;
 import io.minirpc.RpcException;
-import io.minirpc.examples.ExampleConfig;
 import io.minirpc.examples.calculator.Calculator;
 import io.minirpc.examples.calculator.CalculatorClient;
+import io.minirpc.examples.support.ExampleConfig;
 import java.util.Properties;
 
 /**

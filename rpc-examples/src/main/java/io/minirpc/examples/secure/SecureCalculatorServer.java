@@ -1,9 +1,9 @@
 package io.minirpc.examples.secure;
 
 import io.minirpc.RpcServer;
-import io.minirpc.examples.ExampleConfig;
 import io.minirpc.examples.calculator.Calculator;
 import io.minirpc.examples.calculator.CalculatorImpl;
+import io.minirpc.examples.support.ExampleConfig;
 import java.util.Properties;
 
 /**

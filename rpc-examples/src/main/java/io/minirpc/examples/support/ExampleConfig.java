@@ -1,7 +1,6 @@
-package io.minirpc.examples;
+package io.minirpc.examples.support;
 
 import io.minirpc.RpcServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package io.minirpc.examples;
+package io.minirpc.examples.support;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
