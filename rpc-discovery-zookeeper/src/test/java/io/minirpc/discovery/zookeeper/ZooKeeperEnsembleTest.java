@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.minirpc.RpcServer;
 import io.minirpc.discovery.NameResolver;
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
@@ -38,6 +40,9 @@ class ZooKeeperEnsembleTest {
         // node it is connected to, is cut off for a moment.
         InstanceSpec leader = leader(specs);
         assertTrue(ensemble.killServer(leader));
+        // A new server registers once the two left have elected a leader: on a loaded machine
+        // the election alone may take longer than the connection timeout a server is given.
+        awaitQuorum(survivors(specs, leader));
         // The clients reconnect within their session: the node stays, and changes are seen.
         RpcServer b = Zk.greeter(group).build().start();
         String second = "127.0.0.1:" + b.port();
@@ -58,16 +63,45 @@ class ZooKeeperEnsembleTest {
     long end = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < end) {
       for (InstanceSpec spec : specs) {
-        try (Socket s = new Socket(spec.getHostname(), spec.getPort())) {
-          s.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
-          String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-          if (answer.contains("Mode: leader")) {
-            return spec;
-          }
+        if (mode(spec).contains("Mode: leader")) {
+          return spec;
         }
       }
       Thread.sleep(100);
     }
     return fail("no instance says it leads");
+  }
+
+  /** Waits until one of these instances leads and every other one follows it. */
+  private static void awaitQuorum(List<InstanceSpec> survivors) throws Exception {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < end) {
+      int leaders = 0;
+      int followers = 0;
+      for (InstanceSpec spec : survivors) {
+        String mode = mode(spec);
+        leaders += mode.contains("Mode: leader") ? 1 : 0;
+        followers += mode.contains("Mode: follower") ? 1 : 0;
+      }
+      if (leaders == 1 && leaders + followers == survivors.size()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    fail("the instances left elected no leader within " + WAIT);
+  }
+
+  private static List<InstanceSpec> survivors(InstanceSpec[] specs, InstanceSpec lost) {
+    return Arrays.stream(specs).filter(spec -> spec != lost).toList();
+  }
+
+  /** What {@code srvr} answers, or an empty text while the instance does not serve. */
+  private static String mode(InstanceSpec spec) {
+    try (Socket s = new Socket(spec.getHostname(), spec.getPort())) {
+      s.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException notServing) {
+      return "";
+    }
   }
 }
