@@ -33,11 +33,39 @@ import java.util.concurrent.CompletableFuture;
  * lost. All calls share one connection; responses may arrive in any order. A client is
  * thread-safe, and should be shared and closed when no longer needed.
  */
-public abstract class RpcClient implements AutoCloseable {
+public final class RpcClient implements AutoCloseable {
   private static final Runtimes<Builder> RUNTIME = new Runtimes<>(Builder.class);
 
-  /** For the runtime, whose builder makes clients; applications call {@link #builder()}. */
-  protected RpcClient() {}
+  /**
+   * What the runtime ({@code io.minirpc:rpc-core}) does for a client: each method of {@link
+   * RpcClient} calls its namesake here. Applications do not implement it.
+   */
+  public interface Engine extends AutoCloseable {
+    /** See {@link RpcClient#proxy}. */
+    <T> T proxy(Class<T> service);
+
+    /** See {@link RpcClient#callByName}. */
+    CompletableFuture<Object> callByName(String service, String method,
+        java.lang.reflect.Type valueType, long digest, Object... args);
+
+    /** See {@link RpcClient#close}. */
+    @Override
+    void close();
+  }
+
+  private final Engine engine;
+
+  private RpcClient(Engine engine) {
+    this.engine = Objects.requireNonNull(engine, "engine == null");
+  }
+
+  /**
+   * The client that {@code engine} runs: how a runtime's {@link Builder#build()} makes one.
+   * Applications call {@link #builder()}.
+   */
+  public static RpcClient of(Engine engine) {
+    return new RpcClient(engine);
+  }
 
   /**
    * A builder with every setting at its default, from the runtime ({@code io.minirpc:rpc-core})
@@ -60,7 +88,9 @@ public abstract class RpcClient implements AutoCloseable {
    *     cannot be called remotely, saying which and why
    * @throws IllegalStateException if this client is closed
    */
-  public abstract <T> T proxy(Class<T> service);
+  public <T> T proxy(Class<T> service) {
+    return engine.proxy(service);
+  }
 
   /**
    * Calls a method known only by its wire names, for a tool without the Java interface, such as
@@ -82,15 +112,25 @@ public abstract class RpcClient implements AutoCloseable {
    * @return a future that ends as the call does (at once, failed, on a closed client); the
    *     result is a {@code valueType}, or null
    */
-  public abstract CompletableFuture<Object> callByName(String service, String method,
-      java.lang.reflect.Type valueType, long digest, Object... args);
+  public CompletableFuture<Object> callByName(String service, String method,
+      java.lang.reflect.Type valueType, long digest, Object... args) {
+    return engine.callByName(service, method, valueType, digest, args);
+  }
 
   /**
    * Fails calls still pending with {@link RpcException.Code#CANCELLED}, closes the connection and
    * ends every thread of this client. Calling it again does nothing.
    */
   @Override
-  public abstract void close();
+  public void close() {
+    engine.close();
+  }
+
+  /** What the runtime says of the client: its server and its codec. */
+  @Override
+  public String toString() {
+    return engine.toString();
+  }
 
   /**
    * Configures and builds an {@link RpcClient}. Settings come from explicit calls and from {@link

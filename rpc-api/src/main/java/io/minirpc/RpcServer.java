@@ -37,11 +37,45 @@ import java.util.Properties;
  * asked with {@link Builder#listing}, {@code io.minirpc.listing.ServiceListing}, which describes its services for
  * tools such as {@code minirpc call}.
  */
-public abstract class RpcServer implements AutoCloseable, ServerGauges {
+public final class RpcServer implements AutoCloseable, ServerGauges {
   private static final Runtimes<Builder> RUNTIME = new Runtimes<>(Builder.class);
 
-  /** For the runtime, whose builder makes servers; applications call {@link #builder()}. */
-  protected RpcServer() {}
+  /**
+   * What the runtime ({@code io.minirpc:rpc-core}) does for a server: each method of {@link
+   * RpcServer} calls its namesake here. Applications do not implement it.
+   */
+  public interface Engine extends AutoCloseable, ServerGauges {
+    /**
+     * See {@link RpcServer#start}.
+     *
+     * @param server the server this engine runs, for the observer told it has started
+     */
+    void start(RpcServer server);
+
+    /** See {@link RpcServer#port}. */
+    int port();
+
+    /** See {@link RpcServer#health}. */
+    ServerHealth health();
+
+    /** See {@link RpcServer#close}. */
+    @Override
+    void close();
+  }
+
+  private final Engine engine;
+
+  private RpcServer(Engine engine) {
+    this.engine = Objects.requireNonNull(engine, "engine == null");
+  }
+
+  /**
+   * The server that {@code engine} runs: how a runtime's {@link Builder#build()} makes one.
+   * Applications call {@link #builder()}.
+   */
+  public static RpcServer of(Engine engine) {
+    return new RpcServer(engine);
+  }
 
   /**
    * A builder with every setting at its default, from the runtime ({@code io.minirpc:rpc-core})
@@ -64,20 +98,27 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
    *     bound, or the server cannot register, saying why; nothing is left open
    * @throws IllegalStateException if the server was already started or closed
    */
-  public abstract RpcServer start();
+  public RpcServer start() {
+    engine.start(this);
+    return this;
+  }
 
   /**
    * The port the server is bound to: the chosen one when the builder asked for port 0; 0 on the
    * local transport, which has no ports.
    */
-  public abstract int port();
+  public int port() {
+    return engine.port();
+  }
 
   /**
    * The statuses this server's {@link io.minirpc.health.Health} service reports: every one {@code SERVING} until
    * the application says otherwise, and {@code NOT_SERVING} from the moment {@link #close()}
    * starts.
    */
-  public abstract ServerHealth health();
+  public ServerHealth health() {
+    return engine.health();
+  }
 
   /**
    * Shuts down gracefully. It turns every {@link #health()} status to {@code NOT_SERVING}
@@ -90,22 +131,30 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
    * returns once all server threads have ended. Calling it again does nothing.
    */
   @Override
-  public abstract void close();
+  public void close() {
+    engine.close();
+  }
 
   /** The number of client connections open now. */
   @Override
-  public abstract int connectionCount();
+  public int connectionCount() {
+    return engine.connectionCount();
+  }
 
   /** Calls accepted and not yet answered now: waiting for a worker or running. */
   @Override
-  public abstract long callsInFlight();
+  public long callsInFlight() {
+    return engine.callsInFlight();
+  }
 
   /**
    * Calls waiting for a worker now (at most {@code minirpc.server.queue}); beyond, calls are
    * refused with {@link RpcException.Code#RESOURCE_EXHAUSTED}.
    */
   @Override
-  public abstract int queuedCalls();
+  public int queuedCalls() {
+    return engine.queuedCalls();
+  }
 
   /**
    * Bytes of {@code minirpc.server.maxMemory} that requests hold now: frames being received,
@@ -113,7 +162,15 @@ public abstract class RpcServer implements AutoCloseable, ServerGauges {
    * answers encoded but not yet written. 0 when no call is in flight.
    */
   @Override
-  public abstract long memoryInUse();
+  public long memoryInUse() {
+    return engine.memoryInUse();
+  }
+
+  /** What the runtime says of the server: its port, or that it has not started. */
+  @Override
+  public String toString() {
+    return engine.toString();
+  }
 
   /**
    * Configures and builds an {@link RpcServer}. Settings come from explicit calls and from {@link

@@ -146,10 +146,10 @@ public final class ClientBuilder extends RpcClient.Builder {
       chain.add(new ObservingInterceptor(observer));
     }
     chain.addAll(interceptors);
-    return new ClientRuntime(
+    return RpcClient.of(new ClientRuntime(
         config,
         AllowedClasses.resolve(config.allowedClasses(), config.allowedClassNames()),
         chain,
-        observer);
+        observer));
   }
 }

@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A built client: its codec, its connection to the server, the proxies, and the JVM's one timer
- * ({@link SharedTimer}) for overdue calls: the {@link RpcClient} that {@link ClientBuilder} builds.
+ * ({@link SharedTimer}) for overdue calls: the engine of the {@link RpcClient} that {@link
+ * ClientBuilder} builds.
  */
-public final class ClientRuntime extends RpcClient implements CallStarter, RemoteCalls {
+public final class ClientRuntime implements RpcClient.Engine, CallStarter, RemoteCalls {
   private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
 
   private final ClientConfig settings;

@@ -19,11 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link RpcServer} that {@link ServerBuilder} builds: the {@link ServerRuntime} that serves
- * the application's services and the built-in ones (health, and the listing when asked), the
- * health statuses it reports, and the observer told once it has started.
+ * The engine of the {@link RpcServer} that {@link ServerBuilder} builds: the {@link ServerRuntime}
+ * that serves the application's services and the built-in ones (health, and the listing when
+ * asked), the health statuses it reports, and the observer told once it has started.
  */
-final class Server extends RpcServer {
+final class Server implements RpcServer.Engine {
   private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
 
   private final ServerRuntime runtime;
@@ -76,17 +76,16 @@ final class Server extends RpcServer {
   }
 
   @Override
-  public RpcServer start() {
+  public void start(RpcServer server) {
     runtime.start();
     if (observer != null) {
       try {
-        observer.serverStarted(this);
+        observer.serverStarted(server);
       } catch (RuntimeException bug) {
         // As for every observer method: logged, and the server serves on.
         log.error("The observer {} failed", observer.getClass().getName(), bug);
       }
     }
-    return this;
   }
 
   @Override

@@ -188,7 +188,7 @@ public final class ServerBuilder extends RpcServer.Builder {
       throw new IllegalStateException(
           "No service is registered: call register(Interface.class, implementation)");
     }
-    return Server.of(settings.server(), List.copyOf(registrations.values()), interceptors,
-        authenticator, observer);
+    return RpcServer.of(Server.of(settings.server(), List.copyOf(registrations.values()),
+        interceptors, authenticator, observer));
   }
 }
