@@ -41,8 +41,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
    * its memory has been given back.
    */
   private static final int SHARED_BUFFER = 256 * 1024;
-  /** A frame still arriving has advanced when this many more of its bytes are in. */
-  private static final int PROGRESS = 64 * 1024;
   /** How often a connection that stopped reading asks again, if nothing woke it before. */
   private static final long RETRY_MILLIS = 250;
 
@@ -64,9 +62,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   /** Reading stopped until memory frees. */
   private boolean paused;
   private ScheduledFuture<?> retry;
-  /** The reserved frame at the reader index is still arriving: since when, with how many bytes. */
-  private boolean arriving;
-  private int markBytes;
+  /** How long the reserved frame at the reader index has been arriving; null without memory. */
+  private final ArrivalClock arrival;
 
   /** A decoder of frames of every type up to {@code maxFrameSize} bytes, with no handshake. */
   public FrameDecoder(int maxFrameSize) {
@@ -91,6 +88,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     this.preHelloMaxFrameSize = Math.min(maxFrameSize, preHelloMaxFrameSize);
     this.preHelloSetting = preHelloSetting;
     this.memory = memory;
+    this.arrival = memory == null ? null : new ArrivalClock(memory);
   }
 
   /**
@@ -104,6 +102,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   /** The peer is authenticated (or need not be): frames up to the maximum frame size. */
   public void authenticated() {
     authenticated = true;
+  }
+
+  /**
+   * The server stopped reading this connection ({@code reading} false), or reads it again: the
+   * time it did not read is not counted against the frame arriving. Event loop.
+   */
+  public void reading(boolean reading) {
+    if (arrival != null) {
+      if (reading) {
+        arrival.resumed();
+      } else {
+        arrival.stopped();
+      }
+    }
   }
 
   /** Whether reading stopped until memory frees. Event loop. */
@@ -242,7 +254,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return;
       }
       if (in.readableBytes() < frameBytes) {
-        advancing(in, frameBytes);
+        if (arrival != null) {
+          arrival.advancing(in.readableBytes(), frameBytes);
+        }
         return;
       }
       int headerLength = in.getInt(start + Protocol.HEADER_LENGTH_OFFSET);
@@ -271,9 +285,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       ByteBuf body = owner.slice(bodyStart, owner.readableBytes() - bodyStart);
       out.add(new Frame(type, codecId, flags, sequence, header, body, owner, memory, reserved));
       reserved = 0; // the frame gives it back
-      if (arriving) {
-        arriving = false;
-        memory.stalledSince(0);
+      if (arrival != null) {
+        arrival.arrived();
       }
     } catch (CorruptedFrameException | TooLongFrameException e) {
       failed = true;
@@ -324,26 +337,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     return true;
   }
 
-  /** The reserved frame at the reader index is not all in: note when it last advanced. */
-  private void advancing(ByteBuf in, int frameBytes) {
-    if (memory == null) {
-      return;
-    }
-    int have = in.readableBytes();
-    if (!arriving || have - markBytes >= PROGRESS) {
-      if (!arriving) {
-        memory.frameStarted(System.nanoTime(), frameBytes);
-      }
-      arriving = true;
-      markBytes = have;
-      memory.stalledSince(System.nanoTime());
-    }
-  }
-
   /** Stops reading until memory frees; what is already buffered is counted meanwhile. */
   private void pause(ChannelHandlerContext ctx, ByteBuf in) {
     paused = true;
     ctx.channel().config().setAutoRead(false);
+    reading(false);
     hold(in);
     if (retry == null) {
       retry = ctx.executor().schedule(this::retry, RETRY_MILLIS, TimeUnit.MILLISECONDS);
@@ -376,6 +374,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     memory.release(held);
     held = 0;
     ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    reading(ctx.channel().isWritable());
     try {
       // Decodes what is buffered as if it had just arrived; stops again if memory is still short.
       channelRead(ctx, Unpooled.EMPTY_BUFFER);

@@ -350,7 +350,11 @@ final class ServerHandler extends FrameHandler {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
     boolean waitsForMemory = decoder != null && decoder.pausedForMemory();
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !waitsForMemory);
+    boolean reading = ctx.channel().isWritable() && !waitsForMemory;
+    ctx.channel().config().setAutoRead(reading);
+    if (decoder != null) {
+      decoder.reading(reading);
+    }
     ctx.fireChannelWritabilityChanged();
   }
 

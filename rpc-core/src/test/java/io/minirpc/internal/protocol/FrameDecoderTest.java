@@ -244,11 +244,18 @@ class FrameDecoderTest {
       used -= bytes;
     }
 
-    @Override
-    public void stalledSince(long sinceNanos) {}
+    long stalledSince;
+    long frameStarted;
 
     @Override
-    public void frameStarted(long sinceNanos, int frameBytes) {}
+    public void stalledSince(long sinceNanos) {
+      stalledSince = sinceNanos;
+    }
+
+    @Override
+    public void frameStarted(long sinceNanos, int frameBytes) {
+      frameStarted = sinceNanos;
+    }
 
     @Override
     public void close() {
@@ -278,6 +285,32 @@ class FrameDecoderTest {
     assertEquals(0, memory.used);
     assertFalse(ch.finish());
     assertTrue(memory.closed);
+  }
+
+  @Test
+  void theTimeTheServerDoesNotReadIsNotCountedAsTheFrameStalling() throws Exception {
+    FakeMemory memory = new FakeMemory(1 << 20);
+    FrameDecoder decoder = new FrameDecoder(1 << 20, 1 << 20, "pre-HELLO", memory);
+    decoder.handshaken();
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    ByteBuf whole = frame(FrameType.REQUEST, 7, "h", "x".repeat(100_000));
+    ch.writeInbound(whole.readRetainedSlice(80_000));
+    long started = memory.frameStarted;
+    long stalled = memory.stalledSince;
+    assertTrue(started != 0 && stalled != 0, "the frame is arriving");
+
+    decoder.reading(false); // its answers are not being read, say
+    Thread.sleep(50);
+    decoder.reading(true);
+    assertTrue(memory.stalledSince - stalled >= 50_000_000L,
+        "the stall clock starts again when the server reads again");
+    assertTrue(memory.frameStarted - started >= 50_000_000L,
+        "and the frame's arrival time does not count the 50 ms the server did not read");
+
+    assertTrue(ch.writeInbound(whole));
+    ((Frame) ch.readInbound()).release();
+    assertEquals(0, memory.stalledSince, "all in: no clock runs");
+    assertFalse(ch.finish());
   }
 
   @Test
