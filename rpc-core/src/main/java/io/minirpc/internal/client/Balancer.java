@@ -11,5 +11,5 @@ interface Balancer {
    * One of the {@code ready} candidates of {@code eps} for {@code call} ({@link
    * Candidates#candidate}), or null if their states changed meanwhile. Lock-free, any thread.
    */
-  Endpoint choose(PendingCall call, Endpoint[] eps, int ready, long now);
+  Endpoint choose(Attempt.Call call, Endpoint[] eps, int ready, long now);
 }

@@ -11,19 +11,19 @@ import java.util.function.Function;
  * bytes of their encoded requests (what they really hold) and, as a safety net, by their number.
  * Thread-safe and lock-free; a call leaves it exactly once: handed to a connection, or ended.
  */
-final class CallQueue implements PendingCall.Holder {
-  private final ConcurrentLinkedQueue<PendingCall> calls = new ConcurrentLinkedQueue<>();
+final class CallQueue implements Attempt.Holder {
+  private final ConcurrentLinkedQueue<Attempt> calls = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
   private final int maxCalls;
   private final long maxBytes;
-  private final Function<PendingCall, RpcException> expired;
+  private final Function<Attempt, RpcException> expired;
 
   /**
    * @param expired the exception of a call whose deadline passes while it waits, which depends on
    *     why it waits (no connection, or no room)
    */
-  CallQueue(int maxCalls, long maxBytes, Function<PendingCall, RpcException> expired) {
+  CallQueue(int maxCalls, long maxBytes, Function<Attempt, RpcException> expired) {
     this.maxCalls = maxCalls;
     this.maxBytes = maxBytes;
     this.expired = expired;
@@ -33,7 +33,7 @@ final class CallQueue implements PendingCall.Holder {
    * Queues {@code call}. Returns {@code null} when it waits now (or had already ended), else which
    * limit refused it, in words, and the call is the caller's to fail.
    */
-  String offer(PendingCall call) {
+  String offer(Attempt call) {
     int size = call.requestBytes();
     int n = count.incrementAndGet();
     long held = bytes.addAndGet(size);
@@ -57,25 +57,25 @@ final class CallQueue implements PendingCall.Holder {
   }
 
   /** The oldest waiting call, or {@code null}; it still counts until {@link #assigned}. */
-  PendingCall poll() {
+  Attempt poll() {
     return calls.poll();
   }
 
   /** A polled call was handed to a connection: it no longer counts. */
-  void assigned(PendingCall call) {
+  void assigned(Attempt call) {
     left(call.requestBytes());
   }
 
   /** A waiting call ended (timed out, was cancelled, failed): it leaves the queue. */
   @Override
-  public void ended(PendingCall call) {
+  public void ended(Attempt call) {
     left(call.requestBytes());
     calls.remove(call);
   }
 
   /** The exception of a call whose deadline passed while it waited here. */
   @Override
-  public RpcException expired(PendingCall call) {
+  public RpcException expired(Attempt call) {
     return expired.apply(call);
   }
 
@@ -85,10 +85,10 @@ final class CallQueue implements PendingCall.Holder {
 
   /**
    * Fails every waiting call; none of them ran, so in a fleet a call may go to another server
-   * instead (see {@link PendingCall#failUnrun}).
+   * instead (see {@link Attempt#failUnrun}).
    */
   void failAll(RpcException.Code code, String message) {
-    PendingCall call;
+    Attempt call;
     while ((call = calls.poll()) != null) {
       call.failUnrun(code, message);
     }
@@ -96,7 +96,7 @@ final class CallQueue implements PendingCall.Holder {
 
   /** Fails every waiting call that does not wait for ready; the others wait on. */
   void failUnlessWaitForReady(RpcException.Code code, String message) {
-    for (PendingCall call : calls) {
+    for (Attempt call : calls) {
       if (!call.waitForReady()) {
         call.failUnrun(code, message); // leaves the queue through ended() or leaveQueue()
       }

@@ -5,13 +5,13 @@ final class Candidates {
   private Candidates() {}
 
   /** Whether {@code e} is a ready candidate for {@code call}. */
-  static boolean candidate(Endpoint e, PendingCall call, long now) {
+  static boolean candidate(Endpoint e, Attempt.Call call, long now) {
     return e.serves(call.method()) && !e.isEjected(now) && !call.tried(e.address())
         && e.state() == ConnectivityState.READY;
   }
 
   /** The {@code index}th ready candidate of {@code eps}, or null if states changed meanwhile. */
-  static Endpoint nth(PendingCall call, Endpoint[] eps, int index, long now) {
+  static Endpoint nth(Attempt.Call call, Endpoint[] eps, int index, long now) {
     int seen = 0;
     for (Endpoint e : eps) {
       if (candidate(e, call, now)) {

@@ -328,7 +328,7 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
         }
       });
     }
-    fleet.submit(call);
+    fleet.submit(call.attempt());
     long hedgeAfter = method.hedgeAfterNanos();
     if (hedgeAfter > 0 && hedgeAfter < timeoutNanos && fleet.canHedge()) {
       timer.newTimeout(x -> hedge(call), hedgeAfter, TimeUnit.NANOSECONDS);
@@ -346,17 +346,8 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
     if (call.isDone() || left <= 0 || closed || !fleet.tryHedge()) {
       return;
     }
-    PendingCall h;
-    try {
-      h = new PendingCall(call.method(), call.args(), call.metadata(), encoder, left,
-          call.limit(), fleet);
-    } catch (RuntimeException e) {
-      return; // it was encoded once; if it cannot be again, the first attempt goes on alone
-    }
-    h.timeout(timer.newTimeout(h, left, TimeUnit.NANOSECONDS));
-    h.avoid(call.server());
-    call.hedgeWith(h);
-    if (!h.isDone()) {
+    Attempt h = call.hedge();
+    if (h != null) {
       fleet.submit(h);
     }
   }

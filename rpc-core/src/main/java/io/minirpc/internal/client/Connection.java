@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calls at once (the smaller of the client's limit and the server's), and none while the channel's
  * outbound buffer is above its high-water mark.
  */
-final class Connection implements ResponseReader.Source, PendingCall.Holder {
+final class Connection implements ResponseReader.Source, Attempt.Holder {
   private static final Object COMPATIBLE = new Object();
 
   /** What a connection needs from whoever spreads calls over it. */
@@ -51,11 +51,11 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
   private final ResponseDecoding decoding;
   /** Large responses of this connection being decoded off its event loop. Event loop only. */
   private final OffLoopAnswers offLoop;
-  private final LongObjectMap<PendingCall> pending = new LongObjectHashMap<>();
+  private final LongObjectMap<Attempt> pending = new LongObjectHashMap<>();
   /** Per method: {@link #COMPATIBLE}, or the exception its calls fail with. Event loop only. */
   private final Map<ClientMethod, Object> verdicts = new HashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final WriteBatcher<PendingCall> out;
+  private final WriteBatcher<Attempt> out;
   private long lastSequence;
   private volatile Hello serverHello;
   /**
@@ -89,7 +89,7 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
 
   /** A call given here was sent, and its deadline passed waiting for its answer. */
   @Override
-  public RpcException expired(PendingCall call) {
+  public RpcException expired(Attempt attempt) {
     owner.timedOut();
     return null;
   }
@@ -187,11 +187,11 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
   }
 
   /** Sends {@code call}, which holds a permit of this connection, from any thread. */
-  void send(PendingCall call) {
+  void send(Attempt call) {
     out.add(call);
   }
 
-  private void write(PendingCall call) {
+  private void write(Attempt call) {
     Object verdict = verdicts.get(call.method());
     if (verdict == null) {
       RpcException mismatch = Compatibility.check(call.method(), serverHello, address);
@@ -200,7 +200,7 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
     }
     if (verdict != COMPATIBLE) {
       RpcException mismatch = (RpcException) verdict;
-      call.attemptFailed(new RpcException(mismatch.code(), mismatch.getMessage()),
+      call.failed(new RpcException(mismatch.code(), mismatch.getMessage()),
           AttemptFailure.UNRUN_LOCAL); // another server of a fleet may match
       return;
     }
@@ -219,7 +219,7 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
       // Encoded before this server's HELLO said its limit (the first call of a fresh client):
       // refused here as it would have been then, rather than sent for the server to hang up on.
       request.release();
-      call.attemptFailed(call.method().requestTooLarge(serverHello.maxFrameSize(), call.args(),
+      call.failed(call.method().requestTooLarge(serverHello.maxFrameSize(), call.args(),
           null),
           AttemptFailure.UNRUN_LOCAL);
       return;
@@ -243,7 +243,7 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
 
   /** Routes a RESPONSE or ERROR frame to its call; runs on the event loop. */
   void onResponse(Frame frame) {
-    PendingCall call = pending.remove(frame.sequence());
+    Attempt call = pending.remove(frame.sequence());
     if (call == null) {
       // Late: the call timed out or was cancelled. Nobody is waiting.
       frame.release();
@@ -267,7 +267,7 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
    * server is told to stop working on it.
    */
   @Override
-  public void ended(PendingCall call) {
+  public void ended(Attempt call) {
     inFlight.decrementAndGet();
     owner.capacityFreed();
     if (loop.inEventLoop()) {
@@ -287,7 +287,7 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
   }
 
   /** Event loop only, where the sequence number was set. */
-  private void forget(PendingCall call) {
+  private void forget(Attempt call) {
     long seq = call.sequence();
     // By identity: the number may since have been given to another call (a resent call keeps
     // none of its old connection's numbers, but a stale one must never cancel a stranger).
@@ -310,7 +310,7 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
     if (pending.isEmpty()) {
       return;
     }
-    List<PendingCall> calls = new ArrayList<>(pending.values());
+    List<Attempt> calls = new ArrayList<>(pending.values());
     pending.clear();
     String message =
         closeCode == RpcException.Code.CANCELLED
@@ -318,11 +318,11 @@ final class Connection implements ResponseReader.Source, PendingCall.Holder {
             : "failed: the connection to " + address + " was lost before the response arrived"
                 + reasonSuffix() + ". The server may have stopped or crashed, and the call may or"
                 + " may not have run. The client reconnects by itself";
-    for (PendingCall call : calls) {
+    for (Attempt call : calls) {
       if (closeCode == RpcException.Code.CANCELLED) {
         call.fail(closeCode, message);
       } else {
-        call.attemptFailed(new RpcException(closeCode, call.method().callPrefix() + message),
+        call.failed(new RpcException(closeCode, call.method().callPrefix() + message),
             AttemptFailure.MAY_HAVE_RUN);
       }
     }

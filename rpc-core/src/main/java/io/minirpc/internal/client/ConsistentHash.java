@@ -11,7 +11,7 @@ final class ConsistentHash implements Balancer {
   private volatile HashRing ring;
 
   @Override
-  public Endpoint choose(PendingCall call, Endpoint[] eps, int ready, long now) {
+  public Endpoint choose(Attempt.Call call, Endpoint[] eps, int ready, long now) {
     String key = call.method().hashKey(call.args(), call.metadata());
     if (key != null) {
       Endpoint e = ring(eps).pick(key, call, eps, now);

@@ -41,7 +41,7 @@ final class Endpoint extends KnownServer implements Connection.Owner, Subchannel
     void endpointFailed(Endpoint e);
 
     /** Sends {@code call} to a server, or queues it until one can take it; never blocks. */
-    void submit(PendingCall call);
+    void submit(Attempt call);
 
     /** An answer of {@code e} arrived; {@code code} is its error's, or null. */
     void answered(Endpoint e, RpcException.Code code);
@@ -89,7 +89,7 @@ final class Endpoint extends KnownServer implements Connection.Owner, Subchannel
     this.codecName = codecName;
     this.fleet = fleet;
     this.queue = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
-        call -> WaitFailures.expired(call, address(), hasUsableConnection(), lastFailure,
+        call -> WaitFailures.expired(call.call(), address(), hasUsableConnection(), lastFailure,
             readyConnections(), settings.maxInFlight()));
     Bootstrap base = Bootstraps.client(transport, group, settings.connectTimeout())
         .remoteAddress(transport.remoteAddress(instance.host(), instance.port()));
@@ -147,7 +147,7 @@ final class Endpoint extends KnownServer implements Connection.Owner, Subchannel
   // ---------------------------------------------------------------- calls
 
   /** Sends {@code call} on a connection with room, or queues it; never blocks. */
-  void submit(PendingCall call) {
+  void submit(Attempt call) {
     Connection c = subchannels.acquire();
     if (c != null) {
       if (call.assign(c)) {
@@ -225,7 +225,7 @@ final class Endpoint extends KnownServer implements Connection.Owner, Subchannel
       if (c == null) {
         return;
       }
-      PendingCall call = queue.poll();
+      Attempt call = queue.poll();
       if (call == null) {
         c.releasePermit();
         // Someone queued a call after isEmpty() and before poll(): its own check will run.
@@ -361,7 +361,7 @@ final class Endpoint extends KnownServer implements Connection.Owner, Subchannel
       }
       retired = true;
     }
-    PendingCall call;
+    Attempt call;
     while ((call = queue.poll()) != null) {
       if (call.leaveQueue()) {
         queue.assigned(call);

@@ -77,7 +77,7 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
     this.single = servers != null && servers.size() == 1;
     this.retries = new Retries(settings, target, timer, single, () -> active, this::submit);
     this.waiting = new CallQueue(settings.maxQueuedCalls(), settings.maxQueuedBytes(),
-        call -> FleetFailures.waitExpired(call, target, all.length, resolveError,
+        call -> FleetFailures.waitExpired(call.call(), target, all.length, resolveError,
             this.servers.leftOut()));
     this.picker = new Picker(settings.loadBalancer());
     this.outliers = new OutlierDetector(settings, target, timer, () -> all, () -> active,
@@ -182,7 +182,7 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
   }
 
   @Override
-  public void submit(PendingCall call) {
+  public void submit(Attempt call) {
     Endpoint[] eps = active;
     if (single && eps.length == 1) {
       eps[0].submit(call);
@@ -192,7 +192,7 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
       start();
       eps = active;
     }
-    Endpoint chosen = picker.pick(call, eps);
+    Endpoint chosen = picker.pick(call.call(), eps);
     if (chosen != null) {
       call.server(chosen.address());
       chosen.submit(call);
@@ -232,10 +232,10 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
    * The error a call gets at once when no server can take it, or null if it should wait: until
    * discovery first answers, while a server connects, or always when it waits for ready.
    */
-  private RpcException refusal(PendingCall call, Endpoint[] eps) {
+  private RpcException refusal(Attempt call, Endpoint[] eps) {
     String prefix = call.method().callPrefix();
     RpcException notPublished =
-        eps.length == 0 ? null : FleetFailures.notPublished(call, eps, target);
+        eps.length == 0 ? null : FleetFailures.notPublished(call.call(), eps, target);
     if (notPublished != null) {
       return notPublished;
     }
@@ -258,7 +258,7 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
 
   /** Hands calls waiting for any server to the servers that are ready now. */
   private void drainWaiting() {
-    PendingCall call;
+    Attempt call;
     while (!waiting.isEmpty()) {
       boolean anyReady = false;
       for (Endpoint e : active) {
@@ -283,8 +283,8 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
 
   /** See {@link Retries#retry}. */
   @Override
-  public boolean retry(PendingCall call, RpcException error, int how) {
-    return !closed && retries.retry(call, error, how);
+  public boolean retry(PendingCall call, Attempt failed, RpcException error, int how) {
+    return !closed && retries.retry(call, failed, error, how);
   }
 
   /** See {@link Retries#finalError}. */

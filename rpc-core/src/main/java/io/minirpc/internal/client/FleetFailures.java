@@ -17,7 +17,7 @@ final class FleetFailures {
    * NOT_FOUND when none of {@code eps} publishes {@code call}'s method with this client's
    * signature; null when one does (or discovery publishes nothing).
    */
-  static RpcException notPublished(PendingCall call, Endpoint[] eps, String target) {
+  static RpcException notPublished(Attempt.Call call, Endpoint[] eps, String target) {
     boolean anyServes = false;
     List<ServerInstance> servers = new ArrayList<>(eps.length);
     for (Endpoint e : eps) {
@@ -49,7 +49,7 @@ final class FleetFailures {
   }
 
   /** The exception of a call whose deadline passed while it waited for any of {@code known}. */
-  static RpcException waitExpired(PendingCall call, String target, int known,
+  static RpcException waitExpired(Attempt.Call call, String target, int known,
       String resolveError, String leftOut) {
     return new RpcException(RpcException.Code.UNAVAILABLE, call.method().callPrefix() + "was not"
         + " sent: no server of " + target + " could take it within "

@@ -70,7 +70,7 @@ final class HashRing {
   }
 
   /** The endpoint for {@code key}, or null if no ready candidate is within the load bound. */
-  Endpoint pick(String key, PendingCall call, Endpoint[] eps, long now) {
+  Endpoint pick(String key, Attempt.Call call, Endpoint[] eps, long now) {
     if (hashes.length == 0) {
       return null;
     }

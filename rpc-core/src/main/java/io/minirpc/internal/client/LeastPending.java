@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class LeastPending implements Balancer {
   @Override
-  public Endpoint choose(PendingCall call, Endpoint[] eps, int ready, long now) {
+  public Endpoint choose(Attempt.Call call, Endpoint[] eps, int ready, long now) {
     if (ready == 1) {
       return Candidates.nth(call, eps, 0, now);
     }

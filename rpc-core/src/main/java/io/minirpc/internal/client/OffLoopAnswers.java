@@ -25,7 +25,7 @@ final class OffLoopAnswers {
   }
 
   /** Decodes {@code frame}, an answer of {@code size} bytes decoded, and ends {@code call}. */
-  void decode(PendingCall call, Frame frame, int size, String hint) {
+  void decode(Attempt call, Frame frame, int size, String hint) {
     if (inProgress++ == 0) {
       channel.config().setAutoRead(false);
     }

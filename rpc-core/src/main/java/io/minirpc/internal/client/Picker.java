@@ -29,7 +29,7 @@ final class Picker {
    * connecting, else one that failed to connect (its own submit then fails the attempt unrun, and
    * the call moves on). Null when the call should wait, or none can serve it.
    */
-  Endpoint pick(PendingCall call, Endpoint[] eps) {
+  Endpoint pick(Attempt.Call call, Endpoint[] eps) {
     long now = System.nanoTime();
     int n = eps.length;
     if (n == 0) {

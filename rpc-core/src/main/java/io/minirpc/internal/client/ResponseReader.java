@@ -47,7 +47,7 @@ final class ResponseReader {
   }
 
   /**
-   * Ends {@code call} with its response frame, which this releases. A response that arrives once
+   * Ends the call of {@code call}, its attempt, with its response frame, which this releases. A response that arrives once
    * the deadline has passed ends the call with TIMEOUT, even if the timer has not fired yet (it
    * ticks every few milliseconds): the caller asked for an answer within its timeout, and a server
    * that finishes late may have seen the deadline pass (its {@code RpcContext.isCancelled()} says
@@ -56,7 +56,7 @@ final class ResponseReader {
    * @param measure the budget a large response decodes within, or {@code null} for a small one
    * @param connection where the frame came from, closed if its answer is refused for memory
    */
-  static void complete(PendingCall call, Frame frame, String codecHint,
+  static void complete(Attempt call, Frame frame, String codecHint,
       ResponseDecoding.Measure measure, Source connection) {
     if (call.isDone()) {
       frame.release(); // it ended while its answer waited to be decoded
@@ -86,7 +86,7 @@ final class ResponseReader {
             RpcException e = (RpcException) error;
             boolean notRun = (frame.flags() & Protocol.FLAG_NOT_RUN) != 0;
             connection.answered(e.code());
-            call.attemptFailed(e,
+            call.failed(e,
                 notRun ? AttemptFailure.UNRUN_REMOTE : AttemptFailure.MAY_HAVE_RUN);
           } else {
             connection.answered(null);
@@ -108,7 +108,7 @@ final class ResponseReader {
     }
   }
 
-  private static void completeWithValue(PendingCall call, Frame frame, String codecHint,
+  private static void completeWithValue(Attempt call, Frame frame, String codecHint,
       ResponseDecoding.Measure measure, Source connection) {
     ClientMethod method = call.method();
     MethodDescriptor d = method.descriptor();
@@ -153,7 +153,7 @@ final class ResponseReader {
    * that sent it is treated as failing: its connection is closed, and the client reconnects after
    * a backoff that grows while its answers go on being refused.
    */
-  private static void refuse(PendingCall call, String refusal, Source connection) {
+  private static void refuse(Attempt call, String refusal, Source connection) {
     call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "failed: " + refusal);
     long leftOut = REFUSED.acquire();
     if (leftOut >= 0) {
@@ -182,7 +182,7 @@ final class ResponseReader {
   }
 
   /** The decoding budget: a call that ended meanwhile (cancelled, timed out) stops decoding. */
-  private static void checkDecoding(PendingCall call, ResponseDecoding.Measure measure)
+  private static void checkDecoding(Attempt call, ResponseDecoding.Measure measure)
       throws IOException {
     if (call.isDone()) {
       throw new IOException("the call ended");

@@ -32,7 +32,7 @@ final class Retries {
   private final Timer timer;
   private final boolean single;
   private final Supplier<Endpoint[]> subset;
-  private final Consumer<PendingCall> submit;
+  private final Consumer<Attempt> submit;
   /** Lines about servers that refuse what others serve: at most one a second. */
   private final LogSafe.Limiter refusals = LogSafe.Limiter.perSecond();
 
@@ -42,7 +42,7 @@ final class Retries {
    * @param submit sends a call anew, to the server the fleet picks
    */
   Retries(ClientConfig settings, String target, Timer timer, boolean single,
-      Supplier<Endpoint[]> subset, Consumer<PendingCall> submit) {
+      Supplier<Endpoint[]> subset, Consumer<Attempt> submit) {
     this.budget = new RetryBudget(settings.retryBudget(), 10);
     this.settings = settings;
     this.target = target;
@@ -56,7 +56,7 @@ final class Retries {
    * Sends a failed attempt of {@code call} again if it may and can go; false to end the call with
    * {@code error}. Runs where the attempt failed: an event loop, the timer, a caller's thread.
    */
-  boolean retry(PendingCall call, RpcException error, int how) {
+  boolean retry(PendingCall call, Attempt failed, RpcException error, int how) {
     long left = call.deadlineNanos() - System.nanoTime();
     if (left <= 0) {
       return false;
@@ -70,14 +70,14 @@ final class Retries {
       if (call.unrunRetries() >= MAX_UNRUN_RETRIES) {
         return false;
       }
-      String from = call.server();
+      String from = failed.server();
       boolean goingAway =
           how == AttemptFailure.UNRUN_REMOTE && code == RpcException.Code.UNAVAILABLE;
       boolean elsewhere = hasUntried(call, from);
       if (!elsewhere && !(goingAway && call.unrunRetries() < MAX_SAME_SERVER_RESENDS)) {
         return false;
       }
-      if (!call.detachForRetry()) {
+      if (!call.detach(failed)) {
         return false;
       }
       call.countRetry(true);
@@ -92,7 +92,7 @@ final class Retries {
         log.debug("Sending {} again{}: {}", call.method().descriptor().displayName(),
             elsewhere ? " to another server" : "", LogSafe.escape(error.getMessage(), 500));
       }
-      resubmit(call);
+      resubmit(call, failed);
       return true;
     }
     if (code != RpcException.Code.UNAVAILABLE || !call.method().idempotent()
@@ -104,7 +104,7 @@ final class Retries {
     if (backoff >= left || !budget.tryRetry()) {
       return false;
     }
-    if (!call.detachForRetry()) {
+    if (!call.detach(failed)) {
       budget.refund();
       return false;
     }
@@ -112,7 +112,7 @@ final class Retries {
     log.debug("Retrying idempotent {} in {} ms: {}", call.method().descriptor().displayName(),
         TimeUnit.NANOSECONDS.toMillis(backoff), LogSafe.escape(error.getMessage(), 500));
     try {
-      timer.newTimeout(t -> resubmit(call), backoff, TimeUnit.NANOSECONDS);
+      timer.newTimeout(t -> resubmit(call, failed), backoff, TimeUnit.NANOSECONDS);
     } catch (IllegalStateException stopped) {
       call.fail(RpcException.Code.CANCELLED, "was cancelled: the client was closed");
     }
@@ -151,9 +151,10 @@ final class Retries {
         + " method with @WaitForReady", error);
   }
 
-  private void resubmit(PendingCall call) {
-    if (call.prepareAttempt()) {
-      submit.accept(call);
+  private void resubmit(PendingCall call, Attempt failed) {
+    Attempt next = call.nextAttempt(failed);
+    if (next != null) {
+      submit.accept(next);
     }
   }
 

@@ -7,7 +7,7 @@ final class RoundRobin implements Balancer {
   private final AtomicInteger next = new AtomicInteger();
 
   @Override
-  public Endpoint choose(PendingCall call, Endpoint[] eps, int ready, long now) {
+  public Endpoint choose(Attempt.Call call, Endpoint[] eps, int ready, long now) {
     return Candidates.nth(call, eps, Math.floorMod(next.getAndIncrement(), ready), now);
   }
 }

@@ -28,7 +28,7 @@ final class WaitFailures {
    * @param ready the connections that take calls now
    * @param maxInFlight the client's {@code minirpc.maxInFlight}
    */
-  static RpcException expired(PendingCall call, String address, boolean connected,
+  static RpcException expired(Attempt.Call call, String address, boolean connected,
       String lastFailure, List<Connection> ready, int maxInFlight) {
     long millis = call.timeoutNanos() / 1_000_000;
     String prefix = call.method().callPrefix();

@@ -92,8 +92,8 @@ class ClientPipelineFuzzTest {
             Map.of(), ClientPipelineFuzzTest::encode, TimeUnit.SECONDS.toNanos(60), TimeLimit.OWN,
             null);
         calls.add(call);
-        if (connection.tryAcquire() && call.assign(connection)) {
-          connection.send(call);
+        if (connection.tryAcquire() && call.attempt().assign(connection)) {
+          connection.send(call.attempt());
         } else {
           call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "no room in this test");
         }
