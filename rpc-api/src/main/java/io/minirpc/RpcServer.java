@@ -681,12 +681,14 @@ public final class RpcServer implements AutoCloseable, ServerGauges {
     }
 
     /**
-     * Whether the server also serves {@code io.minirpc.listing.ServiceListing}: its services, their methods, and
-     * each parameter and result type as JSON Schema, so that a tool such as {@code minirpc call}
-     * can call them without the Java interfaces (gRPC's server reflection). Default false ({@code
-     * minirpc.server.listing}): it tells a caller everything about the services. With an {@link
-     * #authenticator}, listing calls are authenticated like any others, and list only the
-     * services the caller's credential may call, as its handshake does.
+     * Whether the server also serves {@code io.minirpc.listing.ServiceListing}: its services,
+     * their methods, and each parameter and result type as JSON Schema, so that a tool such as
+     * {@code minirpc call} can call them without the Java interfaces (gRPC's server reflection).
+     * Default false ({@code minirpc.server.listing}): it tells a caller everything about the
+     * services. With an {@link #authenticator}, listing calls are authenticated like any others,
+     * and list only the services the caller's credential may call, as its handshake does. The
+     * listing lives in its own module, {@code io.minirpc:rpc-listing}: with {@code true}, {@link
+     * #build()} fails with the fix when that module is not on the classpath.
      */
     public Builder listing(boolean on) {
       return with("minirpc.server.listing", on);

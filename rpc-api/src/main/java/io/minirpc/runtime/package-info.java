@@ -4,5 +4,10 @@
  * runs it, and a client reads the deadline and metadata scopes opened around a call. Applications
  * read it through {@link io.minirpc.RpcContext}, {@link io.minirpc.CallDeadline} and {@link
  * io.minirpc.CallMetadata}, not through this package, whose names may change in any release.
+ *
+ * <p>It also holds what an optional module needs to add a service that describes the server:
+ * {@link io.minirpc.runtime.ServerFeature}, found through {@code ServiceLoader}, and the {@link
+ * io.minirpc.runtime.ServiceCatalog} the runtime gives it (the listing in {@code rpc-listing} is
+ * one).
  */
 package io.minirpc.runtime;

@@ -28,7 +28,8 @@ class ModuleBoundaryTest {
       noClasses().that().resideOutsideOfPackage("io.minirpc.internal..")
           .should().dependOnClassesThat().resideInAPackage("io.minirpc.internal..")
           .because("the public API (rpc-api and rpc-core's public packages), the codecs,"
-              + " discovery, metrics, tracing, Spring Boot, the CLI and the examples are built the"
+              + " discovery, the listing, metrics, tracing, Spring Boot, the CLI and the examples"
+              + " are built the"
               + " way an application is: on the public API");
 
   @ArchTest

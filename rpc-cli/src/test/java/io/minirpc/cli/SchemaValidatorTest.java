@@ -3,7 +3,7 @@ package io.minirpc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.minirpc.internal.registry.JsonSchemas;
+import io.minirpc.listing.JsonSchemas;
 import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.List;

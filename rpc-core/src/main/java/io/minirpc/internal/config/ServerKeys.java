@@ -378,7 +378,8 @@ public final class ServerKeys {
           .builder("listing(boolean)")
           .meaning("serve `io.minirpc.listing.ServiceListing`: the services, their methods and"
               + " each type as JSON Schema, for tools such as `minirpc list` (like gRPC's server"
-              + " reflection); subject to the authenticator like any service")
+              + " reflection); subject to the authenticator like any service. Needs the module"
+              + " `io.minirpc:rpc-listing` on the server's classpath")
           .register(TABLE);
 
   public static final Key<TlsConfig.ClientAuthMode> TLS_CLIENT_AUTH =

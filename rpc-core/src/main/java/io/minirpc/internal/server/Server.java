@@ -9,8 +9,8 @@ import io.minirpc.health.ServerHealth;
 import io.minirpc.interceptors.ObservingInterceptor;
 import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.registry.AllowedClasses;
-import io.minirpc.listing.ServiceListing;
 import io.minirpc.metrics.RpcObserver;
+import io.minirpc.runtime.ServerFeature;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,9 +65,11 @@ final class Server implements RpcServer.Engine {
     HealthService health = new HealthService(names);
     served.add(new Registration(Health.class, health));
     if (config.listing()) {
+      ServerFeature listing = Catalog.feature("minirpc.server.listing", "io.minirpc:rpc-listing");
       listed.add(Health.class);
-      listed.add(ServiceListing.class);
-      served.add(new Registration(ServiceListing.class, new ListingService(listed, auth)));
+      listed.add(listing.service());
+      served.add(new Registration(listing.service(),
+          listing.implementation(new Catalog(listed, auth))));
     }
     Set<Class<?>> allowed =
         AllowedClasses.resolve(config.allowedClasses(), config.allowedClassNames());

@@ -8,7 +8,6 @@ import io.minirpc.internal.config.Keys;
 import io.minirpc.internal.config.ServerKeys;
 import io.minirpc.internal.config.Settings;
 import io.minirpc.internal.config.Side;
-import io.minirpc.listing.ServiceListing;
 import io.minirpc.metrics.RpcObserver;
 import io.netty.handler.ssl.SslContext;
 import java.nio.file.Path;
@@ -63,7 +62,8 @@ public final class ServerBuilder extends RpcServer.Builder {
     if (registrations.containsKey(service)) {
       throw new IllegalArgumentException(service.getName() + " is already registered");
     }
-    if (service == Health.class || service == ServiceListing.class) {
+    // The listing's interface is in rpc-listing, which this module does not depend on: by name.
+    if (service == Health.class || service.getName().equals("io.minirpc.listing.ServiceListing")) {
       throw new IllegalArgumentException(service.getName() + " is built in: every server"
           + " serves it" + (service == Health.class ? ", with statuses set through"
               + " RpcServer.health()" : " when built with listing(true)"));

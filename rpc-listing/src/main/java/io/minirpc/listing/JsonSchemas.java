@@ -1,4 +1,4 @@
-package io.minirpc.internal.registry;
+package io.minirpc.listing;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
@@ -53,8 +53,8 @@ import java.util.UUID;
  * application classes are described once each under {@code $defs} and referred to with {@code
  * $ref}, so that recursive types end; a generic class is described per type argument, {@code
  * com.example.Page(com.example.User)}. Jackson annotations such as {@code @JsonProperty} are not
- * read (the core does not depend on Jackson): a class renamed that way is described by its field
- * names.
+ * read (the listing does not depend on Jackson): a class renamed that way is described by its
+ * field names.
  */
 public final class JsonSchemas {
   /** The dialect every document names in {@code $schema}. */
@@ -62,7 +62,12 @@ public final class JsonSchemas {
 
   private JsonSchemas() {}
 
-  /** The schema document, as JSON text, of the values of {@code type}. */
+  /**
+   * The schema document, as JSON text, of the values of {@code type}.
+   *
+   * @param type a declared type, generic or not
+   * @return a JSON Schema document that names {@link #DIALECT}
+   */
   public static String of(Type type) {
     Objects.requireNonNull(type, "type == null");
     Generator g = new Generator();

@@ -1,4 +1,4 @@
-package io.minirpc.internal.registry;
+package io.minirpc.listing;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.minirpc.internal.registry;
+package io.minirpc.listing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -73,7 +73,7 @@ class JsonSchemasTest {
 
   @Test
   void enumsAreTheirNames() {
-    assertEquals(S + "\"title\":\"io.minirpc.internal.registry.JsonSchemasTest$Color\","
+    assertEquals(S + "\"title\":\"io.minirpc.listing.JsonSchemasTest$Color\","
         + "\"enum\":[\"RED\",\"GREEN\",null]}", of(Color.class));
   }
 
@@ -95,9 +95,9 @@ class JsonSchemasTest {
 
   @Test
   void recordsAreDefinitionsWithTheirComponents() {
-    assertEquals(S + "\"anyOf\":[{\"$ref\":\"#/$defs/io.minirpc.internal.registry."
-        + "JsonSchemasTest$Point\"},{\"type\":\"null\"}],\"$defs\":{\"io.minirpc.internal."
-        + "registry.JsonSchemasTest$Point\":{\"title\":\"io.minirpc.internal.registry."
+    assertEquals(S + "\"anyOf\":[{\"$ref\":\"#/$defs/io.minirpc.listing."
+        + "JsonSchemasTest$Point\"},{\"type\":\"null\"}],\"$defs\":{\"io.minirpc."
+        + "listing.JsonSchemasTest$Point\":{\"title\":\"io.minirpc.listing."
         + "JsonSchemasTest$Point\",\"type\":\"object\",\"properties\":{\"x\":{\"type\":"
         + "\"integer\",\"minimum\":-2147483648,\"maximum\":2147483647},\"y\":{\"type\":"
         + "[\"integer\",\"null\"],\"minimum\":-2147483648,\"maximum\":2147483647},\"label\":"
@@ -107,7 +107,7 @@ class JsonSchemasTest {
 
   @Test
   void aRecursiveTypeRefersToItsOwnDefinition() {
-    String node = "io.minirpc.internal.registry.JsonSchemasTest$Node";
+    String node = "io.minirpc.listing.JsonSchemasTest$Node";
     assertEquals(S + "\"anyOf\":[{\"$ref\":\"#/$defs/" + node + "\"},{\"type\":\"null\"}],"
         + "\"$defs\":{\"" + node + "\":{\"title\":\"" + node + "\",\"type\":\"object\","
         + "\"properties\":{\"name\":{\"type\":[\"string\",\"null\"]},\"children\":{\"type\":"
@@ -117,8 +117,8 @@ class JsonSchemasTest {
 
   @Test
   void classesAreTheirFieldsSuperclassFirstWithTypeArgumentsResolved() {
-    String user = "io.minirpc.internal.registry.JsonSchemasTest$User";
-    String color = "io.minirpc.internal.registry.JsonSchemasTest$Color";
+    String user = "io.minirpc.listing.JsonSchemasTest$User";
+    String color = "io.minirpc.listing.JsonSchemasTest$Color";
     assertEquals(S + "\"anyOf\":[{\"$ref\":\"#/$defs/" + user + "\"},{\"type\":\"null\"}],"
         + "\"$defs\":{\"" + user + "\":{\"title\":\"" + user + "\",\"type\":\"object\","
         + "\"properties\":{\"id\":{\"type\":[\"integer\",\"null\"],\"minimum\":"
@@ -130,8 +130,8 @@ class JsonSchemasTest {
 
   @Test
   void aGenericRecordIsDefinedPerTypeArgument() {
-    String page = "io.minirpc.internal.registry.JsonSchemasTest$Page";
-    String point = "io.minirpc.internal.registry.JsonSchemasTest$Point";
+    String page = "io.minirpc.listing.JsonSchemasTest$Page";
+    String point = "io.minirpc.listing.JsonSchemasTest$Point";
     String pageOfPoint = page + "(" + point + ")";
     assertEquals(S + "\"anyOf\":[{\"$ref\":\"#/$defs/" + pageOfPoint + "\"},{\"type\":\"null\"}],"
         + "\"$defs\":{\"" + pageOfPoint + "\":{\"title\":\"" + pageOfPoint + "\",\"type\":"

@@ -1,4 +1,4 @@
-package io.minirpc.internal.registry;
+package io.minirpc.listing;
 
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;

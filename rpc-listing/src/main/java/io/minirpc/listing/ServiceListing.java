@@ -19,13 +19,20 @@ import java.util.List;
  * }</pre>
  */
 public interface ServiceListing {
-  /** The binary names of every service the server serves, sorted, this one and health included. */
+  /**
+   * The services the caller may see.
+   *
+   * @return the binary names of every service the server serves, sorted, this one and health
+   *     included; with an authenticator, only those the caller's credential may call
+   */
   List<String> services();
 
   /**
    * One service's methods, sorted by key, each with its parameter and result types as JSON
    * Schema.
    *
+   * @param service the binary name of a service, as {@link #services()} gives it
+   * @return its description
    * @throws io.minirpc.RpcException with code {@code NOT_FOUND} if the server has no such service
    */
   ServiceDescription describe(String service);
