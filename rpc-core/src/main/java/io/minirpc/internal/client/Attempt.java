@@ -98,8 +98,6 @@ final class Attempt implements ChannelFutureListener {
    * to, or nobody any more ({@link #ENDED}). Ending the attempt hands back what the holder gave.
    */
   private volatile Holder owner;
-  /** The queue the attempt waits in, set before it is queued. */
-  private volatile Holder queue;
   /** Set on the event loop when the attempt is written; 0 until then. */
   private volatile long sequence;
   /** The address of the server this attempt went to; null until a fleet chose one. */
@@ -170,14 +168,15 @@ final class Attempt implements ChannelFutureListener {
 
   /** Marks the attempt as waiting in {@code queue}; false if it already ended. */
   boolean waitIn(Holder queue) {
-    this.queue = queue;
     return OWNER.compareAndSet(this, null, queue);
   }
 
-  /** Takes the attempt out of the queue that holds it, to send it elsewhere; false if it ended. */
-  boolean leaveQueue() {
-    Holder q = queue;
-    return q != null && OWNER.compareAndSet(this, q, null);
+  /**
+   * Takes the attempt out of {@code queue}, which it was polled from, to send it elsewhere; false
+   * if it ended.
+   */
+  boolean leaveQueue(Holder queue) {
+    return OWNER.compareAndSet(this, queue, null);
   }
 
   /** Whether the attempt has not ended yet: only then may it end or resend its call. */

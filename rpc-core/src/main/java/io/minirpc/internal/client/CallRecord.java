@@ -14,9 +14,11 @@ abstract class CallRecord extends CompletableFuture<Object> {
   private static final String[] NONE = new String[0];
   /** Servers earlier attempts went to, replaced whole on each write. */
   private volatile String[] tried = NONE;
-  /** Attempts sent again after they failed unrun, and after they may have run; guarded by this. */
-  private int unrunRetries;
-  private int retries;
+  /**
+   * Attempts sent again after they failed unrun (the low 16 bits), and after they may have run
+   * (the high 16); guarded by this. One field: a call is allocated per call.
+   */
+  private int retryCounts;
 
   /** Whether an earlier attempt of this call went to the server at {@code address}. */
   public final boolean tried(String address) {
@@ -30,21 +32,18 @@ abstract class CallRecord extends CompletableFuture<Object> {
 
   /** Attempts sent again after they failed without running. */
   final synchronized int unrunRetries() {
-    return unrunRetries;
+    return retryCounts & 0xFFFF;
   }
 
   /** Attempts sent again after they may have run (idempotent retries). */
   final synchronized int retries() {
-    return retries;
+    return retryCounts >>> 16;
   }
 
   /** Counts an attempt that goes again: {@code unrun} if the failed one did not run. */
   final synchronized void countRetry(boolean unrun) {
-    if (unrun) {
-      unrunRetries++;
-    } else {
-      retries++;
-    }
+    // Both stay far below 0xFFFF: the retry policy stops a call long before.
+    retryCounts += unrun ? 1 : 1 << 16;
   }
 
   /**

@@ -67,7 +67,8 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   private final ServerReport report = new ServerReport();
-  private final RequestEncoder encoder;
+  /** How this client's calls are encoded and retried. */
+  private final PendingCall.Support calls;
   private final Object lifecycle = new Object();
   private volatile boolean closed;
 
@@ -166,7 +167,8 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
           (server, rank, f) -> new Endpoint(settings, server, rank, group, tls, hello, codecName1, f,
               traffic, decoding),
           timer, report::serverReady);
-      this.encoder = new RequestEncoder(alloc, codec, compression, fleet::maxFrameSize);
+      this.calls = new PendingCall.Support(
+          new RequestEncoder(alloc, codec, compression, fleet::maxFrameSize), fleet);
       fleet.startResolving();
     } catch (RuntimeException | Error e) {
       SharedTimer.release(); // the timer is for built clients only
@@ -309,7 +311,7 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
           RpcException.Code.TIMEOUT, method.callPrefix() + limit.notSent(-timeoutNanos));
     }
     PendingCall call =
-        new PendingCall(method, args, metadata, encoder, timeoutNanos, limit, fleet);
+        new PendingCall(method, args, metadata, calls, timeoutNanos, limit);
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
     fleet.called();

@@ -363,7 +363,7 @@ final class Endpoint extends KnownServer implements Connection.Owner, Subchannel
     }
     Attempt call;
     while ((call = queue.poll()) != null) {
-      if (call.leaveQueue()) {
+      if (call.leaveQueue(queue)) {
         queue.assigned(call);
         fleet.submit(call);
       } // else it ended meanwhile, and left the queue's count itself

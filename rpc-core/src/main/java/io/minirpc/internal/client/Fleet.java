@@ -274,7 +274,7 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
       if (call == null) {
         return;
       }
-      if (call.leaveQueue()) {
+      if (call.leaveQueue(waiting)) {
         waiting.assigned(call);
         submit(call);
       }

@@ -46,8 +46,8 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
   /** What a resend encodes again; never copied, only read. */
   private final Object[] args;
   private final Map<String, String> metadata;
-  private final Encoder encoder;
-  private final Policy fleet;
+  /** The client's encoder and retry policy: one object per client, one field per call. */
+  private final Support support;
   private final long timeoutNanos;
   /** When the caller stops waiting, on the {@link System#nanoTime()} clock. */
   private final long deadlineNanos;
@@ -62,19 +62,28 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
   private volatile Attempt hedge;
 
   /**
+   * What every call of one client shares: how its requests are encoded, and where a failed
+   * attempt may go again.
+   *
+   * @param encoder encodes a call's request, for its first attempt or a new one
+   * @param fleet where a failed attempt may go again, and whose health records it updates; null
+   *     for none (calls that cannot be retried)
+   */
+  record Support(Encoder encoder, Policy fleet) {}
+
+  /**
+   * @param support the client's encoder and retry policy
    * @param timeoutNanos this call's timeout: the method's, or less when another limit is earlier
    * @param limit which limit {@code timeoutNanos} is
-   * @param fleet where a failed attempt may go again, and whose health records it updates; null
-   *     for none (a call that cannot be retried)
    */
   PendingCall(ClientMethod method, Object[] args, Map<String, String> metadata,
-      Encoder encoder, long timeoutNanos, TimeLimit limit, Policy fleet) {
+      Support support, long timeoutNanos, TimeLimit limit) {
     this.method = method;
     this.args = args;
     this.metadata = metadata;
-    this.encoder = encoder;
-    this.fleet = fleet;
-    this.attempt = new Attempt(this, encoder.encode(method, args, timeoutNanos, metadata));
+    this.support = support;
+    this.attempt =
+        new Attempt(this, support.encoder().encode(method, args, timeoutNanos, metadata));
     this.timeoutNanos = timeoutNanos;
     this.deadlineNanos = System.nanoTime() + timeoutNanos;
     this.limit = limit;
@@ -181,7 +190,8 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
       return null;
     }
     try {
-      return new Attempt(this, encoder.encode(method, args, Math.max(1, left), metadata));
+      return new Attempt(this,
+          support.encoder().encode(method, args, Math.max(1, left), metadata));
     } catch (RuntimeException e) {
       if (failing) {
         fail(e);
@@ -208,6 +218,7 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
     if (isDone() || !failed.live()) {
       return;
     }
+    Policy fleet = support.fleet();
     if (fleet != null && fleet.retry(this, failed, error, how)) {
       return;
     }
