@@ -4,6 +4,7 @@ import io.minirpc.RpcException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 final class Attempt implements ChannelFutureListener {
   private static final AtomicReferenceFieldUpdater<Attempt, ByteBuf> REQUEST =
       AtomicReferenceFieldUpdater.newUpdater(Attempt.class, ByteBuf.class, "request");
+  private static final AtomicIntegerFieldUpdater<Attempt> STATE =
+      AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "state");
   private static final AtomicReferenceFieldUpdater<Attempt, Holder> OWNER =
       AtomicReferenceFieldUpdater.newUpdater(Attempt.class, Holder.class, "owner");
   /** Owner once the attempt has ended. */
@@ -83,6 +86,9 @@ final class Attempt implements ChannelFutureListener {
     /** {@code attempt} failed {@code how}: the call goes again, or ends with {@code error}. */
     void attemptFailed(Attempt attempt, RpcException error, int how);
 
+    /** {@code attempt} was refused before it reached a server: see {@link Attempt#refused}. */
+    void attemptRefused(Attempt attempt, RpcException error);
+
     /** Ends the call with {@code error}. */
     void fail(Throwable error);
 
@@ -91,7 +97,12 @@ final class Attempt implements ChannelFutureListener {
   }
 
   private final Call call;
-  private final int requestBytes;
+  /**
+   * The bytes of the encoded request (what the attempt holds while it waits in a {@link
+   * CallQueue}), and in the sign bit whether a thread has taken the handling of its failure. One
+   * field, as an attempt is allocated per call.
+   */
+  private volatile int state;
   private volatile ByteBuf request;
   /**
    * Who holds the attempt: nobody yet ({@code null}), the {@link Holder} it waits in or was given
@@ -106,7 +117,7 @@ final class Attempt implements ChannelFutureListener {
   Attempt(Call call, ByteBuf request) {
     this.call = call;
     this.request = request;
-    this.requestBytes = request.readableBytes();
+    this.state = request.readableBytes();
   }
 
   Call call() {
@@ -132,7 +143,7 @@ final class Attempt implements ChannelFutureListener {
 
   /** Bytes of the encoded request, counted while the attempt waits in a {@link CallQueue}. */
   int requestBytes() {
-    return requestBytes;
+    return state & Integer.MAX_VALUE;
   }
 
   /** The address of the server this attempt went to, or null. */
@@ -177,6 +188,31 @@ final class Attempt implements ChannelFutureListener {
    */
   boolean leaveQueue(Holder queue) {
     return OWNER.compareAndSet(this, queue, null);
+  }
+
+  /**
+   * Takes the handling of this attempt's failure: true once, for the first thread that reports
+   * one (two event loops may see one attempt fail, such as two connections of one server failing
+   * while it waits for either). The others leave it to that thread.
+   */
+  boolean claimFailure() {
+    for (;;) {
+      int s = state;
+      if (s < 0) {
+        return false;
+      }
+      if (STATE.compareAndSet(this, s, s | Integer.MIN_VALUE)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * The fleet refused this attempt before it reached a server ({@code error}): for a hedge, the
+   * call goes on with its other attempt; otherwise it ends with {@code error}.
+   */
+  void refused(RpcException error) {
+    call.attemptRefused(this, error);
   }
 
   /** Whether the attempt has not ended yet: only then may it end or resend its call. */

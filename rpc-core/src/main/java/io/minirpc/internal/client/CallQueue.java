@@ -97,8 +97,11 @@ final class CallQueue implements Attempt.Holder {
   /** Fails every waiting call that does not wait for ready; the others wait on. */
   void failUnlessWaitForReady(RpcException.Code code, String message) {
     for (Attempt call : calls) {
-      if (!call.waitForReady()) {
-        call.failUnrun(code, message); // leaves the queue through ended() or leaveQueue()
+      // Only what this takes out of the queue: another thread may have just handed it over.
+      if (!call.waitForReady() && call.leaveQueue(this)) {
+        calls.remove(call);
+        left(call.requestBytes());
+        call.failUnrun(code, message);
       }
     }
   }

@@ -14,9 +14,13 @@ abstract class CallRecord extends CompletableFuture<Object> {
   private static final String[] NONE = new String[0];
   /** Servers earlier attempts went to, replaced whole on each write. */
   private volatile String[] tried = NONE;
+  private static final int UNRUN = 1;
+  private static final int PENDING = 1 << 8;
+  private static final int RAN = 1 << 16;
   /**
-   * Attempts sent again after they failed unrun (the low 16 bits), and after they may have run
-   * (the high 16); guarded by this. One field: a call is allocated per call.
+   * Attempts sent again after they failed unrun (bits 0 to 7; the retry policy stops at 16),
+   * retries decided but not yet sent (8 to 15; at most one per attempt), and attempts sent again
+   * after they may have run (16 to 31); guarded by this. One field: a call is allocated per call.
    */
   private int retryCounts;
 
@@ -32,7 +36,7 @@ abstract class CallRecord extends CompletableFuture<Object> {
 
   /** Attempts sent again after they failed without running. */
   final synchronized int unrunRetries() {
-    return retryCounts & 0xFFFF;
+    return retryCounts & 0xFF;
   }
 
   /** Attempts sent again after they may have run (idempotent retries). */
@@ -40,10 +44,28 @@ abstract class CallRecord extends CompletableFuture<Object> {
     return retryCounts >>> 16;
   }
 
-  /** Counts an attempt that goes again: {@code unrun} if the failed one did not run. */
+  /**
+   * Counts an attempt that goes again: {@code unrun} if the failed one did not run. Its retry is
+   * pending until {@link #retrySent()}.
+   */
   final synchronized void countRetry(boolean unrun) {
-    // Both stay far below 0xFFFF: the retry policy stops a call long before.
-    retryCounts += unrun ? 1 : 1 << 16;
+    if (unrun || retryCounts >>> 16 < 0xFFFF) { // ran: saturates, the deadline stops it anyway
+      retryCounts += (unrun ? UNRUN : RAN) + PENDING;
+    } else {
+      retryCounts += PENDING;
+    }
+  }
+
+  /** A retry counted as pending was sent, or will not be: the call no longer waits for it. */
+  final synchronized void retrySent() {
+    if ((retryCounts & 0xFF00) != 0) {
+      retryCounts -= PENDING;
+    }
+  }
+
+  /** Whether a retry of an attempt was decided and not yet sent (it waits for its backoff). */
+  final synchronized boolean retryPending() {
+    return (retryCounts & 0xFF00) != 0;
   }
 
   /**

@@ -314,7 +314,7 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
         new PendingCall(method, args, metadata, calls, timeoutNanos, limit);
     Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
     call.timeout(t);
-    fleet.called();
+    fleet.budget().deposit();
     LatencyTracker latencies = method.latencies();
     if (latencies != null) {
       long start = System.nanoTime();
@@ -345,12 +345,14 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
    */
   private void hedge(PendingCall call) {
     long left = call.deadlineNanos() - System.nanoTime();
-    if (call.isDone() || left <= 0 || closed || !fleet.tryHedge()) {
+    if (call.isDone() || left <= 0 || closed || !fleet.budget().tryRetry()) {
       return;
     }
     Attempt h = call.hedge();
     if (h != null) {
       fleet.submit(h);
+    } else {
+      fleet.budget().refund(); // ended meanwhile, or its request could not be encoded again
     }
   }
 

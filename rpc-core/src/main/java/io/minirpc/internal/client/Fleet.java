@@ -204,13 +204,14 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
     }
     RpcException refusal = refusal(call, eps);
     if (refusal != null) {
-      call.fail(refusal);
+      call.refused(refusal);
       return;
     }
     String full = waiting.offer(call);
     if (full != null) {
-      call.fail(RpcException.Code.RESOURCE_EXHAUSTED, "was refused: " + full + " for a server"
-          + " of " + target + ". It did not run");
+      call.refused(new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, call.method()
+          .callPrefix() + "was refused: " + full + " for a server of " + target
+          + ". It did not run"));
       return;
     }
     drainWaiting(); // a server may have become ready meanwhile
@@ -298,14 +299,12 @@ final class Fleet implements NameResolver.Listener, Endpoint.Owner, PendingCall.
     return !single;
   }
 
-  /** Takes a hedged attempt from the retry budget; false when it is spent. */
-  boolean tryHedge() {
-    return retries.budget.tryRetry();
-  }
-
-  /** Counts a call in the retry budget; called once per call. */
-  void called() {
-    retries.budget.deposit();
+  /**
+   * The retry budget, shared by retries and hedges: each call deposits in it, and a hedged attempt
+   * is taken from it like a retry.
+   */
+  RetryBudget budget() {
+    return retries.budget;
   }
 
   @Override

@@ -152,6 +152,7 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
    * ended).
    */
   Attempt nextAttempt(Attempt failed) {
+    retrySent();
     Attempt next = newAttempt(true);
     if (next == null) {
       return null;
@@ -215,22 +216,42 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
    */
   @Override
   public void attemptFailed(Attempt failed, RpcException error, int how) {
-    if (isDone() || !failed.live()) {
-      return;
+    if (isDone() || !failed.live() || !failed.claimFailure()) {
+      return; // over, or another thread handles this attempt's failure
     }
     Policy fleet = support.fleet();
     if (fleet != null && fleet.retry(this, failed, error, how)) {
       return;
     }
-    if (hedge != null && !AttemptFailure.isAnswer(error)) {
-      synchronized (this) {
-        Attempt other = failed == hedge ? attempt : hedge;
-        if (other.live() && detach(failed)) {
-          return; // no answer from this one: the other may still give one
-        }
-      }
+    if (!AttemptFailure.isAnswer(error) && leftToOther(failed)) {
+      return;
     }
     fail(fleet == null ? error : fleet.finalError(this, error, how));
+  }
+
+  @Override
+  public void attemptRefused(Attempt refused, RpcException error) {
+    if (isDone() || !refused.live() || !refused.claimFailure()) {
+      return;
+    }
+    if (refused != hedge || !leftToOther(refused)) {
+      fail(error);
+    }
+  }
+
+  /**
+   * Whether the call goes on with its other attempt, now that {@code failed} gave no answer: true
+   * when the other is under way, or its retry is decided and waits to be sent; {@code failed}
+   * is then ended. False without a hedge, or when the other is over too.
+   */
+  private boolean leftToOther(Attempt failed) {
+    if (hedge == null) {
+      return false;
+    }
+    synchronized (this) {
+      Attempt other = failed == hedge ? attempt : hedge;
+      return (other.live() || retryPending()) && detach(failed);
+    }
   }
 
   /** Ends the call with a code and a message that follows "Call to X at Y ". */

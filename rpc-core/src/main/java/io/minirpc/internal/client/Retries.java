@@ -77,10 +77,12 @@ final class Retries {
       if (!elsewhere && !(goingAway && call.unrunRetries() < MAX_SAME_SERVER_RESENDS)) {
         return false;
       }
+      // Counted as pending before the attempt ends: a hedge failing meanwhile waits for it.
+      call.countRetry(true);
       if (!call.detach(failed)) {
+        call.retrySent(); // the call ended meanwhile
         return false;
       }
-      call.countRetry(true);
       if (how == AttemptFailure.UNRUN_REMOTE && (code == RpcException.Code.NOT_FOUND
           || code == RpcException.Code.CODEC) && from != null) {
         // The server refused what its peers serve: a stray or misconfigured server, worth a word.
@@ -104,11 +106,12 @@ final class Retries {
     if (backoff >= left || !budget.tryRetry()) {
       return false;
     }
+    call.countRetry(false);
     if (!call.detach(failed)) {
+      call.retrySent(); // the call ended meanwhile
       budget.refund();
       return false;
     }
-    call.countRetry(false);
     log.debug("Retrying idempotent {} in {} ms: {}", call.method().descriptor().displayName(),
         TimeUnit.NANOSECONDS.toMillis(backoff), LogSafe.escape(error.getMessage(), 500));
     try {
