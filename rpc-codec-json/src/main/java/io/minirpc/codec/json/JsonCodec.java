@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import io.minirpc.codec.Codec;
 import io.minirpc.codec.CodecContext;
 import io.minirpc.codec.DecodeBudget;
@@ -80,6 +81,8 @@ final class JsonCodec implements Codec {
         JsonMapper.builder(factory)
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
+            // Constructors' parameter names, where classes were compiled with -parameters.
+            .addModule(new ParameterNamesModule())
             .addModule(new SimpleModule("minirpc-linear-collections")
                 .setDeserializerModifier(new LinearCollections()))
             // Untrusted bytes never pick a class: only allowed classes pass @JsonTypeInfo(CLASS).
@@ -125,7 +128,7 @@ final class JsonCodec implements Codec {
             .without(com.fasterxml.jackson.databind.cfg.JsonNodeFeature
                 .STRIP_TRAILING_BIGDECIMAL_ZEROES)
         : mapper.readerFor(javaType);
-    refuseQuadraticCollections(javaType);
+    TypeProof.prove(mapper, javaType);
     // A null value never reaches the codec, so a JSON null for an Optional is an empty one.
     boolean optional = javaType.hasRawClass(Optional.class);
     return new ValueReader() {
@@ -143,28 +146,6 @@ final class JsonCodec implements Codec {
         return optional && value == null ? Optional.empty() : value;
       }
     };
-  }
-
-  /**
-   * Looks the whole deserializer tree up now, as Jackson's own prefetch does, but lets a refusal
-   * of {@link LinearCollections} through, so that it fails when the service is registered.
-   */
-  private void refuseQuadraticCollections(JavaType javaType) {
-    try {
-      ((DefaultDeserializationContext) mapper.getDeserializationContext())
-          .createDummyInstance(mapper.getDeserializationConfig())
-          .findRootValueDeserializer(javaType);
-    } catch (IOException | RuntimeException e) {
-      // Jackson keeps the refusal's message but not the exception: find it by its words.
-      String message = String.valueOf(e.getMessage());
-      int start = message.indexOf(LinearCollections.REFUSED);
-      if (start >= 0) {
-        int end = message.indexOf(LinearCollections.END, start);
-        end = end < 0 ? message.length() : end + LinearCollections.END.length();
-        throw new IllegalArgumentException(message.substring(start, end));
-      }
-      // Anything else fails on the first read, as it did without this lookup.
-    }
   }
 
   /**
@@ -207,15 +188,12 @@ final class JsonCodec implements Codec {
    * before it), so it is refused.
    */
   private static final class LinearCollections extends BeanDeserializerModifier {
-    static final String REFUSED = "the json codec does not decode ";
-    static final String END = "Declare a Set, and copy it";
-
     @Override
     public JsonDeserializer<?> modifyCollectionDeserializer(DeserializationConfig config,
         CollectionType type, BeanDescription description, JsonDeserializer<?> deserializer) {
       Class<?> raw = type.getRawClass();
       if (CopyOnWriteArraySet.class.isAssignableFrom(raw)) {
-        throw new IllegalArgumentException(REFUSED + raw.getName()
+        throw new IllegalArgumentException(TypeProof.REFUSED + raw.getName()
             + ": building one from n elements takes n² time. Declare a Set, and copy it");
       }
       if (raw == CopyOnWriteArrayList.class) {
