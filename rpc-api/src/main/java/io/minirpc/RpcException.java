@@ -29,9 +29,10 @@ public class RpcException extends RuntimeException {
     /** The call was cancelled by the caller, or the client was closed while it was pending. */
     CANCELLED(1),
     /**
-     * The remote implementation threw an exception that could not be rebuilt on the client (its
-     * class is not on the client's classpath, or cannot be constructed with a message). The message
-     * contains the remote class name and message.
+     * The remote implementation threw an exception that could not be rebuilt on the client: its
+     * class is not on the client's classpath, is a checked exception the method does not declare,
+     * or has no constructor that takes a message, a message and a cause, or nothing. The message
+     * contains the remote class name and message, and which of these it was.
      */
     APPLICATION(2),
     /** A value could not be encoded or decoded: a type mismatch, corrupt bytes, a refused class. */

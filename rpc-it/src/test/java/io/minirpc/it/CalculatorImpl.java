@@ -110,6 +110,8 @@ public class CalculatorImpl implements Calculator {
         throw new IllegalArgumentException(message);
       case "no-message-constructor":
         throw new NoMessageConstructorException();
+      case "no-usable-constructor":
+        throw new CodedException(42);
       case "undeclared-checked":
         throw sneaky(new java.io.IOException(message));
       case "error":
@@ -139,12 +141,21 @@ public class CalculatorImpl implements Calculator {
     throw (T) t;
   }
 
-  /** An exception the client cannot rebuild: it has no constructor taking a message. */
+  /** An exception the client can only rebuild without a message: it has no constructor taking one. */
   public static class NoMessageConstructorException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public NoMessageConstructorException() {
       super("built without a message constructor");
+    }
+  }
+
+  /** An exception the client cannot rebuild: its only constructor takes a code. */
+  public static class CodedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public CodedException(int code) {
+      super("failed with code " + code);
     }
   }
 }

@@ -250,18 +250,28 @@ class ErrorsTest {
     try (Fixture f =
         Fixture.start(codec, s -> s.sendStackTraces(true).errorDetails(true), c -> c)) {
       RpcException e = assertThrows(RpcException.class,
-          () -> f.calculator().fail("no-message-constructor", "ignored"));
+          () -> f.calculator().fail("no-usable-constructor", "ignored"));
       assertEquals(Code.APPLICATION, e.code());
       assertEquals(
           "Call to io.minirpc.it.Calculator.fail(java.lang.String,java.lang.String) at " + at(f)
               + " failed: the implementation threw"
-              + " io.minirpc.it.CalculatorImpl$NoMessageConstructorException: built without a"
-              + " message constructor (that class is not on the client's classpath, or cannot be"
-              + " thrown from this method; the exception was not rebuilt)",
+              + " io.minirpc.it.CalculatorImpl$CodedException: failed with code 42 (not rebuilt"
+              + " on the client: it has no constructor that takes a message (String), a message"
+              + " and a cause (String, Throwable), or nothing)",
           e.getMessage());
       // The remote stack trace travels as a suppressed exception.
       assertEquals(CalculatorImpl.class.getName(),
           e.getSuppressed()[0].getStackTrace()[0].getClassName());
+    }
+  }
+
+  @Test
+  void anExceptionWithoutAMessageConstructorIsRebuiltThroughTheOneWithoutArguments() {
+    try (Fixture f = Fixture.start(codec, s -> s.errorDetails(true), c -> c)) {
+      CalculatorImpl.NoMessageConstructorException e =
+          assertThrows(CalculatorImpl.NoMessageConstructorException.class,
+              () -> f.calculator().fail("no-message-constructor", "ignored"));
+      assertEquals("built without a message constructor", e.getMessage());
     }
   }
 
@@ -272,7 +282,9 @@ class ErrorsTest {
           () -> f.calculator().fail("undeclared-checked", "disk on fire"));
       assertEquals(Code.APPLICATION, e.code());
       assertTrue(e.getMessage().contains(
-          "the implementation threw java.io.IOException: disk on fire"), e.getMessage());
+          "the implementation threw java.io.IOException: disk on fire (not rebuilt on the"
+              + " client: it is a checked exception that io.minirpc.it.Calculator.fail("
+              + "java.lang.String,java.lang.String) does not declare"), e.getMessage());
     }
   }
 
@@ -283,7 +295,8 @@ class ErrorsTest {
           () -> f.calculator().fail("error", "invariant broken"));
       assertEquals(Code.APPLICATION, e.code());
       assertTrue(e.getMessage().contains(
-          "the implementation threw java.lang.AssertionError: invariant broken"), e.getMessage());
+          "the implementation threw java.lang.AssertionError: invariant broken (not rebuilt on"
+              + " the client: it is not an Exception"), e.getMessage());
     }
   }
 

@@ -4,6 +4,7 @@ import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.ErrorInfo;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.util.Arrays;
 
 /**
  * Turns an ERROR frame back into the exception the caller should see: the implementation's own
@@ -16,6 +17,9 @@ import java.lang.reflect.InvocationTargetException;
  * passes those checks.
  */
 final class RemoteExceptions {
+  private static final Class<?>[] MESSAGE = {String.class};
+  private static final Class<?>[] MESSAGE_AND_CAUSE = {String.class, Throwable.class};
+
   private RemoteExceptions() {}
 
   static Throwable rebuild(ErrorInfo info, ClientMethod method) {
@@ -25,15 +29,15 @@ final class RemoteExceptions {
       RpcException e = new RpcException(code, prefix + info.message());
       return withRemoteStack(e, info);
     }
-    Throwable rebuilt = instantiate(info, method);
-    if (rebuilt != null) {
-      rebuilt.setStackTrace(info.stackTrace().toArray(new StackTraceElement[0]));
-      rebuilt.addSuppressed(
+    Object rebuilt = instantiate(info, method);
+    if (rebuilt instanceof Throwable t) {
+      t.setStackTrace(info.stackTrace().toArray(new StackTraceElement[0]));
+      t.addSuppressed(
           new RpcException(
               RpcException.Code.APPLICATION,
               "Thrown remotely by " + method.descriptor().displayName()
                   + "; the stack trace above is the server's"));
-      return rebuilt;
+      return t;
     }
     String remoteMessage = info.message().isEmpty() ? "" : ": " + info.message();
     RpcException e =
@@ -43,8 +47,9 @@ final class RemoteExceptions {
                 + "the implementation threw "
                 + info.exceptionClass()
                 + remoteMessage
-                + " (that class is not on the client's classpath, or cannot be thrown from this"
-                + " method; the exception was not rebuilt)");
+                + " (not rebuilt on the client: "
+                + rebuilt
+                + ")");
     return withRemoteStack(e, info);
   }
 
@@ -57,33 +62,62 @@ final class RemoteExceptions {
     return e;
   }
 
-  private static Throwable instantiate(ErrorInfo info, ClientMethod method) {
+  /**
+   * The exception the server named, built with its message; or, when it cannot be, why not in
+   * words that follow "not rebuilt on the client: ".
+   */
+  private static Object instantiate(ErrorInfo info, ClientMethod method) {
     Class<?> type;
     try {
       ClassLoader loader = method.descriptor().service().getClassLoader();
       type = Class.forName(info.exceptionClass(), false, loader);
     } catch (ClassNotFoundException | LinkageError e) {
-      return null;
+      return "the class is not on the client's classpath";
     }
     if (!Exception.class.isAssignableFrom(type)) {
-      return null;
+      return "it is not an Exception, and only Exceptions are rebuilt";
     }
     if (!RuntimeException.class.isAssignableFrom(type) && !method.descriptor().declares(type)) {
-      return null;
+      return "it is a checked exception that " + method.descriptor().displayName()
+          + " does not declare, so it cannot be thrown from there";
     }
+    String message = info.message().isEmpty() ? null : info.message();
     try {
       // Exception classes are often nested and not public; the checks above already limit what
-      // may be constructed here.
-      Constructor<?> c = type.getDeclaredConstructor(String.class);
-      c.setAccessible(true);
-      return (Throwable) c.newInstance(info.message().isEmpty() ? null : info.message());
-    } catch (NoSuchMethodException
-        | InstantiationException
-        | IllegalAccessException
-        | InvocationTargetException
-        | RuntimeException
-        | LinkageError e) {
-      return null;
+      // may be constructed here. A message constructor first; else one with a message and a
+      // cause; else one without arguments, whose own message may differ from the server's.
+      for (Constructor<?> c : type.getDeclaredConstructors()) {
+        if (Arrays.equals(c.getParameterTypes(), MESSAGE)) {
+          return construct(c, message);
+        }
+      }
+      for (Constructor<?> c : type.getDeclaredConstructors()) {
+        if (Arrays.equals(c.getParameterTypes(), MESSAGE_AND_CAUSE)) {
+          return construct(c, message, null);
+        }
+      }
+      for (Constructor<?> c : type.getDeclaredConstructors()) {
+        if (c.getParameterCount() == 0) {
+          Throwable t = (Throwable) construct(c);
+          if (message != null && !message.equals(t.getMessage())) {
+            t.addSuppressed(new RpcException(RpcException.Code.APPLICATION,
+                "The server's message: " + message));
+          }
+          return t;
+        }
+      }
+      return "it has no constructor that takes a message (String), a message and a cause"
+          + " (String, Throwable), or nothing";
+    } catch (InvocationTargetException e) {
+      return "its constructor threw " + e.getCause();
+    } catch (InstantiationException | IllegalAccessException | RuntimeException | LinkageError e) {
+      return "it cannot be constructed here (" + e + ")";
     }
+  }
+
+  private static Object construct(Constructor<?> c, Object... args)
+      throws InstantiationException, IllegalAccessException, InvocationTargetException {
+    c.setAccessible(true);
+    return c.newInstance(args);
   }
 }
