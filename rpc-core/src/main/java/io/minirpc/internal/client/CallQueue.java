@@ -99,8 +99,7 @@ final class CallQueue implements Attempt.Holder {
     for (Attempt call : calls) {
       // Only what this takes out of the queue: another thread may have just handed it over.
       if (!call.waitForReady() && call.leaveQueue(this)) {
-        calls.remove(call);
-        left(call.requestBytes());
+        ended(call); // out of the queue and its counts, as an attempt that ends here leaves
         call.failUnrun(code, message);
       }
     }

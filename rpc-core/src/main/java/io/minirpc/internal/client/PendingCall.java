@@ -184,7 +184,10 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
     return installed(second);
   }
 
-  /** A new attempt with the time left, or null; {@code failing}: an encoding error ends the call. */
+  /**
+   * A new attempt with the time left, or null; with {@code failing}, an encoding error ends the
+   * call.
+   */
   private Attempt newAttempt(boolean failing) {
     long left = deadlineNanos - System.nanoTime();
     if (isDone()) {

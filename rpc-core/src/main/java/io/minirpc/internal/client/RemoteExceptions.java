@@ -4,7 +4,6 @@ import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.ErrorInfo;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
-import java.util.Arrays;
 
 /**
  * Turns an ERROR frame back into the exception the caller should see: the implementation's own
@@ -17,9 +16,6 @@ import java.util.Arrays;
  * passes those checks.
  */
 final class RemoteExceptions {
-  private static final Class<?>[] MESSAGE = {String.class};
-  private static final Class<?>[] MESSAGE_AND_CAUSE = {String.class, Throwable.class};
-
   private RemoteExceptions() {}
 
   static Throwable rebuild(ErrorInfo info, ClientMethod method) {
@@ -86,25 +82,22 @@ final class RemoteExceptions {
       // Exception classes are often nested and not public; the checks above already limit what
       // may be constructed here. A message constructor first; else one with a message and a
       // cause; else one without arguments, whose own message may differ from the server's.
-      for (Constructor<?> c : type.getDeclaredConstructors()) {
-        if (Arrays.equals(c.getParameterTypes(), MESSAGE)) {
-          return construct(c, message);
-        }
+      Constructor<?> c = declared(type, String.class);
+      if (c != null) {
+        return construct(c, message);
       }
-      for (Constructor<?> c : type.getDeclaredConstructors()) {
-        if (Arrays.equals(c.getParameterTypes(), MESSAGE_AND_CAUSE)) {
-          return construct(c, message, null);
-        }
+      c = declared(type, String.class, Throwable.class);
+      if (c != null) {
+        return construct(c, message, null);
       }
-      for (Constructor<?> c : type.getDeclaredConstructors()) {
-        if (c.getParameterCount() == 0) {
-          Throwable t = (Throwable) construct(c);
-          if (message != null && !message.equals(t.getMessage())) {
-            t.addSuppressed(new RpcException(RpcException.Code.APPLICATION,
-                "The server's message: " + message));
-          }
-          return t;
+      c = declared(type);
+      if (c != null) {
+        Throwable t = (Throwable) construct(c);
+        if (message != null && !message.equals(t.getMessage())) {
+          t.addSuppressed(new RpcException(RpcException.Code.APPLICATION,
+              "The server's message: " + message));
         }
+        return t;
       }
       return "it has no constructor that takes a message (String), a message and a cause"
           + " (String, Throwable), or nothing";
@@ -112,6 +105,15 @@ final class RemoteExceptions {
       return "its constructor threw " + e.getCause();
     } catch (InstantiationException | IllegalAccessException | RuntimeException | LinkageError e) {
       return "it cannot be constructed here (" + e + ")";
+    }
+  }
+
+  /** The constructor of {@code type} with exactly these parameters, or null. */
+  private static Constructor<?> declared(Class<?> type, Class<?>... parameters) {
+    try {
+      return type.getDeclaredConstructor(parameters);
+    } catch (NoSuchMethodException e) {
+      return null;
     }
   }
 

@@ -47,8 +47,8 @@ final class ResponseReader {
   }
 
   /**
-   * Ends the call of {@code call}, its attempt, with its response frame, which this releases. A response that arrives once
-   * the deadline has passed ends the call with TIMEOUT, even if the timer has not fired yet (it
+   * Ends the call of {@code call}, its attempt, with its response frame, which this releases. A
+   * response that arrives once the deadline has passed ends the call with TIMEOUT, even if the timer has not fired yet (it
    * ticks every few milliseconds): the caller asked for an answer within its timeout, and a server
    * that finishes late may have seen the deadline pass (its {@code RpcContext.isCancelled()} says
    * so) and answered something the caller must not see.
