@@ -34,4 +34,26 @@ public interface Codec {
    * @throws IllegalArgumentException if this codec cannot read values of that type
    */
   ValueReader reader(Type type);
+
+  /**
+   * This codec in its evolving layout, or {@code null} if it has none (the default).
+   *
+   * <p>The core uses the evolving layout for the calls of a method whose application classes
+   * differ between client and server in the ways {@code docs/evolution.md} allows: a field added
+   * or removed, an enum constant added, a number widened. Its writers write every object field by
+   * name, so that a reader with another version of the class skips a field it does not have and
+   * gives one the writer did not send its default: {@code null}, zero, {@code false}, {@code
+   * Optional.empty()}, an empty collection or array, or, for a class with a no-argument
+   * constructor, the value that constructor leaves. It writes enum constants by name; a reader
+   * that does not know a constant refuses it, naming it, unless the enum marks one constant
+   * {@code @io.minirpc.Fallback}. Its readers read numbers written as narrower ones ({@code int}
+   * as {@code long}, {@code float} as {@code double}).
+   *
+   * <p>Calls between sides whose classes are equal keep this codec's own layout. A codec without
+   * an evolving layout can only call methods whose classes are equal on both sides: the
+   * handshake refuses the others, naming the difference.
+   */
+  default Codec evolving() {
+    return null;
+  }
 }

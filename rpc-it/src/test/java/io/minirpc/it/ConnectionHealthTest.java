@@ -59,10 +59,10 @@ class ConnectionHealthTest {
       RpcException find = assertThrows(RpcException.class, () -> inventory.find("bolt"));
       assertEquals(Code.CODEC, find.code());
       assertEquals("Call to io.minirpc.it.versions.Inventory.find(java.lang.String) at " + at
-          + " was not sent: the classes it carries differ, so neither codec could decode them:"
-          + " io.minirpc.it.versions.Item is record{name:java.lang.String,quantity:int} on the"
-          + " client but record{name:java.lang.String,quantity:int,warehouse:java.lang.String}"
-          + " on the server. Deploy the same version of these classes on both",
+          + " was not sent: the classes it carries differ in a way the other side cannot read:"
+          + " io.minirpc.it.versions.Item.quantity is int on the client but java.lang.String on"
+          + " the server. Change these classes only as the evolution rules allow"
+          + " (docs/evolution.md), or deploy the same version of them on both",
           find.getMessage());
 
       RpcException describe = assertThrows(RpcException.class, inventory::describe);

@@ -480,24 +480,39 @@ class FleetTest {
   }
 
   @Test
-  void aServerPublishingADifferentVersionOfTheInterfaceIsNotChosen() throws Exception {
+  void aServerPublishingNoSuchMethodIsNotChosen() throws Exception {
     RpcServer a = server("a");
     RpcServer b = server("b");
     String group = "/versions-" + System.nanoTime();
-    Map<String, Long> wrong = new HashMap<>(digests(Whoami.class));
-    wrong.replaceAll((k, v) -> v + 1); // b says it serves another version of every method
+    Map<String, Long> wrong = new HashMap<>();
+    // b says it serves another version of the interface, without this client's methods
+    digests(Whoami.class).forEach((k, v) -> wrong.put("renamed" + k, v));
     ServerInstance old = new ServerInstance("127.0.0.1", b.port(), 100, List.of("json"),
         Map.of(Whoami.class.getName(), wrong), Map.of());
     TestDiscovery.publish(group, List.of(instance(a), old));
     try (RpcClient client = client("test://" + group, "json", "round-robin")) {
       Whoami who = client.proxy(Whoami.class);
       for (int i = 0; i < 40; i++) {
-        assertEquals("a", who.name(), "only the server with this client's fingerprints is chosen");
+        assertEquals("a", who.name(), "only the server that publishes the method is chosen");
       }
       TestDiscovery.publish(group, List.of(old));
       RpcException e = expect(RpcException.class, who::name);
       assertEquals(RpcException.Code.NOT_FOUND, e.code());
-      assertTrue(e.getMessage().contains("different version"), e.getMessage());
+      assertTrue(e.getMessage().contains("no method name()"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aServerPublishingAnotherVersionOfTheClassesIsLeftToTheHandshake() throws Exception {
+    RpcServer b = server("b");
+    String group = "/other-version-" + System.nanoTime();
+    Map<String, Long> other = new HashMap<>(digests(Whoami.class));
+    other.replaceAll((k, v) -> v + 1); // another version of every method's classes
+    TestDiscovery.publish(group, List.of(new ServerInstance("127.0.0.1", b.port(), 100,
+        List.of("json"), Map.of(Whoami.class.getName(), other), Map.of())));
+    try (RpcClient client = client("test://" + group, "json", "round-robin")) {
+      assertEquals("b", client.proxy(Whoami.class).name(),
+          "versions that may meet are chosen: the handshake decides whether they can");
     }
   }
 

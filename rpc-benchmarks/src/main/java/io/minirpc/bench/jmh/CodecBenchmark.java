@@ -44,6 +44,13 @@ public class CodecBenchmark {
   @Param({"kryo", "json"})
   public String codec;
 
+  /**
+   * The codec's own layout, or its evolving layout: what calls between client and server with
+   * different versions of the classes use (docs/evolution.md).
+   */
+  @Param({"own", "evolving"})
+  public String layout;
+
   private ValueWriter userWriter;
   private ValueReader userReader;
   private ValueWriter pageWriter;
@@ -83,6 +90,9 @@ public class CodecBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     Codec c = FrameSizes.codec(codec);
+    if (layout.equals("evolving")) {
+      c = c.evolving();
+    }
     userWriter = c.writer(User.class);
     userReader = c.reader(User.class);
     pageWriter = c.writer(pageOfUser());

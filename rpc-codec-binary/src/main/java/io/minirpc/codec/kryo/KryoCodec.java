@@ -26,11 +26,26 @@ final class KryoCodec implements Codec {
   static final int MAX_DEPTH = 256;
 
   private final KryoRegistrations registrations;
+  private final boolean evolving;
   private final WorkerPool pool;
+  /** This codec in the other layout: the evolving one, or (for that one) the plain one. */
+  private final KryoCodec twin;
 
   KryoCodec(CodecContext context) {
-    this.registrations = new KryoRegistrations(context.allowedClasses());
+    this(new KryoRegistrations(context.allowedClasses()), false, null);
+  }
+
+  private KryoCodec(KryoRegistrations registrations, boolean evolving, KryoCodec plain) {
+    this.registrations = registrations;
+    this.evolving = evolving;
     this.pool = new WorkerPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 8));
+    this.twin = plain != null ? plain : new KryoCodec(registrations, true, this);
+  }
+
+  /** Shares its registrations with this codec; its workers write the {@link EvolvingLayout}. */
+  @Override
+  public io.minirpc.codec.Codec evolving() {
+    return evolving ? this : twin;
   }
 
   /**
@@ -59,7 +74,7 @@ final class KryoCodec implements Codec {
           }
         }
       }
-      return new Worker(registrations);
+      return new Worker(registrations, evolving);
     }
 
     void free(Worker w) {
@@ -80,8 +95,8 @@ final class KryoCodec implements Codec {
     final BoundedInput input = new BoundedInput();
     final Output output = new Output(4096, -1);
 
-    Worker(KryoRegistrations registrations) {
-      resolver = new ScopedClassResolver(registrations);
+    Worker(KryoRegistrations registrations, boolean evolving) {
+      resolver = new ScopedClassResolver(registrations, evolving);
       kryo = new Kryo(resolver, null);
       kryo.setRegistrationRequired(true);
       kryo.setReferences(false);

@@ -4,11 +4,14 @@ import com.esotericsoftware.kryo.ClassResolver;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.IdentityMap;
 import com.esotericsoftware.kryo.util.IntMap;
 import com.esotericsoftware.kryo.util.Util;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,6 +25,11 @@ final class ScopedClassResolver implements ClassResolver {
   private static final int NAME_REFERENCE = 1;
 
   private final KryoRegistrations shared;
+  /** Whether user classes get their serializers of the {@link EvolvingLayout}. */
+  private final boolean evolving;
+  /** Buffers for the values of the evolving layout's fields, one per level of nesting. */
+  private final List<Output> scratch = new ArrayList<>();
+  private int scratchDepth;
   private final IdentityMap<Class<?>, Registration> byClass = new IdentityMap<>();
   private final IntMap<Registration> byId = new IntMap<>();
   private Kryo kryo;
@@ -30,8 +38,30 @@ final class ScopedClassResolver implements ClassResolver {
   private Set<Class<?>> scope = Set.of();
   private String scopeName = "";
 
-  ScopedClassResolver(KryoRegistrations shared) {
+  ScopedClassResolver(KryoRegistrations shared, boolean evolving) {
     this.shared = shared;
+    this.evolving = evolving;
+  }
+
+  /** A buffer for one field value of an object being written in the evolving layout. */
+  Output enterScratch() {
+    if (scratchDepth == scratch.size()) {
+      scratch.add(new Output(256, -1));
+    }
+    return scratch.get(scratchDepth++);
+  }
+
+  /** Done with the buffer {@link #enterScratch} gave; a large one is let go. */
+  void exitScratch() {
+    Output o = scratch.get(--scratchDepth);
+    if (o.getBuffer().length > 64 * 1024) {
+      scratch.set(scratchDepth, new Output(256, -1));
+    }
+  }
+
+  private Serializer<?> serializer(KryoRegistrations.Entry e) {
+    return evolving && e.id() >= KryoRegistrations.USER_ID_BASE
+        ? EvolvingLayout.serializer(kryo, e.type()) : e.serializerFor(kryo);
   }
 
   void scope(Set<Class<?>> scope, String scopeName) {
@@ -78,7 +108,7 @@ final class ScopedClassResolver implements ClassResolver {
     if (r == null) {
       KryoRegistrations.Entry e = shared.entry(type);
       if (e != null) {
-        r = register(new Registration(type, e.serializerFor(kryo), e.id()));
+        r = register(new Registration(type, serializer(e), e.id()));
       }
     }
     return r;
@@ -90,7 +120,7 @@ final class ScopedClassResolver implements ClassResolver {
     if (r == null) {
       KryoRegistrations.Entry e = shared.entry(classId);
       if (e != null) {
-        r = register(new Registration(e.type(), e.serializerFor(kryo), e.id()));
+        r = register(new Registration(e.type(), serializer(e), e.id()));
       }
     }
     return r;

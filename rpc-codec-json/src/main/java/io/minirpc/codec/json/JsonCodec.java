@@ -63,8 +63,34 @@ final class JsonCodec implements Codec {
   static final int CHECK_EVERY = 1024;
 
   private final JsonMapper mapper;
+  /** This codec in the other layout: the evolving one, or (for that one) the plain one. */
+  private final JsonCodec twin;
+  private final boolean evolving;
 
   JsonCodec(CodecContext context) {
+    this.mapper = mapper(context, false);
+    this.evolving = false;
+    this.twin = new JsonCodec(mapper(context, true), this);
+  }
+
+  private JsonCodec(JsonMapper mapper, JsonCodec plain) {
+    this.mapper = mapper;
+    this.evolving = true;
+    this.twin = plain;
+  }
+
+  /**
+   * Reads what another version of the classes wrote: a property this side's class does not have
+   * is skipped, one it was not sent gets its missing value, an unknown enum constant is refused
+   * by name or read as the {@code @Fallback} one; it writes null properties as JSON nulls, so that
+   * a reader tells a null from a property its writer's version lacks.
+   */
+  @Override
+  public Codec evolving() {
+    return evolving ? this : twin;
+  }
+
+  private static JsonMapper mapper(CodecContext context, boolean evolving) {
     JsonFactory factory =
         JsonFactory.builder()
             .streamReadConstraints(
@@ -110,7 +136,15 @@ final class JsonCodec implements Codec {
             // deprecated serializationInclusion(NON_NULL) did: NON_NULL for values and contents.)
             .defaultPropertyInclusion(JsonInclude.Value.construct(
                 JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
-    this.mapper = builder.build();
+    if (evolving) {
+      builder.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
+          .annotationIntrospector(new EvolvingIntrospector())
+          .defaultPropertyInclusion(JsonInclude.Value.construct(
+              JsonInclude.Include.ALWAYS, JsonInclude.Include.NON_NULL));
+      EvolvingIntrospector.emptyWhenMissing(builder);
+    }
+    return builder.build();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.Protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -63,6 +64,14 @@ final class Attempt implements ChannelFutureListener {
 
     /** The headers the call sends. */
     java.util.Map<String, String> metadata();
+
+    /**
+     * The call's request encoded again, with the time now left, in the evolving layout of the
+     * client's codec: for a server whose classes differ from the client's in ways both can read.
+     *
+     * @throws io.minirpc.RpcException if it cannot be encoded
+     */
+    ByteBuf encodeEvolving();
 
     /** When the caller stops waiting, on the {@link System#nanoTime()} clock. */
     long deadlineNanos();
@@ -154,6 +163,26 @@ final class Attempt implements ChannelFutureListener {
   /** The fleet chose the server at {@code address} for this attempt. */
   void server(String address) {
     this.server = address;
+  }
+
+  /**
+   * Takes the request buffer to write it, encoded again in the evolving layout if {@code
+   * evolving} and it was not; {@code null} if the attempt already ended, or its request could not
+   * be encoded again (the call has then failed).
+   */
+  ByteBuf takeRequest(boolean evolving) {
+    ByteBuf request = takeRequest();
+    if (request == null || !evolving
+        || Protocol.evolving(request.getByte(request.readerIndex() + Protocol.FLAGS_OFFSET))) {
+      return request;
+    }
+    request.release();
+    try {
+      return call.encodeEvolving();
+    } catch (RuntimeException e) {
+      fail(e);
+      return null;
+    }
   }
 
   /** Takes the request buffer to write it; {@code null} if the attempt already ended. */

@@ -19,6 +19,9 @@ final class ClientMethod {
   private final MethodDescriptor descriptor;
   private final ValueWriter[] writers;
   private final ValueReader reader;
+  /** The same in the codec's evolving layout; null if the codec has none. */
+  private final ValueWriter[] evolvingWriters;
+  private final ValueReader evolvingReader;
   private final byte[] serviceAndMethod;
   private final long timeoutNanos;
   private final boolean waitForReady;
@@ -63,14 +66,11 @@ final class ClientMethod {
       boolean waitForReady, String address, Long digest) {
     this.descriptor = descriptor;
     this.codecName = codec.name();
-    this.writers = new ValueWriter[descriptor.parameterCount()];
-    for (int i = 0; i < writers.length; i++) {
-      writers[i] = codec.writer(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
-    }
-    this.reader =
-        descriptor.isVoid()
-            ? null
-            : codec.reader(descriptor.resultType(), descriptor, "the result");
+    this.writers = writers(descriptor, codec);
+    this.reader = reader(descriptor, codec);
+    Codecs.Entry evolving = codec.evolving();
+    this.evolvingWriters = evolving == null ? null : writers(descriptor, evolving);
+    this.evolvingReader = evolving == null ? null : reader(descriptor, evolving);
     byte[] service = Frames.encodeString(descriptor.serviceName());
     byte[] method = Frames.encodeString(descriptor.key());
     this.serviceAndMethod = new byte[service.length + method.length];
@@ -117,6 +117,19 @@ final class ClientMethod {
       }
     }
     this.hashKeyIndex = key;
+  }
+
+  private static ValueWriter[] writers(MethodDescriptor descriptor, Codecs.Entry codec) {
+    ValueWriter[] writers = new ValueWriter[descriptor.parameterCount()];
+    for (int i = 0; i < writers.length; i++) {
+      writers[i] = codec.writer(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
+    }
+    return writers;
+  }
+
+  private static ValueReader reader(MethodDescriptor descriptor, Codecs.Entry codec) {
+    return descriptor.isVoid() ? null : codec.reader(descriptor.resultType(), descriptor,
+        "the result");
   }
 
   /** The method's annotation, else its interface's (the proxied one, then the declaring one). */
@@ -195,6 +208,48 @@ final class ClientMethod {
   /** The result reader, or {@code null} for a method without a result. */
   ValueReader reader() {
     return reader;
+  }
+
+  /**
+   * The argument writers in the codec's evolving layout if {@code evolving}, else its own.
+   *
+   * @throws IllegalStateException if the codec has no evolving layout (the handshake never
+   *     chooses it then)
+   */
+  ValueWriter[] writers(boolean evolving) {
+    if (!evolving) {
+      return writers;
+    }
+    if (evolvingWriters == null) {
+      throw new IllegalStateException("codec " + codecName + " has no evolving layout");
+    }
+    return evolvingWriters;
+  }
+
+  /**
+   * The result reader for an answer flagged {@code evolving}, or for one that is not.
+   *
+   * @throws java.io.IOException if the answer is in an evolving layout this codec does not have
+   */
+  ValueReader reader(boolean evolving) throws java.io.IOException {
+    if (!evolving || reader == null) {
+      return reader;
+    }
+    if (evolvingReader == null) {
+      throw new java.io.IOException("the answer is in an evolving layout, which codec "
+          + codecName + " does not have");
+    }
+    return evolvingReader;
+  }
+
+  /** The name of the client's codec. */
+  String codecName() {
+    return codecName;
+  }
+
+  /** Whether the client's codec can carry values between different versions of the classes. */
+  boolean canEvolve() {
+    return evolvingWriters != null;
   }
 
   byte[] serviceAndMethod() {

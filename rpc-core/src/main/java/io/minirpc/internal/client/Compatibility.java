@@ -3,6 +3,7 @@ package io.minirpc.internal.client;
 import io.minirpc.RpcException;
 import io.minirpc.discovery.ServerInstance;
 import io.minirpc.internal.protocol.Hello;
+import io.minirpc.internal.registry.Evolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,36 @@ import java.util.Objects;
  */
 final class Compatibility {
   private Compatibility() {}
+
+  /** The verdict on a method whose classes are equal on both sides, or cannot be compared. */
+  static final Object SAME = "same";
+  /** The verdict on a method whose classes differ in ways the evolving layout carries. */
+  static final Object EVOLVING = "evolving";
+
+  /**
+   * How {@code method} can be called on the server that sent {@code hello}: {@link #SAME}, {@link
+   * #EVOLVING}, or the {@link RpcException} that a call fails with, unsent.
+   */
+  static Object verdict(ClientMethod method, Hello hello, String address) {
+    RpcException mismatch = check(method, hello, address);
+    if (mismatch != null) {
+      return mismatch;
+    }
+    Hello.MethodInfo m = hello.detailsWithheld() ? null : find(method, hello);
+    return m != null && m.digest() != method.digest() ? EVOLVING : SAME;
+  }
+
+  private static Hello.MethodInfo find(ClientMethod method, Hello hello) {
+    Hello.ServiceInfo s = hello.service(method.descriptor().serviceName());
+    if (s != null) {
+      for (Hello.MethodInfo info : s.methods()) {
+        if (info.key().equals(method.descriptor().key())) {
+          return info;
+        }
+      }
+    }
+    return null;
+  }
 
   /** {@code null} if {@code method} can be called on the server that sent {@code hello}. */
   static RpcException check(ClientMethod method, Hello hello, String address) {
@@ -50,13 +81,7 @@ final class Compatibility {
           + (names.isEmpty() ? "nothing" : String.join(", ", names)) + "). Register it on the"
           + " server, or check that the client points at the right server";
     }
-    Hello.MethodInfo m = null;
-    for (Hello.MethodInfo info : s.methods()) {
-      if (info.key().equals(method.descriptor().key())) {
-        m = info;
-        break;
-      }
-    }
+    Hello.MethodInfo m = find(method, hello);
     if (m == null) {
       List<String> keys = new ArrayList<>();
       for (Hello.MethodInfo info : s.methods()) {
@@ -74,6 +99,12 @@ final class Compatibility {
           + "', the server '" + m.signature() + "'. Deploy the same version of " + service
           + " on both";
     }
+    if (method.canEvolve()) {
+      String why = Evolution.incompatibility(method.descriptor(), method.shapes(), hello.shapes());
+      return why == null ? null : "the classes it carries differ in a way the other side cannot"
+          + " read: " + why + ". Change these classes only as the evolution rules allow"
+          + " (docs/evolution.md), or deploy the same version of them on both";
+    }
     List<String> differences = new ArrayList<>();
     for (Map.Entry<String, String> e : method.shapes().entrySet()) {
       String theirs = hello.shapes().get(e.getKey());
@@ -85,7 +116,8 @@ final class Compatibility {
     if (differences.isEmpty()) {
       differences.add("the classes it carries differ between client and server");
     }
-    return "the classes it carries differ, so neither codec could decode them: "
+    return "the classes it carries differ, and codec " + method.codecName() + " has no layout"
+        + " that carries values between versions: "
         + String.join("; ", differences) + ". Deploy the same version of these classes on both";
   }
 
@@ -103,10 +135,9 @@ final class Compatibility {
       return "no service " + method.descriptor().serviceName();
     }
     Long digest = methods.get(method.descriptor().key());
-    if (digest == null) {
-      return "no method " + method.descriptor().key();
-    }
-    return digest == method.digest() ? null : "a different version of the method";
+    // Another digest is another version of the classes: the handshake decides whether the two
+    // versions can meet, and refuses the method on that connection if not.
+    return digest == null ? "no method " + method.descriptor().key() : null;
   }
 
   /** For each of {@code servers}, its address and why its published fingerprints do not match. */

@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * outbound buffer is above its high-water mark.
  */
 final class Connection implements ResponseReader.Source, Attempt.Holder {
-  private static final Object COMPATIBLE = new Object();
 
   /** What a connection needs from whoever spreads calls over it. */
   interface Owner {
@@ -52,7 +51,10 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   /** Large responses of this connection being decoded off its event loop. Event loop only. */
   private final OffLoopAnswers offLoop;
   private final LongObjectMap<Attempt> pending = new LongObjectHashMap<>();
-  /** Per method: {@link #COMPATIBLE}, or the exception its calls fail with. Event loop only. */
+  /**
+   * Per method: {@link Compatibility#SAME}, {@link Compatibility#EVOLVING}, or the exception its
+   * calls fail with. Event loop only.
+   */
   private final Map<ClientMethod, Object> verdicts = new HashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final WriteBatcher<Attempt> out;
@@ -194,19 +196,19 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   private void write(Attempt call) {
     Object verdict = verdicts.get(call.method());
     if (verdict == null) {
-      RpcException mismatch = Compatibility.check(call.method(), serverHello, address);
-      verdict = mismatch == null ? COMPATIBLE : mismatch;
+      verdict = Compatibility.verdict(call.method(), serverHello, address);
       verdicts.put(call.method(), verdict);
     }
-    if (verdict != COMPATIBLE) {
+    if (verdict instanceof RpcException) {
       RpcException mismatch = (RpcException) verdict;
       call.failed(new RpcException(mismatch.code(), mismatch.getMessage()),
           AttemptFailure.UNRUN_LOCAL); // another server of a fleet may match
       return;
     }
-    ByteBuf request = call.takeRequest();
+    // Classes that differ in compatible ways go in the evolving layout, encoded again here.
+    ByteBuf request = call.takeRequest(verdict == Compatibility.EVOLVING);
     if (request == null) {
-      return; // ended (timed out or cancelled) on its way here
+      return; // ended (timed out or cancelled) on its way here, or could not be encoded again
     }
     try {
       request = decoding.compression().forServer(request, serverHello, address, channel.alloc());

@@ -38,8 +38,12 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
 
   /** Encodes a call's request, for its first attempt or a new one, with the time it has left. */
   interface Encoder {
+    /**
+     * The request of a call; with {@code evolving}, in the codec's layout for a server whose
+     * classes differ from the client's (flagged EVOLVING).
+     */
     ByteBuf encode(ClientMethod method, Object[] args, long timeoutNanos,
-        Map<String, String> metadata);
+        Map<String, String> metadata, boolean evolving);
   }
 
   private final ClientMethod method;
@@ -83,7 +87,7 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
     this.metadata = metadata;
     this.support = support;
     this.attempt =
-        new Attempt(this, support.encoder().encode(method, args, timeoutNanos, metadata));
+        new Attempt(this, support.encoder().encode(method, args, timeoutNanos, metadata, false));
     this.timeoutNanos = timeoutNanos;
     this.deadlineNanos = System.nanoTime() + timeoutNanos;
     this.limit = limit;
@@ -195,13 +199,19 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
     }
     try {
       return new Attempt(this,
-          support.encoder().encode(method, args, Math.max(1, left), metadata));
+          support.encoder().encode(method, args, Math.max(1, left), metadata, false));
     } catch (RuntimeException e) {
       if (failing) {
         fail(e);
       }
       return null;
     }
+  }
+
+  @Override
+  public ByteBuf encodeEvolving() {
+    long left = deadlineNanos - System.nanoTime();
+    return support.encoder().encode(method, args, Math.max(1, left), metadata, true);
   }
 
   private Attempt installed(Attempt a) {

@@ -1,6 +1,8 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestWriter;
 import io.minirpc.internal.registry.Codecs;
 import io.netty.buffer.ByteBuf;
@@ -29,13 +31,16 @@ final class RequestEncoder implements PendingCall.Encoder {
   }
 
   @Override
-  public ByteBuf encode(
-      ClientMethod method, Object[] args, long timeoutNanos, Map<String, String> metadata) {
+  public ByteBuf encode(ClientMethod method, Object[] args, long timeoutNanos,
+      Map<String, String> metadata, boolean evolving) {
     int max = maxFrameSize.getAsInt();
     try {
-      return compression.compress(RequestWriter.write(alloc, codec.id(),
-          method.serviceAndMethod(), timeoutNanos, metadata, args, method.writers(), max),
-          method.compressor(), method, alloc);
+      ByteBuf frame = RequestWriter.write(alloc, codec.id(), method.serviceAndMethod(),
+          timeoutNanos, metadata, args, method.writers(evolving), max);
+      if (evolving) {
+        Frames.addFlag(frame, Protocol.FLAG_EVOLVING);
+      }
+      return compression.compress(frame, method.compressor(), method, alloc);
     } catch (IllegalArgumentException e) {
       throw new RpcException(RpcException.Code.INTERNAL, method.callPrefix() + "was not sent:"
           + " its metadata cannot be encoded (" + e.getMessage() + "). Keep metadata keys and"

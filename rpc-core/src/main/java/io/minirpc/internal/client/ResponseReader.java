@@ -115,8 +115,9 @@ final class ResponseReader {
     Object value;
     try {
       inflate(frame, measure, connection);
-      value = method.reader() == null ? discard(frame)
-          : Slots.read(frame.body(), method.reader(), () -> checkDecoding(call, measure));
+      io.minirpc.codec.ValueReader reader = method.reader(Protocol.evolving(frame.flags()));
+      value = reader == null ? discard(frame)
+          : Slots.read(frame.body(), reader, () -> checkDecoding(call, measure));
       if (frame.body().isReadable()) {
         throw new IOException(frame.body().readableBytes() + " bytes follow the result");
       }

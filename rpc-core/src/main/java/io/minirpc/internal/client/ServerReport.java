@@ -53,14 +53,24 @@ final class ServerReport {
       return; // nothing to compare with
     }
     List<String> problems = new ArrayList<>();
+    List<String> evolving = new ArrayList<>();
     for (ClientMethod m : methods) {
       String problem = Compatibility.problem(m, hello);
+      if (problem == null
+          && Compatibility.verdict(m, hello, c.address()) == Compatibility.EVOLVING) {
+        evolving.add(m.descriptor().key());
+      }
       if (problem != null) {
         problems.add(m.descriptor().key() + ": " + problem);
         if (problem.startsWith("the server has no service")) {
           break; // one line says it for every method
         }
       }
+    }
+    if (!evolving.isEmpty()) {
+      log.info("The server at {} has another version of the classes that these methods of {}"
+          + " carry, which both sides can read: their calls use the codec's evolving layout: {}",
+          c.address(), service.getName(), LogSafe.escape(String.join(", ", evolving), 4000));
     }
     if (!problems.isEmpty()) {
       log.warn("The server at {} does not match this client's {}; calls to these methods will fail"

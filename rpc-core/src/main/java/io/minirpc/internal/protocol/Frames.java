@@ -56,6 +56,12 @@ public final class Frames {
     return length;
   }
 
+  /** Sets {@code flag} in the flags of the frame that starts at {@code buf}'s reader index. */
+  public static void addFlag(ByteBuf buf, byte flag) {
+    int at = buf.readerIndex() + Protocol.FLAGS_OFFSET;
+    buf.setByte(at, buf.getByte(at) | flag);
+  }
+
   /** Overwrites the sequence number of a frame written earlier. */
   public static void setSequence(ByteBuf buf, int start, long sequence) {
     buf.setLong(start + Protocol.SEQUENCE_OFFSET, sequence);

@@ -22,6 +22,18 @@ public final class Protocol {
    * down, over a limit, or did not know the method), so sending it again is safe.
    */
   public static final byte FLAG_NOT_RUN = 0x01;
+  /**
+   * Flag of a REQUEST or RESPONSE frame: its values are in the evolving layout of its codec,
+   * because client and server have different versions of the classes they carry. A server
+   * answers a request so flagged in the same layout.
+   */
+  public static final byte FLAG_EVOLVING = 0x04;
+
+  /** Whether {@code flags} carry {@link #FLAG_EVOLVING}. */
+  public static boolean evolving(byte flags) {
+    return (flags & FLAG_EVOLVING) != 0;
+  }
+
   /** Offset of the header length from the start of the frame. */
   public static final int HEADER_LENGTH_OFFSET = 18;
   /** Codec id of frames whose body carries no codec data (errors). */

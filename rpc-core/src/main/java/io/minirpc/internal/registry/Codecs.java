@@ -23,12 +23,39 @@ public final class Codecs {
     private final byte id;
     private final int index;
     private final Codec codec;
+    /** The same codec in its evolving layout; null if it has none, or this is it. */
+    private final Entry evolving;
+    private final boolean isEvolving;
 
-    Entry(String name, byte id, int index, Codec codec) {
+    Entry(String name, byte id, int index, Codec codec, Entry evolving) {
       this.name = name;
       this.id = id;
       this.index = index;
       this.codec = codec;
+      this.evolving = evolving;
+      this.isEvolving = false;
+    }
+
+    private Entry(Entry plain, int index, Codec codec) {
+      this.name = plain.name;
+      this.id = plain.id;
+      this.index = index;
+      this.codec = codec;
+      this.evolving = null;
+      this.isEvolving = true;
+    }
+
+    /**
+     * The same codec in the layout for classes that differ between the sides ({@link
+     * Codec#evolving}); null if the codec has none. An evolving entry returns itself.
+     */
+    public Entry evolving() {
+      return isEvolving ? this : evolving;
+    }
+
+    /** Whether this is a codec's evolving layout: its frames carry the EVOLVING flag. */
+    public boolean isEvolving() {
+      return isEvolving;
     }
 
     public String name() {
@@ -39,7 +66,10 @@ public final class Codecs {
       return id;
     }
 
-    /** Position in {@link Codecs#entries()}, for per-method arrays of readers and writers. */
+    /**
+     * Position among the codecs and their evolving layouts, below {@link Codecs#slots()}, for
+     * per-method arrays of readers and writers.
+     */
     public int index() {
       return index;
     }
@@ -88,13 +118,19 @@ public final class Codecs {
   }
 
   private final List<Entry> entries;
+  private final List<Entry> all;
   private final Entry[] byId = new Entry[256];
 
   private Codecs(List<Entry> entries) {
     this.entries = Collections.unmodifiableList(entries);
+    List<Entry> all = new ArrayList<>(entries);
     for (Entry e : entries) {
       byId[e.id & 0xFF] = e;
+      if (e.evolving != null) {
+        all.add(e.evolving);
+      }
     }
+    this.all = Collections.unmodifiableList(all);
   }
 
   /**
@@ -126,18 +162,43 @@ public final class Codecs {
         throw new IllegalStateException(
             "Codec provider " + p.getClass().getName() + " returned a null codec");
       }
-      entries.add(new Entry(p.name(), p.id(), entries.size(), codec));
+      entries.add(new Entry(p.name(), p.id(), entries.size(), codec, null));
     }
-    return new Codecs(entries);
+    List<Entry> withLayouts = new ArrayList<>();
+    for (Entry e : entries) {
+      Codec evolving = e.codec.evolving();
+      Entry twin = evolving == null ? null : new Entry(e, entries.size() + e.index, evolving);
+      withLayouts.add(new Entry(e.name, e.id, e.index, e.codec, twin));
+    }
+    return new Codecs(withLayouts);
   }
 
   public List<Entry> entries() {
     return entries;
   }
 
+  /** The codecs and their evolving layouts, each at its {@link Entry#index()}. */
+  public List<Entry> withLayouts() {
+    return all;
+  }
+
+  /** The size of per-method arrays indexed by {@link Entry#index()}. */
+  public int slots() {
+    return 2 * entries.size();
+  }
+
   /** The codec with wire id {@code id}, or {@code null} if this side does not use it. */
   public Entry byId(byte id) {
     return byId[id & 0xFF];
+  }
+
+  /**
+   * The codec with wire id {@code id}, in its evolving layout if {@code evolving} (the frame's
+   * EVOLVING flag); {@code null} if this side does not use that codec, or it has no such layout.
+   */
+  public Entry byId(byte id, boolean evolving) {
+    Entry e = byId[id & 0xFF];
+    return e == null || !evolving ? e : e.evolving;
   }
 
   /** "json, kryo": the names in use, for messages. */

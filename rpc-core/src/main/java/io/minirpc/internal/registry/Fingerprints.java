@@ -95,6 +95,11 @@ public final class Fingerprints {
       for (Type field : fieldTypes(c)) {
         walk(field, out);
       }
+      if (c.isSealed()) {
+        for (Class<?> permitted : c.getPermittedSubclasses()) {
+          walk(permitted, out);
+        }
+      }
     } else if (type instanceof ParameterizedType) {
       ParameterizedType p = (ParameterizedType) type;
       walk(p.getRawType(), out);
@@ -116,8 +121,24 @@ public final class Fingerprints {
     return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.");
   }
 
-  /** {@code record{id:long,name:java.lang.String}}, {@code enum{RED,GREEN}}, and so on. */
+  /**
+   * {@code record{id:long,name:java.lang.String}}, {@code enum{RED,GREEN}}, and so on; a field
+   * marked required ({@code @NotNull}, {@code @NonNull}, {@code @Nonnull}) ends with {@code !},
+   * and a sealed type lists what it permits: {@code interface{}permits{a.Circle,a.Square}}.
+   */
   private static String describe(Class<?> c) {
+    String shape = shape(c);
+    if (!c.isSealed()) {
+      return shape;
+    }
+    StringJoiner j = new StringJoiner(",", "permits{", "}");
+    for (Class<?> permitted : c.getPermittedSubclasses()) {
+      j.add(permitted.getName());
+    }
+    return shape + j;
+  }
+
+  private static String shape(Class<?> c) {
     if (c.isEnum()) {
       StringJoiner j = new StringJoiner(",", "enum{", "}");
       for (Object constant : c.getEnumConstants()) {
@@ -135,14 +156,55 @@ public final class Fingerprints {
     StringJoiner j = new StringJoiner(",", open, close);
     if (c.isRecord()) {
       for (RecordComponent rc : c.getRecordComponents()) {
-        j.add(rc.getName() + ":" + rc.getGenericType().getTypeName());
+        j.add(rc.getName() + ":" + rc.getGenericType().getTypeName()
+            + (required(rc, field(c, rc.getName())) ? "!" : ""));
       }
       return j.toString();
     }
     for (Field f : instanceFields(c)) {
-      j.add(f.getName() + ":" + f.getGenericType().getTypeName());
+      j.add(f.getName() + ":" + f.getGenericType().getTypeName() + (required(f) ? "!" : ""));
     }
     return j.toString();
+  }
+
+  private static Field field(Class<?> c, String name) {
+    try {
+      return c.getDeclaredField(name);
+    } catch (NoSuchFieldException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether a field or record component is marked as never null, by any annotation kept at run
+   * time and named {@code NotNull}, {@code NonNull} or {@code Nonnull} (Jakarta Validation,
+   * JSpecify, JSR 305, ...): a reader that has it cannot take a value without it.
+   */
+  static boolean required(java.lang.reflect.AnnotatedElement... elements) {
+    for (java.lang.reflect.AnnotatedElement e : elements) {
+      if (e == null) {
+        continue;
+      }
+      if (marksRequired(e.getAnnotations())) {
+        return true;
+      }
+      java.lang.reflect.AnnotatedType t = e instanceof Field f ? f.getAnnotatedType()
+          : e instanceof RecordComponent rc ? rc.getAnnotatedType() : null;
+      if (t != null && marksRequired(t.getAnnotations())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean marksRequired(java.lang.annotation.Annotation[] annotations) {
+    for (java.lang.annotation.Annotation a : annotations) {
+      String n = a.annotationType().getSimpleName();
+      if (n.equals("NotNull") || n.equals("NonNull") || n.equals("Nonnull")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Type> fieldTypes(Class<?> c) {

@@ -3,6 +3,8 @@ package io.minirpc.internal.server;
 import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.ErrorInfo;
 import io.minirpc.internal.protocol.FrameTooLargeException;
+import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.ResponseWriter;
 import io.minirpc.internal.protocol.ValueSize;
 import io.minirpc.internal.registry.Codecs;
@@ -61,6 +63,9 @@ final class Answers {
     try {
       buf = ResponseWriter.write(alloc, codec.id(), seq, value, method.writer(codec),
           limits.maxFrameSize());
+      if (codec.isEvolving()) {
+        Frames.addFlag(buf, Protocol.FLAG_EVOLVING);
+      }
     } catch (Throwable e) {
       if (e instanceof Error) {
         log.error("Encoding the result of {} with codec {} failed", what, codec.name(), e);

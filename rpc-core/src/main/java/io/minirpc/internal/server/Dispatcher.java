@@ -157,7 +157,7 @@ final class Dispatcher {
       stage = Refusal.AUTHENTICATION;
       authenticate(connection, header);
       stage = Refusal.NOT_FOUND;
-      route = router.route(header, frame.codecId());
+      route = router.route(header, frame.codecId(), frame.flags());
       stage = Refusal.MEMORY;
       metadataBytes = metadataBytes(header, headerBytes);
       if (metadataBytes > 0) {

@@ -1,6 +1,7 @@
 package io.minirpc.internal.server;
 
 import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.registry.Codecs;
 
@@ -26,13 +27,19 @@ final class Router {
    * @throws RpcException NOT_FOUND for a service or method the server does not have, CODEC for a
    *     codec it does not speak; either way the connection lives on
    */
-  Route route(RequestHeader header, byte codecId) {
+  Route route(RequestHeader header, byte codecId, byte flags) {
     ServerMethod method = registry.find(header.service(), header.method());
     if (method == null) {
       throw new RpcException(RpcException.Code.NOT_FOUND,
           registry.describeMissing(header.service(), header.method()));
     }
-    Codecs.Entry codec = codecs.byId(codecId);
+    Codecs.Entry codec = codecs.byId(codecId, Protocol.evolving(flags));
+    if (codec == null && codecs.byId(codecId) != null) {
+      throw new RpcException(RpcException.Code.CODEC,
+          "the request is in the evolving layout of codec " + codecs.byId(codecId).name()
+              + ", which this server's version of that codec does not read. Deploy the same"
+              + " version of the classes on client and server, or a newer codec module here");
+    }
     if (codec == null) {
       throw new RpcException(RpcException.Code.CODEC,
           "the server does not speak codec id " + (codecId & 0xFF) + " (it speaks: "

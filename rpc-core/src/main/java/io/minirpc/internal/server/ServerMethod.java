@@ -50,9 +50,9 @@ final class ServerMethod {
     this.invoker = invoker(descriptor.method(), implementation);
     this.compressionChosen = CompressorRegistry.annotation(descriptor) != null;
     this.compressor = CompressorRegistry.installed().forMethod(descriptor, null);
-    List<Codecs.Entry> entries = codecs.entries();
-    this.readers = new ValueReader[entries.size()][];
-    this.writers = new ValueWriter[entries.size()];
+    List<Codecs.Entry> entries = codecs.withLayouts();
+    this.readers = new ValueReader[codecs.slots()][];
+    this.writers = new ValueWriter[codecs.slots()];
     for (Codecs.Entry codec : entries) {
       ValueReader[] r = new ValueReader[descriptor.parameterCount()];
       for (int i = 0; i < r.length; i++) {

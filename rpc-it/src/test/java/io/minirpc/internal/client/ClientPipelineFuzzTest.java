@@ -128,7 +128,7 @@ class ClientPipelineFuzzTest {
   }
 
   private static ByteBuf encode(ClientMethod m, Object[] args, long timeoutNanos,
-      Map<String, String> metadata) {
+      Map<String, String> metadata, boolean evolving) {
     try {
       return RequestWriter.write(ByteBufAllocator.DEFAULT, (byte) 1, m.serviceAndMethod(),
           timeoutNanos, metadata, args, m.writers(), MAX_FRAME);

@@ -29,7 +29,7 @@ public final class ServerVersion {
           + "}\n",
       "Item",
       "package io.minirpc.it.versions;\n"
-          + "public record Item(String name, int quantity, String warehouse) {}\n");
+          + "public record Item(String name, String quantity, String warehouse) {}\n");
 
   private ServerVersion() {}
 
