@@ -52,6 +52,40 @@ final class EvolvingLayout {
     return kryo.getDefaultSerializer(type);
   }
 
+  /**
+   * Buffers for the values of the fields being written, one per level of nesting, kept in the
+   * context of one pooled Kryo instance (used by one thread at a time).
+   */
+  static final class Scratch {
+    private final List<Output> buffers = new ArrayList<>();
+    private int depth;
+
+    static Scratch of(Kryo kryo) {
+      Scratch s = (Scratch) kryo.getContext().get(Scratch.class);
+      if (s == null) {
+        s = new Scratch();
+        kryo.getContext().put(Scratch.class, s);
+      }
+      return s;
+    }
+
+    /** A buffer for one field value of the object being written at this depth. */
+    Output enter() {
+      if (depth == buffers.size()) {
+        buffers.add(new Output(256, -1));
+      }
+      return buffers.get(depth++);
+    }
+
+    /** Done with the buffer {@link #enter} gave; a large one is let go. */
+    void exit() {
+      Output o = buffers.get(--depth);
+      if (o.getBuffer().length > 64 * 1024) {
+        buffers.set(depth, new Output(256, -1));
+      }
+    }
+  }
+
   /** How a field's value is written, by its declared type. */
   private enum Kind {
     INTEGRAL, FLOATING, BOOLEAN, CHAR, OBJECT;
@@ -145,8 +179,8 @@ final class EvolvingLayout {
 
     @Override
     public void write(Kryo kryo, Output output, Object object) {
-      ScopedClassResolver resolver = (ScopedClassResolver) kryo.getClassResolver();
-      Output value = resolver.enterScratch();
+      Scratch scratch = Scratch.of(kryo);
+      Output value = scratch.enter();
       try {
         output.writeVarInt(names.length, true);
         for (int i = 0; i < names.length; i++) {
@@ -168,7 +202,7 @@ final class EvolvingLayout {
           output.writeBytes(value.getBuffer(), 0, value.position());
         }
       } finally {
-        resolver.exitScratch();
+        scratch.exit();
       }
     }
 

@@ -10,8 +10,6 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.IdentityMap;
 import com.esotericsoftware.kryo.util.IntMap;
 import com.esotericsoftware.kryo.util.Util;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -27,9 +25,6 @@ final class ScopedClassResolver implements ClassResolver {
   private final KryoRegistrations shared;
   /** Whether user classes get their serializers of the {@link EvolvingLayout}. */
   private final boolean evolving;
-  /** Buffers for the values of the evolving layout's fields, one per level of nesting. */
-  private final List<Output> scratch = new ArrayList<>();
-  private int scratchDepth;
   private final IdentityMap<Class<?>, Registration> byClass = new IdentityMap<>();
   private final IntMap<Registration> byId = new IntMap<>();
   private Kryo kryo;
@@ -41,22 +36,6 @@ final class ScopedClassResolver implements ClassResolver {
   ScopedClassResolver(KryoRegistrations shared, boolean evolving) {
     this.shared = shared;
     this.evolving = evolving;
-  }
-
-  /** A buffer for one field value of an object being written in the evolving layout. */
-  Output enterScratch() {
-    if (scratchDepth == scratch.size()) {
-      scratch.add(new Output(256, -1));
-    }
-    return scratch.get(scratchDepth++);
-  }
-
-  /** Done with the buffer {@link #enterScratch} gave; a large one is let go. */
-  void exitScratch() {
-    Output o = scratch.get(--scratchDepth);
-    if (o.getBuffer().length > 64 * 1024) {
-      scratch.set(scratchDepth, new Output(256, -1));
-    }
   }
 
   private Serializer<?> serializer(KryoRegistrations.Entry e) {
