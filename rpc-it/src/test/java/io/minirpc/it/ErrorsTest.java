@@ -257,7 +257,7 @@ class ErrorsTest {
               + " failed: the implementation threw"
               + " io.minirpc.it.CalculatorImpl$CodedException: failed with code 42 (not rebuilt"
               + " on the client: it has no constructor that takes a message (String), a message"
-              + " and a cause (String, Throwable), or nothing)",
+              + " and a cause (String, Throwable), nothing, or values of its own fields)",
           e.getMessage());
       // The remote stack trace travels as a suppressed exception.
       assertEquals(CalculatorImpl.class.getName(),

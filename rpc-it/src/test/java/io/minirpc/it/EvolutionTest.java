@@ -45,9 +45,11 @@ class EvolutionTest {
   void close() {
     if (client != null) {
       client.close();
+      client = null;
     }
     if (server != null) {
       server.close();
+      server = null;
     }
   }
 
@@ -140,6 +142,36 @@ class EvolutionTest {
     assertEquals(Code.NOT_FOUND, describe.code());
     assertTrue(describe.getMessage().contains("was not sent"), describe.getMessage());
     assertEquals("Stock[count=7, price=1.5]", invoke(inventory, "stock").toString());
+  }
+
+  @Test
+  void aDeclaredExceptionArrivesWithItsFieldsBetweenAnyTwoVersions() throws Throwable {
+    Object inventory = connect(v2, v2);
+    Exception same = assertThrows(Exception.class, () -> invoke(inventory, "reserve", "bolt"));
+    assertEquals("shop.OutOfStock", same.getClass().getName());
+    assertEquals("out of stock: bolt (3 available)", same.getMessage());
+    assertEquals(3L, invoke(same, "available"));
+    assertEquals(java.util.List.of("lyon", "gent"), invoke(same, "nearby"));
+    assertEquals(1, same.getSuppressed().length, "only the note that it was thrown remotely");
+    close();
+
+    Object older = connect(v2, v1);
+    Exception fromOld = assertThrows(Exception.class, () -> invoke(older, "reserve", "nut"));
+    assertEquals("shop.OutOfStock", fromOld.getClass().getName());
+    assertEquals("nut", invoke(fromOld, "sku"));
+    assertEquals(0L, invoke(fromOld, "available"), "a field the old server lacks: its default");
+    assertEquals(java.util.List.of(), invoke(fromOld, "nearby"));
+    String notes = java.util.Arrays.toString(fromOld.getSuppressed());
+    assertTrue(notes.contains("The server's message: out of stock: nut"), notes);
+    assertTrue(notes.contains("Fields of shop.OutOfStock not rebuilt on the client: available:"
+        + " the server did not send it (its version of the class lacks it, or its codec could"
+        + " not encode the value); nearby: the server did not send it"), notes);
+    close();
+
+    Object newer = connect(v1, v2);
+    Exception fromNew = assertThrows(Exception.class, () -> invoke(newer, "reserve", "nut"));
+    assertEquals("nut", invoke(fromNew, "sku"), "fields the old client lacks are skipped");
+    assertEquals("out of stock: nut", fromNew.getMessage());
   }
 
   @Test

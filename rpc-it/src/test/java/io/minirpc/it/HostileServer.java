@@ -25,6 +25,10 @@ final class HostileServer implements AutoCloseable {
   private final byte[] responseBody;
   /** The flags of every RESPONSE: 0x02 says its body is compressed. */
   private int responseFlags;
+  /** What every call is answered with: a RESPONSE of codec 1, or another frame. */
+  private int replyType = RawConnection.RESPONSE;
+  private int replyCodec = 1;
+  private byte[] replyHeader = new byte[0];
   private final List<Socket> connections = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final Thread acceptor;
@@ -53,6 +57,20 @@ final class HostileServer implements AutoCloseable {
     body.put((byte) compressorId).putInt(declared).put(compressed);
     HostileServer server = new HostileServer(helloHeader(0, 0, 0), body.array());
     server.responseFlags = 0x02;
+    return server;
+  }
+
+  /**
+   * A server with an ordinary HELLO that answers every call with an ERROR frame: {@code header},
+   * then {@code body} of codec {@code codec}, with {@code flags}.
+   */
+  static HostileServer erroring(byte[] header, int codec, int flags, byte[] body)
+      throws IOException {
+    HostileServer server = new HostileServer(helloHeader(0, 0, 0), body);
+    server.replyType = RawConnection.ERROR;
+    server.replyCodec = codec;
+    server.replyHeader = header;
+    server.responseFlags = flags;
     return server;
   }
 
@@ -151,7 +169,7 @@ final class HostileServer implements AutoCloseable {
           write(out, RawConnection.HELLO, 0, 0, helloHeader, new byte[0]);
         } else if (type == RawConnection.REQUEST) {
           requests.incrementAndGet();
-          byte[] response = RawConnection.frameBytes(RawConnection.RESPONSE, 1, seq, new byte[0],
+          byte[] response = RawConnection.frameBytes(replyType, replyCodec, seq, replyHeader,
               responseBody);
           response[9] = (byte) responseFlags;
           out.write(response);

@@ -6,6 +6,7 @@ import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.protocol.ValueSize;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.registry.Codecs;
+import io.minirpc.internal.registry.ExceptionFields;
 import io.minirpc.internal.registry.Fingerprints;
 import io.minirpc.internal.registry.MethodDescriptor;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +23,15 @@ final class ClientMethod {
   /** The same in the codec's evolving layout; null if the codec has none. */
   private final ValueWriter[] evolvingWriters;
   private final ValueReader evolvingReader;
+  /** The fields of its declared exceptions, with the readers of each layout. */
+  private final ExceptionFields exceptions;
+  private final ExceptionFields evolvingExceptions;
   private final byte[] serviceAndMethod;
   private final long timeoutNanos;
   private final boolean waitForReady;
   private final String callPrefix;
   private final String codecName;
+  private final byte codecId;
   private final String signature;
   private final java.util.SortedMap<String, String> shapes;
   private final long digest;
@@ -66,11 +71,14 @@ final class ClientMethod {
       boolean waitForReady, String address, Long digest) {
     this.descriptor = descriptor;
     this.codecName = codec.name();
+    this.codecId = codec.id();
     this.writers = writers(descriptor, codec);
     this.reader = reader(descriptor, codec);
     Codecs.Entry evolving = codec.evolving();
     this.evolvingWriters = evolving == null ? null : writers(descriptor, evolving);
     this.evolvingReader = evolving == null ? null : reader(descriptor, evolving);
+    this.exceptions = ExceptionFields.of(descriptor, codec);
+    this.evolvingExceptions = evolving == null ? null : ExceptionFields.of(descriptor, evolving);
     byte[] service = Frames.encodeString(descriptor.serviceName());
     byte[] method = Frames.encodeString(descriptor.key());
     this.serviceAndMethod = new byte[service.length + method.length];
@@ -240,6 +248,19 @@ final class ClientMethod {
           + codecName + " does not have");
     }
     return evolvingReader;
+  }
+
+  /**
+   * The fields of the declared exceptions, with the readers of the layout an ERROR frame's flags
+   * name; null if the codec has no such layout.
+   */
+  ExceptionFields exceptionFields(boolean evolving) {
+    return evolving ? evolvingExceptions : exceptions;
+  }
+
+  /** The wire id of the client's codec. */
+  byte codecId() {
+    return codecId;
   }
 
   /** The name of the client's codec. */

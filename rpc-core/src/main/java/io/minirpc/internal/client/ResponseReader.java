@@ -77,7 +77,8 @@ final class ResponseReader {
           completeWithValue(call, frame, codecHint, measure, connection);
           break;
         case ERROR:
-          Throwable error = RemoteExceptions.rebuild(ErrorInfo.read(frame.header()), call.method());
+          Throwable error = RemoteExceptions.rebuild(ErrorInfo.read(frame.header()), call.method(),
+              frame);
           if (codecHint != null && error instanceof RpcException
               && ((RpcException) error).code() == RpcException.Code.CODEC) {
             error = new RpcException(RpcException.Code.CODEC, error.getMessage() + codecHint);

@@ -16,8 +16,34 @@ import java.util.List;
  * +--------------+-----------------+---------+----------------+------------------------------+
  * </pre>
  */
-public record ErrorInfo(
-    int code, String exceptionClass, String message, List<StackTraceElement> stackTrace) {
+public record ErrorInfo(int code, String exceptionClass, String message,
+    List<StackTraceElement> stackTrace, Body body) {
+  /**
+   * What an ERROR frame may carry after its header: the fields of an exception the method
+   * declares, encoded by a codec (the frame then names it, and its layout in the flags).
+   */
+  public interface Body {
+    /** The codec that encodes it. */
+    byte codecId();
+
+    /** {@link Protocol#FLAG_EVOLVING} if in the codec's evolving layout, else 0. */
+    byte flags();
+
+    /**
+     * Appends the body; if it throws, the frame goes without one.
+     *
+     * @param frameStart the index of the frame's first byte, which bounds how far the frame may
+     *     grow within the maximum frame size
+     */
+    void write(ByteBuf buf, int frameStart) throws java.io.IOException;
+  }
+
+  /** An error without a body: everything but a declared exception with fields. */
+  public ErrorInfo(
+      int code, String exceptionClass, String message, List<StackTraceElement> stackTrace) {
+    this(code, exceptionClass, message, stackTrace, null);
+  }
+
   /** Messages are cut to this many characters so the header always fits its string fields. */
   public static final int MAX_MESSAGE_CHARS = 8192;
   /** At most this many stack frames travel. */
@@ -58,6 +84,16 @@ public record ErrorInfo(
       buf.setByte(start + Protocol.FLAGS_OFFSET, flags);
       write(buf);
       Frames.endHeader(buf, start);
+      if (body != null) {
+        int bodyStart = buf.writerIndex();
+        try {
+          body.write(buf, start);
+          buf.setByte(start + Protocol.LENGTH_FIELD + 4, body.codecId());
+          buf.setByte(start + Protocol.FLAGS_OFFSET, flags | body.flags());
+        } catch (java.io.IOException | RuntimeException e) {
+          buf.writerIndex(bodyStart); // the error goes without the exception's fields
+        }
+      }
       Frames.finish(buf, start);
       return buf;
     } catch (RuntimeException e) {

@@ -37,6 +37,26 @@ public final class Slots {
   }
 
   /**
+   * Skips one slot of {@code body}.
+   *
+   * @throws IOException if the slot overruns the body
+   */
+  public static void skip(ByteBuf body) throws IOException {
+    if (body.readableBytes() < 4) {
+      throw new IOException("the frame body ends before a slot");
+    }
+    int length = body.readInt();
+    if (length == Protocol.NULL_SLOT) {
+      return;
+    }
+    if (length < 0 || length > body.readableBytes()) {
+      throw new IOException(
+          "slot length " + length + " does not fit the " + body.readableBytes() + " bytes left");
+    }
+    body.skipBytes(length);
+  }
+
+  /**
    * Reads one slot from {@code body}, leaving the reader index after it.
    *
    * @throws IOException if the slot overruns the body, or the codec fails or leaves bytes unread

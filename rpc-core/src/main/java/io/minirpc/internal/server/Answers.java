@@ -96,6 +96,23 @@ final class Answers {
   }
 
   /**
+   * The ERROR a failure of {@code method}'s implementation becomes, as {@link #failure(Throwable,
+   * MethodDescriptor, ServerLimits)} says; an exception the method declares carries its fields
+   * too, encoded with the call's codec.
+   */
+  static ErrorInfo failure(Throwable t, ServerMethod method, Codecs.Entry codec,
+      ServerLimits limits) {
+    ErrorInfo info = failure(t, method.descriptor(), limits);
+    if (info.exceptionClass().isEmpty() || !method.descriptor().declares(t.getClass())) {
+      return info;
+    }
+    DeclaredState state = DeclaredState.of(t, method.exceptionFields(codec),
+        ServerMethod.exceptionLayout(codec), limits.maxFrameSize());
+    return state == null ? info : new ErrorInfo(info.code(), info.exceptionClass(),
+        info.message(), info.stackTrace(), state);
+  }
+
+  /**
    * The ERROR a failure of the implementation of {@code d} becomes. An {@link RpcException}
    * passes as it is; an exception the method declares, as APPLICATION with its class and message
    * (and its stack, if the server sends them); anything else, unless the server sends error

@@ -326,7 +326,6 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
   }
 
   private void failWith(Throwable t) {
-    MethodDescriptor d = method.descriptor();
     if (cancelled) {
       // Nobody waits for the answer, and the failure is most likely the cancel itself.
       if (claim()) {
@@ -334,7 +333,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
       }
       return;
     }
-    sendOnce(Answers.failure(t, d, serving.limits()));
+    sendOnce(Answers.failure(t, method, codec, serving.limits()));
   }
 
   private void fail(RpcException.Code code, String message) {

@@ -4,6 +4,7 @@ import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.CompressorRegistry;
+import io.minirpc.internal.registry.ExceptionFields;
 import io.minirpc.internal.registry.MethodDescriptor;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -27,6 +28,8 @@ final class ServerMethod {
   private final MethodHandle invoker;
   private final ValueReader[][] readers;
   private final ValueWriter[] writers;
+  /** Per codec: the fields of its declared exceptions, in the layout they travel in. */
+  private final ExceptionFields[] exceptions;
   private final RateLimiter methodLimit;
   private final RateLimiter serviceLimit;
   /**
@@ -53,7 +56,9 @@ final class ServerMethod {
     List<Codecs.Entry> entries = codecs.withLayouts();
     this.readers = new ValueReader[codecs.slots()][];
     this.writers = new ValueWriter[codecs.slots()];
+    this.exceptions = new ExceptionFields[codecs.slots()];
     for (Codecs.Entry codec : entries) {
+      exceptions[codec.index()] = ExceptionFields.of(descriptor, exceptionLayout(codec));
       ValueReader[] r = new ValueReader[descriptor.parameterCount()];
       for (int i = 0; i < r.length; i++) {
         r[i] = codec.reader(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
@@ -123,6 +128,19 @@ final class ServerMethod {
 
   ValueReader[] readers(Codecs.Entry codec) {
     return readers[codec.index()];
+  }
+
+  /**
+   * The layout a declared exception's fields travel in: the codec's evolving one when it has one,
+   * so that a client with another version of the exception class reads what it can.
+   */
+  static Codecs.Entry exceptionLayout(Codecs.Entry codec) {
+    return codec.evolving() != null ? codec.evolving() : codec;
+  }
+
+  /** The fields of the declared exceptions, with the writers of {@code codec}'s layout for them. */
+  ExceptionFields exceptionFields(Codecs.Entry codec) {
+    return exceptions[codec.index()];
   }
 
   /** The result writer for {@code codec}, or {@code null} for a method without a result. */

@@ -30,6 +30,7 @@ public final class Shop {
         String deliver(Delivery delivery);
         Price price(String sku);
         String place(Order order);
+        void reserve(String sku) throws OutOfStock;
       %s}
       """;
 
@@ -45,6 +46,7 @@ public final class Shop {
         public String deliver(Delivery delivery) { return delivery.toString(); }
         public Price price(String sku) { return Samples.price(); }
         public String place(Order order) { return order.toString(); }
+        public void reserve(String sku) throws OutOfStock { throw Samples.outOfStock(sku); }
       %s}
       """;
 
@@ -65,6 +67,12 @@ public final class Shop {
         "Delivery", "public record Delivery(String sku, int amount) {}",
         "Price", "public record Price(String currency, long cents) {}",
         "Order", "public record Order(String id) {}",
+        "OutOfStock", """
+            public class OutOfStock extends Exception {
+              private final String sku;
+              public OutOfStock(String sku) { super("out of stock: " + sku); this.sku = sku; }
+              public String sku() { return sku; }
+            }""",
         "Inventory", INVENTORY.formatted(""),
         "InventoryImpl", IMPLEMENTATION.formatted(""),
         "Samples", """
@@ -75,6 +83,7 @@ public final class Shop {
               public static Delivery delivery() { return new Delivery("b-1", 12); }
               public static Price price() { return new Price("EUR", 250); }
               public static Order order() { return new Order("o-1"); }
+              public static OutOfStock outOfStock(String sku) { return new OutOfStock(sku); }
             }"""));
   }
 
@@ -103,6 +112,21 @@ public final class Shop {
               @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
               public @interface NotNull {}
             }""",
+        "OutOfStock", """
+            public class OutOfStock extends Exception {
+              private final String sku;
+              private final long available;
+              private final java.util.List<String> nearby;
+              public OutOfStock(String sku, long available, java.util.List<String> nearby) {
+                super("out of stock: " + sku + " (" + available + " available)");
+                this.sku = sku;
+                this.available = available;
+                this.nearby = nearby;
+              }
+              public String sku() { return sku; }
+              public long available() { return available; }
+              public java.util.List<String> nearby() { return nearby; }
+            }""",
         "Inventory", INVENTORY.formatted("  String describe();\n"),
         "InventoryImpl", IMPLEMENTATION.formatted(
             "  public String describe() { return \"version 2\"; }\n"),
@@ -119,6 +143,9 @@ public final class Shop {
               public static Delivery delivery() { return new Delivery("b-2", 5_000_000_000L); }
               public static Price price() { return new Price("EUR", "2.50"); }
               public static Order order() { return new Order("o-2", "ada"); }
+              public static OutOfStock outOfStock(String sku) {
+                return new OutOfStock(sku, 3, java.util.List.of("lyon", "gent"));
+              }
             }"""));
   }
 }
