@@ -51,6 +51,41 @@ class MalformedInputTest {
   }
 
   @Test
+  void theEvolvingFlagMakesReadingLenientAndNothingElse() throws Exception {
+    String types = TypesService.class.getName();
+    String method = "echoUser(" + TypesService.User.class.getName() + ")";
+    byte[] user = utf8("{\"id\":7,\"name\":\"ada\",\"shoeSize\":42}");
+    try (RawConnection raw = new RawConnection(port)) {
+      byte[] strict = RawConnection.requestBytes(JSON, 1, types, method, user);
+      raw.writeRaw(strict);
+      RawConnection.Reply refused = raw.read();
+      assertEquals(RawConnection.ERROR, refused.type(), "a field the class lacks, unflagged");
+      assertTrue(refused.errorMessage().contains("shoeSize"), refused.errorMessage());
+
+      byte[] evolving = RawConnection.requestBytes(JSON, 2, types, method, user);
+      evolving[9] = 0x04; // flags: EVOLVING
+      raw.writeRaw(evolving);
+      RawConnection.Reply answered = raw.read();
+      assertEquals(RawConnection.RESPONSE, answered.type(), "skipped in the evolving layout");
+      assertEquals(0x04, answered.flags(), "and answered in it");
+      assertTrue(answered.slotText().contains("\"name\":\"ada\""), answered.slotText());
+      assertFalse(answered.slotText().contains("shoeSize"), answered.slotText());
+
+      byte[] unknownConstant = RawConnection.requestBytes(JSON, 3, types,
+          "echoEnum(" + TypesService.Color.class.getName() + ")", utf8("\"PURPLE\""));
+      unknownConstant[9] = 0x04;
+      raw.writeRaw(unknownConstant);
+      RawConnection.Reply purple = raw.read();
+      assertEquals(RawConnection.ERROR, purple.type());
+      assertTrue(purple.errorMessage().contains("PURPLE"), purple.errorMessage());
+
+      raw.request(JSON, 4, CALC, "add(int,int)", utf8("1"), utf8("2"));
+      assertEquals("3", raw.read().slotText(), "the connection lives on");
+    }
+    assertEquals(5, fixture.calculator().add(2, 3));
+  }
+
+  @Test
   void garbageClosesOnlyThatConnection() throws Exception {
     try (RawConnection good = new RawConnection(port);
         RawConnection bad = new RawConnection(port)) {
