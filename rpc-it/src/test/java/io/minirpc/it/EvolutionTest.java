@@ -70,7 +70,8 @@ class EvolutionTest {
         invoke(inventory, "item").toString(),
         "fields it lacks are skipped, one it has alone is null, an unknown constant falls back");
     assertEquals("Item[name=bolt, quantity=3, color=GREEN, size=M, warehouse=null, tags=[],"
-        + " note=Optional.empty]", invoke(inventory, "inspect", v1.call("shop.Samples", "item")),
+        + " note=Optional.empty, fragile=false, shelf=0]",
+        invoke(inventory, "inspect", v1.call("shop.Samples", "item")),
         "the server gives what the old client did not send its missing values");
     assertEquals("Prefs[pageSize=20, theme=light]", invoke(inventory, "prefs").toString());
     assertEquals("Prefs[pageSize=50, theme=light, language=en]",
@@ -114,7 +115,7 @@ class EvolutionTest {
   void aNewClientCallsAnOldServer() throws Throwable {
     Object inventory = connect(v2, v1);
     assertEquals("Item[name=bolt, quantity=3, color=GREEN, size=M, warehouse=null, tags=[],"
-        + " note=Optional.empty]", invoke(inventory, "item").toString());
+        + " note=Optional.empty, fragile=false, shelf=0]", invoke(inventory, "item").toString());
     assertEquals("Item[name=nut, quantity=5, color=GREEN, size=UNKNOWN, legacy=null]",
         invoke(inventory, "inspect", v2.call("shop.Samples", "item")));
     assertEquals("Prefs[pageSize=20, theme=light, language=en]",
@@ -248,7 +249,7 @@ class EvolutionTest {
   void equalVersionsKeepTheCodecsOwnLayout() throws Throwable {
     Object inventory = connect(v2, v2);
     assertEquals("Item[name=nut, quantity=5, color=GREEN, size=XL, warehouse=north, tags=[m8],"
-        + " note=Optional[fragile]]", invoke(inventory, "item").toString());
+        + " note=Optional[fragile], fragile=true, shelf=12]", invoke(inventory, "item").toString());
     assertEquals("version 2", invoke(inventory, "describe"));
   }
 }

@@ -138,6 +138,8 @@ final class JsonCodec implements Codec {
                 JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
     if (evolving) {
       builder.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // A primitive the writer's version lacks is zero (Jackson sees it as null).
+          .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
           .annotationIntrospector(new EvolvingIntrospector())
           .defaultPropertyInclusion(JsonInclude.Value.construct(

@@ -94,7 +94,7 @@ public final class Shop {
         "Size", "public enum Size { S, M, XL, @io.minirpc.Fallback UNKNOWN }",
         "Item", "public record Item(String name, int quantity, Color color, Size size,"
             + " String warehouse, java.util.List<String> tags,"
-            + " java.util.Optional<String> note) {}",
+            + " java.util.Optional<String> note, boolean fragile, int shelf) {}",
         "Prefs", """
             public class Prefs {
               public int pageSize = 20;
@@ -134,7 +134,7 @@ public final class Shop {
             public final class Samples {
               public static Item item() {
                 return new Item("nut", 5, Color.GREEN, Size.XL, "north", java.util.List.of("m8"),
-                    java.util.Optional.of("fragile"));
+                    java.util.Optional.of("fragile"), true, 12);
               }
               public static Color color() { return Color.BLUE; }
               public static Prefs prefs() {
