@@ -74,9 +74,9 @@ class EvolutionTest {
         invoke(inventory, "inspect", v1.call("shop.Samples", "item")),
         "the server gives what the old client did not send its missing values");
     assertEquals("Prefs[pageSize=20, theme=light]", invoke(inventory, "prefs").toString());
-    assertEquals("Prefs[pageSize=50, theme=light, language=en]",
+    assertEquals("Prefs[pageSize=50, theme=light, language=en, ids=0, queue=[]]",
         invoke(inventory, "inspectPrefs", v1.call("shop.Samples", "prefs")),
-        "a class's own default for a field it was not sent");
+        "a class's own default for a field it was not sent, else the field's missing value");
     assertEquals("Delivery[sku=b-1, amount=12]",
         invoke(inventory, "deliver", v1.call("shop.Samples", "delivery")),
         "an int the client writes widens to the server's long");
@@ -118,7 +118,7 @@ class EvolutionTest {
         + " note=Optional.empty, fragile=false, shelf=0]", invoke(inventory, "item").toString());
     assertEquals("Item[name=nut, quantity=5, color=GREEN, size=UNKNOWN, legacy=null]",
         invoke(inventory, "inspect", v2.call("shop.Samples", "item")));
-    assertEquals("Prefs[pageSize=20, theme=light, language=en]",
+    assertEquals("Prefs[pageSize=20, theme=light, language=en, ids=0, queue=[]]",
         invoke(inventory, "prefs").toString());
     assertEquals("Prefs[pageSize=50, theme=light]",
         invoke(inventory, "inspectPrefs", v2.call("shop.Samples", "prefs")));
@@ -165,8 +165,9 @@ class EvolutionTest {
     String notes = java.util.Arrays.toString(fromOld.getSuppressed());
     assertTrue(notes.contains("The server's message: out of stock: nut"), notes);
     assertTrue(notes.contains("Fields of shop.OutOfStock not rebuilt on the client: available:"
-        + " the server did not send it (its version of the class lacks it, or its codec could"
-        + " not encode the value); nearby: the server did not send it"), notes);
+        + " the server did not send it (its version of the class lacks it, its codec could not"
+        + " encode the value, or the fields did not fit its maximum frame size); nearby: the"
+        + " server did not send it"), notes);
     close();
 
     Object newer = connect(v1, v2);
@@ -243,6 +244,24 @@ class EvolutionTest {
         .gracePeriod(Duration.ofSeconds(5))
         .register((Class) version.type("shop.Inventory"), version.create("shop.InventoryImpl"))
         .build().start();
+  }
+
+  @Test
+  void genericSuperclassesFinalClassesAndEnumsWithBodiesMeetToo() throws Throwable {
+    for (Compiled[] pair : new Compiled[][] {{v1, v2}, {v2, v1}}) {
+      Object inventory = connect(pair[0], pair[1]);
+      assertEquals(pair[0] == v1
+          ? "ada[Item[name=nut, quantity=5, color=GREEN, size=UNKNOWN, legacy=null]]"
+          : "ada[Item[name=bolt, quantity=3, color=GREEN, size=M, warehouse=null, tags=[],"
+              + " note=Optional.empty, fragile=false, shelf=0]]",
+          invoke(inventory, "box").toString(),
+          "ItemBox extends Box<Item> (T renamed E), and Item changed");
+      assertEquals("3,4", invoke(inventory, "spot").toString(), "Spot became final");
+      Object sub = invoke(inventory, "op");
+      assertEquals("SUB", ((Enum<?>) sub).name(), "an enum whose constants have bodies");
+      assertEquals("SUB=4", invoke(inventory, "apply", sub));
+      close();
+    }
   }
 
   @Test

@@ -147,7 +147,14 @@ final class KryoCodec implements Codec {
   private Slot slot(Type type) {
     Class<?> raw = Conformance.box(Conformance.raw(type));
     Set<Class<?>> scope = registrations.scope(type);
-    return new Slot(type.getTypeName(), raw, exactClass(raw), scope, Conformance.of(type));
+    // The evolving layout always writes the class id: the other side's version of the class
+    // may be final where this one is not, or the reverse.
+    boolean exact = evolving ? primitiveArray(raw) : exactClass(raw);
+    return new Slot(type.getTypeName(), raw, exact, scope, Conformance.of(type));
+  }
+
+  private static boolean primitiveArray(Class<?> c) {
+    return c.isArray() && c.getComponentType().isPrimitive();
   }
 
   /**

@@ -232,7 +232,7 @@ final class KryoRegistrations {
               + " (collections, java.time, BigDecimal, UUID, Optional, ...) or the json codec");
     }
     found.add(c);
-    if (c.isSealed()) {
+    if (c.isSealed() && !c.isEnum()) { // an enum's constant bodies travel as the enum
       // sealed interface Shape permits Circle, Square: the signature names every implementation.
       for (Class<?> permitted : c.getPermittedSubclasses()) {
         walk(permitted, found, seen, path);

@@ -141,10 +141,9 @@ final class JsonCodec implements Codec {
           // A primitive the writer's version lacks is zero (Jackson sees it as null).
           .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
-          .annotationIntrospector(new EvolvingIntrospector())
           .defaultPropertyInclusion(JsonInclude.Value.construct(
               JsonInclude.Include.ALWAYS, JsonInclude.Include.NON_NULL));
-      EvolvingIntrospector.emptyWhenMissing(builder);
+      builder.addModule(EvolvingIntrospector.module());
     }
     return builder.build();
   }
@@ -263,8 +262,8 @@ final class JsonCodec implements Codec {
       // interface (minirpc call) sends arguments and reads results. It names no class.
       return javaType;
     }
-    boolean abstractType =
-        raw.isInterface() || (Modifier.isAbstract(raw.getModifiers()) && !raw.isPrimitive());
+    boolean abstractType = raw.isInterface()
+        || (Modifier.isAbstract(raw.getModifiers()) && !raw.isPrimitive() && !raw.isEnum());
     if (raw == Object.class
         || (abstractType
             && !javaType.isContainerType()

@@ -25,6 +25,10 @@ final class RemoteFields {
     static final Decoded NONE = new Decoded(Map.of(), List.of());
   }
 
+  private static final String NOT_SENT = ": the server did not send it (its version of the class"
+      + " lacks it, its codec could not encode the value, or the fields did not fit its maximum"
+      + " frame size)";
+
   private RemoteFields() {}
 
   /** The fields of declared exception class {@code type} that {@code frame}'s body carries. */
@@ -38,8 +42,9 @@ final class RemoteFields {
     Map<String, Object> values = new HashMap<>();
     ByteBuf body = frame.body();
     if (frame.codecId() == Protocol.NO_CODEC || !body.isReadable()) {
-      problems.add("the server sent none (a server of an older minirpc, or the fields did not"
-          + " fit its maximum frame size)");
+      for (String name : new TreeSet<>(slots.keySet())) {
+        problems.add(name + NOT_SENT); // its version has no fields, or they did not fit
+      }
     } else if (frame.codecId() != method.codecId() || known == null) {
       problems.add("they came in another codec or layout than the client's (codec id "
           + (frame.codecId() & 0xFF) + ")");
@@ -99,8 +104,7 @@ final class RemoteFields {
       return;
     }
     for (String name : missing) {
-      problems.add(name + ": the server did not send it (its version of the class lacks it,"
-          + " or its codec could not encode the value)");
+      problems.add(name + NOT_SENT);
     }
   }
 }

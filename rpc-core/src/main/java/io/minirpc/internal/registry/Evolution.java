@@ -126,13 +126,17 @@ public final class Evolution {
         } else if (!widens(w.type, r.type)) {
           problems.add(name + "." + e.getKey() + " is " + c.fields.get(e.getKey()).type
               + " on the client but " + s.fields.get(e.getKey()).type + " on the server"
-              + (INTEGRAL.containsKey(w.type) || FLOATING.containsKey(w.type)
+              + (numeric(w.type) && numeric(r.type)
                   ? " (a number may only widen, from the " + writerSide + " that writes it to"
                       + " the " + readerSide + " that reads it)"
                   : ""));
         }
       }
     }
+  }
+
+  private static boolean numeric(String type) {
+    return INTEGRAL.containsKey(type) || FLOATING.containsKey(type);
   }
 
   /** Whether a value written as {@code writer} reads as {@code reader}: a safe widening. */
@@ -164,7 +168,7 @@ public final class Evolution {
   /** A shape as {@link Fingerprints} writes it, parsed. */
   private record Shape(String kind, Map<String, Field> fields, List<String> permits) {
     boolean isObject() {
-      return kind.equals("record") || kind.equals("class");
+      return kind.equals("record") || kind.equals("class") || kind.equals("final class");
     }
 
     String describeKind() {
@@ -186,8 +190,9 @@ public final class Evolution {
       }
       List<String> permits = List.of();
       String rest = shape.substring(close + 1);
-      if (rest.startsWith("permits{")) {
-        permits = split(rest.substring("permits{".length(), rest.length() - 1));
+      int at = rest.indexOf("permits{");
+      if (at >= 0) {
+        permits = split(rest.substring(at + "permits{".length(), matching(rest, at + 7)));
       }
       return new Shape(kind, fields, permits);
     }

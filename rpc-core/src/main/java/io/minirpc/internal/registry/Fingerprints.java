@@ -95,7 +95,12 @@ public final class Fingerprints {
       for (Type field : fieldTypes(c)) {
         walk(field, out);
       }
-      if (c.isSealed()) {
+      // class ItemBox extends Box<Item>: the fields of Box declared T hold Items.
+      for (Class<?> k = c; k.getSuperclass() != null && !isJdk(k.getSuperclass());
+          k = k.getSuperclass()) {
+        walk(k.getGenericSuperclass(), out);
+      }
+      if (c.isSealed() && !c.isEnum()) { // an enum's constant bodies are its own classes
         for (Class<?> permitted : c.getPermittedSubclasses()) {
           walk(permitted, out);
         }
@@ -128,7 +133,7 @@ public final class Fingerprints {
    */
   private static String describe(Class<?> c) {
     String shape = shape(c);
-    if (!c.isSealed()) {
+    if (!c.isSealed() || c.isEnum()) {
       return shape;
     }
     StringJoiner j = new StringJoiner(",", "permits{", "}");
@@ -149,22 +154,40 @@ public final class Fingerprints {
     if (c.isInterface() || Modifier.isAbstract(c.getModifiers())) {
       return (c.isInterface() ? "interface" : "abstract") + fields(c, "{", "}");
     }
-    return (c.isRecord() ? "record" : "class") + fields(c, "{", "}");
+    // A final class is written without a class id where it is declared, so it is part of the shape.
+    return (c.isRecord() ? "record" : Modifier.isFinal(c.getModifiers()) ? "final class" : "class")
+        + fields(c, "{", "}");
   }
 
   private static String fields(Class<?> c, String open, String close) {
     StringJoiner j = new StringJoiner(",", open, close);
     if (c.isRecord()) {
       for (RecordComponent rc : c.getRecordComponents()) {
-        j.add(rc.getName() + ":" + rc.getGenericType().getTypeName()
+        j.add(rc.getName() + ":" + typeName(rc.getGenericType(), c)
             + (required(rc, field(c, rc.getName())) ? "!" : ""));
       }
       return j.toString();
     }
     for (Field f : instanceFields(c)) {
-      j.add(f.getName() + ":" + f.getGenericType().getTypeName() + (required(f) ? "!" : ""));
+      j.add(f.getName() + ":" + typeName(f.getGenericType(), f.getDeclaringClass())
+          + (required(f) ? "!" : ""));
     }
     return j.toString();
+  }
+
+  /**
+   * The generic type name of a field, its class's type variables numbered ({@code List<#0>}),
+   * so that renaming {@code T} to {@code E} changes nothing: nothing changes on the wire.
+   */
+  private static String typeName(Type type, Class<?> declaring) {
+    String name = type.getTypeName();
+    java.lang.reflect.TypeVariable<?>[] variables = declaring.getTypeParameters();
+    for (int i = 0; i < variables.length; i++) {
+      name = name.replaceAll("(?<![\\p{L}\\p{N}_$.])"
+          + java.util.regex.Pattern.quote(variables[i].getName()) + "(?![\\p{L}\\p{N}_$])",
+          "#" + i);
+    }
+    return name;
   }
 
   private static Field field(Class<?> c, String name) {

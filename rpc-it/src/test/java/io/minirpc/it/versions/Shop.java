@@ -31,6 +31,10 @@ public final class Shop {
         Price price(String sku);
         String place(Order order);
         void reserve(String sku) throws OutOfStock;
+        ItemBox box();
+        Spot spot();
+        Op op();
+        String apply(Op op);
       %s}
       """;
 
@@ -47,6 +51,15 @@ public final class Shop {
         public Price price(String sku) { return Samples.price(); }
         public String place(Order order) { return order.toString(); }
         public void reserve(String sku) throws OutOfStock { throw Samples.outOfStock(sku); }
+        public ItemBox box() {
+          ItemBox box = new ItemBox();
+          box.owner = "ada";
+          box.items.add(Samples.item());
+          return box;
+        }
+        public Spot spot() { Spot s = new Spot(); s.x = 3; s.y = 4; return s; }
+        public Op op() { return Op.SUB; }
+        public String apply(Op op) { return op + "=" + op.apply(6, 2); }
       %s}
       """;
 
@@ -62,6 +75,17 @@ public final class Shop {
               public int pageSize = 20;
               public String theme = "light";
               public String toString() { return "Prefs[pageSize=" + pageSize + ", theme=" + theme + "]"; }
+            }""",
+        "Box", "public class Box<T> { public java.util.List<T> items = new java.util.ArrayList<>(); }",
+        "ItemBox", "public class ItemBox extends Box<Item> {"
+            + " public String owner; public String toString() { return owner + items; } }",
+        "Spot", "public class Spot { public int x; public int y;"
+            + " public String toString() { return x + \",\" + y; } }",
+        "Op", """
+            public enum Op {
+              ADD { public int apply(int a, int b) { return a + b; } },
+              SUB { public int apply(int a, int b) { return a - b; } };
+              public abstract int apply(int a, int b);
             }""",
         "Stock", "public record Stock(int count, float price) {}",
         "Delivery", "public record Delivery(String sku, int amount) {}",
@@ -100,9 +124,24 @@ public final class Shop {
               public int pageSize = 20;
               public String theme = "light";
               public String language = "en";
+              public long[] ids;
+              public java.util.Queue<String> queue;
               public String toString() {
-                return "Prefs[pageSize=" + pageSize + ", theme=" + theme + ", language=" + language + "]";
+                return "Prefs[pageSize=" + pageSize + ", theme=" + theme + ", language=" + language
+                    + ", ids=" + (ids == null ? null : ids.length) + ", queue=" + queue + "]";
               }
+            }""",
+        "Box", "public class Box<E> { public java.util.List<E> items = new java.util.ArrayList<>(); }",
+        "ItemBox", "public class ItemBox extends Box<Item> {"
+            + " public String owner; public String toString() { return owner + items; } }",
+        "Spot", "public final class Spot { public int x; public int y;"
+            + " public String toString() { return x + \",\" + y; } }",
+        "Op", """
+            public enum Op {
+              ADD { public int apply(int a, int b) { return a + b; } },
+              SUB { public int apply(int a, int b) { return a - b; } },
+              MUL { public int apply(int a, int b) { return a * b; } };
+              public abstract int apply(int a, int b);
             }""",
         "Stock", "public record Stock(long count, double price) {}",
         "Delivery", "public record Delivery(String sku, long amount) {}",
@@ -138,7 +177,8 @@ public final class Shop {
               }
               public static Color color() { return Color.BLUE; }
               public static Prefs prefs() {
-                Prefs p = new Prefs(); p.pageSize = 50; p.language = "fr"; return p;
+                Prefs p = new Prefs(); p.pageSize = 50; p.language = "fr"; p.ids = new long[] {1};
+                p.queue = new java.util.ArrayDeque<>(java.util.List.of("q")); return p;
               }
               public static Delivery delivery() { return new Delivery("b-2", 5_000_000_000L); }
               public static Price price() { return new Price("EUR", "2.50"); }
