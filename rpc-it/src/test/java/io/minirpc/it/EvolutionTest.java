@@ -257,6 +257,8 @@ class EvolutionTest {
           invoke(inventory, "box").toString(),
           "ItemBox extends Box<Item> (T renamed E), and Item changed");
       assertEquals("3,4", invoke(inventory, "spot").toString(), "Spot became final");
+      assertEquals("[3,4, null, 3,4]", java.util.Arrays.toString((Object[]) invoke(inventory,
+          "spots")), "and an array of them");
       Object sub = invoke(inventory, "op");
       assertEquals("SUB", ((Enum<?>) sub).name(), "an enum whose constants have bodies");
       assertEquals("SUB=4", invoke(inventory, "apply", sub));

@@ -90,6 +90,17 @@ class HostileErrorBodyTest {
   }
 
   @Test
+  void aBodyOverItsLimitIsNotDecoded() throws Exception {
+    // Decoded on the client's I/O thread, a body stays small whatever the frame limit allows.
+    byte[] lists = new byte[100_000];
+    java.util.Arrays.fill(lists, (byte) '[');
+    Stockroom.Shortage s = call(body(1, "nearby", HostileServer.slot(lists)), 1, 4);
+    assertEquals(0, s.available());
+    assertTrue(notes(s).contains("the server sent 100014 bytes of them, more than the 65536 a"
+        + " client reads"), notes(s));
+  }
+
+  @Test
   void aFieldSentTwiceIsTakenOnceAndUnknownFieldsAreSkipped() throws Exception {
     byte[] seven = HostileServer.slot("7".getBytes());
     Stockroom.Shortage s = call(body(4, "available", seven, "secret", seven, "available",

@@ -42,7 +42,10 @@ final class EvolvingLayout {
   /** The evolving serializer of a user class, or Kryo's own for what has no fields of its own. */
   static Serializer<?> serializer(Kryo kryo, Class<?> type) {
     if (type.isEnum()) {
-      return new ByName(type);
+      return new EnumByName(type);
+    }
+    if (type.isArray() && !type.getComponentType().isPrimitive()) {
+      return new EvolvingArray(type);
     }
     if (type.isRecord()
         || !(type.isArray() || type.isInterface() || Modifier.isAbstract(type.getModifiers())
@@ -58,13 +61,18 @@ final class EvolvingLayout {
    */
   static final class Scratch {
     private final List<Output> buffers = new ArrayList<>();
+    /** No field value is larger than a frame: a larger one fails as soon as it passes it. */
+    private final int limit;
     private int depth;
+
+    Scratch(int limit) {
+      this.limit = limit;
+    }
 
     static Scratch of(Kryo kryo) {
       Scratch s = (Scratch) kryo.getContext().get(Scratch.class);
       if (s == null) {
-        s = new Scratch();
-        kryo.getContext().put(Scratch.class, s);
+        throw new IllegalStateException("a Kryo instance without the evolving layout's buffers");
       }
       return s;
     }
@@ -72,7 +80,7 @@ final class EvolvingLayout {
     /** A buffer for one field value of the object being written at this depth. */
     Output enter() {
       if (depth == buffers.size()) {
-        buffers.add(new Output(256, -1));
+        buffers.add(new Output(256, limit));
       }
       return buffers.get(depth++);
     }
@@ -81,7 +89,7 @@ final class EvolvingLayout {
     void exit() {
       Output o = buffers.get(--depth);
       if (o.getBuffer().length > 64 * 1024) {
-        buffers.set(depth, new Output(256, -1));
+        buffers.set(depth, new Output(256, limit));
       }
     }
   }
@@ -335,67 +343,6 @@ final class EvolvingLayout {
       }
       fields.sort(Comparator.comparing(Field::getName));
       return List.copyOf(fields);
-    }
-  }
-
-  /** Enum constants by name; an unknown one is refused, naming it, or read as the fallback. */
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  static final class ByName extends Serializer<Enum> {
-    private final Class<?> type;
-    private final Map<String, Enum> constants = new HashMap<>();
-    private final Enum fallback;
-
-    ByName(Class<?> type) {
-      super(false, true);
-      this.type = type;
-      Enum marked = null;
-      for (Object c : type.getEnumConstants()) {
-        Enum e = (Enum) c;
-        constants.put(e.name(), e);
-        try {
-          if (type.getField(e.name()).isAnnotationPresent(io.minirpc.Fallback.class)) {
-            marked = e;
-          }
-        } catch (NoSuchFieldException impossible) {
-          throw new IllegalStateException(impossible);
-        }
-      }
-      this.fallback = marked;
-    }
-
-    @Override
-    public void write(Kryo kryo, Output output, Enum object) {
-      output.writeString(object.name());
-    }
-
-    @Override
-    public Enum read(Kryo kryo, Input input, Class<? extends Enum> ignored) {
-      String name = input.readString();
-      Enum e = name == null ? null : constants.get(name);
-      if (e != null) {
-        return e;
-      }
-      if (fallback != null) {
-        return fallback;
-      }
-      throw new KryoException("the payload holds the constant " + quote(name) + " of "
-          + type.getName() + ", which this side's version of it does not have (it has: "
-          + String.join(", ", constants.keySet()) + "). Deploy the version with that constant,"
-          + " or mark one constant @io.minirpc.Fallback to take in its place");
-    }
-
-    /** A name from the network, quoted and cut short, with anything unprintable escaped. */
-    private static String quote(String name) {
-      if (name == null) {
-        return "null";
-      }
-      StringBuilder b = new StringBuilder("'");
-      for (int i = 0; i < name.length() && i < 64; i++) {
-        char c = name.charAt(i);
-        b.append(c >= 0x20 && c < 0x7F && c != '\'' ? String.valueOf(c)
-            : String.format("\\u%04x", (int) c));
-      }
-      return b.append(name.length() > 64 ? "'..." : "'").toString();
     }
   }
 }

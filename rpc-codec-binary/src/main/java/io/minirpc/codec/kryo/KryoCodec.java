@@ -27,19 +27,23 @@ final class KryoCodec implements Codec {
 
   private final KryoRegistrations registrations;
   private final boolean evolving;
+  /** No value is larger; bounds the evolving layout's buffers for field values. */
+  private final int maxFrameSize;
   private final WorkerPool pool;
   /** This codec in the other layout: the evolving one, or (for that one) the plain one. */
   private final KryoCodec twin;
 
   KryoCodec(CodecContext context) {
-    this(new KryoRegistrations(context.allowedClasses()), false, null);
+    this(new KryoRegistrations(context.allowedClasses()), false, null, context.maxFrameSize());
   }
 
-  private KryoCodec(KryoRegistrations registrations, boolean evolving, KryoCodec plain) {
+  private KryoCodec(KryoRegistrations registrations, boolean evolving, KryoCodec plain,
+      int maxFrameSize) {
+    this.maxFrameSize = maxFrameSize;
     this.registrations = registrations;
     this.evolving = evolving;
     this.pool = new WorkerPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 8));
-    this.twin = plain != null ? plain : new KryoCodec(registrations, true, this);
+    this.twin = plain != null ? plain : new KryoCodec(registrations, true, this, maxFrameSize);
   }
 
   /** Shares its registrations with this codec; its workers write the {@link EvolvingLayout}. */
@@ -74,7 +78,7 @@ final class KryoCodec implements Codec {
           }
         }
       }
-      return new Worker(registrations, evolving);
+      return new Worker(registrations, evolving, maxFrameSize);
     }
 
     void free(Worker w) {
@@ -95,7 +99,7 @@ final class KryoCodec implements Codec {
     final BoundedInput input = new BoundedInput();
     final Output output = new Output(4096, -1);
 
-    Worker(KryoRegistrations registrations, boolean evolving) {
+    Worker(KryoRegistrations registrations, boolean evolving, int maxFrameSize) {
       resolver = new ScopedClassResolver(registrations, evolving);
       kryo = new Kryo(resolver, null);
       kryo.setRegistrationRequired(true);
@@ -104,6 +108,7 @@ final class KryoCodec implements Codec {
       kryo.setInstantiatorStrategy(
           new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
       CheckedSerializers.installDefaults(kryo);
+      kryo.getContext().put(EvolvingLayout.Scratch.class, new EvolvingLayout.Scratch(maxFrameSize));
     }
   }
 

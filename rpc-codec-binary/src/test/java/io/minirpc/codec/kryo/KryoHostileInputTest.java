@@ -63,7 +63,8 @@ class KryoHostileInputTest {
   void everyRegisteredClassRefusesAHugeDeclaredLengthWithoutAllocating() throws Exception {
     KryoCodec codec = KryoCodecTest.codec(Set.of(Color.class));
     ValueReader reader = codec.reader(Object.class);
-    KryoCodec.Worker worker = new KryoCodec.Worker(new KryoRegistrations(Set.of(Color.class)), false);
+    KryoCodec.Worker worker = new KryoCodec.Worker(new KryoRegistrations(Set.of(Color.class)), false,
+        1 << 20);
     int colorId = KryoRegistrations.userId(Color.class.getName());
     // Warm up: the first decode builds a Kryo instance and its registrations.
     reader.read(new ByteArrayInputStream(KryoCodecTest.write(codec, Object.class, List.of(1))));

@@ -179,6 +179,9 @@ final class Attempt implements ChannelFutureListener {
     request.release();
     try {
       return call.encodeEvolving();
+    } catch (RpcException e) {
+      failed(e, AttemptFailure.UNRUN_LOCAL); // a server with the client's classes may take it
+      return null;
     } catch (RuntimeException e) {
       fail(e);
       return null;

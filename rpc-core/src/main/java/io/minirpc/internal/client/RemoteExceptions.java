@@ -86,7 +86,9 @@ final class RemoteExceptions {
     String message = info.message().isEmpty() ? null : info.message();
     RemoteFields.Decoded fields = RemoteFields.decode(type, frame, method);
     try {
-      Throwable t = construct(type, message, fields.values());
+      // Only a class the method declares is built from its fields; any other, named by the
+      // server, only through the message constructors, as it always was.
+      Throwable t = construct(type, message, fields.values(), method.descriptor().declares(type));
       if (t == null) {
         return "it has no constructor that takes a message (String), a message and a cause"
             + " (String, Throwable), nothing, or values of its own fields";
@@ -111,9 +113,11 @@ final class RemoteExceptions {
    * each have a type only one field has. Exception classes are often nested and not public; the checks
    * of {@link #instantiate} already limit what may be constructed here. Null if none fits.
    */
-  private static Throwable construct(Class<?> type, String message, Map<String, Object> fields)
+  private static Throwable construct(Class<?> type, String message, Map<String, Object> fields,
+      boolean declared)
       throws InstantiationException, IllegalAccessException, InvocationTargetException {
-    for (Constructor<?> candidate : type.getDeclaredConstructors()) {
+    Constructor<?>[] constructors = declared ? type.getDeclaredConstructors() : new Constructor<?>[0];
+    for (Constructor<?> candidate : constructors) {
       // With -parameters, a constructor that names the fields says what each argument is.
       Object[] args = named(candidate) ? fieldArguments(candidate, type, fields, message) : null;
       if (args != null && candidate.getParameterCount() > 0) {
@@ -132,7 +136,7 @@ final class RemoteExceptions {
     if (c != null) {
       return (Throwable) construct(c);
     }
-    for (Constructor<?> candidate : type.getDeclaredConstructors()) {
+    for (Constructor<?> candidate : constructors) {
       Object[] args = fieldArguments(candidate, type, fields, message);
       if (args != null) {
         return (Throwable) construct(candidate, args);

@@ -1,6 +1,7 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.ErrorInfo;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Protocol;
@@ -45,6 +46,9 @@ final class RemoteFields {
       for (String name : new TreeSet<>(slots.keySet())) {
         problems.add(name + NOT_SENT); // its version has no fields, or they did not fit
       }
+    } else if (body.readableBytes() > ErrorInfo.MAX_BODY) {
+      problems.add("the server sent " + body.readableBytes() + " bytes of them, more than the "
+          + ErrorInfo.MAX_BODY + " a client reads");
     } else if (frame.codecId() != method.codecId() || known == null) {
       problems.add("they came in another codec or layout than the client's (codec id "
           + (frame.codecId() & 0xFF) + ")");
@@ -97,6 +101,9 @@ final class RemoteFields {
           values.put(name, Slots.read(body, slot.reader()));
         } catch (IOException e) {
           problems.add(name + ": could not be decoded (" + e.getMessage() + ")");
+        } catch (StackOverflowError | OutOfMemoryError e) {
+          problems.add(name + ": could not be decoded (the decoder failed with " + e + ")");
+          return; // the I/O thread lives on, and the call still ends
         }
       }
     } catch (IOException | RuntimeException malformed) {

@@ -48,6 +48,11 @@ public record ErrorInfo(int code, String exceptionClass, String message,
   public static final int MAX_MESSAGE_CHARS = 8192;
   /** At most this many stack frames travel. */
   public static final int MAX_STACK_FRAMES = 64;
+  /**
+   * The largest body (a declared exception's fields) a server sends and a client reads: a client
+   * decodes it on its I/O thread, so it stays small whatever the maximum frame size.
+   */
+  public static final int MAX_BODY = 64 * 1024;
 
   /** The code of the ERROR header in {@code header}, without reading it. */
   public static int peekCode(ByteBuf header) {
@@ -90,7 +95,8 @@ public record ErrorInfo(int code, String exceptionClass, String message,
           body.write(buf, start);
           buf.setByte(start + Protocol.LENGTH_FIELD + 4, body.codecId());
           buf.setByte(start + Protocol.FLAGS_OFFSET, flags | body.flags());
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (java.io.IOException | RuntimeException | StackOverflowError
+            | OutOfMemoryError e) {
           buf.writerIndex(bodyStart); // the error goes without the exception's fields
         }
       }

@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>in the codec's evolving layout when it has one, so that a client with another version of
  * the exception class reads what it can. A field the codec cannot encode is left out (the client
- * says which fields it did not get); a body that would not fit the frame is dropped whole.
+ * says which fields it did not get); a body that would pass {@link ErrorInfo#MAX_BODY} or the
+ * frame is dropped whole.
  */
 final class DeclaredState implements ErrorInfo.Body {
   private final Throwable thrown;
@@ -55,7 +56,8 @@ final class DeclaredState implements ErrorInfo.Body {
 
   @Override
   public void write(ByteBuf buf, int frameStart) throws IOException {
-    int limit = frameStart + Protocol.LENGTH_FIELD + maxFrameSize;
+    int limit = Math.min(frameStart + Protocol.LENGTH_FIELD + maxFrameSize,
+        buf.writerIndex() + ErrorInfo.MAX_BODY);
     int countIndex = buf.writerIndex();
     buf.writeShort(0);
     int count = 0;

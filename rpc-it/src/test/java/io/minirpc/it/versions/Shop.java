@@ -33,6 +33,7 @@ public final class Shop {
         void reserve(String sku) throws OutOfStock;
         ItemBox box();
         Spot spot();
+        Spot[] spots();
         Op op();
         String apply(Op op);
       %s}
@@ -58,6 +59,7 @@ public final class Shop {
           return box;
         }
         public Spot spot() { Spot s = new Spot(); s.x = 3; s.y = 4; return s; }
+        public Spot[] spots() { return new Spot[] {spot(), null, spot()}; }
         public Op op() { return Op.SUB; }
         public String apply(Op op) { return op + "=" + op.apply(6, 2); }
       %s}
