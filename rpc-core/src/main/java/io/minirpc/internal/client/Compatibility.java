@@ -31,8 +31,16 @@ final class Compatibility {
     if (mismatch != null) {
       return mismatch;
     }
+    return differs(method, hello) ? EVOLVING : SAME;
+  }
+
+  /**
+   * Whether the server announced another digest for {@code method}: of a method {@link #problem}
+   * found callable, that its classes differ in ways the evolving layout carries.
+   */
+  static boolean differs(ClientMethod method, Hello hello) {
     Hello.MethodInfo m = hello.detailsWithheld() ? null : find(method, hello);
-    return m != null && m.digest() != method.digest() ? EVOLVING : SAME;
+    return m != null && m.digest() != method.digest();
   }
 
   private static Hello.MethodInfo find(ClientMethod method, Hello hello) {

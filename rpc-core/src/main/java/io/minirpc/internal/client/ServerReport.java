@@ -56,8 +56,7 @@ final class ServerReport {
     List<String> evolving = new ArrayList<>();
     for (ClientMethod m : methods) {
       String problem = Compatibility.problem(m, hello);
-      if (problem == null
-          && Compatibility.verdict(m, hello, c.address()) == Compatibility.EVOLVING) {
+      if (problem == null && Compatibility.differs(m, hello)) {
         evolving.add(m.descriptor().key());
       }
       if (problem != null) {

@@ -3,12 +3,8 @@ package io.minirpc.internal.registry;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +31,7 @@ public final class ExceptionFields {
     Map<Class<?>, Map<String, Slot>> byClass = new LinkedHashMap<>();
     for (Class<?> declared : d.method().getExceptionTypes()) {
       Map<String, Slot> fields = new LinkedHashMap<>();
-      for (Field f : fields(declared)) {
+      for (Field f : Fingerprints.instanceFields(declared)) {
         String slot = "field " + f.getName() + " of " + declared.getName();
         try {
           f.setAccessible(true);
@@ -64,25 +60,5 @@ public final class ExceptionFields {
       }
     }
     return best == null ? Map.of() : byClass.get(best);
-  }
-
-  /** Non-static, non-transient fields of {@code c} and its application superclasses, by name. */
-  private static List<Field> fields(Class<?> c) {
-    List<Field> fields = new ArrayList<>();
-    for (Class<?> k = c; k != null && !isJdk(k); k = k.getSuperclass()) {
-      for (Field f : k.getDeclaredFields()) {
-        int m = f.getModifiers();
-        if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !f.isSynthetic()) {
-          fields.add(f);
-        }
-      }
-    }
-    fields.sort(Comparator.comparing(Field::getName));
-    return fields;
-  }
-
-  private static boolean isJdk(Class<?> c) {
-    String n = c.getName();
-    return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.");
   }
 }

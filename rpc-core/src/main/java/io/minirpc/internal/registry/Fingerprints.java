@@ -245,7 +245,7 @@ public final class Fingerprints {
   }
 
   /** Non-static, non-transient fields of {@code c} and its application superclasses, by name. */
-  private static List<Field> instanceFields(Class<?> c) {
+  static List<Field> instanceFields(Class<?> c) {
     List<Field> fields = new ArrayList<>();
     for (Class<?> k = c; k != null && !isJdk(k); k = k.getSuperclass()) {
       for (Field f : k.getDeclaredFields()) {
