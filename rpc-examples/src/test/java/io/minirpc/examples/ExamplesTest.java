@@ -90,6 +90,34 @@ class ExamplesTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"json", "kryo"})
+  void theTickerStreamsQuotesAndCancelsTheLiveFeedFromItsPropertiesFiles(String codec)
+      throws Exception {
+    Properties server = ExampleConfig.load(io.minirpc.examples.ticker.TickerServer.class,
+        "server.properties", new String[0]);
+    server.setProperty("minirpc.port", "0");
+    Properties client = ExampleConfig.load(io.minirpc.examples.ticker.TickerClient.class,
+        "client.properties", new String[0]);
+    client.setProperty("minirpc.codec", codec);
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try (RpcServer s = RpcServer.builder().configure(server)
+            .register(io.minirpc.examples.ticker.Ticker.class,
+                new io.minirpc.examples.ticker.TickerImpl()).build().start();
+        RpcClient c = RpcClient.builder().configure(client)
+            .address("127.0.0.1", s.port()).build()) {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      io.minirpc.examples.ticker.TickerClient.run(c.proxy(io.minirpc.examples.ticker.Ticker.class));
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains("quotes(ACME)       = 100000 quotes"), out);
+    assertTrue(out.contains("live(INIT)         = #4 at"), out);
+    assertTrue(out.contains("live(INIT)         cancelled after 5 quotes"), out);
+  }
+
   @Test
   void minusDMinirpcTransportIsASettingThatTheExamplesPassOn() throws Exception {
     System.setProperty("minirpc.transport", "nio");

@@ -30,6 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** An authenticator decides about each call before anything of it is decoded. */
 class AuthenticationTest {
+  /** The HELLO flag every server of this version sets: it speaks streams. */
+  private static final int STREAMS = 0x04;
+
   private static final String TOKEN = "s3cr3t-token-for-tests";
 
   @TempDir Path dir;
@@ -179,7 +182,7 @@ class AuthenticationTest {
           }
           RawConnection.ServerHello hello = RawConnection.ServerHello.parse(reply.header());
           assertEquals(new RawConnection.ServerHello(List.of("json", "kryo"), List.of(), Map.of(),
-              0, 0x01), hello, "details withheld, and the flag says so");
+              0, 0x01 | STREAMS), hello, "details withheld, and the flag says so");
           assertFalse(bytes.contains("not-the-token"), "the credential is echoed");
         }
       }
@@ -192,7 +195,7 @@ class AuthenticationTest {
             TypesService.class.getName()), List.copyOf(hello.services().keySet()));
         assertTrue(hello.services().get(Calculator.class.getName()).contains("add(int,int)"));
         assertTrue(hello.shapes() > 0, "shapes of the classes TypesService reaches");
-        assertEquals(0, hello.flags());
+        assertEquals(STREAMS, hello.flags());
         assertFalse(new String(header, UTF_8).contains(TOKEN), "the credential is echoed");
       }
     }
@@ -214,7 +217,7 @@ class AuthenticationTest {
         byte[] header = raw.read().header();
         RawConnection.ServerHello hello = RawConnection.ServerHello.parse(header);
         assertEquals(List.of(health, calc, listing), List.copyOf(hello.services().keySet()));
-        assertEquals(0x02, hello.flags(), "services filtered, and the flag says so");
+        assertEquals(0x02 | STREAMS, hello.flags(), "services filtered, and the flag says so");
         String bytes = new String(header, UTF_8);
         assertFalse(bytes.contains(TypesService.class.getName()), "another service is listed");
         for (Class<?> reached : List.of(TypesService.User.class, TypesService.Color.class,
@@ -307,7 +310,7 @@ class AuthenticationTest {
         RawConnection raw = new RawConnection(s.port(), false)) {
       raw.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1, Map.of(), "json"),
           new byte[0]);
-      assertEquals(0x01, RawConnection.ServerHello.parse(raw.read().header()).flags());
+      assertEquals(0x01 | STREAMS, RawConnection.ServerHello.parse(raw.read().header()).flags());
       // 1 MiB, with the token: the request that authenticates a connection must itself be small.
       String large = "x".repeat(1 << 20);
       byte[] big = RawConnection.requestBytes(1, 1, TypesService.class.getName(), ECHO,
@@ -359,7 +362,7 @@ class AuthenticationTest {
         RawConnection raw = new RawConnection(s.port(), false)) {
       raw.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1, WITH_TOKEN, "json"),
           new byte[0]);
-      assertEquals(0, RawConnection.ServerHello.parse(raw.read().header()).flags());
+      assertEquals(STREAMS, RawConnection.ServerHello.parse(raw.read().header()).flags());
       String large = "y".repeat(1 << 20);
       raw.writeRaw(RawConnection.requestBytes(1, 1, TypesService.class.getName(), ECHO,
           WITH_TOKEN, utf8("\"" + large + "\"")));

@@ -29,6 +29,9 @@ final class HostileServer implements AutoCloseable {
   private int replyType = RawConnection.RESPONSE;
   private int replyCodec = 1;
   private byte[] replyHeader = new byte[0];
+  /** ITEM frames sent before each RESPONSE, and their body. */
+  private int items;
+  private byte[] item;
   private final List<Socket> connections = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
   private final Thread acceptor;
@@ -71,6 +74,19 @@ final class HostileServer implements AutoCloseable {
     server.replyCodec = codec;
     server.replyHeader = header;
     server.responseFlags = flags;
+    return server;
+  }
+
+  /**
+   * A server that speaks streams and answers every call with {@code items} ITEM frames of {@code
+   * item}, whatever credit the client granted, then the RESPONSE that ends the stream.
+   */
+  static HostileServer streaming(int items, byte[] item) throws IOException {
+    byte[] hello = helloHeader(0, 0, 0);
+    hello[hello.length - 3] = 0x05; // flags: details withheld, speaks streams
+    HostileServer server = new HostileServer(hello, slot("null".getBytes(StandardCharsets.UTF_8)));
+    server.items = items;
+    server.item = item;
     return server;
   }
 
@@ -169,6 +185,9 @@ final class HostileServer implements AutoCloseable {
           write(out, RawConnection.HELLO, 0, 0, helloHeader, new byte[0]);
         } else if (type == RawConnection.REQUEST) {
           requests.incrementAndGet();
+          for (int i = 0; i < items; i++) {
+            out.write(RawConnection.frameBytes(RawConnection.ITEM, 1, seq, new byte[0], item));
+          }
           byte[] response = RawConnection.frameBytes(replyType, replyCodec, seq, replyHeader,
               responseBody);
           response[9] = (byte) responseFlags;

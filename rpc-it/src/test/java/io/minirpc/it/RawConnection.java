@@ -23,6 +23,8 @@ final class RawConnection implements AutoCloseable {
   static final int PONG = 6;
   static final int GOAWAY = 7;
   static final int HELLO = 8;
+  static final int ITEM = 9;
+  static final int CREDIT = 10;
 
   private final Socket socket;
   private final DataOutputStream out;
@@ -49,7 +51,7 @@ final class RawConnection implements AutoCloseable {
     socket = new Socket(server, port, localAddress, 0);
     socket.setSoTimeout(5000);
     out = new DataOutputStream(socket.getOutputStream());
-    in = new DataInputStream(socket.getInputStream());
+    in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
     if (handshake) {
       hello();
       Reply reply = read();

@@ -116,6 +116,7 @@ public final class ServerProcess implements AutoCloseable {
         .register(SlowService.class, new SlowServiceImpl())
         .register(ServerInfo.class, ServerInfo.local(self::get))
         .register(TypesService.class, TypesService.echo())
+        .register(Feed.class, new FeedImpl())
         .register(Whoami.class, Whoami.named("pid-" + ProcessHandle.current().pid(),
             new java.util.concurrent.atomic.AtomicInteger()))
         .build();

@@ -103,6 +103,18 @@ final class Attempt implements ChannelFutureListener {
 
     /** Ends the call with {@code value}; false if it had ended. */
     boolean complete(Object value);
+
+    /**
+     * An ITEM of the call's stream arrived, which this takes; false if the call does not stream
+     * or the item is beyond the credit it granted, a protocol error of the server.
+     */
+    default boolean item(io.minirpc.internal.protocol.Frame frame) {
+      frame.release();
+      return false;
+    }
+
+    /** The request was written as call {@code sequence} on {@code channel}; event loop. */
+    default void opened(io.netty.channel.Channel channel, long sequence) {}
   }
 
   private final Call call;

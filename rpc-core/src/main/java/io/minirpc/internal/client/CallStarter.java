@@ -21,8 +21,9 @@ interface CallStarter {
   /**
    * Encodes and sends one call with {@code metadata}; the end of every interceptor chain. Its
    * timeout is the earliest of its own, the server call being served (deadline propagation) and
-   * {@code scope}, the {@code CallDeadline} scope it was made in (null for none).
+   * {@code scope}, the {@code CallDeadline} scope it was made in (null for none). A server
+   * stream's items go to {@code stream} (null for a call that streams not).
    */
   PendingCall start(ClientMethod method, Object[] args, Map<String, String> metadata,
-      OutgoingDeadline.Frame scope);
+      OutgoingDeadline.Frame scope, StreamReceiver stream);
 }

@@ -169,6 +169,12 @@ final class ClientHandler extends FrameHandler {
         }
         connection.onResponse(frame);
         break;
+      case ITEM:
+        if (!connection.onItem(frame)) {
+          connection.closeBecauseFaulty("it sent an item of call " + frame.sequence() + " beyond"
+              + " the credit the client granted, or for a call that does not stream");
+        }
+        break;
       case PING:
         frame.release();
         connection.sendEmpty(FrameType.PONG, frame.sequence());

@@ -23,6 +23,9 @@ final class ClientMethod {
   /** The same in the codec's evolving layout; null if the codec has none. */
   private final ValueWriter[] evolvingWriters;
   private final ValueReader evolvingReader;
+  /** A server stream's item readers, in the codec's own layout and its evolving one; or null. */
+  private final ValueReader itemReader;
+  private final ValueReader evolvingItemReader;
   /** The fields of its declared exceptions, with the readers of each layout. */
   private final ExceptionFields exceptions;
   private final ExceptionFields evolvingExceptions;
@@ -43,6 +46,9 @@ final class ClientMethod {
   private final int hashKeyIndex;
   /** What its requests are compressed with; null for none. */
   private io.minirpc.compression.Compressor compressor;
+
+  /** The timeout of a call without a deadline, a stream's: about 73 years, sent as none. */
+  static final long NO_DEADLINE = Long.MAX_VALUE / 4;
 
   /**
    * The error of a request larger than {@code maxFrameSize}, the smallest maximum frame size of
@@ -77,6 +83,10 @@ final class ClientMethod {
     Codecs.Entry evolving = codec.evolving();
     this.evolvingWriters = evolving == null ? null : writers(descriptor, evolving);
     this.evolvingReader = evolving == null ? null : reader(descriptor, evolving);
+    this.itemReader = !descriptor.streams() ? null
+        : codec.reader(descriptor.itemType(), descriptor, "the stream's items");
+    this.evolvingItemReader = !descriptor.streams() || evolving == null ? null
+        : evolving.reader(descriptor.itemType(), descriptor, "the stream's items");
     this.exceptions = ExceptionFields.of(descriptor, codec);
     this.evolvingExceptions = evolving == null ? null : ExceptionFields.of(descriptor, evolving);
     byte[] service = Frames.encodeString(descriptor.serviceName());
@@ -90,8 +100,10 @@ final class ClientMethod {
           descriptor.displayName() + " has @Timeout(millis = " + annotation.millis()
               + "); a timeout must be positive");
     }
-    this.timeoutNanos =
-        annotation != null ? TimeUnit.MILLISECONDS.toNanos(annotation.millis()) : timeoutNanos;
+    // A stream has no deadline unless its method's @Timeout (or the caller's scope) sets one: it
+    // may rightly last for hours, and a lost server still ends it (heartbeats, idle timeout).
+    this.timeoutNanos = annotation != null ? TimeUnit.MILLISECONDS.toNanos(annotation.millis())
+        : descriptor.streams() ? NO_DEADLINE : timeoutNanos;
     this.waitForReady = waitForReady(descriptor, waitForReady);
     this.callPrefix = "Call to " + descriptor.displayName() + " at " + address + " ";
     this.signature = Fingerprints.signature(descriptor);
@@ -136,7 +148,7 @@ final class ClientMethod {
   }
 
   private static ValueReader reader(MethodDescriptor descriptor, Codecs.Entry codec) {
-    return descriptor.isVoid() ? null : codec.reader(descriptor.resultType(), descriptor,
+    return descriptor.answersNothing() ? null : codec.reader(descriptor.resultType(), descriptor,
         "the result");
   }
 
@@ -248,6 +260,22 @@ final class ClientMethod {
           + codecName + " does not have");
     }
     return evolvingReader;
+  }
+
+  /**
+   * The reader of a server stream's items for an ITEM frame flagged {@code evolving}, or not.
+   *
+   * @throws java.io.IOException if the item is in an evolving layout this codec does not have
+   */
+  ValueReader itemReader(boolean evolving) throws java.io.IOException {
+    if (!evolving) {
+      return itemReader;
+    }
+    if (evolvingItemReader == null) {
+      throw new java.io.IOException("the item is in an evolving layout, which codec "
+          + codecName + " does not have");
+    }
+    return evolvingItemReader;
   }
 
   /**

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * ({@link SharedTimer}) for overdue calls: the engine of the {@link RpcClient} that {@link
  * ClientBuilder} builds.
  */
-public final class ClientRuntime implements RpcClient.Engine, CallStarter, RemoteCalls {
+public final class ClientRuntime
+    implements RpcClient.Engine, CallStarter, RemoteCalls, StreamPublisher.Starter {
   private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
 
   private final ClientConfig settings;
@@ -67,6 +68,7 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   private final ServerReport report = new ServerReport();
+  private final StreamDelivery delivery = new StreamDelivery("client");
   /** How this client's calls are encoded and retried. */
   private final PendingCall.Support calls;
   private final Object lifecycle = new Object();
@@ -84,40 +86,15 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
     this.settings = settings;
     this.interceptors = List.copyOf(interceptors);
     this.metadata = settings.metadata();
-    Target target = settings.target();
-    if (target == null) {
-      throw new IllegalStateException(
-          "The server address is not set: call address(host, port) or set minirpc.address");
-    }
-    for (HostPort a : target.addresses()) {
-      if (a.port() == 0) {
-        throw new IllegalStateException("The server address " + a.host() + ":0 has port 0: give"
-            + " the port the server is listening on");
-      }
-    }
+    Target target = ClientChecks.target(settings);
     // Before any thread exists: a target without a provider fails build() and leaves nothing.
     NameResolver resolver = target.uri() == null || target.localName() != null ? null
         : DiscoveryProviders.forScheme(target.uri().getScheme(), Keys.ADDRESS.name())
             .resolver(target.uri());
     CleartextCredentials cleartext =
         CleartextCredentials.of(settings, settings.transport() == TransportKind.LOCAL);
-    if (target.uri() == null && target.localName() == null) {
-      for (HostPort a : target.addresses()) {
-        String why = cleartext.refusal(ServerInstance.of(a.host(), a.port()));
-        if (why != null) {
-          throw new IllegalArgumentException("The client refuses to send credentials in"
-              + " cleartext: " + why);
-        }
-      }
-    }
-    if (settings.codecs().size() > 1) {
-      throw new IllegalArgumentException(
-          "A client speaks one codec, but minirpc.codec lists " + settings.codecs());
-    }
-    String codecName =
-        settings.codecs().isEmpty()
-            ? io.minirpc.internal.registry.CodecRegistry.installed().defaultName()
-            : settings.codecs().get(0);
+    ClientChecks.noCleartextCredentials(target, cleartext);
+    String codecName = ClientChecks.codecName(settings);
     this.codec =
         Codecs.create(java.util.List.of(codecName), allowed, settings.maxFrameSize())
             .entries()
@@ -257,19 +234,42 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
       return Waiting.await(new InterceptedCall(this, method, args, interceptors));
     }
     return Waiting.await(
-        start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current()));
+        start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current(), null));
   }
 
   @Override
   public CompletableFuture<Object> callAsync(ClientMethod method, Object[] args) {
+    return call(method, args, null);
+  }
+
+  private CompletableFuture<Object> call(ClientMethod method, Object[] args,
+      StreamReceiver stream) {
     if (!interceptors.isEmpty()) {
-      return new InterceptedCall(this, method, args, interceptors).start();
+      return new InterceptedCall(this, method, args, interceptors, stream).start();
     }
     try {
-      return start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current());
+      return start(method, args, OutgoingMetadata.over(metadata), OutgoingDeadline.current(),
+          stream);
     } catch (RpcException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  @Override
+  public java.util.concurrent.Flow.Publisher<Object> stream(ClientMethod method, Object[] args) {
+    return new StreamPublisher(this, method, args);
+  }
+
+  @Override
+  public void startStream(ClientMethod method, Object[] args, StreamReceiver receiver) {
+    if (!receiver.isDone()) {
+      receiver.call(call(method, args, receiver));
+    }
+  }
+
+  @Override
+  public java.util.concurrent.Executor delivery() {
+    return delivery.executor();
   }
 
   @Override
@@ -284,7 +284,7 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
 
   @Override
   public PendingCall start(ClientMethod method, Object[] args, Map<String, String> metadata,
-      OutgoingDeadline.Frame scope) {
+      OutgoingDeadline.Frame scope, StreamReceiver stream) {
     if (closed) {
       throw new RpcException(
           RpcException.Code.UNAVAILABLE,
@@ -311,9 +311,10 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
           RpcException.Code.TIMEOUT, method.callPrefix() + limit.notSent(-timeoutNanos));
     }
     PendingCall call =
-        new PendingCall(method, args, metadata, calls, timeoutNanos, limit);
-    Timeout t = timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS);
-    call.timeout(t);
+        new PendingCall(method, args, metadata, calls, timeoutNanos, limit).stream(stream);
+    if (timeoutNanos < ClientMethod.NO_DEADLINE / 2) {
+      call.timeout(timer.newTimeout(call, timeoutNanos, TimeUnit.NANOSECONDS));
+    }
     fleet.budget().deposit();
     LatencyTracker latencies = method.latencies();
     if (latencies != null) {
@@ -332,7 +333,7 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
     }
     fleet.submit(call.attempt());
     long hedgeAfter = method.hedgeAfterNanos();
-    if (hedgeAfter > 0 && hedgeAfter < timeoutNanos && fleet.canHedge()) {
+    if (hedgeAfter > 0 && hedgeAfter < timeoutNanos && fleet.canHedge() && stream == null) {
       timer.newTimeout(x -> hedge(call), hedgeAfter, TimeUnit.NANOSECONDS);
     }
     return call;
@@ -375,6 +376,7 @@ public final class ClientRuntime implements RpcClient.Engine, CallStarter, Remot
     group.shutdownGracefully(quiet, 1000 + quiet, TimeUnit.MILLISECONDS).awaitUninterruptibly();
     ioThreadFactory.joinAll(TimeUnit.SECONDS.toNanos(5));
     decoding.close(TimeUnit.SECONDS.toNanos(5)); // after the calls it may hold have ended
+    delivery.close();
     // Every call of this client has ended by now (the fleet failed those waiting, the closed
     // channels those sent), and each ended call cancelled its deadline: the JVM's timer may stop
     // if this was its last client.

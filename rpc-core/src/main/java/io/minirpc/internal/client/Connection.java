@@ -142,11 +142,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
 
   private void closeIfDrained() {
     if (!loop.inEventLoop()) {
-      try {
-        loop.execute(this::closeIfDrained);
-      } catch (RejectedExecutionException e) {
-        // The client is closing; so is the channel.
-      }
+      onLoop(this::closeIfDrained);
       return;
     }
     if (draining && inFlight.get() == 0 && pending.isEmpty() && channel.isActive()) {
@@ -194,11 +190,8 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   }
 
   private void write(Attempt call) {
-    Object verdict = verdicts.get(call.method());
-    if (verdict == null) {
-      verdict = Compatibility.verdict(call.method(), serverHello, address);
-      verdicts.put(call.method(), verdict);
-    }
+    Object verdict = verdicts.computeIfAbsent(call.method(),
+        m -> Compatibility.verdict(m, serverHello, address));
     if (verdict instanceof RpcException) {
       RpcException mismatch = (RpcException) verdict;
       call.failed(new RpcException(mismatch.code(), mismatch.getMessage()),
@@ -241,6 +234,17 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
     pending.put(seq, call);
     call.sent(seq);
     channel.write(request).addListener(call); // the batcher flushes
+    call.call().opened(channel, seq); // a stream grants its first credit
+  }
+
+  /** Routes an ITEM to its stream; false if the server had no right to send it. Event loop. */
+  boolean onItem(Frame frame) {
+    Attempt call = pending.get(frame.sequence());
+    if (call == null) {
+      frame.release(); // late: the stream ended, or was cancelled
+      return true;
+    }
+    return ResponseReader.item(call, frame);
   }
 
   /** Routes a RESPONSE or ERROR frame to its call; runs on the event loop. */
@@ -275,11 +279,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
     if (loop.inEventLoop()) {
       forget(call);
     } else {
-      try {
-        loop.execute(() -> forget(call));
-      } catch (RejectedExecutionException e) {
-        // The client is closing; the table goes with it.
-      }
+      onLoop(() -> forget(call));
     }
   }
 
@@ -346,11 +346,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   @Override
   public void closeBecauseFaulty(String reason) {
     if (!loop.inEventLoop()) {
-      try {
-        loop.execute(() -> closeBecauseFaulty(reason));
-      } catch (RejectedExecutionException e) {
-        // The client is closing; so is the channel.
-      }
+      onLoop(() -> closeBecauseFaulty(reason));
       return;
     }
     faulty = true;
@@ -371,6 +367,15 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
       channel.close();
     } else {
       loop.execute(() -> closeBecause(reason));
+    }
+  }
+
+  /** Runs {@code task} on the event loop, unless the client is closing. */
+  private void onLoop(Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      // The client is closing: its channels and their tables go with it.
     }
   }
 

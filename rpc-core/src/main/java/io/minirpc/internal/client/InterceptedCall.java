@@ -23,18 +23,26 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   /** The CallDeadline scope the call was made in, or null: taken now, on the caller's thread. */
   private final OutgoingDeadline.Frame scope;
   private final List<ClientInterceptor> interceptors;
+  /** Where a server stream's items go; null for a call that streams not. */
+  private final StreamReceiver stream;
   /** The last attempt sent, to cancel it when the caller gives up. */
   private volatile PendingCall sent;
 
   InterceptedCall(
       CallStarter runtime, ClientMethod method, Object[] args,
       List<ClientInterceptor> interceptors) {
+    this(runtime, method, args, interceptors, null);
+  }
+
+  InterceptedCall(CallStarter runtime, ClientMethod method, Object[] args,
+      List<ClientInterceptor> interceptors, StreamReceiver stream) {
     super(method.descriptor(), args);
     this.runtime = runtime;
     this.method = method;
     this.metadata = new LinkedHashMap<>(OutgoingMetadata.over(runtime.metadata()));
     this.scope = OutgoingDeadline.current();
     this.interceptors = interceptors;
+    this.stream = stream;
   }
 
   ClientMethod clientMethod() {
@@ -67,7 +75,8 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   private CompletionStage<Object> link(int i) {
     try {
       if (i == interceptors.size()) {
-        PendingCall call = runtime.start(method, arguments(), Map.copyOf(metadata), scope);
+        PendingCall call = runtime.start(method, arguments(), Map.copyOf(metadata), scope,
+            stream);
         sent = call;
         return call;
       }

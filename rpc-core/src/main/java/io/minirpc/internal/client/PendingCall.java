@@ -64,6 +64,8 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
   private volatile Attempt attempt;
   /** The hedged attempt racing {@link #attempt} (or the one that followed it), or null. */
   private volatile Attempt hedge;
+  /** Where a server stream's items go; null for a call that streams not. */
+  private StreamReceiver stream;
 
   /**
    * What every call of one client shares: how its requests are encoded, and where a failed
@@ -91,6 +93,28 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
     this.timeoutNanos = timeoutNanos;
     this.deadlineNanos = System.nanoTime() + timeoutNanos;
     this.limit = limit;
+  }
+
+  /** The call streams from the server into {@code receiver} (null: it does not); returns this. */
+  PendingCall stream(StreamReceiver receiver) {
+    this.stream = receiver;
+    return this;
+  }
+
+  @Override
+  public boolean item(io.minirpc.internal.protocol.Frame frame) {
+    if (stream == null) {
+      frame.release();
+      return false;
+    }
+    return stream.item(frame);
+  }
+
+  @Override
+  public void opened(io.netty.channel.Channel channel, long sequence) {
+    if (stream != null) {
+      stream.opened(channel, sequence);
+    }
   }
 
   @Override
@@ -233,6 +257,9 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
       return; // over, or another thread handles this attempt's failure
     }
     Policy fleet = support.fleet();
+    if (stream != null && stream.received()) {
+      fleet = null; // a stream that has begun is not sent again
+    }
     if (fleet != null && fleet.retry(this, failed, error, how)) {
       return;
     }

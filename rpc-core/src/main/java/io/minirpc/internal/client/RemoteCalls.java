@@ -12,4 +12,7 @@ interface RemoteCalls {
 
   /** An asynchronous call: the returned future ends as the call does. Never throws. */
   CompletableFuture<Object> callAsync(ClientMethod method, Object[] args);
+
+  /** A server stream: a cold publisher, each subscription one call. Never throws. */
+  java.util.concurrent.Flow.Publisher<Object> stream(ClientMethod method, Object[] args);
 }

@@ -35,8 +35,9 @@ final class RequestEncoder implements PendingCall.Encoder {
       Map<String, String> metadata, boolean evolving) {
     int max = maxFrameSize.getAsInt();
     try {
-      ByteBuf frame = RequestWriter.write(alloc, codec.id(), method.serviceAndMethod(),
-          timeoutNanos, metadata, args, method.writers(evolving), max);
+      long sent = timeoutNanos >= ClientMethod.NO_DEADLINE / 2 ? 0 : timeoutNanos; // 0: none
+      ByteBuf frame = RequestWriter.write(alloc, codec.id(), method.serviceAndMethod(), sent,
+          metadata, args, method.writers(evolving), max);
       if (evolving) {
         Frames.addFlag(frame, Protocol.FLAG_EVOLVING);
       }

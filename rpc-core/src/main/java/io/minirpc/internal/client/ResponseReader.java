@@ -109,6 +109,22 @@ final class ResponseReader {
     }
   }
 
+  /**
+   * Hands an ITEM to the stream of {@code call}, which takes the frame; false if the server had no
+   * right to send it (beyond the credit granted, or for a call that does not stream): the call
+   * has then failed, and the caller closes the connection.
+   */
+  static boolean item(Attempt call, Frame frame) {
+    if (call.call().item(frame)) {
+      return true;
+    }
+    call.failed(new RpcException(RpcException.Code.INTERNAL, call.method().callPrefix() + "failed:"
+        + " the server broke the protocol: it sent an item beyond the credit the client granted,"
+        + " or for a call that does not stream. The connection was closed"),
+        AttemptFailure.MAY_HAVE_RUN);
+    return false;
+  }
+
   private static void completeWithValue(Attempt call, Frame frame, String codecHint,
       ResponseDecoding.Measure measure, Source connection) {
     ClientMethod method = call.method();

@@ -41,6 +41,9 @@ final class ServiceProxy implements InvocationHandler {
     }
     Object[] a = args == null ? NO_ARGS : args;
     if (remote != null) {
+      if (remote.descriptor().streams()) {
+        return client.stream(remote, a);
+      }
       return remote.descriptor().isAsync()
           ? client.callAsync(remote, a)
           : client.callBlocking(remote, a);

@@ -28,7 +28,17 @@ public enum FrameType {
    * Both ways, first frame of a connection: what this side speaks (see {@code Hello}). The client
    * sends it first; the server answers with its own before any response.
    */
-  HELLO(8);
+  HELLO(8),
+  /**
+   * Either way, on a call that streams: one item of the stream, one slot in the call's codec, sent
+   * only within the credit its receiver granted. No header.
+   */
+  ITEM(9),
+  /**
+   * Either way, on a call that streams: the receiver grants its sender more items and bytes.
+   * Header: items (int64), bytes (int64), both added to what was granted before. No body.
+   */
+  CREDIT(10);
 
   private static final FrameType[] BY_CODE = new FrameType[256];
 

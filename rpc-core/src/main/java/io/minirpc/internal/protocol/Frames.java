@@ -43,6 +43,20 @@ public final class Frames {
     return buf;
   }
 
+  /**
+   * A CREDIT frame: the receiver of stream {@code sequence} grants its sender {@code items} more
+   * items and {@code bytes} more bytes.
+   */
+  public static ByteBuf credit(ByteBufAllocator alloc, long sequence, long items, long bytes) {
+    ByteBuf buf = alloc.ioBuffer(Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER + 16);
+    int start = begin(buf, FrameType.CREDIT, Protocol.NO_CODEC, sequence);
+    buf.writeLong(items);
+    buf.writeLong(bytes);
+    endHeader(buf, start);
+    finish(buf, start);
+    return buf;
+  }
+
   /** Marks the end of the header that was written since {@link #begin}. */
   public static void endHeader(ByteBuf buf, int start) {
     int headerStart = start + Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER;

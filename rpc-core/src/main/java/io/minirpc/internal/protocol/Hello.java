@@ -52,7 +52,8 @@ public record Hello(
     boolean servicesFiltered,
     Map<String, String> metadata,
     List<CodecInfo> compressors,
-    int answerCompressor) {
+    int answerCompressor,
+    boolean streams) {
 
   /**
    * Flag of a server's HELLO: it has an authenticator that did not accept the client's HELLO, so
@@ -67,6 +68,23 @@ public record Hello(
    * calls unchecked, and the server judges each.
    */
   public static final int FLAG_SERVICES_FILTERED = 0x02;
+
+  /**
+   * Flag of either side's HELLO: its sender speaks streams, the ITEM and CREDIT frames. A client
+   * sends a method that streams only to a server whose HELLO has it.
+   */
+  public static final int FLAG_STREAMS = 0x04;
+
+  /** The canonical HELLO, of a sender that speaks streams as this version does. */
+  public Hello(int minVersion, int maxVersion, int maxFrameSize, long heartbeatNanos,
+      long idleTimeoutNanos, int maxCallsPerConnection, List<CodecInfo> codecs,
+      List<String> allowedClasses, List<ServiceInfo> services, Map<String, String> shapes,
+      boolean detailsWithheld, boolean servicesFiltered, Map<String, String> metadata,
+      List<CodecInfo> compressors, int answerCompressor) {
+    this(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
+        maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
+        servicesFiltered, metadata, compressors, answerCompressor, true);
+  }
 
   /** Metadata a HELLO read by {@link HelloReader} may carry; a server passes its own limits. */
   static final int DEFAULT_METADATA_BYTES = 8192;
@@ -94,7 +112,7 @@ public record Hello(
   public Hello withMetadata(Map<String, String> metadata) {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
-        servicesFiltered, Map.copyOf(metadata), compressors, answerCompressor);
+        servicesFiltered, Map.copyOf(metadata), compressors, answerCompressor, streams);
   }
 
   /**
@@ -104,7 +122,7 @@ public record Hello(
   public Hello withCompression(List<CodecInfo> compressors, int answerCompressor) {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
-        servicesFiltered, metadata, List.copyOf(compressors), answerCompressor);
+        servicesFiltered, metadata, List.copyOf(compressors), answerCompressor, streams);
   }
 
   /** The names of {@code classes}, sorted, as a HELLO lists the allowed classes. */
@@ -144,7 +162,7 @@ public record Hello(
   public Hello withoutDetails() {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, List.of(), List.of(), Map.of(), true, false, Map.of(),
-        compressors, 0);
+        compressors, 0, streams);
   }
 
   /**
@@ -154,7 +172,7 @@ public record Hello(
   public Hello withOnly(List<ServiceInfo> services, Map<String, String> shapes) {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, List.copyOf(services), Map.copyOf(shapes),
-        false, true, Map.of(), compressors, 0);
+        false, true, Map.of(), compressors, 0, streams);
   }
 
   /**
@@ -215,7 +233,7 @@ public record Hello(
         Frames.writeString(buf, Frames.truncate(e.getValue(), MAX_SHAPE_CHARS));
       }
       buf.writeByte((detailsWithheld ? FLAG_DETAILS_WITHHELD : 0)
-          | (servicesFiltered ? FLAG_SERVICES_FILTERED : 0));
+          | (servicesFiltered ? FLAG_SERVICES_FILTERED : 0) | (streams ? FLAG_STREAMS : 0));
       RequestHeader.writeMetadata(buf, metadata);
       buf.writeByte(answerCompressor);
       buf.writeShort(count(compressors.size(), "compressors"));

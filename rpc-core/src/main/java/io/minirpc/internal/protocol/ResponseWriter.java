@@ -21,9 +21,19 @@ public final class ResponseWriter {
    */
   public static ByteBuf write(ByteBufAllocator alloc, byte codecId, long sequence, Object value,
       ValueWriter writer, int maxFrameSize) throws IOException {
+    return write(alloc, FrameType.RESPONSE, codecId, sequence, value, writer, maxFrameSize);
+  }
+
+  /**
+   * A frame of {@code type} with an empty header and one slot, {@code value}: a RESPONSE, or one
+   * ITEM of a stream. Throws and releases as {@link #write(ByteBufAllocator, byte, long, Object,
+   * ValueWriter, int)} does.
+   */
+  public static ByteBuf write(ByteBufAllocator alloc, FrameType type, byte codecId,
+      long sequence, Object value, ValueWriter writer, int maxFrameSize) throws IOException {
     ByteBuf buf = alloc.ioBuffer();
     try {
-      int start = Frames.begin(buf, FrameType.RESPONSE, codecId, sequence);
+      int start = Frames.begin(buf, type, codecId, sequence);
       Frames.endHeader(buf, start);
       Slots.write(buf, writer == null ? null : value, writer,
           start + Protocol.LENGTH_FIELD + maxFrameSize);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 
 /**
@@ -30,8 +31,15 @@ public final class MethodDescriptor {
   private final Type[] parameterTypes;
   private final Type resultType;
   private final boolean async;
+  /** {@code T} of a result {@code Flow.Publisher<T>}: the items of a server stream; or null. */
+  private final Type itemType;
 
   private MethodDescriptor(Class<?> service, Method method, boolean async, Type resultType) {
+    this(service, method, async, resultType, null);
+  }
+
+  private MethodDescriptor(Class<?> service, Method method, boolean async, Type resultType,
+      Type itemType) {
     this.service = service;
     this.serviceName = service.getName();
     this.method = method;
@@ -40,6 +48,7 @@ public final class MethodDescriptor {
     this.parameterTypes = method.getGenericParameterTypes();
     this.resultType = resultType;
     this.async = async;
+    this.itemType = itemType;
   }
 
   private MethodDescriptor(String serviceName, String key, Type[] parameterTypes,
@@ -56,6 +65,7 @@ public final class MethodDescriptor {
     this.parameterTypes = parameterTypes.clone();
     this.resultType = resultType;
     this.async = false;
+    this.itemType = null;
   }
 
   /**
@@ -133,6 +143,25 @@ public final class MethodDescriptor {
     }
     Type returnType = m.getGenericReturnType();
     Class<?> raw = m.getReturnType();
+    for (Class<?> p : m.getParameterTypes()) {
+      if (p == Flow.Publisher.class) {
+        throw new IllegalArgumentException(where + " takes a Flow.Publisher: this version of"
+            + " minirpc streams from server to client only (a method that returns"
+            + " Flow.Publisher<T>); client and bidirectional streams are not supported yet");
+      }
+    }
+    if (raw == Flow.Publisher.class) {
+      if (!(returnType instanceof ParameterizedType)) {
+        throw new IllegalArgumentException(where + " returns a raw Flow.Publisher: declare the"
+            + " type of its items, for example Flow.Publisher<String>");
+      }
+      Type item = ((ParameterizedType) returnType).getActualTypeArguments()[0];
+      if (item instanceof WildcardType) {
+        item = upperBound((WildcardType) item, where);
+      }
+      checkConcrete(item, where, "the stream's items");
+      return new MethodDescriptor(service, m, false, returnType, item);
+    }
     if (raw == CompletableFuture.class || raw == CompletionStage.class) {
       if (!(returnType instanceof ParameterizedType)) {
         throw new IllegalArgumentException(
@@ -270,6 +299,24 @@ public final class MethodDescriptor {
   /** Whether the method returns nothing: {@code void}, or a future of {@code Void}. */
   public boolean isVoid() {
     return resultType == void.class || resultType == Void.class;
+  }
+
+  /**
+   * Whether the method streams from server to client: it returns {@code Flow.Publisher<T>}, its
+   * items go one ITEM frame each, and its RESPONSE, with the null slot, ends the stream.
+   */
+  public boolean streams() {
+    return itemType != null;
+  }
+
+  /** {@code T} of a server stream's {@code Flow.Publisher<T>}, or null if the method streams not. */
+  public Type itemType() {
+    return itemType;
+  }
+
+  /** Whether a RESPONSE carries no value: the method returns nothing, or a stream (ended). */
+  public boolean answersNothing() {
+    return isVoid() || streams();
   }
 
   /** Whether the result is a primitive, which can never be null. */

@@ -147,6 +147,67 @@ final class Answers {
         message, stack(t, limits));
   }
 
+  /**
+   * Errors from decoders (out of memory, stack overflow), which a peer can cause again and again:
+   * logged with their stack at most once a second; other decoding failures, without it.
+   */
+  private static final io.minirpc.internal.transport.LogSafe.Limiter DECODER_ERRORS =
+      io.minirpc.internal.transport.LogSafe.Limiter.perSecond();
+  private static final io.minirpc.internal.transport.LogSafe.Limiter UNDECODABLE =
+      io.minirpc.internal.transport.LogSafe.Limiter.perSecond();
+
+  /**
+   * Logs, at most once a second, that the arguments of {@code d} from {@code from} could not be
+   * decoded, and returns what the caller is told: {@code e}'s message, or for an Error in the
+   * decoder what happened.
+   */
+  static String undecodable(MethodDescriptor d, java.net.SocketAddress from, Codecs.Entry codec,
+      Throwable e) {
+    String start = "the server could not decode the arguments of " + d.displayName()
+        + " with codec " + codec.name() + ": ";
+    if (e instanceof java.io.IOException) {
+      UNDECODABLE.warn(log, "Could not decode the arguments of " + d.displayName() + " from "
+          + from + " with codec " + codec.name());
+      return start + e.getMessage()
+          + ". Check that client and server use the same version of the interface";
+    }
+    long leftOut = DECODER_ERRORS.acquire();
+    if (leftOut >= 0) {
+      log.error("Decoding the arguments of {} from {} with codec {} failed{}", d.displayName(),
+          from, codec.name(), io.minirpc.internal.transport.LogSafe.Limiter.suffix(leftOut), e);
+    }
+    return start + describe(e);
+  }
+
+  /** The cause inside a CompletionException or ExecutionException. */
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException
+        || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Why a call that waited {@code received} to now for a worker is not run. */
+  static String expiredInQueue(MethodDescriptor d, long received, long timeoutNanos) {
+    return "the deadline of " + d.displayName() + " passed before the server could start it (it"
+        + " waited " + (System.nanoTime() - received) / 1_000_000 + " ms for a worker; its"
+        + " timeout was " + timeoutNanos / 1_000_000 + " ms). The server is overloaded, or the"
+        + " timeout is too short";
+  }
+
+  /** Why a call whose deadline passed while its arguments were decoded is not run. */
+  static String expiredDecoding(MethodDescriptor d, long timeoutNanos) {
+    return "the deadline of " + d.displayName() + " passed while the server decoded its"
+        + " arguments (its timeout was " + timeoutNanos / 1_000_000 + " ms)";
+  }
+
+  /** Why a call that finished {@code lateNanos} after its deadline sends no result. */
+  static String finishedLate(MethodDescriptor d, long lateNanos, long timeoutNanos) {
+    return d.displayName() + " finished " + lateNanos / 1_000_000 + " ms after its deadline (its"
+        + " timeout was " + timeoutNanos / 1_000_000 + " ms), so its result was not sent";
+  }
+
   /** What an Error in a codec says to the caller: what happened, not where in the server. */
   static String describe(Throwable t) {
     if (t instanceof OutOfMemoryError) {

@@ -311,6 +311,33 @@ final class ConnectionCalls {
     return rapid;
   }
 
+  /**
+   * The client granted call {@code seq}'s stream more; a number it does not know (a stream that
+   * has ended) is ignored. Event loop.
+   */
+  void credit(long seq, long items, long bytes) {
+    QueuedCall call = calls.get(seq);
+    ServerStream stream = call == null ? null : call.stream();
+    if (stream != null) {
+      stream.credit(items, bytes);
+    }
+  }
+
+  /** The channel became writable again: streams that waited for it go on. Event loop. */
+  void writable() {
+    for (QueuedCall call : calls.values()) {
+      ServerStream stream = call.stream();
+      if (stream != null) {
+        stream.writable();
+      }
+    }
+  }
+
+  /** The executor calls run on; null before the first call. */
+  Executor executor() {
+    return executor;
+  }
+
   /** The client is gone: nobody will read what its calls produce. */
   void cancelAll() {
     for (QueuedCall call : calls.values()) {

@@ -7,16 +7,13 @@ import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
-import io.minirpc.internal.transport.LogSafe;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InboundCall implements QueuedCall, CurrentCall.Context {
   private static final Logger log = LoggerFactory.getLogger(InboundCall.class);
-  /**
-   * Errors from decoders (out of memory, stack overflow), which a peer can cause again and again:
-   * logged with their stack at most once a second.
-   */
-  private static final LogSafe.Limiter DECODER_ERRORS = LogSafe.Limiter.perSecond();
-  private static final LogSafe.Limiter UNDECODABLE = LogSafe.Limiter.perSecond();
   private static final AtomicIntegerFieldUpdater<InboundCall> ENDED =
       AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "ended");
   private static final AtomicIntegerFieldUpdater<InboundCall> STARTED =
@@ -53,6 +44,8 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
   /** On the System.nanoTime() clock; meaningless when {@link #timeoutNanos} is not positive. */
   private final long deadlineNanos;
   private final long timeoutNanos;
+  /** Where the items of a server stream go, credit included; null if the method streams not. */
+  private final ServerStream stream;
   /** Guarded by this: the thread running the implementation, to interrupt on cancel. */
   private Thread runner;
   /** Guarded by this: the future an asynchronous implementation returned, until it ends. */
@@ -82,6 +75,11 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     this.memory = memory;
     this.timeoutNanos = header.timeoutNanos();
     this.deadlineNanos = received + timeoutNanos;
+    this.stream = !method.descriptor().streams() ? null : new ServerStream(
+        error -> { if (error == null) respond(null); else failWith(error); }, channel, seq,
+        codec.id(), codec.isEvolving(), method.itemWriter(codec),
+        serving.limits().maxFrameSize(), connection.memory(), connection::executor,
+        method.descriptor().displayName());
   }
 
   /** The connection the call came on. */
@@ -140,6 +138,9 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
       }
       result = pendingResult;
     }
+    if (stream != null && stream.cancel() && claim()) {
+      finish(); // it streamed: nothing more is sent, and the call ends now
+    }
     if (result != null) {
       // An asynchronous implementation holds no thread to interrupt: end the call now, so a
       // future that never completes cannot keep it in flight, and cancel the future.
@@ -195,11 +196,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     if (timeoutNanos > 0 && remainingNanos() <= 0) {
       frame.release();
       log.debug("{} expired in the queue", d.displayName());
-      fail(RpcException.Code.TIMEOUT, "the deadline of " + d.displayName() + " passed before"
-          + " the server could start it (it waited "
-          + (System.nanoTime() - received) / 1_000_000 + " ms for a worker; its timeout was "
-          + timeoutNanos / 1_000_000 + " ms). The server is overloaded, or the timeout is too"
-          + " short");
+      fail(RpcException.Code.TIMEOUT, Answers.expiredInQueue(d, received, timeoutNanos));
       return;
     }
     Object[] args;
@@ -217,30 +214,17 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
         return;
       }
       if (timeoutNanos > 0 && remainingNanos() <= 0) {
-        fail(RpcException.Code.TIMEOUT, "the deadline of " + d.displayName() + " passed while"
-            + " the server decoded its arguments (its timeout was " + timeoutNanos / 1_000_000
-            + " ms)");
+        fail(RpcException.Code.TIMEOUT, Answers.expiredDecoding(d, timeoutNanos));
         return;
       }
       if (ended != 0) {
         return; // aborted while it decoded (the server shuts down): answered already
       }
-      UNDECODABLE.warn(log, "Could not decode the arguments of " + d.displayName() + " from "
-          + channel.remoteAddress() + " with codec " + codec.name());
-      fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
-          + d.displayName() + " with codec " + codec.name() + ": " + e.getMessage()
-          + ". Check that client and server use the same version of the interface");
+      fail(RpcException.Code.CODEC, Answers.undecodable(d, channel.remoteAddress(), codec, e));
       return;
     } catch (Throwable t) {
       // An Error from a decoder (out of memory, stack overflow) ends this call, not the worker.
-      long leftOut = DECODER_ERRORS.acquire();
-      if (leftOut >= 0) {
-        log.error("Decoding the arguments of {} from {} with codec {} failed{}",
-            d.displayName(), channel.remoteAddress(), codec.name(),
-            LogSafe.Limiter.suffix(leftOut), t);
-      }
-      fail(RpcException.Code.CODEC, "the server could not decode the arguments of "
-          + d.displayName() + " with codec " + codec.name() + ": " + Answers.describe(t));
+      fail(RpcException.Code.CODEC, Answers.undecodable(d, channel.remoteAddress(), codec, t));
       return;
     } finally {
       frame.release();
@@ -253,7 +237,8 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     try {
       result = serving.interceptors().isEmpty()
           ? method.invoke(args)
-          : new InterceptedServerCall(method, args, this, serving.interceptors()).run();
+          : new InterceptedServerCall(method, args, this, serving.interceptors(),
+              stream == null ? null : r -> stream.startIntercepted(r, streamTime())).run();
     } catch (Throwable t) {
       failWith(t);
       return;
@@ -282,7 +267,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
       }
       stage.whenComplete((value, error) -> {
         if (error != null) {
-          failWith(unwrap(error));
+          failWith(Answers.unwrap(error));
         } else {
           respond(value);
         }
@@ -293,13 +278,14 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
   }
 
   private void respond(Object value) {
+    if (stream != null && stream.start(value, streamTime())) {
+      return; // streams; it answers when the stream ends
+    }
     if (timeoutNanos > 0 && remainingNanos() <= 0) {
       // The caller has stopped waiting, and the implementation may have returned early because
       // RpcContext.isCancelled() said the deadline passed: that value is not an answer.
-      MethodDescriptor d = method.descriptor();
-      fail(RpcException.Code.TIMEOUT, d.displayName() + " finished "
-          + (-remainingNanos() / 1_000_000) + " ms after its deadline (its timeout was "
-          + timeoutNanos / 1_000_000 + " ms), so its result was not sent");
+      fail(RpcException.Code.TIMEOUT,
+          Answers.finishedLate(method.descriptor(), -remainingNanos(), timeoutNanos));
       return;
     }
     if (!claim()) {
@@ -377,12 +363,15 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     connection.callEnded();
   }
 
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+  /** What is left of the deadline for a stream, Long.MAX_VALUE for none. */
+  private long streamTime() {
+    return timeoutNanos > 0 ? remainingNanos() : Long.MAX_VALUE;
+  }
+
+  /** The call's server stream, credit and writability go to; null if the method streams not. */
+  @Override
+  public ServerStream stream() {
+    return stream;
   }
 
   /** The size this call's answer is expected to have: its method's recent answers'. */

@@ -18,13 +18,21 @@ final class InterceptedServerCall extends InterceptedMethod implements ServerCal
   private final ServerMethod method;
   private final CurrentCall.Context context;
   private final List<ServerInterceptor> interceptors;
+  /** Starts a server stream and gives the stage of its end; null for a method that streams not. */
+  private final java.util.function.Function<Object, CompletionStage<Object>> stream;
 
+  /**
+   * @param stream for a method that streams: starts the stream the method returned, and gives
+   *     the stage of its end, which the interceptors see as the call's; null otherwise
+   */
   InterceptedServerCall(ServerMethod method, Object[] args, CurrentCall.Context context,
-      List<ServerInterceptor> interceptors) {
+      List<ServerInterceptor> interceptors,
+      java.util.function.Function<Object, CompletionStage<Object>> stream) {
     super(method.descriptor(), args);
     this.method = method;
     this.context = context;
     this.interceptors = interceptors;
+    this.stream = stream;
   }
 
   /** Runs the chain on this thread; the stage ends with the call's result or exception. */
@@ -37,6 +45,9 @@ final class InterceptedServerCall extends InterceptedMethod implements ServerCal
     try {
       if (i == interceptors.size()) {
         Object result = method.invoke(arguments());
+        if (stream != null) {
+          return stream.apply(result);
+        }
         if (method.descriptor().isAsync()) {
           return result == null
               ? CompletableFuture.completedFuture(null)

@@ -33,6 +33,11 @@ interface QueuedCall extends Runnable, ChannelFutureListener {
   /** The client gave up, or went away: stop the implementation if it runs, answer nothing. */
   void cancel();
 
+  /** The call's server stream, which credit and writability reach; null for most calls. */
+  default ServerStream stream() {
+    return null;
+  }
+
   /** The answer is written, or could not be ({@code future} null when the channel is gone). */
   @Override
   void operationComplete(ChannelFuture future);

@@ -184,6 +184,23 @@ final class ServerHandler extends FrameHandler {
           return;
         }
         break;
+      case CREDIT:
+        try {
+          long items = Frames.readLong(frame.header());
+          long bytes = Frames.readLong(frame.header());
+          if (items < 0 || bytes < 0 || frame.header().isReadable() || frame.body().isReadable()) {
+            protocolError(ctx, "a CREDIT frame must carry two counts that are not negative, and"
+                + " nothing else");
+            return;
+          }
+          calls.credit(frame.sequence(), items, bytes);
+        } catch (CorruptedFrameException e) {
+          protocolError(ctx, "a CREDIT frame is malformed: " + e.getMessage());
+          return;
+        } finally {
+          frame.release();
+        }
+        break;
       case PING:
         frame.release();
         if (!pings.take()) {
@@ -354,6 +371,9 @@ final class ServerHandler extends FrameHandler {
     ctx.channel().config().setAutoRead(reading);
     if (decoder != null) {
       decoder.reading(reading);
+    }
+    if (ctx.channel().isWritable() && calls != null) {
+      calls.writable(); // streams that waited for the socket go on
     }
     ctx.fireChannelWritabilityChanged();
   }

@@ -28,6 +28,8 @@ final class ServerMethod {
   private final MethodHandle invoker;
   private final ValueReader[][] readers;
   private final ValueWriter[] writers;
+  /** Per codec: the writer of a server stream's items; null entries if the method streams not. */
+  private final ValueWriter[] itemWriters;
   /** Per codec: the fields of its declared exceptions, in the layout they travel in. */
   private final ExceptionFields[] exceptions;
   private final RateLimiter methodLimit;
@@ -56,6 +58,7 @@ final class ServerMethod {
     List<Codecs.Entry> entries = codecs.withLayouts();
     this.readers = new ValueReader[codecs.slots()][];
     this.writers = new ValueWriter[codecs.slots()];
+    this.itemWriters = new ValueWriter[codecs.slots()];
     this.exceptions = new ExceptionFields[codecs.slots()];
     for (Codecs.Entry codec : entries) {
       exceptions[codec.index()] = ExceptionFields.of(descriptor, exceptionLayout(codec));
@@ -64,8 +67,12 @@ final class ServerMethod {
         r[i] = codec.reader(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
       }
       readers[codec.index()] = r;
-      writers[codec.index()] =
-          descriptor.isVoid() ? null : codec.writer(descriptor.resultType(), descriptor, "the result");
+      writers[codec.index()] = descriptor.answersNothing() ? null
+          : codec.writer(descriptor.resultType(), descriptor, "the result");
+      if (descriptor.streams()) {
+        itemWriters[codec.index()] =
+            codec.writer(descriptor.itemType(), descriptor, "the stream's items");
+      }
     }
   }
 
@@ -146,6 +153,11 @@ final class ServerMethod {
   /** The result writer for {@code codec}, or {@code null} for a method without a result. */
   ValueWriter writer(Codecs.Entry codec) {
     return writers[codec.index()];
+  }
+
+  /** The writer of the stream's items in {@code codec}; null if the method streams not. */
+  ValueWriter itemWriter(Codecs.Entry codec) {
+    return itemWriters[codec.index()];
   }
 
   /** Takes a permit of each limit on this method; {@code null} if admitted, else the refuser. */

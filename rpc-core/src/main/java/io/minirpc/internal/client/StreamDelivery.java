@@ -1,0 +1,47 @@
+package io.minirpc.internal.client;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads that hand a client's stream items to their subscribers: made on the first stream,
+ * as many as subscribers are busy at once (a subscriber that blocks holds one), idle ones leaving
+ * after a minute. Never an event loop, so a slow subscriber slows no connection.
+ */
+final class StreamDelivery {
+  private final String name;
+  private ExecutorService executor;
+  private boolean closed;
+
+  StreamDelivery(String name) {
+    this.name = name;
+  }
+
+  /** The executor, made on first use. */
+  synchronized ExecutorService executor() {
+    if (executor == null) {
+      AtomicInteger n = new AtomicInteger();
+      executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+          new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "minirpc-stream-" + name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      if (closed) {
+        executor.shutdown();
+      }
+    }
+    return executor;
+  }
+
+  /** Stops taking work; what runs finishes on its own. */
+  synchronized void close() {
+    closed = true;
+    if (executor != null) {
+      executor.shutdown();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.minirpc.internal.client;
+
+import java.util.Objects;
+import java.util.concurrent.Flow;
+
+/**
+ * What a proxy returns for a method that streams from the server: a cold publisher, each
+ * subscription one call. The call starts once the subscriber has its subscription, through the
+ * client's interceptors, with the metadata and deadline scope of the thread that subscribes.
+ */
+final class StreamPublisher implements Flow.Publisher<Object> {
+  /** How a subscription becomes a call: {@link ClientRuntime} is the one. */
+  interface Starter {
+    /** Starts the call whose items go to {@code receiver}; its end ends the stream. */
+    void startStream(ClientMethod method, Object[] args, StreamReceiver receiver);
+
+    /** Where items are decoded and handed to subscribers, never an event loop. */
+    java.util.concurrent.Executor delivery();
+  }
+
+  /** Items a stream may have in flight or waiting, at most, beyond those delivered. */
+  static final int WINDOW_ITEMS = 1024;
+  /** Bytes of items a stream may have in flight or waiting, at most (one item may go over). */
+  static final long WINDOW_BYTES = 1 << 20;
+
+  private final Starter starter;
+  private final ClientMethod method;
+  private final Object[] args;
+
+  StreamPublisher(Starter starter, ClientMethod method, Object[] args) {
+    this.starter = starter;
+    this.method = method;
+    this.args = args;
+  }
+
+  @SuppressWarnings("unchecked")
+  @Override
+  public void subscribe(Flow.Subscriber<? super Object> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber == null (Reactive Streams rule 1.9)");
+    StreamReceiver receiver = new StreamReceiver((Flow.Subscriber<Object>) subscriber, method,
+        starter.delivery(), WINDOW_ITEMS, WINDOW_BYTES);
+    subscriber.onSubscribe(receiver);
+    starter.startStream(method, args, receiver);
+  }
+
+  @Override
+  public String toString() {
+    return "stream of " + method.descriptor().displayName();
+  }
+}

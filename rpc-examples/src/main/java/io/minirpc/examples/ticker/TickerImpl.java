@@ -1,0 +1,46 @@
+package io.minirpc.examples.ticker;
+
+import io.minirpc.StreamProducer;
+import io.minirpc.Streams;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.stream.LongStream;
+
+/**
+ * {@link Ticker}: {@link #quotes} pulls from a lazy stream, so a quote is made only when the
+ * client has room for it; {@link #live} writes from a thread of its own with {@link
+ * StreamProducer#send}, which waits while the client does not read.
+ */
+public final class TickerImpl implements Ticker {
+  private final ExecutorService producers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "ticker-live");
+    t.setDaemon(true);
+    return t;
+  });
+
+  @Override
+  public Flow.Publisher<Quote> quotes(String symbol, int count) {
+    return Streams.fromStream(LongStream.range(0, count).mapToObj(i -> quote(symbol, i)));
+  }
+
+  @Override
+  public Flow.Publisher<Quote> live(String symbol) {
+    StreamProducer<Quote> out = new StreamProducer<>();
+    producers.execute(() -> {
+      try {
+        for (long i = 0; ; i++) {
+          out.send(quote(symbol, i)); // blocks while the client has not asked for more
+        }
+      } catch (CancellationException | InterruptedException e) {
+        // The client cancelled, its deadline passed, or it went away: stop producing.
+      }
+    });
+    return out;
+  }
+
+  private static Quote quote(String symbol, long i) {
+    return new Quote(symbol, i, 100 + Math.sin(i / 10.0) * 5);
+  }
+}
