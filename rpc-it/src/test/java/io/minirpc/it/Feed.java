@@ -21,6 +21,13 @@ public interface Feed {
   @Timeout(millis = 300)
   Flow.Publisher<Long> endless();
 
+  /**
+   * Endless, "pid-N:i", so the caller knows which server streams; idempotent, so that a fleet
+   * could send it again elsewhere: only before its first item.
+   */
+  @io.minirpc.Idempotent
+  Flow.Publisher<String> whoStreams();
+
   /** A unary call beside the streams. */
   int ping(int x);
 

@@ -74,6 +74,24 @@ final class FeedImpl implements Feed {
   }
 
   @Override
+  public Flow.Publisher<String> whoStreams() {
+    StreamProducer<String> out = new StreamProducer<>();
+    String pid = "pid-" + ProcessHandle.current().pid() + ":";
+    Thread t = new Thread(() -> {
+      try {
+        for (long i = 0; ; i++) {
+          out.send(pid + i);
+        }
+      } catch (CancellationException | InterruptedException e) {
+        // ended
+      }
+    }, "feed-who");
+    t.setDaemon(true);
+    t.start();
+    return out;
+  }
+
+  @Override
   public int ping(int x) {
     return x;
   }

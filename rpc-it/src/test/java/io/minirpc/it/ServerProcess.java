@@ -67,6 +67,11 @@ public final class ServerProcess implements AutoCloseable {
     return port;
   }
 
+  /** The server's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   /**
    * Closes the server's standard input, so it calls {@code RpcServer.close()} and exits; returns
    * whether it did within {@code timeout}.
