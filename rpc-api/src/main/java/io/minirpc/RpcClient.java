@@ -48,6 +48,12 @@ public final class RpcClient implements AutoCloseable {
     CompletableFuture<Object> callByName(String service, String method,
         java.lang.reflect.Type valueType, long digest, Object... args);
 
+    /** See {@link RpcClient#streamByName}; a runtime without streams throws. */
+    default java.util.concurrent.Flow.Publisher<Object> streamByName(String service,
+        String method, java.lang.reflect.Type valueType, long digest, Object... args) {
+      throw new UnsupportedOperationException("this runtime has no streams");
+    }
+
     /** See {@link RpcClient#close}. */
     @Override
     void close();
@@ -115,6 +121,23 @@ public final class RpcClient implements AutoCloseable {
   public CompletableFuture<Object> callByName(String service, String method,
       java.lang.reflect.Type valueType, long digest, Object... args) {
     return engine.callByName(service, method, valueType, digest, args);
+  }
+
+  /**
+   * As {@link #callByName}, for a method that streams from the server (it returns {@code
+   * Flow.Publisher<T>}): returns the cold publisher a proxy would, each subscription one call,
+   * its items read as {@code valueType}. A method that does not stream fails the subscription.
+   *
+   * @param service the service's full name
+   * @param method the method's key, its name and parameter types
+   * @param valueType the type every argument and each item are written and read as
+   * @param digest the method's fingerprint from the listing
+   * @param args the arguments; none is copied
+   * @return the stream; it starts when subscribed
+   */
+  public java.util.concurrent.Flow.Publisher<Object> streamByName(String service, String method,
+      java.lang.reflect.Type valueType, long digest, Object... args) {
+    return engine.streamByName(service, method, valueType, digest, args);
   }
 
   /**

@@ -18,13 +18,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "call", mixinStandardHelpOptions = true,
-    description = {"Calls a method with JSON arguments and prints its result as JSON. The"
+    description = {"Calls a method with JSON arguments and prints its result as JSON; a method"
+        + " that streams prints each item as one line of JSON as it arrives. The"
         + " arguments are checked against the method's schema before anything is sent (the"
         + " server needs minirpc.server.listing=true).",
         "",
         "  minirpc call localhost:4242 Calculator.add '[2, 3]'",
         "  minirpc call localhost:4243 KeyValueStore.put '[\"k\", \"v\", [\"red\"]]'"})
 final class CallCommand implements Callable<Integer> {
+  /** The result type of a method that streams, as the listing writes it. */
+  private static final String STREAM = "java.util.concurrent.Flow$Publisher<";
+
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions options;
 
@@ -53,6 +57,14 @@ final class CallCommand implements Callable<Integer> {
             + Methods.name(t.service.methods().get(0)));
       }
       MethodDescription m = choose(t.service.name(), Methods.named(t.service, t.method), args);
+      if (m.resultType().startsWith(STREAM)) {
+        // One line of JSON per item, as it arrives: a pipe to jq or grep sees each at once.
+        remote.stream(t.service.name(), m.key(), m.digest(), args, item -> {
+          out.println(Output.compact(item));
+          out.flush();
+        });
+        return Minirpc.OK;
+      }
       JsonNode result;
       try {
         result = remote.call(t.service.name(), m.key(), m.digest(), args);

@@ -146,6 +146,27 @@ final class Remote implements AutoCloseable {
     }
   }
 
+  /**
+   * Calls a method that streams, by name, with JSON arguments, and hands each item to {@code
+   * each} as it arrives, reading at most 64 ahead; returns how many came.
+   */
+  long stream(String service, String key, long digest, JsonNode[] args,
+      java.util.function.Consumer<JsonNode> each) {
+    Object[] values = new Object[args.length];
+    for (int i = 0; i < args.length; i++) {
+      values[i] = args[i] == null || args[i].isNull() ? null : args[i];
+    }
+    long n = 0;
+    try (io.minirpc.StreamIterator<Object> items = io.minirpc.Streams.iterate(
+        client.streamByName(service, key, JsonNode.class, digest, values), 64)) {
+      while (items.hasNext()) {
+        each.accept((JsonNode) items.next());
+        n++;
+      }
+    }
+    return n;
+  }
+
   @Override
   public void close() {
     client.close();

@@ -130,6 +130,23 @@ class CliTest {
   }
 
   @Test
+  void callOfAMethodThatStreamsPrintsEachItemAsALineOfJson() throws Exception {
+    Tape tape = (item, n) -> io.minirpc.Streams.fromStream(java.util.stream.IntStream
+        .range(0, n).mapToObj(i -> new Shop.Order(item, i, List.of())));
+    try (RpcServer s = server(new ShopImpl(), b -> b.listing(true).register(Tape.class, tape))) {
+      Result r = run("call", at(s), "Tape.play", "[\"nut\", 3]");
+      assertEquals(0, r.exit(), r.err());
+      assertEquals(List.of("{\"item\":\"nut\",\"quantity\":0,\"notes\":[]}",
+          "{\"item\":\"nut\",\"quantity\":1,\"notes\":[]}",
+          "{\"item\":\"nut\",\"quantity\":2,\"notes\":[]}"), r.out().lines().toList());
+      Result described = run("describe", at(s), "Tape.play");
+      assertEquals(0, described.exit(), described.err());
+      assertTrue(described.out().contains("Flow$Publisher<io.minirpc.cli.Shop$Order> play("),
+          described.out());
+    }
+  }
+
+  @Test
   void callWithARecordPrintsThePrettyResult() throws Exception {
     try (RpcServer s = server(new ShopImpl())) {
       Result r = run("call", at(s), SHOP + ".order",

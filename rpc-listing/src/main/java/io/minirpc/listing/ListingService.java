@@ -41,8 +41,13 @@ final class ListingService implements ServiceListing {
       params.add(new ParameterDescription(reflected[i].getName(), types.get(i).getTypeName(),
           JsonSchemas.of(types.get(i))));
     }
+    // A stream's schema is its items': what each of them is, as a caller reads them one by one.
+    Type result = m.resultType();
+    Type described = result instanceof java.lang.reflect.ParameterizedType p
+        && p.getRawType() == java.util.concurrent.Flow.Publisher.class
+        ? p.getActualTypeArguments()[0] : result;
     return new MethodDescription(m.key(), m.signature(), List.copyOf(params),
-        m.resultType().getTypeName(), JsonSchemas.of(m.resultType()), m.async(), m.digest());
+        result.getTypeName(), JsonSchemas.of(described), m.async(), m.digest());
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.List;
  * @param parameters its parameters, in order
  * @param resultType the result's generic Java type ({@code void} for none)
  * @param resultSchema the result as a JSON Schema document (draft 2020-12), as the JSON codec
- *     writes it
+ *     writes it; for a method that streams (its result type is {@code
+ *     java.util.concurrent.Flow$Publisher<T>}), the schema of one item
  * @param async whether the method returns a {@code CompletableFuture} or {@code CompletionStage}
  * @param digest the method's fingerprint, as the server's handshake gives it: equal on both sides
  *     when they encode its values alike

@@ -198,33 +198,42 @@ public final class ClientRuntime
   }
 
   /**
-   * Calls a method known only by its wire names, for a tool without the Java interface ({@code
-   * minirpc call}): arguments are written, and the result read, as {@code valueType} by the
-   * client's codec (the JSON codec passes Jackson's {@code JsonNode} through as it is). The call
-   * is checked against the server's HELLO with {@code digest}, the fingerprint the server's
-   * listing service gives for the method, instead of one worked out from an interface. Returns at
-   * once; the future ends as the call does, with the client's interceptors, timeout and
-   * metadata.
+   * A call of a method known only by its wire names, checked against the server's HELLO with the
+   * listing's {@code digest}: see {@link RpcClient#callByName}.
    */
   @Override
   public CompletableFuture<Object> callByName(String service, String methodKey,
       java.lang.reflect.Type valueType, long digest, Object... args) {
+    ClientMethod method;
+    try {
+      method = byName(service, methodKey, valueType, digest, args, false);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new RpcException(RpcException.Code.CODEC, e.getMessage(), e));
+    }
+    return callAsync(method, args.clone());
+  }
+
+  /** As {@link #callByName}, for a method that streams; see {@link RpcClient#streamByName}. */
+  @Override
+  public java.util.concurrent.Flow.Publisher<Object> streamByName(String service,
+      String methodKey, java.lang.reflect.Type valueType, long digest, Object... args) {
+    return stream(byName(service, methodKey, valueType, digest, args, true), args.clone());
+  }
+
+  private ClientMethod byName(String service, String methodKey, java.lang.reflect.Type valueType,
+      long digest, Object[] args, boolean streams) {
     Objects.requireNonNull(service, "service == null");
     Objects.requireNonNull(methodKey, "method == null");
     Objects.requireNonNull(valueType, "valueType == null");
     Objects.requireNonNull(args, "args == null");
     java.lang.reflect.Type[] types = new java.lang.reflect.Type[args.length];
     java.util.Arrays.fill(types, valueType);
-    ClientMethod method;
-    try {
-      method = new ClientMethod(MethodDescriptor.byName(service, methodKey, types, valueType),
-          codec, settings.timeout().toNanos(), settings.waitForReady(), address, digest)
-          .compressWith(compression.chosen(), compression.compressors());
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(
-          new RpcException(RpcException.Code.CODEC, e.getMessage(), e));
-    }
-    return callAsync(method, args.clone());
+    MethodDescriptor d = streams
+        ? MethodDescriptor.streamByName(service, methodKey, types, valueType)
+        : MethodDescriptor.byName(service, methodKey, types, valueType);
+    return new ClientMethod(d, codec, settings.timeout().toNanos(), settings.waitForReady(),
+        address, digest).compressWith(compression.chosen(), compression.compressors());
   }
 
   @Override

@@ -52,7 +52,7 @@ public final class MethodDescriptor {
   }
 
   private MethodDescriptor(String serviceName, String key, Type[] parameterTypes,
-      Type resultType) {
+      Type resultType, Type itemType) {
     this.service = ByName.class;
     this.serviceName = serviceName;
     try {
@@ -65,7 +65,7 @@ public final class MethodDescriptor {
     this.parameterTypes = parameterTypes.clone();
     this.resultType = resultType;
     this.async = false;
-    this.itemType = null;
+    this.itemType = itemType;
   }
 
   /**
@@ -78,7 +78,20 @@ public final class MethodDescriptor {
       Type resultType) {
     java.util.Objects.requireNonNull(serviceName, "serviceName == null");
     java.util.Objects.requireNonNull(key, "key == null");
-    return new MethodDescriptor(serviceName, key, parameterTypes, resultType);
+    return new MethodDescriptor(serviceName, key, parameterTypes, resultType, null);
+  }
+
+  /**
+   * As {@link #byName}, for a method that streams from the server: its items are read and
+   * written as {@code itemType}.
+   */
+  public static MethodDescriptor streamByName(String serviceName, String key,
+      Type[] parameterTypes, Type itemType) {
+    java.util.Objects.requireNonNull(serviceName, "serviceName == null");
+    java.util.Objects.requireNonNull(key, "key == null");
+    java.util.Objects.requireNonNull(itemType, "itemType == null");
+    return new MethodDescriptor(serviceName, key, parameterTypes, Flow.Publisher.class,
+        itemType);
   }
 
   /** The stand-in interface of methods known by name only. */
