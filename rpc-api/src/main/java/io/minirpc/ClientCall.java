@@ -43,4 +43,11 @@ public interface ClientCall {
   default String target() {
     return "";
   }
+
+  /**
+   * Runs {@code listener} for each item of the call's stream as it is handed to the subscriber,
+   * on the thread that hands it, for a method that returns {@code Flow.Publisher<T>}; never for
+   * other methods. A listener must be quick and must not throw.
+   */
+  default void onStreamItem(Runnable listener) {}
 }

@@ -31,4 +31,11 @@ public interface ServerCall {
 
   /** When the caller stops waiting, if it said. */
   Optional<Instant> deadline();
+
+  /**
+   * Runs {@code listener} for each item the call's stream sends, from the thread that sends it,
+   * for a method that returns {@code Flow.Publisher<T>}; never for other methods. A listener
+   * must be quick and must not throw.
+   */
+  default void onStreamItem(Runnable listener) {}
 }

@@ -22,4 +22,11 @@ public interface CallObserver {
    *     CompletionException}
    */
   void ended(long nanos, RpcException.Code code, Throwable error);
+
+  /**
+   * One item of a call's stream (a method that returns {@code Flow.Publisher<T>}): sent, on the
+   * server's side; handed to the subscriber, on the client's. Between {@link #started} and
+   * {@link #ended}, from any thread.
+   */
+  default void item() {}
 }

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param p99 99th percentile latency (within 12.5%)
  * @param max the longest call
  * @param mean the average latency
+ * @param items items of its streams: sent, on a server; handed to subscribers, on a client
  */
 public record MethodStats(
     String method,
@@ -23,7 +24,14 @@ public record MethodStats(
     Duration p50,
     Duration p99,
     Duration max,
-    Duration mean) {
+    Duration mean,
+    long items) {
+
+  /** The stats of a method that does not stream: no items. */
+  public MethodStats(String method, long calls, Map<RpcException.Code, Long> errors,
+      Duration p50, Duration p99, Duration max, Duration mean) {
+    this(method, calls, errors, p50, p99, max, mean, 0);
+  }
 
   /** Failed calls, all codes together. */
   public long failures() {
@@ -43,7 +51,7 @@ public record MethodStats(
   public String toString() {
     return method + ": " + calls + " calls, " + failures() + " failed"
         + (errors.isEmpty() ? "" : " " + errors) + ", latency p50 " + format(p50) + ", p99 "
-        + format(p99) + ", max " + format(max);
+        + format(p99) + ", max " + format(max) + (items == 0 ? "" : ", " + items + " items");
   }
 
   private static String format(Duration d) {

@@ -91,6 +91,7 @@ public final class MetricsInterceptor
     private final LongAdder calls = new LongAdder();
     private final LongAdder[] errors = new LongAdder[CODES.length];
     private final LongAdder totalNanos = new LongAdder();
+    private final LongAdder items = new LongAdder();
     private final AtomicLong maxNanos = new AtomicLong();
     private final AtomicLongArray histogram = new AtomicLongArray(BUCKETS);
 
@@ -103,6 +104,11 @@ public final class MetricsInterceptor
 
     @Override
     public void started() {}
+
+    @Override
+    public void item() {
+      items.increment();
+    }
 
     @Override
     public void ended(long nanos, RpcException.Code code, Throwable error) {
@@ -155,7 +161,8 @@ public final class MetricsInterceptor
       long max = maxNanos.get();
       return new MethodStats(name, n, Collections.unmodifiableMap(byCode),
           percentile(counts, total, 0.50, max), percentile(counts, total, 0.99, max),
-          Duration.ofNanos(max), Duration.ofNanos(n == 0 ? 0 : totalNanos.sum() / n));
+          Duration.ofNanos(max), Duration.ofNanos(n == 0 ? 0 : totalNanos.sum() / n),
+          items.sum());
     }
 
     private static Duration percentile(long[] counts, long total, double q, long maxNanos) {

@@ -46,15 +46,16 @@ public final class ObservingInterceptor implements ClientInterceptor, ServerInte
 
   @Override
   public CompletionStage<Object> intercept(ClientCall call, ClientInterceptor.Next next) {
-    return measure(call.methodName(), next::proceed);
+    return measure(call.methodName(), call::onStreamItem, next::proceed);
   }
 
   @Override
   public CompletionStage<Object> intercept(ServerCall call, ServerInterceptor.Next next) {
-    return measure(call.methodName(), next::proceed);
+    return measure(call.methodName(), call::onStreamItem, next::proceed);
   }
 
-  private CompletionStage<Object> measure(String name, Supplier<CompletionStage<Object>> next) {
+  private CompletionStage<Object> measure(String name,
+      java.util.function.Consumer<Runnable> streamItems, Supplier<CompletionStage<Object>> next) {
     CallObserver o = methods.get(name);
     if (o == null) {
       o = methods.computeIfAbsent(name, this::ask);
@@ -63,6 +64,13 @@ public final class ObservingInterceptor implements ClientInterceptor, ServerInte
       return next.get();
     }
     CallObserver calls = o;
+    streamItems.accept(() -> {
+      try {
+        calls.item();
+      } catch (RuntimeException bug) {
+        log.error("The observer {} failed", observer.getClass().getName(), bug);
+      }
+    });
     try {
       calls.started();
     } catch (RuntimeException bug) {

@@ -191,6 +191,35 @@ class StreamingTest {
     }
   }
 
+  @Test
+  void observersCountAStreamAsOneCallAndItsItemsOnBothSides() throws Exception {
+    io.minirpc.interceptors.MetricsInterceptor serverSide =
+        new io.minirpc.interceptors.MetricsInterceptor();
+    io.minirpc.interceptors.MetricsInterceptor clientSide =
+        new io.minirpc.interceptors.MetricsInterceptor();
+    try (RpcServer s = RpcServer.builder().host("127.0.0.1").port(0).codecs(codec)
+            .observer(serverSide).register(Feed.class, new FeedImpl()).build().start();
+        RpcClient c = RpcClient.builder().address("127.0.0.1", s.port()).codec(codec)
+            .observer(clientSide).build()) {
+      try (StreamIterator<Long> it = Streams.iterate(c.proxy(Feed.class).count(300), 16)) {
+        it.forEachRemaining(x -> { });
+      }
+      String count = Feed.class.getName() + ".count(long)";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while ((serverSide.snapshot().get(count) == null
+          || clientSide.snapshot().get(count) == null) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      for (io.minirpc.interceptors.MetricsInterceptor m : java.util.List.of(serverSide,
+          clientSide)) {
+        io.minirpc.interceptors.MethodStats stats = m.snapshot().get(count);
+        assertEquals(1, stats.calls(), stats.toString());
+        assertEquals(300, stats.items(), stats.toString());
+        assertEquals(0, stats.failures(), stats.toString());
+      }
+    }
+  }
+
   /** A subscriber that records, requesting {@code initial} at first. */
   static class Recorder implements Flow.Subscriber<Object> {
     final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();

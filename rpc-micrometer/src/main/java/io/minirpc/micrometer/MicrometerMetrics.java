@@ -186,6 +186,8 @@ public final class MicrometerMetrics implements RpcObserver {
     private final AtomicInteger active = new AtomicInteger();
     /** Index 0: succeeded; 1 + ordinal: failed with that code. */
     private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(CODES.length + 1);
+    /** Items of the method's streams; made on the first, so other methods have none. */
+    private volatile Counter items;
 
     MethodMeters(Tags methodTags) {
       this.methodTags = methodTags;
@@ -203,6 +205,19 @@ public final class MicrometerMetrics implements RpcObserver {
     public void ended(long nanos, RpcException.Code code, Throwable error) {
       active.decrementAndGet();
       timer(code).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void item() {
+      Counter c = items;
+      if (c == null) {
+        // Registering an existing id returns the same counter, so a race makes no second one.
+        c = Counter.builder(prefix + ".stream.items").tags(methodTags)
+            .description("items of streams: sent by a server, handed to subscribers by a client")
+            .register(registry);
+        items = c;
+      }
+      c.increment();
     }
 
     private Timer timer(RpcException.Code code) {

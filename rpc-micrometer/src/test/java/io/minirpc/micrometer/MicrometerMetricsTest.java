@@ -143,6 +143,24 @@ class MicrometerMetricsTest {
   }
 
   @Test
+  void aStreamIsOneCallAndItsItemsAreCountedOnBothSides() throws Exception {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    RpcServer server = server(RpcServer.builder().observer(MicrometerMetrics.server(registry)));
+    Shop shop = client(server, c -> c.observer(MicrometerMetrics.client(registry)));
+    try (io.minirpc.StreamIterator<Integer> it = io.minirpc.Streams.iterate(shop.count(120), 8)) {
+      it.forEachRemaining(x -> { });
+    }
+    for (String side : List.of("server", "client")) {
+      await(() -> calls(registry, side, "count(int)", "OK") == 1, side + " counts one call");
+      var items = registry.find("minirpc." + side + ".stream.items")
+          .tags("service", SHOP, "method", "count(int)").counter();
+      assertEquals(120.0, items.count(), side);
+    }
+    assertEquals(null, registry.find("minirpc.server.stream.items").tags("method", "add(int,int)")
+        .counter(), "a method that does not stream has no item counter");
+  }
+
+  @Test
   void connectionsAndBytesAreCountedOnBothSides() throws Exception {
     MeterRegistry registry = new SimpleMeterRegistry();
     RpcServer server = server(RpcServer.builder().observer(MicrometerMetrics.server(registry)));

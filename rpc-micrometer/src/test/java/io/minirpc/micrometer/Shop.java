@@ -16,4 +16,7 @@ public interface Shop {
 
   /** Completes after {@code millis}, holding no worker. */
   CompletableFuture<String> later(int millis, String value);
+
+  /** 0 to n - 1, as a stream. */
+  java.util.concurrent.Flow.Publisher<Integer> count(int n);
 }

@@ -37,4 +37,9 @@ final class ShopImpl implements Shop {
     return CompletableFuture.supplyAsync(() -> value,
         CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
   }
+
+  @Override
+  public java.util.concurrent.Flow.Publisher<Integer> count(int n) {
+    return io.minirpc.Streams.fromStream(java.util.stream.IntStream.range(0, n).boxed());
+  }
 }

@@ -49,6 +49,13 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
     return method;
   }
 
+  @Override
+  public void onStreamItem(Runnable listener) {
+    if (stream != null) {
+      stream.listen(listener);
+    }
+  }
+
   /**
    * Runs the chain; the future ends as the outermost interceptor's stage does. Cancelling it
    * cancels the call on the network.

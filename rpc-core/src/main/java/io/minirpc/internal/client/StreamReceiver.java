@@ -32,6 +32,8 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   private final long windowBytes;
   /** Serializes delivery: whoever raises it from 0 drains. */
   private final AtomicInteger wip = new AtomicInteger();
+  /** Told of each item handed to the subscriber, for observers; copied on write. */
+  private volatile Runnable[] listeners = new Runnable[0];
   /** The call's future, to cancel; set once it starts. */
   private volatile java.util.concurrent.CompletableFuture<?> call;
 
@@ -75,6 +77,13 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
       }
     }
     call.cancel(false);
+  }
+
+  /** Runs {@code listener} for each item handed to the subscriber from now on. */
+  synchronized void listen(Runnable listener) {
+    Runnable[] more = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+    more[listeners.length] = listener;
+    listeners = more;
   }
 
   /** Whether the subscriber cancelled, or was told the end. */
@@ -275,6 +284,9 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
       return;
     } finally {
       frame.release();
+    }
+    for (Runnable listener : listeners) {
+      listener.run();
     }
     try {
       subscriber.onNext(item);

@@ -237,8 +237,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     try {
       result = serving.interceptors().isEmpty()
           ? method.invoke(args)
-          : new InterceptedServerCall(method, args, this, serving.interceptors(),
-              stream == null ? null : r -> stream.startIntercepted(r, streamTime())).run();
+          : new InterceptedServerCall(method, args, this, serving.interceptors(), stream).run();
     } catch (Throwable t) {
       failWith(t);
       return;
@@ -278,7 +277,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
   }
 
   private void respond(Object value) {
-    if (stream != null && stream.start(value, streamTime())) {
+    if (stream != null && stream.start(value, remainingNanos())) {
       return; // streams; it answers when the stream ends
     }
     if (timeoutNanos > 0 && remainingNanos() <= 0) {
@@ -361,11 +360,6 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     memory.release();
     serving.admission().finished();
     connection.callEnded();
-  }
-
-  /** What is left of the deadline for a stream, Long.MAX_VALUE for none. */
-  private long streamTime() {
-    return timeoutNanos > 0 ? remainingNanos() : Long.MAX_VALUE;
   }
 
   /** The call's server stream, credit and writability go to; null if the method streams not. */

@@ -18,21 +18,28 @@ final class InterceptedServerCall extends InterceptedMethod implements ServerCal
   private final ServerMethod method;
   private final CurrentCall.Context context;
   private final List<ServerInterceptor> interceptors;
-  /** Starts a server stream and gives the stage of its end; null for a method that streams not. */
-  private final java.util.function.Function<Object, CompletionStage<Object>> stream;
+  /** The call's server stream; null for a method that streams not. */
+  private final ServerStream stream;
 
   /**
-   * @param stream for a method that streams: starts the stream the method returned, and gives
-   *     the stage of its end, which the interceptors see as the call's; null otherwise
+   * @param stream for a method that streams, its stream: started with what the method returned,
+   *     with the time {@code context} has left, and its end is the stage the interceptors see
+   *     as the call's; null otherwise
    */
   InterceptedServerCall(ServerMethod method, Object[] args, CurrentCall.Context context,
-      List<ServerInterceptor> interceptors,
-      java.util.function.Function<Object, CompletionStage<Object>> stream) {
+      List<ServerInterceptor> interceptors, ServerStream stream) {
     super(method.descriptor(), args);
     this.method = method;
     this.context = context;
     this.interceptors = interceptors;
     this.stream = stream;
+  }
+
+  @Override
+  public void onStreamItem(Runnable listener) {
+    if (stream != null) {
+      stream.listen(listener);
+    }
   }
 
   /** Runs the chain on this thread; the stage ends with the call's result or exception. */
@@ -46,7 +53,7 @@ final class InterceptedServerCall extends InterceptedMethod implements ServerCal
       if (i == interceptors.size()) {
         Object result = method.invoke(arguments());
         if (stream != null) {
-          return stream.apply(result);
+          return stream.startIntercepted(result, context.remainingNanos());
         }
         if (method.descriptor().isAsync()) {
           return result == null

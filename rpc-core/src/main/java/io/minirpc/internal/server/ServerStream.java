@@ -68,6 +68,8 @@ final class ServerStream implements Flow.Subscriber<Object> {
   private boolean ended;
   private boolean drainScheduled;
   private io.netty.util.concurrent.ScheduledFuture<?> deadline;
+  /** Told of each item written, for observers; copied on write. */
+  private volatile Runnable[] listeners = new Runnable[0];
   /** Behind interceptors: the stage the stream's end completes, instead of telling the owner. */
   private volatile java.util.concurrent.CompletableFuture<Object> interceptedEnd;
 
@@ -127,6 +129,13 @@ final class ServerStream implements Flow.Subscriber<Object> {
       end(e);
     }
     return true;
+  }
+
+  /** Runs {@code listener} for each item written from now on (an observer counting them). */
+  synchronized void listen(Runnable listener) {
+    Runnable[] more = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+    more[listeners.length] = listener;
+    listeners = more;
   }
 
   /**
@@ -281,6 +290,9 @@ final class ServerStream implements Flow.Subscriber<Object> {
       memory.release(size);
       channel.write(next, channel.voidPromise());
       wrote = true;
+      for (Runnable listener : listeners) {
+        listener.run();
+      }
     }
     if (wrote) {
       channel.flush();
