@@ -52,6 +52,16 @@ class ExampleApplicationTest {
   }
 
   @Test
+  void anInjectedProxyStreamsFromTheServer() {
+    java.util.List<String> got = new java.util.ArrayList<>();
+    try (io.minirpc.StreamIterator<String> it =
+        io.minirpc.Streams.iterate(frontDesk.greeter().greetings("Lin", 3), 2)) {
+      it.forEachRemaining(got::add);
+    }
+    assertEquals(java.util.List.of("Hello #0, Lin", "Hello #1, Lin", "Hello #2, Lin"), got);
+  }
+
+  @Test
   void aConstructorParameterGetsTheProxyToo() {
     assertEquals("Hello, Ida, welcome", concierge.announce("Ida"));
     assertEquals(client.proxy(Greeter.class), concierge.greeter(),

@@ -14,4 +14,7 @@ public interface Greeter {
    * that is in flight when the application shuts down.
    */
   CompletableFuture<String> healthOnceDraining();
+
+  /** {@code n} greetings of {@code name}, as a stream. */
+  java.util.concurrent.Flow.Publisher<String> greetings(String name, int n);
 }

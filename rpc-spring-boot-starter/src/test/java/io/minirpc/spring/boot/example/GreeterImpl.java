@@ -45,6 +45,12 @@ class GreeterImpl implements Greeter {
     });
   }
 
+  @Override
+  public java.util.concurrent.Flow.Publisher<String> greetings(String name, int n) {
+    return io.minirpc.Streams.fromStream(
+        java.util.stream.IntStream.range(0, n).mapToObj(i -> "Hello #" + i + ", " + name));
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
