@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A stream that a thread of the application writes into: {@link #send} waits until the
- * receiver has granted room for one more item, so a producer can never put more into memory than
+ * receiver has granted room for one more item (several threads may send; their items and the
+ * end reach the subscriber one at a time), so a producer can never put more into memory than
  * its receiver asked for. It is a publisher for one subscriber: return it from a service method
  * that streams (and write from another thread), or hand it to a client's method that takes one.
  *
@@ -29,7 +30,11 @@ import java.util.concurrent.TimeUnit;
  * @param <T> the items
  */
 public final class StreamProducer<T> implements Flow.Publisher<T> {
+  /** Held while a signal goes to the subscriber: they go one at a time, in order (rule 1.3). */
+  private final Object signals = new Object();
   private Flow.Subscriber<? super T> subscriber;
+  /** What {@link #fail} ended the stream with; null if it completed or has not ended. */
+  private Throwable failure;
   /** Items the subscriber requested and was not sent. */
   private long demand;
   private boolean cancelled;
@@ -42,14 +47,37 @@ public final class StreamProducer<T> implements Flow.Publisher<T> {
   @Override
   public void subscribe(Flow.Subscriber<? super T> s) {
     java.util.Objects.requireNonNull(s, "subscriber == null");
+    boolean endedBefore;
+    Throwable failedWith;
     synchronized (this) {
       if (subscriber == null) {
         subscriber = s;
         notifyAll();
-        s.onSubscribe(new Subscription());
-        return;
+        endedBefore = ended;
+        failedWith = failure;
+      } else {
+        endedBefore = false;
+        failedWith = null;
+        s = refuse(s);
       }
     }
+    if (s == null) {
+      return;
+    }
+    synchronized (signals) {
+      s.onSubscribe(new Subscription());
+      if (endedBefore) { // completed or failed before anyone subscribed: told now
+        if (failedWith == null) {
+          s.onComplete();
+        } else {
+          s.onError(failedWith);
+        }
+      }
+    }
+  }
+
+  /** A second subscriber: refused with onError, as rule 1.9 allows; returns null. */
+  private Flow.Subscriber<? super T> refuse(Flow.Subscriber<? super T> s) {
     s.onSubscribe(new Flow.Subscription() {
       @Override
       public void request(long n) {}
@@ -58,6 +86,7 @@ public final class StreamProducer<T> implements Flow.Publisher<T> {
       public void cancel() {}
     });
     s.onError(new IllegalStateException("a StreamProducer has one subscriber, and has one"));
+    return null;
   }
 
   /**
@@ -101,15 +130,22 @@ public final class StreamProducer<T> implements Flow.Publisher<T> {
       demand--;
       s = subscriber;
     }
-    s.onNext(item); // one sender at a time keeps the signals in order (rule 1.3)
+    synchronized (signals) {
+      synchronized (this) {
+        checkOpen(); // completed, failed or cancelled meanwhile: nothing after the end
+      }
+      s.onNext(item);
+    }
     return true;
   }
 
   /** Ends the stream: the receiver sees its end after the items sent. */
   public void complete() {
-    Flow.Subscriber<? super T> s = end();
-    if (s != null) {
-      s.onComplete();
+    synchronized (signals) {
+      Flow.Subscriber<? super T> s = end(null);
+      if (s != null) {
+        s.onComplete();
+      }
     }
   }
 
@@ -119,9 +155,11 @@ public final class StreamProducer<T> implements Flow.Publisher<T> {
    */
   public void fail(Throwable error) {
     java.util.Objects.requireNonNull(error, "error == null");
-    Flow.Subscriber<? super T> s = end();
-    if (s != null) {
-      s.onError(error);
+    synchronized (signals) {
+      Flow.Subscriber<? super T> s = end(error);
+      if (s != null) {
+        s.onError(error);
+      }
     }
   }
 
@@ -130,11 +168,13 @@ public final class StreamProducer<T> implements Flow.Publisher<T> {
     return cancelled;
   }
 
-  private synchronized Flow.Subscriber<? super T> end() {
+  /** Ends the stream, with {@code error} or completely; the subscriber to tell, or null. */
+  private synchronized Flow.Subscriber<? super T> end(Throwable error) {
     if (ended || cancelled) {
       return null;
     }
     ended = true;
+    failure = error;
     notifyAll();
     return subscriber;
   }
@@ -170,8 +210,10 @@ public final class StreamProducer<T> implements Flow.Publisher<T> {
         StreamProducer.this.notifyAll();
       }
       if (failed != null) {
-        failed.onError(new IllegalArgumentException("request(" + n + "): a subscriber must"
-            + " request a positive number of items (Reactive Streams rule 3.9)"));
+        synchronized (signals) {
+          failed.onError(new IllegalArgumentException("request(" + n + "): a subscriber must"
+              + " request a positive number of items (Reactive Streams rule 3.9)"));
+        }
       }
     }
 

@@ -220,6 +220,53 @@ class StreamingTest {
     }
   }
 
+  @Test
+  void theClientGrantsOnlyWhatItsMemoryBudgetHoldsAndEveryStreamEndsOnceItIsRead()
+      throws Exception {
+    io.minirpc.interceptors.MetricsInterceptor sent =
+        new io.minirpc.interceptors.MetricsInterceptor();
+    int streams = 40;
+    CountDownLatch reading = new CountDownLatch(1);
+    try (RpcServer s = RpcServer.builder().host("127.0.0.1").port(0).codecs(codec)
+            .observer(sent).register(Feed.class, new FeedImpl()).build().start();
+        RpcClient c = RpcClient.builder().address("127.0.0.1", s.port()).codec(codec)
+            .maxResponseMemory(1 << 20).timeout(Duration.ofSeconds(30)).build()) {
+      java.util.List<Recorder> all = new java.util.ArrayList<>();
+      for (int i = 0; i < streams; i++) {
+        Recorder r = new Recorder(Long.MAX_VALUE) {
+          @Override
+          public void onNext(Object item) {
+            try {
+              reading.await(); // a subscriber that asked for everything, and does not read yet
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            super.onNext(item);
+          }
+        };
+        c.proxy(Feed.class).ticks(2000).subscribe(r);
+        all.add(r);
+      }
+      String ticks = Feed.class.getName() + ".ticks(int)";
+      long before;
+      long after = 0;
+      do {
+        before = after;
+        Thread.sleep(300);
+        io.minirpc.interceptors.MethodStats stats = sent.snapshot().get(ticks);
+        after = stats == null ? 0 : stats.items();
+      } while (after != before || after == 0);
+      // Each stream would take 1,024 items without a budget: 40,960. A tick is more than 40
+      // bytes as a frame, and 1 MiB holds fewer than 26,215 of them, plus one overdraft each.
+      assertTrue(after < (1 << 20) / 40 + streams, "the server sent " + after + " ticks");
+      reading.countDown();
+      for (Recorder r : all) {
+        assertNull(r.end.get(30, TimeUnit.SECONDS), "each stream completes");
+        assertEquals(2000, r.items.size());
+      }
+    }
+  }
+
   /** A subscriber that records, requesting {@code initial} at first. */
   static class Recorder implements Flow.Subscriber<Object> {
     final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();

@@ -68,7 +68,7 @@ public final class ClientRuntime
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Class<?>, Object> proxies = new ConcurrentHashMap<>();
   private final ServerReport report = new ServerReport();
-  private final StreamDelivery delivery = new StreamDelivery("client");
+  private final StreamDelivery delivery;
   /** How this client's calls are encoded and retried. */
   private final PendingCall.Support calls;
   private final Object lifecycle = new Object();
@@ -112,6 +112,7 @@ public final class ClientRuntime
     this.timer = SharedTimer.acquire();
     try {
       this.decoding = new ResponseDecoding(settings.maxResponseMemory(), ioThreads, compression);
+      this.delivery = new StreamDelivery("client", decoding.limit());
       Hello bare =
           new Hello(
               Protocol.VERSION,
@@ -266,7 +267,7 @@ public final class ClientRuntime
 
   @Override
   public java.util.concurrent.Flow.Publisher<Object> stream(ClientMethod method, Object[] args) {
-    return new StreamPublisher(this, method, args);
+    return new StreamPublisher(this, delivery, method, args);
   }
 
   @Override
@@ -276,10 +277,6 @@ public final class ClientRuntime
     }
   }
 
-  @Override
-  public java.util.concurrent.Executor delivery() {
-    return delivery.executor();
-  }
 
   @Override
   public boolean propagatesDeadline() {

@@ -13,11 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class StreamDelivery {
   private final String name;
+  private final long memoryLimit;
   private ExecutorService executor;
+  private StreamMemory memory;
   private boolean closed;
 
-  StreamDelivery(String name) {
+  /** @param memoryLimit what the client's streams may hold at once, see {@link StreamMemory} */
+  StreamDelivery(String name, long memoryLimit) {
     this.name = name;
+    this.memoryLimit = memoryLimit;
   }
 
   /** The executor, made on first use. */
@@ -35,6 +39,14 @@ final class StreamDelivery {
       }
     }
     return executor;
+  }
+
+  /** The budget of the client's streams, made on first use. */
+  synchronized StreamMemory memory() {
+    if (memory == null) {
+      memory = new StreamMemory(memoryLimit, StreamPublisher.WINDOW_BYTES / 16, executor());
+    }
+    return memory;
   }
 
   /** Stops taking work; what runs finishes on its own. */

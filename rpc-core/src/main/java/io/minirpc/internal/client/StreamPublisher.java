@@ -13,9 +13,6 @@ final class StreamPublisher implements Flow.Publisher<Object> {
   interface Starter {
     /** Starts the call whose items go to {@code receiver}; its end ends the stream. */
     void startStream(ClientMethod method, Object[] args, StreamReceiver receiver);
-
-    /** Where items are decoded and handed to subscribers, never an event loop. */
-    java.util.concurrent.Executor delivery();
   }
 
   /** Items a stream may have in flight or waiting, at most, beyond those delivered. */
@@ -24,11 +21,14 @@ final class StreamPublisher implements Flow.Publisher<Object> {
   static final long WINDOW_BYTES = 1 << 20;
 
   private final Starter starter;
+  private final StreamDelivery delivery;
   private final ClientMethod method;
   private final Object[] args;
 
-  StreamPublisher(Starter starter, ClientMethod method, Object[] args) {
+  /** @param delivery where items are handed to subscribers, and the budget they hold */
+  StreamPublisher(Starter starter, StreamDelivery delivery, ClientMethod method, Object[] args) {
     this.starter = starter;
+    this.delivery = delivery;
     this.method = method;
     this.args = args;
   }
@@ -38,7 +38,7 @@ final class StreamPublisher implements Flow.Publisher<Object> {
   public void subscribe(Flow.Subscriber<? super Object> subscriber) {
     Objects.requireNonNull(subscriber, "subscriber == null (Reactive Streams rule 1.9)");
     StreamReceiver receiver = new StreamReceiver((Flow.Subscriber<Object>) subscriber, method,
-        starter.delivery(), WINDOW_ITEMS, WINDOW_BYTES);
+        delivery.executor(), WINDOW_ITEMS, WINDOW_BYTES, delivery.memory());
     subscriber.onSubscribe(receiver);
     starter.startStream(method, args, receiver);
   }

@@ -30,6 +30,8 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   private final Executor executor;
   private final int windowItems;
   private final long windowBytes;
+  /** The client's budget the byte credit and the queued items come from. */
+  private final StreamMemory memory;
   /** Serializes delivery: whoever raises it from 0 drains. */
   private final AtomicInteger wip = new AtomicInteger();
   /** Told of each item handed to the subscriber, for observers; copied on write. */
@@ -45,6 +47,10 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   /** Credit granted to the server of the current attempt and not used yet. */
   private long creditItems;
   private long creditBytes;
+  /** What this stream holds of {@link #memory}: its byte credit left and its queued items. */
+  private long held;
+  /** Whether it waits for {@link #memory} to have room. */
+  private boolean awaiting;
   private Channel channel;
   private long sequence;
   /** Whether an item arrived: the call is not sent again elsewhere after that. */
@@ -55,12 +61,13 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   private boolean done;
 
   StreamReceiver(Flow.Subscriber<Object> subscriber, ClientMethod method, Executor executor,
-      int windowItems, long windowBytes) {
+      int windowItems, long windowBytes, StreamMemory memory) {
     this.subscriber = subscriber;
     this.method = method;
     this.executor = executor;
     this.windowItems = windowItems;
     this.windowBytes = windowBytes;
+    this.memory = memory;
   }
 
   /**
@@ -105,7 +112,8 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
       channel = ch;
       sequence = seq;
       creditItems = 0;
-      creditBytes = 0;
+      creditBytes = 0; // a new server: what the last one was granted is given back
+      rebalance();
     }
     grant();
   }
@@ -130,6 +138,7 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
       received = true;
       queue.add(frame);
       queuedBytes += size;
+      rebalance();
     }
     schedule();
     return true;
@@ -201,12 +210,37 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
       if (!itemsLow && !bytesLow) {
         return;
       }
+      bytes = bytesLow || creditBytes <= 0 ? memory.take(bytes, windowBytes / 16) : 0; // wakeAt
+      held += bytes; // taken: what rebalance below counts from
+      if (bytes == 0 && creditBytes <= 0) {
+        awaitRoom(); // no room in the client's budget: no credit until a stream gives some back
+        return;
+      }
       creditItems += items;
       creditBytes += bytes;
+      rebalance();
+      if (creditBytes <= 0) {
+        awaitRoom(); // still overdrawn by an item: the server cannot send until there is more
+      }
       ch = channel;
       seq = sequence;
     }
     ch.writeAndFlush(Frames.credit(ch.alloc(), seq, items, bytes), ch.voidPromise());
+  }
+
+  /** Grants again once the client's budget has room; under this. */
+  private void awaitRoom() {
+    if (!awaiting) {
+      awaiting = true;
+      memory.await(this::retryGrant);
+    }
+  }
+
+  private void retryGrant() {
+    synchronized (this) {
+      awaiting = false;
+    }
+    grant();
   }
 
   private void schedule() {
@@ -216,11 +250,19 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
     try {
       executor.execute(this);
     } catch (RejectedExecutionException e) {
-      // The client is closing: its calls end, and nothing more is delivered.
+      // The client is closed: the subscriber is told the end here, and nothing more comes.
+      Throwable end;
       synchronized (this) {
+        if (done) {
+          return;
+        }
+        end = failure != null ? failure : completed && queue.isEmpty() ? null
+            : new RpcException(RpcException.Code.CANCELLED, method.callPrefix()
+                + "was cancelled: the client was closed");
         done = true;
         releaseQueue();
       }
+      finish(end);
     }
   }
 
@@ -241,6 +283,7 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
             next = queue.poll(); // the items before an error or the end go first
             demand--;
             queuedBytes -= next.size();
+            rebalance();
           } else if (failure != null || completed && queue.isEmpty()) {
             end = failure;
             done = true;
@@ -313,12 +356,32 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
     }
   }
 
-  /** Under this. */
+  /** Frees the queued items, and once done the credit left too. Under this. */
   private void releaseQueue() {
     for (Frame f : queue) {
       f.release();
     }
     queue.clear();
     queuedBytes = 0;
+    if (done) {
+      creditItems = 0;
+      creditBytes = 0;
+    }
+    rebalance();
+  }
+
+  /**
+   * Makes what this stream holds of the client's budget match its byte credit left and its
+   * queued items; under this.
+   */
+  private void rebalance() {
+    long target = Math.max(0, creditBytes) + queuedBytes;
+    long delta = target - held;
+    held = target;
+    if (delta > 0) {
+      memory.force(delta);
+    } else if (delta < 0) {
+      memory.give(-delta);
+    }
   }
 }

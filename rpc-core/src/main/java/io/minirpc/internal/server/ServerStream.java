@@ -9,7 +9,6 @@ import io.minirpc.internal.protocol.Protocol;
 import io.minirpc.internal.protocol.ResponseWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,12 +41,17 @@ final class ServerStream implements Flow.Subscriber<Object> {
   private final boolean evolving;
   private final ValueWriter writer;
   private final int maxFrameSize;
-  private final ConnectionMemory memory;
   /** The server's executor, known once the connection's first call ran. */
   private final java.util.function.Supplier<Executor> executor;
   private final String what;
   /** Serializes requests and the cancel to the publisher. */
-  private final SerialSubscription upstream = new SerialSubscription();
+  private final SerialSubscription upstream = new SerialSubscription(this::publisherFailed);
+  /**
+   * Items and bytes asked of the publisher or encoded and unsent, at most, whatever the client
+   * granted: a client that grants without end and stops reading costs this much and its socket.
+   */
+  static final int WINDOW_ITEMS = 1024;
+  static final long WINDOW_BYTES = 1 << 20;
 
   // Guarded by this.
   /** Items the client granted that were not sent yet. */
@@ -57,10 +61,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
   /** Items asked of the publisher that have not arrived. */
   private long requested;
   /** Encoded items that wait for credit, a writable channel, or the event loop. */
-  private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
-  private long heldBytes;
-  /** The largest item so far, to ask for no more items than the bytes granted hold. */
-  private int largest;
+  private final HeldItems held;
   private boolean completed;
   /** What the publisher failed with; the stream ends with it once its held items are sent. */
   private Throwable failure;
@@ -84,7 +85,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
     this.evolving = evolving;
     this.writer = writer;
     this.maxFrameSize = maxFrameSize;
-    this.memory = memory;
+    this.held = new HeldItems(memory);
     this.executor = executor;
     this.what = what;
   }
@@ -106,6 +107,10 @@ final class ServerStream implements Flow.Subscriber<Object> {
       cancelledBefore = ended;
     }
     if (cancelledBefore) {
+      if (result instanceof Flow.Publisher) {
+        // Subscribed and cancelled at once: the publisher closes what it holds (a cursor).
+        ((Flow.Publisher<?>) result).subscribe(SerialSubscription.CANCELLING);
+      }
       ended(new RpcException(RpcException.Code.CANCELLED, "cancelled"));
       return true;
     }
@@ -171,6 +176,12 @@ final class ServerStream implements Flow.Subscriber<Object> {
 
   @Override
   public void onNext(Object item) {
+    synchronized (this) {
+      if (ended) {
+        upstream.cancelFromSignal(); // a publisher emitting inside one long request stops here
+        return;
+      }
+    }
     if (item == null) {
       end(new NullPointerException("the stream's publisher sent a null item (rule 2.13)"));
       return;
@@ -191,7 +202,6 @@ final class ServerStream implements Flow.Subscriber<Object> {
     if (evolving) {
       Frames.addFlag(frame, Protocol.FLAG_EVOLVING);
     }
-    int size = frame.readableBytes();
     synchronized (this) {
       if (ended) {
         frame.release();
@@ -199,10 +209,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
       }
       requested = Math.max(0, requested - 1);
       held.add(frame);
-      heldBytes += size;
-      largest = Math.max(largest, size);
     }
-    memory.holdAnswer(size); // in the connection's and the server's budgets until written
     scheduleDrain();
   }
 
@@ -225,8 +232,8 @@ final class ServerStream implements Flow.Subscriber<Object> {
   /** The client granted {@code moreItems} and {@code moreBytes}; event loop. */
   void credit(long moreItems, long moreBytes) {
     synchronized (this) {
-      items = saturated(items + moreItems);
-      bytes = saturated(bytes + moreBytes);
+      items = plus(items, moreItems);
+      bytes = plus(bytes, moreBytes); // from below zero, after an item that overdrew them
     }
     drain();
   }
@@ -244,10 +251,20 @@ final class ServerStream implements Flow.Subscriber<Object> {
   boolean cancel() {
     if (close()) {
       upstream.cancel();
+      java.util.concurrent.CompletableFuture<Object> end = interceptedEnd;
+      if (end != null) { // the interceptors see the call end
+        end.completeExceptionally(new RpcException(RpcException.Code.CANCELLED, "the client"
+            + " cancelled " + what + ", or went away"));
+      }
     }
     synchronized (this) {
       return started;
     }
+  }
+
+  /** The publisher's {@code request} or {@code cancel} threw: the stream ends with that. */
+  private void publisherFailed(Throwable t) {
+    end(t);
   }
 
   private void scheduleDrain() {
@@ -279,15 +296,10 @@ final class ServerStream implements Flow.Subscriber<Object> {
           finished = !ended && completed && held.isEmpty();
           break;
         }
-        next = held.poll();
-        int size = next.readableBytes();
         items--;
-        bytes -= size;
-        heldBytes -= size;
+        bytes -= held.peekSize();
+        next = held.poll();
       }
-      int size = next.readableBytes();
-      memory.answerWritten(size);
-      memory.release(size);
       channel.write(next, channel.voidPromise());
       wrote = true;
       for (Runnable listener : listeners) {
@@ -314,16 +326,40 @@ final class ServerStream implements Flow.Subscriber<Object> {
           || !channel.isWritable()) {
         return;
       }
-      long room = items - held.size() - requested;
-      long byteRoom = bytes - heldBytes;
-      if (room <= 0 || byteRoom <= 0 || largest == 0 && requested > 0) {
+      long room = Math.min(items, WINDOW_ITEMS) - held.size() - requested;
+      long byteRoom = Math.min(bytes, WINDOW_BYTES) - held.bytes();
+      int largest = held.largest();
+      if (room <= 0 || byteRoom <= 0 || largest == 0 && requested > 0 || held.overShare()) {
         return;
       }
       // One at first, until an item shows its size; then as many as the bytes granted hold.
       n = largest == 0 ? 1 : Math.min(room, Math.max(1, byteRoom / largest));
       requested += n;
     }
-    upstream.request(n, executor.get());
+    askPublisher(n);
+  }
+
+  /**
+   * Asks the publisher for {@code n} more items (0: those pending) on a worker; with every worker
+   * busy and the queue full, on this thread if it is not the event loop, else again in 10 ms.
+   */
+  private void askPublisher(long n) {
+    boolean onLoop = channel.eventLoop().inEventLoop();
+    if (!upstream.request(n, executor.get(), !onLoop)) {
+      try {
+        channel.eventLoop().schedule(() -> {
+          if (!isEnded()) {
+            askPublisher(0);
+          }
+        }, 10, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        cancel(); // the server is stopping
+      }
+    }
+  }
+
+  private synchronized boolean isEnded() {
+    return ended;
   }
 
   /** Ends the stream, once: nothing more is sent, and the owner answers. */
@@ -339,24 +375,14 @@ final class ServerStream implements Flow.Subscriber<Object> {
 
   /** Takes the right to end; frees what is held. False if it had ended. */
   private boolean close() {
-    long free = 0;
     io.netty.util.concurrent.ScheduledFuture<?> timer;
     synchronized (this) {
       if (ended) {
         return false;
       }
       ended = true;
-      for (ByteBuf b : held) {
-        free += b.readableBytes();
-        b.release();
-      }
       held.clear();
-      heldBytes = 0;
       timer = deadline;
-    }
-    if (free > 0) {
-      memory.answerWritten(free);
-      memory.release(free);
     }
     if (timer != null) {
       timer.cancel(false);
@@ -376,7 +402,8 @@ final class ServerStream implements Flow.Subscriber<Object> {
     }
   }
 
-  private static long saturated(long v) {
-    return v < 0 ? Long.MAX_VALUE : v;
+  /** {@code a + b} for {@code b} not negative, at most Long.MAX_VALUE. */
+  private static long plus(long a, long b) {
+    return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
   }
 }
