@@ -111,6 +111,25 @@ class HostileStreamTest {
     }
   }
 
+  @Test
+  void aClientWhoseHelloDoesNotSpeakStreamsIsRefusedAStreamUnrunAndKeepsItsConnection()
+      throws Exception {
+    try (RpcServer server = server(new FeedImpl());
+        RawConnection old = new RawConnection(server.port(), false)) {
+      // The older HELLO layout, without the flags: a client of an older minirpc.
+      old.frame(RawConnection.HELLO, 0, 0, RawConnection.helloHeader(1, 1, "json"), new byte[0]);
+      assertEquals(RawConnection.HELLO, old.read().type());
+      old.request(1, 1, FEED, "count(long)", "5".getBytes(StandardCharsets.UTF_8));
+      RawConnection.Reply refused = old.read();
+      assertEquals(RawConnection.ERROR, refused.type());
+      assertTrue(refused.notRun(), "refused before it ran");
+      assertEquals(5, refused.errorCode(), "NOT_FOUND");
+      old.request(1, 2, FEED, "ping(int)", "4".getBytes(StandardCharsets.UTF_8));
+      RawConnection.Reply answer = old.read();
+      assertEquals(RawConnection.RESPONSE, answer.type(), "its unary calls go on");
+    }
+  }
+
   private static long count(Feed feed, long n) {
     long got = 0;
     try (StreamIterator<Long> it = Streams.iterate(feed.count(n), 64)) {

@@ -61,9 +61,12 @@ final class RawConnection implements AutoCloseable {
     }
   }
 
-  /** A client HELLO: protocol 1 only, 16 MiB frames, no heartbeat, codec json (id 1). */
+  /**
+   * A client HELLO: protocol 1 only, 16 MiB frames, no heartbeat, codec json (id 1), and the
+   * flag that says it speaks streams.
+   */
   void hello() throws IOException {
-    frame(HELLO, 0, 0, helloHeader(1, 1, "json"), new byte[0]);
+    frame(HELLO, 0, 0, helloHeader(1, 1, java.util.Map.of(), "json"), new byte[0]);
   }
 
   /** The header of a client HELLO speaking versions {@code min..max} and these codecs. */
@@ -72,8 +75,9 @@ final class RawConnection implements AutoCloseable {
   }
 
   /**
-   * The header of a client HELLO that ends with the optional section: flags 0 and {@code
-   * metadata}; without that section if {@code metadata} is null (the older layout).
+   * The header of a client HELLO that ends with the optional section: flags 0x04 (it speaks
+   * streams) and {@code metadata}; without that section if {@code metadata} is null (the older
+   * layout, which has no flags: an older client's).
    */
   static byte[] helloHeader(int min, int max, java.util.Map<String, String> metadata,
       String... codecs) throws IOException {
@@ -94,7 +98,7 @@ final class RawConnection implements AutoCloseable {
     h.writeShort(0); // services
     h.writeShort(0); // shapes
     if (metadata != null) {
-      h.writeByte(0); // flags
+      h.writeByte(0x04); // flags: speaks streams
       h.writeShort(metadata.size());
       for (java.util.Map.Entry<String, String> e : metadata.entrySet()) {
         writeString(h, e.getKey());

@@ -56,6 +56,8 @@ final class ConnectionCalls {
   private int authenticationFailures;
   /** Why the connection is to be told to go away, once it is; else null. Event loop. */
   private String goAwayReason;
+  /** Whether its client's HELLO says it speaks streams; set from its HELLO. */
+  private volatile boolean clientStreams = true;
   /** What its client can inflate and asked its answers in; set from its HELLO. */
   private volatile ServerCompression compression = ServerCompression.NONE;
 
@@ -68,6 +70,15 @@ final class ConnectionCalls {
 
   Channel channel() {
     return channel;
+  }
+
+  /** Whether its client speaks streams (ITEM and CREDIT frames), as its HELLO says. */
+  boolean clientStreams() {
+    return clientStreams;
+  }
+
+  void clientStreams(boolean speaks) {
+    clientStreams = speaks;
   }
 
   /** How this connection's answers are compressed. */

@@ -158,6 +158,11 @@ final class Dispatcher {
       authenticate(connection, header);
       stage = Refusal.NOT_FOUND;
       route = router.route(header, frame.codecId(), frame.flags());
+      if (route.method().descriptor().streams() && !connection.clientStreams()) {
+        throw new RpcException(RpcException.Code.NOT_FOUND, "the server did not run "
+            + route.method().descriptor().displayName() + ": it streams, and the client's"
+            + " HELLO does not say it speaks streams (an older minirpc). Upgrade the client");
+      }
       stage = Refusal.MEMORY;
       metadataBytes = metadataBytes(header, headerBytes);
       if (metadataBytes > 0) {

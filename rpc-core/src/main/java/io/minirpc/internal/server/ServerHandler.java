@@ -278,6 +278,7 @@ final class ServerHandler extends FrameHandler {
     }
     calls.compression(ServerCompression.of(theirs, CompressorRegistry.installed(),
         dispatcher.limits().compressionMinSize()));
+    calls.clientStreams(theirs.streams());
     if (dispatcher.authenticates(calls, theirs)) {
       calls.authenticated();
       ctx.writeAndFlush(dispatcher.helloFor(calls, theirs, hello).toFrame(ctx.alloc()),
