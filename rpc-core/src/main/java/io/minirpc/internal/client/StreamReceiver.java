@@ -138,7 +138,9 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
       received = true;
       queue.add(frame);
       queuedBytes += size;
-      rebalance();
+      if (creditBytes < 0) {
+        rebalance(); // overdrawn by this item: counted at once; within credit, nothing changes
+      }
     }
     schedule();
     return true;
@@ -199,6 +201,9 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
     synchronized (this) {
       if (channel == null || done || completed || failure != null) {
         return;
+      }
+      if (held - Math.max(0, creditBytes) - queuedBytes >= windowBytes / 16) {
+        rebalance(); // items delivered since: what they held goes back, a chunk at a time
       }
       long want = Math.max(0, demand - queue.size());
       long targetItems = Math.min(want, windowItems);
@@ -282,8 +287,7 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
           if (demand > 0 && !queue.isEmpty()) {
             next = queue.poll(); // the items before an error or the end go first
             demand--;
-            queuedBytes -= next.size();
-            rebalance();
+            queuedBytes -= next.size(); // given back to the budget by grant(), in chunks
           } else if (failure != null || completed && queue.isEmpty()) {
             end = failure;
             done = true;
