@@ -48,11 +48,9 @@ public final class RpcClient implements AutoCloseable {
     CompletableFuture<Object> callByName(String service, String method,
         java.lang.reflect.Type valueType, long digest, Object... args);
 
-    /** See {@link RpcClient#streamByName}; a runtime without streams throws. */
-    default java.util.concurrent.Flow.Publisher<Object> streamByName(String service,
-        String method, java.lang.reflect.Type valueType, long digest, Object... args) {
-      throw new UnsupportedOperationException("this runtime has no streams");
-    }
+    /** See {@link RpcClient#streamByName}. */
+    java.util.concurrent.Flow.Publisher<Object> streamByName(String service, String method,
+        java.lang.reflect.Type valueType, long digest, Object... args);
 
     /** See {@link RpcClient#close}. */
     @Override

@@ -170,9 +170,7 @@ public final class StreamCompare {
     return new System_() {
       @Override
       public void stream(long n) throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicLong got = new AtomicLong();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Count count = new Count();
         users.users(n).subscribe(new Flow.Subscriber<>() {
           @Override
           public void onSubscribe(Flow.Subscription s) {
@@ -181,21 +179,20 @@ public final class StreamCompare {
 
           @Override
           public void onNext(io.minirpc.bench.model.User u) {
-            got.incrementAndGet();
+            count.item();
           }
 
           @Override
           public void onError(Throwable t) {
-            failed.set(t);
-            done.countDown();
+            count.end(t);
           }
 
           @Override
           public void onComplete() {
-            done.countDown();
+            count.end(null);
           }
         });
-        await(done, failed, got, n);
+        count.await(n);
       }
 
       @Override
@@ -241,27 +238,24 @@ public final class StreamCompare {
     return new System_() {
       @Override
       public void stream(long n) throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicLong got = new AtomicLong();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Count count = new Count();
         stub.users(CountRequest.newBuilder().setCount(n).build(), new StreamObserver<>() {
           @Override
           public void onNext(User u) {
-            got.incrementAndGet();
+            count.item();
           }
 
           @Override
           public void onError(Throwable t) {
-            failed.set(t);
-            done.countDown();
+            count.end(t);
           }
 
           @Override
           public void onCompleted() {
-            done.countDown();
+            count.end(null);
           }
         });
-        await(done, failed, got, n);
+        count.await(n);
       }
 
       @Override
@@ -272,16 +266,33 @@ public final class StreamCompare {
     };
   }
 
-  private static void await(CountDownLatch done, AtomicReference<Throwable> failed,
-      AtomicLong got, long n) throws Exception {
-    if (!done.await(10, TimeUnit.MINUTES)) {
-      throw new IllegalStateException("the stream did not end in 10 minutes");
+  /** What one stream's consumer saw: its items counted, and how it ended. */
+  private static final class Count {
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicLong got = new AtomicLong();
+    private final AtomicReference<Throwable> failed = new AtomicReference<>();
+
+    void item() {
+      got.incrementAndGet();
     }
-    if (failed.get() != null) {
-      throw new IllegalStateException("the stream failed", failed.get());
+
+    /** The stream ended: with {@code error}, or completely if it is null. */
+    void end(Throwable error) {
+      failed.set(error);
+      done.countDown();
     }
-    if (got.get() != n) {
-      throw new IllegalStateException("got " + got.get() + " items of " + n);
+
+    /** Waits for the end, and checks that all {@code n} items came. */
+    void await(long n) throws Exception {
+      if (!done.await(10, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the stream did not end in 10 minutes");
+      }
+      if (failed.get() != null) {
+        throw new IllegalStateException("the stream failed", failed.get());
+      }
+      if (got.get() != n) {
+        throw new IllegalStateException("got " + got.get() + " items of " + n);
+      }
     }
   }
 }

@@ -11,7 +11,6 @@ import io.minirpc.RpcServer;
 import io.minirpc.StreamIterator;
 import io.minirpc.Streams;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,7 +50,7 @@ class HostileStreamTest {
         RpcClient good = client(server)) {
       try (RawConnection raw = new RawConnection(server.port())) {
         raw.request(1, 1, FEED, "count(long)", "5".getBytes(StandardCharsets.UTF_8));
-        raw.frame(RawConnection.CREDIT, 0, 1, credit(-1, 100), new byte[0]);
+        raw.frame(RawConnection.CREDIT, 0, 1, RawConnection.credit(-1, 100), new byte[0]);
         assertThrows(IOException.class, () -> {
           for (;;) {
             raw.read(); // until the server closes the connection
@@ -75,7 +74,7 @@ class HostileStreamTest {
       }
       // Credit for streams that do not exist, and a lot of it for one that does.
       byte[] grant = RawConnection.frameBytes(RawConnection.CREDIT, 0, 1_000_000,
-          credit(Long.MAX_VALUE, Long.MAX_VALUE), new byte[0]);
+          RawConnection.credit(Long.MAX_VALUE, Long.MAX_VALUE), new byte[0]);
       ByteArrayOutputStream flood = new ByteArrayOutputStream();
       for (int i = 0; i < 20_000; i++) {
         flood.write(grant);
@@ -94,7 +93,7 @@ class HostileStreamTest {
         RpcClient good = client(server);
         RawConnection raw = new RawConnection(server.port())) {
       raw.request(1, 1, FEED, "produce()");
-      raw.frame(RawConnection.CREDIT, 0, 1, credit(Long.MAX_VALUE, Long.MAX_VALUE), new byte[0]);
+      raw.frame(RawConnection.CREDIT, 0, 1, RawConnection.credit(Long.MAX_VALUE, Long.MAX_VALUE), new byte[0]);
       // It never reads: the socket's buffers fill, then the server stops asking its producer.
       long before;
       long after = impl.produced.get();
@@ -150,11 +149,4 @@ class HostileStreamTest {
         .timeout(Duration.ofSeconds(10)).build();
   }
 
-  private static byte[] credit(long items, long bytes) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    DataOutputStream d = new DataOutputStream(b);
-    d.writeLong(items);
-    d.writeLong(bytes);
-    return b.toByteArray();
-  }
 }

@@ -279,6 +279,15 @@ final class RawConnection implements AutoCloseable {
     return frameBytes(REQUEST, codec, seq, header.toByteArray(), body.toByteArray());
   }
 
+  /** The header of a CREDIT frame: {@code items} and {@code bytes} more. */
+  static byte[] credit(long items, long bytes) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeLong(items);
+    d.writeLong(bytes);
+    return b.toByteArray();
+  }
+
   static byte[] frameBytes(int type, int codec, long seq, byte[] header, byte[] body)
       throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(22 + header.length + body.length);

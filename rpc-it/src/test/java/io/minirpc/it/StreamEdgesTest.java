@@ -9,9 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.minirpc.RpcClient;
 import io.minirpc.RpcException;
 import io.minirpc.RpcServer;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,13 +42,6 @@ class StreamEdgesTest {
     return RpcClient.builder().address("127.0.0.1", s.port()).codec("json").build();
   }
 
-  private static byte[] credit(long items, long bytes) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    DataOutputStream d = new DataOutputStream(b);
-    d.writeLong(items);
-    d.writeLong(bytes);
-    return b.toByteArray();
-  }
 
   /** ServerStream.credit: saturated(bytes + more) turns an overdrawn byte credit into MAX. */
   @Test
@@ -59,9 +49,9 @@ class StreamEdgesTest {
     try (RpcServer server = server(new FeedImpl(), Feed.class, RpcServer.builder());
         RawConnection raw = new RawConnection(server.port())) {
       raw.request(1, 1, FEED, "count(long)", "1000".getBytes(StandardCharsets.UTF_8));
-      raw.frame(RawConnection.CREDIT, 0, 1, credit(1, 1), new byte[0]);
+      raw.frame(RawConnection.CREDIT, 0, 1, RawConnection.credit(1, 1), new byte[0]);
       assertEquals(RawConnection.ITEM, raw.read().type()); // bytes are now 1 - size < 0
-      raw.frame(RawConnection.CREDIT, 0, 1, credit(5, 2), new byte[0]); // still below zero
+      raw.frame(RawConnection.CREDIT, 0, 1, RawConnection.credit(5, 2), new byte[0]); // still below zero
       raw.readTimeout(Duration.ofMillis(1500));
       try {
         RawConnection.Reply r = raw.read();
@@ -124,7 +114,7 @@ class StreamEdgesTest {
     try (RawConnection raw = new RawConnection(server.port())) {
       raw.request(1, 1, FEED, "count(long)",
           String.valueOf(Long.MAX_VALUE).getBytes(StandardCharsets.UTF_8));
-      raw.frame(RawConnection.CREDIT, 0, 1, credit(Long.MAX_VALUE, Long.MAX_VALUE), new byte[0]);
+      raw.frame(RawConnection.CREDIT, 0, 1, RawConnection.credit(Long.MAX_VALUE, Long.MAX_VALUE), new byte[0]);
       Thread.sleep(3000); // reads nothing
       whileConnected = impl.pulled.get();
     }
@@ -152,7 +142,7 @@ class StreamEdgesTest {
     raw.request(1, 1, Probe.class.getName(), "big(int,int)",
         String.valueOf(Integer.MAX_VALUE).getBytes(StandardCharsets.UTF_8),
         "10000".getBytes(StandardCharsets.UTF_8));
-    raw.frame(RawConnection.CREDIT, 0, 1, credit(Long.MAX_VALUE, Long.MAX_VALUE), new byte[0]);
+    raw.frame(RawConnection.CREDIT, 0, 1, RawConnection.credit(Long.MAX_VALUE, Long.MAX_VALUE), new byte[0]);
     Thread.sleep(3000); // reads nothing
     long pulled = impl.bigPulled.get();
     assertTrue(pulled < 2_000, pulled + " items of 10 KB (" + pulled / 100 + " MB) encoded and"

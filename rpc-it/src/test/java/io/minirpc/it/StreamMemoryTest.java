@@ -49,7 +49,7 @@ class StreamMemoryTest {
           if (received % 1_000_000 == 0 && received > 0) {
             Thread.sleep(300);
           }
-          raw.frame(RawConnection.CREDIT, 0, 1, credit(n, 1 << 20), new byte[0]);
+          raw.frame(RawConnection.CREDIT, 0, 1, RawConnection.credit(n, 1 << 20), new byte[0]);
           granted += n;
         }
         RawConnection.Reply r = raw.read();
@@ -132,11 +132,4 @@ class StreamMemoryTest {
         HostileServer.slot(argument));
   }
 
-  private static byte[] credit(long items, long bytes) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    DataOutputStream d = new DataOutputStream(b);
-    d.writeLong(items);
-    d.writeLong(bytes);
-    return b.toByteArray();
-  }
 }

@@ -239,12 +239,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
 
   /** Routes an ITEM to its stream; false if the server had no right to send it. Event loop. */
   boolean onItem(Frame frame) {
-    Attempt call = pending.get(frame.sequence());
-    if (call == null) {
-      frame.release(); // late: the stream ended, or was cancelled
-      return true;
-    }
-    return ResponseReader.item(call, frame);
+    return ResponseReader.item(pending.get(frame.sequence()), frame);
   }
 
   /** Routes a RESPONSE or ERROR frame to its call; runs on the event loop. */

@@ -112,9 +112,14 @@ final class ResponseReader {
   /**
    * Hands an ITEM to the stream of {@code call}, which takes the frame; false if the server had no
    * right to send it (beyond the credit granted, or for a call that does not stream): the call
-   * has then failed, and the caller closes the connection.
+   * has then failed, and the caller closes the connection. With {@code call} null (the stream
+   * ended, or was cancelled: a late item), the frame is dropped.
    */
   static boolean item(Attempt call, Frame frame) {
+    if (call == null) {
+      frame.release();
+      return true;
+    }
     if (call.call().item(frame)) {
       return true;
     }

@@ -34,8 +34,9 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   private final StreamMemory memory;
   /** Serializes delivery: whoever raises it from 0 drains. */
   private final AtomicInteger wip = new AtomicInteger();
-  /** Told of each item handed to the subscriber, for observers; copied on write. */
-  private volatile Runnable[] listeners = new Runnable[0];
+  /** Told of each item passed on, for observers. */
+  private final io.minirpc.internal.transport.ItemListeners listeners =
+      new io.minirpc.internal.transport.ItemListeners();
   /** The call's future, to cancel; set once it starts. */
   private volatile java.util.concurrent.CompletableFuture<?> call;
 
@@ -87,10 +88,8 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   }
 
   /** Runs {@code listener} for each item handed to the subscriber from now on. */
-  synchronized void listen(Runnable listener) {
-    Runnable[] more = java.util.Arrays.copyOf(listeners, listeners.length + 1);
-    more[listeners.length] = listener;
-    listeners = more;
+  void listen(Runnable listener) {
+    listeners.add(listener);
   }
 
   /** Whether the subscriber cancelled, or was told the end. */
@@ -332,9 +331,7 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
     } finally {
       frame.release();
     }
-    for (Runnable listener : listeners) {
-      listener.run();
-    }
+    listeners.item();
     try {
       subscriber.onNext(item);
     } catch (Throwable t) {

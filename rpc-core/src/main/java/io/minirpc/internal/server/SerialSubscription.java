@@ -3,6 +3,7 @@ package io.minirpc.internal.server;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A publisher's subscription as a server stream calls it: one call at a time (Reactive Streams
@@ -62,34 +63,34 @@ final class SerialSubscription implements Runnable {
   }
 
   /**
-   * Asks for {@code n} more items (0: those still pending) on {@code executor}, or on this
-   * thread if the executor refuses and {@code mayRunHere} (a worker, not the event loop).
-   *
-   * @return false if nothing will ask for them now: the executor refused (all workers busy and
-   *     the queue full) on a thread where the publisher must not run; they stay pending for the
-   *     next call
+   * Asks for {@code n} more items (0: those still pending) on {@code executor}. With every worker
+   * busy and the queue full, it asks on this thread if it is not the event loop {@code loop},
+   * and otherwise again from the loop 10 ms later, until it is cancelled.
    */
-  boolean request(long n, Executor executor, boolean mayRunHere) {
+  void request(long n, Executor executor, io.netty.channel.EventLoop loop) {
     synchronized (this) {
       this.executor = executor;
       pending = pending + n < 0 ? Long.MAX_VALUE : pending + n;
-      if (running || cancelled || pending == 0) {
-        return true;
+      if (running || cancel || cancelled || pending == 0) {
+        return;
       }
       running = true;
     }
     try {
       executor.execute(this);
-      return true;
     } catch (RejectedExecutionException e) {
-      if (mayRunHere) {
+      if (!loop.inEventLoop()) {
         run();
-        return true;
+        return;
       }
       synchronized (this) {
         running = false;
       }
-      return false;
+      try {
+        loop.schedule(() -> request(0, executor, loop), 10, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopping) {
+        // The server is stopping: its calls, and this stream, are cancelled.
+      }
     }
   }
 

@@ -69,8 +69,9 @@ final class ServerStream implements Flow.Subscriber<Object> {
   private boolean ended;
   private boolean drainScheduled;
   private io.netty.util.concurrent.ScheduledFuture<?> deadline;
-  /** Told of each item written, for observers; copied on write. */
-  private volatile Runnable[] listeners = new Runnable[0];
+  /** Told of each item passed on, for observers. */
+  private final io.minirpc.internal.transport.ItemListeners listeners =
+      new io.minirpc.internal.transport.ItemListeners();
   /** Behind interceptors: the stage the stream's end completes, instead of telling the owner. */
   private volatile java.util.concurrent.CompletableFuture<Object> interceptedEnd;
 
@@ -137,10 +138,8 @@ final class ServerStream implements Flow.Subscriber<Object> {
   }
 
   /** Runs {@code listener} for each item written from now on (an observer counting them). */
-  synchronized void listen(Runnable listener) {
-    Runnable[] more = java.util.Arrays.copyOf(listeners, listeners.length + 1);
-    more[listeners.length] = listener;
-    listeners = more;
+  void listen(Runnable listener) {
+    listeners.add(listener);
   }
 
   /**
@@ -302,9 +301,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
       }
       channel.write(next, channel.voidPromise());
       wrote = true;
-      for (Runnable listener : listeners) {
-        listener.run();
-      }
+      listeners.item();
     }
     if (wrote) {
       channel.flush();
@@ -336,30 +333,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
       n = largest == 0 ? 1 : Math.min(room, Math.max(1, byteRoom / largest));
       requested += n;
     }
-    askPublisher(n);
-  }
-
-  /**
-   * Asks the publisher for {@code n} more items (0: those pending) on a worker; with every worker
-   * busy and the queue full, on this thread if it is not the event loop, else again in 10 ms.
-   */
-  private void askPublisher(long n) {
-    boolean onLoop = channel.eventLoop().inEventLoop();
-    if (!upstream.request(n, executor.get(), !onLoop)) {
-      try {
-        channel.eventLoop().schedule(() -> {
-          if (!isEnded()) {
-            askPublisher(0);
-          }
-        }, 10, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        cancel(); // the server is stopping
-      }
-    }
-  }
-
-  private synchronized boolean isEnded() {
-    return ended;
+    upstream.request(n, executor.get(), channel.eventLoop());
   }
 
   /** Ends the stream, once: nothing more is sent, and the owner answers. */
