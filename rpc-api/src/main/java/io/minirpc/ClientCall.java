@@ -45,9 +45,11 @@ public interface ClientCall {
   }
 
   /**
-   * Runs {@code listener} for each item of the call's stream as it is handed to the subscriber,
-   * on the thread that hands it, for a method that returns {@code Flow.Publisher<T>}; never for
-   * other methods. A listener must be quick and must not throw.
+   * Runs {@code listener} for each item of the call's streams: each the server sends, as it is
+   * handed to the subscriber, for a method that returns {@code Flow.Publisher<T>}; each the
+   * client sends, as its publisher gives it, for a method that takes a {@code Flow.Publisher<T>};
+   * on the thread that passes the item on. Never for other methods. A listener must be quick and
+   * must not throw.
    */
   default void onStreamItem(Runnable listener) {}
 }

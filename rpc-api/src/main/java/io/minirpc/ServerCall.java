@@ -33,9 +33,10 @@ public interface ServerCall {
   Optional<Instant> deadline();
 
   /**
-   * Runs {@code listener} for each item the call's stream sends, from the thread that sends it,
-   * for a method that returns {@code Flow.Publisher<T>}; never for other methods. A listener
-   * must be quick and must not throw.
+   * Runs {@code listener} for each item of the call's streams: each it sends, for a method that
+   * returns {@code Flow.Publisher<T>}, and each the client sent, as it is handed to the method,
+   * for one that takes a {@code Flow.Publisher<T>}; from the thread that passes it on. Never for
+   * other methods. A listener must be quick and must not throw.
    */
   default void onStreamItem(Runnable listener) {}
 }

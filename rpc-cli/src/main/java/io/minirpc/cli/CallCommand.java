@@ -57,6 +57,13 @@ final class CallCommand implements Callable<Integer> {
             + Methods.name(t.service.methods().get(0)));
       }
       MethodDescription m = choose(t.service.name(), Methods.named(t.service, t.method), args);
+      for (int i = 0; i < m.parameters().size(); i++) {
+        if (m.parameters().get(i).type().startsWith(STREAM)) {
+          throw new Failure(Minirpc.USAGE, t.service.name() + "." + m.key() + " takes a stream"
+              + " from the client (parameter " + (i + 1) + ", " + m.parameters().get(i).name()
+              + "), which minirpc call does not send. Call it from Java, with a Flow.Publisher");
+        }
+      }
       if (m.resultType().startsWith(STREAM)) {
         // One line of JSON per item, as it arrives: a pipe to jq or grep sees each at once.
         remote.stream(t.service.name(), m.key(), m.digest(), args, item -> {

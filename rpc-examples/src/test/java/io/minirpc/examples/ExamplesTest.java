@@ -116,6 +116,8 @@ class ExamplesTest {
     assertTrue(out.contains("quotes(ACME)       = 100000 quotes"), out);
     assertTrue(out.contains("live(INIT)         = #4 at"), out);
     assertTrue(out.contains("live(INIT)         cancelled after 5 quotes"), out);
+    assertTrue(out.contains("average(1000)      = 11.00"), out);
+    assertTrue(out.contains("reprice(2, 1000)   = 21998.00 in all"), out);
   }
 
   @Test

@@ -25,6 +25,9 @@ final class RawConnection implements AutoCloseable {
   static final int HELLO = 8;
   static final int ITEM = 9;
   static final int CREDIT = 10;
+  static final int END = 11;
+  /** A REQUEST's body of one empty (null) slot: that of a stream parameter. */
+  static final byte[] NULL_SLOT_BODY = {-1, -1, -1, -1};
 
   private final Socket socket;
   private final DataOutputStream out;
@@ -331,6 +334,16 @@ final class RawConnection implements AutoCloseable {
       h.readInt();
       readString(h);
       return readString(h);
+    }
+
+    /** The items a CREDIT grants. */
+    long creditItems() {
+      return java.nio.ByteBuffer.wrap(header).getLong(0);
+    }
+
+    /** The bytes a CREDIT grants. */
+    long creditBytes() {
+      return java.nio.ByteBuffer.wrap(header).getLong(8);
     }
 
     /** The body's one slot, as text (JSON). */

@@ -122,6 +122,7 @@ public final class ServerProcess implements AutoCloseable {
         .register(ServerInfo.class, ServerInfo.local(self::get))
         .register(TypesService.class, TypesService.echo())
         .register(Feed.class, new FeedImpl())
+        .register(Uplink.class, new UplinkImpl())
         .register(Whoami.class, Whoami.named("pid-" + ProcessHandle.current().pid(),
             new java.util.concurrent.atomic.AtomicInteger()))
         .build();

@@ -43,7 +43,7 @@ class StreamEdgesTest {
   }
 
 
-  /** ServerStream.credit: saturated(bytes + more) turns an overdrawn byte credit into MAX. */
+  /** ItemSender.credit: saturated(bytes + more) turns an overdrawn byte credit into MAX. */
   @Test
   void smallByteCreditAfterAnOverdrawDoesNotGrantUnlimitedBytes() throws Exception {
     try (RpcServer server = server(new FeedImpl(), Feed.class, RpcServer.builder());
@@ -102,7 +102,7 @@ class StreamEdgesTest {
   }
 
   /**
-   * ServerStream.pull asks the publisher for credit/largest items, unbounded by memory; and a
+   * ItemSender.pull asks the publisher for credit/largest items, unbounded by memory; and a
    * cancel (disconnect, deadline, shutdown) waits in SerialSubscription until that request(n)
    * returns, which for Streams.fromStream is after n items: never, for n near Long.MAX_VALUE.
    */

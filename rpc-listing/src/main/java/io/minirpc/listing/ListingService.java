@@ -39,15 +39,21 @@ final class ListingService implements ServiceListing {
     List<Type> types = m.parameterTypes();
     for (int i = 0; i < types.size(); i++) {
       params.add(new ParameterDescription(reflected[i].getName(), types.get(i).getTypeName(),
-          JsonSchemas.of(types.get(i))));
+          JsonSchemas.of(itemsOf(types.get(i)))));
     }
-    // A stream's schema is its items': what each of them is, as a caller reads them one by one.
     Type result = m.resultType();
-    Type described = result instanceof java.lang.reflect.ParameterizedType p
-        && p.getRawType() == java.util.concurrent.Flow.Publisher.class
-        ? p.getActualTypeArguments()[0] : result;
     return new MethodDescription(m.key(), m.signature(), List.copyOf(params),
-        result.getTypeName(), JsonSchemas.of(described), m.async(), m.digest());
+        result.getTypeName(), JsonSchemas.of(itemsOf(result)), m.async(), m.digest());
+  }
+
+  /**
+   * What a schema describes for {@code type}: a stream's items (what each of them is, as they
+   * are read or sent one by one), else the type itself.
+   */
+  private static Type itemsOf(Type type) {
+    return type instanceof java.lang.reflect.ParameterizedType p
+        && p.getRawType() == java.util.concurrent.Flow.Publisher.class
+        ? p.getActualTypeArguments()[0] : type;
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Server streams through the in-process transport, with each codec. */
+/** Streams, either way, through the in-process transport, with each codec. */
 class StreamInProcessTest {
   /** Counts, as a stream. */
   public interface Counter {
@@ -24,6 +24,12 @@ class StreamInProcessTest {
 
     /** Without end, from a producer thread; see {@link CounterImpl#stopped}. */
     Flow.Publisher<Long> forever();
+
+    /** How many items the client streamed. */
+    long count(Flow.Publisher<Long> items);
+
+    /** Each item plus one, both ways. */
+    Flow.Publisher<Long> plusOne(Flow.Publisher<Long> items);
   }
 
   static final class CounterImpl implements Counter {
@@ -33,6 +39,42 @@ class StreamInProcessTest {
     @Override
     public Flow.Publisher<Long> upTo(long n) {
       return Streams.fromStream(LongStream.range(0, n).boxed());
+    }
+
+    @Override
+    public long count(Flow.Publisher<Long> items) {
+      long n = 0;
+      try (StreamIterator<Long> it = Streams.iterate(items, 32)) {
+        while (it.hasNext()) {
+          assertEquals(n++, it.next());
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public Flow.Publisher<Long> plusOne(Flow.Publisher<Long> items) {
+      return subscriber -> items.subscribe(new Flow.Subscriber<Long>() {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          subscriber.onSubscribe(s);
+        }
+
+        @Override
+        public void onNext(Long item) {
+          subscriber.onNext(item + 1);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          subscriber.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+          subscriber.onComplete();
+        }
+      });
     }
 
     @Override
@@ -73,6 +115,23 @@ class StreamInProcessTest {
         }
       }
       assertEquals(20_000, n, codec);
+    }
+  }
+
+  @Test
+  void theClientStreamsAndBothStreamAtOnceWithEachCodec() {
+    for (String codec : new String[] {"json", "kryo"}) {
+      Counter counter = server.newClient(b -> b.codec(codec)).proxy(Counter.class);
+      assertEquals(20_000L, counter.count(Streams.fromStream(LongStream.range(0, 20_000)
+          .boxed())), codec);
+      long n = 0;
+      try (StreamIterator<Long> it = Streams.iterate(counter.plusOne(Streams.fromStream(
+          LongStream.range(0, 5_000).boxed())), 64)) {
+        while (it.hasNext()) {
+          assertEquals(++n, it.next(), codec);
+        }
+      }
+      assertEquals(5_000, n, codec);
     }
   }
 

@@ -104,17 +104,10 @@ final class Attempt implements ChannelFutureListener {
     /** Ends the call with {@code value}; false if it had ended. */
     boolean complete(Object value);
 
-    /**
-     * An ITEM of the call's stream arrived, which this takes; false if the call does not stream
-     * or the item is beyond the credit it granted, a protocol error of the server.
-     */
-    default boolean item(io.minirpc.internal.protocol.Frame frame) {
-      frame.release();
-      return false;
+    /** The call's streams, either way, which its frames reach; null for most calls. */
+    default CallStreams streams() {
+      return null;
     }
-
-    /** The request was written as call {@code sequence} on {@code channel}; event loop. */
-    default void opened(io.netty.channel.Channel channel, long sequence) {}
   }
 
   private final Call call;
@@ -186,11 +179,11 @@ final class Attempt implements ChannelFutureListener {
     ByteBuf request = takeRequest();
     if (request == null || !evolving
         || Protocol.evolving(request.getByte(request.readerIndex() + Protocol.FLAGS_OFFSET))) {
-      return request;
+      return request == null ? null : restamped(request);
     }
     request.release();
     try {
-      return call.encodeEvolving();
+      return restamped(call.encodeEvolving());
     } catch (RpcException e) {
       failed(e, AttemptFailure.UNRUN_LOCAL); // a server with the client's classes may take it
       return null;
@@ -198,6 +191,21 @@ final class Attempt implements ChannelFutureListener {
       fail(e);
       return null;
     }
+  }
+
+  /**
+   * {@code request} with the timeout it carries cut to the time the call has left now: the
+   * server's deadline then starts where the client's stands, not where the call was made (a
+   * first call waits for its connection). A request without a deadline (0) keeps none.
+   */
+  private ByteBuf restamped(ByteBuf request) {
+    int at = request.readerIndex() + Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER
+        + call.method().serviceAndMethod().length;
+    long sent = request.getLong(at);
+    if (sent > 0) {
+      request.setLong(at, Math.max(1, Math.min(sent, call.deadlineNanos() - System.nanoTime())));
+    }
+    return request;
   }
 
   /** Takes the request buffer to write it; {@code null} if the attempt already ended. */

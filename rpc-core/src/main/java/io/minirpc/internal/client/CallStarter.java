@@ -1,5 +1,6 @@
 package io.minirpc.internal.client;
 
+import io.minirpc.internal.transport.ItemReceiver;
 import io.minirpc.runtime.OutgoingDeadline;
 import java.util.Map;
 
@@ -25,5 +26,5 @@ interface CallStarter {
    * stream's items go to {@code stream} (null for a call that streams not).
    */
   PendingCall start(ClientMethod method, Object[] args, Map<String, String> metadata,
-      OutgoingDeadline.Frame scope, StreamReceiver stream);
+      OutgoingDeadline.Frame scope, ItemReceiver stream);
 }

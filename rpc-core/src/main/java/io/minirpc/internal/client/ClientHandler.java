@@ -170,10 +170,13 @@ final class ClientHandler extends FrameHandler {
         connection.onResponse(frame);
         break;
       case ITEM:
-        if (!connection.onItem(frame)) {
+        if (!ResponseReader.item(connection.pendingAt(frame.sequence()), frame)) {
           connection.closeBecauseFaulty("it sent an item of call " + frame.sequence() + " beyond"
               + " the credit the client granted, or for a call that does not stream");
         }
+        break;
+      case CREDIT:
+        credit(frame);
         break;
       case PING:
         frame.release();
@@ -199,6 +202,29 @@ final class ClientHandler extends FrameHandler {
       default:
         frame.release();
         protocolError(ctx, "a server must not send " + frame.type() + " frames");
+    }
+  }
+
+  /** The server granted a client's stream more: malformed, or for a call without one, a fault. */
+  private void credit(Frame frame) {
+    long items;
+    long bytes;
+    try {
+      items = Frames.readLong(frame.header());
+      bytes = Frames.readLong(frame.header());
+      if (items < 0 || bytes < 0 || frame.header().isReadable() || frame.body().isReadable()) {
+        throw new java.io.IOException("two counts that are not negative, and nothing else");
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      connection.closeBecauseFaulty("it sent a malformed CREDIT frame: it must carry "
+          + e.getMessage());
+      return;
+    } finally {
+      frame.release();
+    }
+    if (!ResponseReader.credit(connection.pendingAt(frame.sequence()), items, bytes)) {
+      connection.closeBecauseFaulty("it sent a CREDIT for call " + frame.sequence() + ", which"
+          + " sends no stream");
     }
   }
 

@@ -5,6 +5,7 @@ import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
 import io.minirpc.internal.protocol.ValueSize;
 import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.ExceptionFields;
 import io.minirpc.internal.registry.Fingerprints;
@@ -26,6 +27,9 @@ final class ClientMethod {
   /** A server stream's item readers, in the codec's own layout and its evolving one; or null. */
   private final ValueReader itemReader;
   private final ValueReader evolvingItemReader;
+  /** The writers of the client's stream's items, in the codec's layout and its evolving one. */
+  private final ValueWriter inputWriter;
+  private final ValueWriter evolvingInputWriter;
   /** The fields of its declared exceptions, with the readers of each layout. */
   private final ExceptionFields exceptions;
   private final ExceptionFields evolvingExceptions;
@@ -87,6 +91,10 @@ final class ClientMethod {
         : codec.reader(descriptor.itemType(), descriptor, "the stream's items");
     this.evolvingItemReader = !descriptor.streams() || evolving == null ? null
         : evolving.reader(descriptor.itemType(), descriptor, "the stream's items");
+    this.inputWriter = !descriptor.inputStreams() ? null
+        : codec.writer(descriptor.inputItemType(), descriptor, "the client's stream's items");
+    this.evolvingInputWriter = !descriptor.inputStreams() || evolving == null ? null
+        : evolving.writer(descriptor.inputItemType(), descriptor, "the client's stream's items");
     this.exceptions = ExceptionFields.of(descriptor, codec);
     this.evolvingExceptions = evolving == null ? null : ExceptionFields.of(descriptor, evolving);
     byte[] service = Frames.encodeString(descriptor.serviceName());
@@ -103,7 +111,7 @@ final class ClientMethod {
     // A stream has no deadline unless its method's @Timeout (or the caller's scope) sets one: it
     // may rightly last for hours, and a lost server still ends it (heartbeats, idle timeout).
     this.timeoutNanos = annotation != null ? TimeUnit.MILLISECONDS.toNanos(annotation.millis())
-        : descriptor.streams() ? NO_DEADLINE : timeoutNanos;
+        : descriptor.streams() || descriptor.inputStreams() ? NO_DEADLINE : timeoutNanos;
     this.waitForReady = waitForReady(descriptor, waitForReady);
     this.callPrefix = "Call to " + descriptor.displayName() + " at " + address + " ";
     this.signature = Fingerprints.signature(descriptor);
@@ -115,7 +123,8 @@ final class ClientMethod {
       throw new IllegalArgumentException(descriptor.displayName() + " has @Idempotent("
           + "hedgeAfterMillis = " + idem.hedgeAfterMillis() + "); it must be 0 (off) or positive");
     }
-    this.hedgeAfterNanos = idempotent ? TimeUnit.MILLISECONDS.toNanos(idem.hedgeAfterMillis()) : 0;
+    this.hedgeAfterNanos = idempotent && !descriptor.streams() && !descriptor.inputStreams()
+        ? TimeUnit.MILLISECONDS.toNanos(idem.hedgeAfterMillis()) : 0; // a stream is not hedged
     if (idem != null && (idem.hedgeAtPercentile() < 0 || idem.hedgeAtPercentile() > 99)) {
       throw new IllegalArgumentException(descriptor.displayName() + " has @Idempotent("
           + "hedgeAtPercentile = " + idem.hedgeAtPercentile() + "); it must be 0 (off) or a"
@@ -142,7 +151,8 @@ final class ClientMethod {
   private static ValueWriter[] writers(MethodDescriptor descriptor, Codecs.Entry codec) {
     ValueWriter[] writers = new ValueWriter[descriptor.parameterCount()];
     for (int i = 0; i < writers.length; i++) {
-      writers[i] = codec.writer(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
+      writers[i] = i == descriptor.inputIndex() ? Slots.STREAM_SLOT
+          : codec.writer(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
     }
     return writers;
   }
@@ -276,6 +286,11 @@ final class ClientMethod {
           + codecName + " does not have");
     }
     return evolvingItemReader;
+  }
+
+  /** The writer of the client's stream's items, in the evolving layout or not. */
+  ValueWriter inputWriter(boolean evolving) {
+    return evolving ? evolvingInputWriter : inputWriter;
   }
 
   /**

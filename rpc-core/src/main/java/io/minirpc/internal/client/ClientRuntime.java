@@ -17,6 +17,8 @@ import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.CompressorRegistry;
 import io.minirpc.internal.registry.DiscoveryProviders;
 import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.ItemReceiver;
+import io.minirpc.internal.transport.StreamDelivery;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
@@ -146,7 +148,7 @@ public final class ClientRuntime
               traffic, decoding),
           timer, report::serverReady);
       this.calls = new PendingCall.Support(
-          new RequestEncoder(alloc, codec, compression, fleet::maxFrameSize), fleet);
+          new RequestEncoder(alloc, codec, compression, fleet::maxFrameSize), fleet, delivery);
       fleet.startResolving();
     } catch (RuntimeException | Error e) {
       SharedTimer.release(); // the timer is for built clients only
@@ -253,7 +255,7 @@ public final class ClientRuntime
   }
 
   private CompletableFuture<Object> call(ClientMethod method, Object[] args,
-      StreamReceiver stream) {
+      ItemReceiver stream) {
     if (!interceptors.isEmpty()) {
       return new InterceptedCall(this, method, args, interceptors, stream).start();
     }
@@ -271,9 +273,11 @@ public final class ClientRuntime
   }
 
   @Override
-  public void startStream(ClientMethod method, Object[] args, StreamReceiver receiver) {
+  public void startStream(ClientMethod method, Object[] args, ItemReceiver receiver) {
     if (!receiver.isDone()) {
-      receiver.call(call(method, args, receiver));
+      CompletableFuture<Object> call = call(method, args, receiver);
+      call.whenComplete((value, error) -> receiver.ended(InterceptedCall.unwrap(error)));
+      receiver.cancelWith(() -> call.cancel(false)); // its connection tells the server
     }
   }
 
@@ -290,7 +294,7 @@ public final class ClientRuntime
 
   @Override
   public PendingCall start(ClientMethod method, Object[] args, Map<String, String> metadata,
-      OutgoingDeadline.Frame scope, StreamReceiver stream) {
+      OutgoingDeadline.Frame scope, ItemReceiver stream) {
     if (closed) {
       throw new RpcException(
           RpcException.Code.UNAVAILABLE,
@@ -339,7 +343,7 @@ public final class ClientRuntime
     }
     fleet.submit(call.attempt());
     long hedgeAfter = method.hedgeAfterNanos();
-    if (hedgeAfter > 0 && hedgeAfter < timeoutNanos && fleet.canHedge() && stream == null) {
+    if (hedgeAfter > 0 && hedgeAfter < timeoutNanos && fleet.canHedge()) { // never a stream's
       timer.newTimeout(x -> hedge(call), hedgeAfter, TimeUnit.NANOSECONDS);
     }
     return call;

@@ -27,7 +27,7 @@ final class Compatibility {
    * #EVOLVING}, or the {@link RpcException} that a call fails with, unsent.
    */
   static Object verdict(ClientMethod method, Hello hello, String address) {
-    if (method.descriptor().streams() && !hello.streams()) {
+    if ((method.descriptor().streams() || method.descriptor().inputStreams()) && !hello.streams()) {
       return new RpcException(RpcException.Code.NOT_FOUND, method.callPrefix() + "was not sent:"
           + " the method streams, and the server at " + address + " speaks no streams (its"
           + " HELLO lacks the flag; an older minirpc). Upgrade the server");

@@ -234,12 +234,13 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
     pending.put(seq, call);
     call.sent(seq);
     channel.write(request).addListener(call); // the batcher flushes
-    call.call().opened(channel, seq); // a stream grants its first credit
+    // A server stream grants its first credit, a client's stream subscribes its publisher.
+    CallStreams.opened(call, channel, seq, verdict == Compatibility.EVOLVING, serverHello);
   }
 
-  /** Routes an ITEM to its stream; false if the server had no right to send it. Event loop. */
-  boolean onItem(Frame frame) {
-    return ResponseReader.item(pending.get(frame.sequence()), frame);
+  /** The call sent as {@code seq}, or null if it ended (a late frame). Event loop. */
+  Attempt pendingAt(long seq) {
+    return pending.get(seq);
   }
 
   /** Routes a RESPONSE or ERROR frame to its call; runs on the event loop. */
@@ -281,6 +282,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   /** The channel became writable again: waiting calls may go. */
   void writable() {
     owner.capacityFreed();
+    CallStreams.writable(pending.values()); // a client's stream that waited for it goes on
   }
 
   /** Event loop only, where the sequence number was set. */

@@ -1,5 +1,6 @@
 package io.minirpc.internal.client;
 
+import io.minirpc.internal.transport.ItemReceiver;
 import io.minirpc.ClientCall;
 import io.minirpc.ClientInterceptor;
 import io.minirpc.RpcException;
@@ -24,7 +25,10 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   private final OutgoingDeadline.Frame scope;
   private final List<ClientInterceptor> interceptors;
   /** Where a server stream's items go; null for a call that streams not. */
-  private final StreamReceiver stream;
+  private final ItemReceiver stream;
+  /** Told of each item the client streams, for a method that takes a stream. */
+  private final io.minirpc.internal.transport.ItemListeners sentItems =
+      new io.minirpc.internal.transport.ItemListeners();
   /** The last attempt sent, to cancel it when the caller gives up. */
   private volatile PendingCall sent;
 
@@ -35,7 +39,7 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   }
 
   InterceptedCall(CallStarter runtime, ClientMethod method, Object[] args,
-      List<ClientInterceptor> interceptors, StreamReceiver stream) {
+      List<ClientInterceptor> interceptors, ItemReceiver stream) {
     super(method.descriptor(), args);
     this.runtime = runtime;
     this.method = method;
@@ -53,6 +57,9 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   public void onStreamItem(Runnable listener) {
     if (stream != null) {
       stream.listen(listener);
+    }
+    if (method.descriptor().inputStreams()) {
+      sentItems.add(listener);
     }
   }
 
@@ -82,8 +89,13 @@ final class InterceptedCall extends InterceptedMethod implements ClientCall {
   private CompletionStage<Object> link(int i) {
     try {
       if (i == interceptors.size()) {
-        PendingCall call = runtime.start(method, arguments(), Map.copyOf(metadata), scope,
-            stream);
+        Object[] args = arguments();
+        int input = method.descriptor().inputIndex();
+        if (input >= 0 && args[input] instanceof java.util.concurrent.Flow.Publisher<?> p) {
+          args = args.clone();
+          args[input] = sentItems.counting(p); // what the client streams counts as items
+        }
+        PendingCall call = runtime.start(method, args, Map.copyOf(metadata), scope, stream);
         sent = call;
         return call;
       }

@@ -1,5 +1,7 @@
 package io.minirpc.internal.client;
 
+import io.minirpc.internal.transport.ItemReceiver;
+import io.minirpc.internal.transport.StreamDelivery;
 import io.minirpc.RpcException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.Timeout;
@@ -64,8 +66,8 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
   private volatile Attempt attempt;
   /** The hedged attempt racing {@link #attempt} (or the one that followed it), or null. */
   private volatile Attempt hedge;
-  /** Where a server stream's items go; null for a call that streams not. */
-  private StreamReceiver stream;
+  /** The call's streams, either way; null for a call that streams not. */
+  private CallStreams streams;
 
   /**
    * What every call of one client shares: how its requests are encoded, and where a failed
@@ -74,8 +76,9 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
    * @param encoder encodes a call's request, for its first attempt or a new one
    * @param fleet where a failed attempt may go again, and whose health records it updates; null
    *     for none (calls that cannot be retried)
+   * @param delivery where a client's stream asks its publisher for items; null if none streams
    */
-  record Support(Encoder encoder, Policy fleet) {}
+  record Support(Encoder encoder, Policy fleet, StreamDelivery delivery) {}
 
   /**
    * @param support the client's encoder and retry policy
@@ -93,28 +96,22 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
     this.timeoutNanos = timeoutNanos;
     this.deadlineNanos = System.nanoTime() + timeoutNanos;
     this.limit = limit;
+    int input = method.descriptor().inputIndex();
+    this.streams = input < 0 ? null : new CallStreams(null, new OutboundStream(this, method,
+        (java.util.concurrent.Flow.Publisher<?>) args[input], support.delivery()));
   }
 
   /** The call streams from the server into {@code receiver} (null: it does not); returns this. */
-  PendingCall stream(StreamReceiver receiver) {
-    this.stream = receiver;
+  PendingCall stream(ItemReceiver receiver) {
+    if (receiver != null) {
+      streams = streams == null ? new CallStreams(receiver, null) : streams.receiving(receiver);
+    }
     return this;
   }
 
   @Override
-  public boolean item(io.minirpc.internal.protocol.Frame frame) {
-    if (stream == null) {
-      frame.release();
-      return false;
-    }
-    return stream.item(frame);
-  }
-
-  @Override
-  public void opened(io.netty.channel.Channel channel, long sequence) {
-    if (stream != null) {
-      stream.opened(channel, sequence);
-    }
+  public CallStreams streams() {
+    return streams;
   }
 
   @Override
@@ -257,7 +254,7 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
       return; // over, or another thread handles this attempt's failure
     }
     Policy fleet = support.fleet();
-    if (stream != null && stream.received()) {
+    if (streams != null && streams.begun()) {
       fleet = null; // a stream that has begun is not sent again
     }
     if (fleet != null && fleet.retry(this, failed, error, how)) {
@@ -374,6 +371,9 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
    */
   private void ended() {
     cancelTimer();
+    if (streams != null) {
+      streams.ended();
+    }
     attempt.end();
     Attempt h = hedge;
     if (h != null) {

@@ -120,13 +120,29 @@ final class ResponseReader {
       frame.release();
       return true;
     }
-    if (call.call().item(frame)) {
+    CallStreams streams = call.call().streams();
+    if (streams != null ? streams.item(frame) : release(frame)) {
       return true;
     }
     call.failed(new RpcException(RpcException.Code.INTERNAL, call.method().callPrefix() + "failed:"
         + " the server broke the protocol: it sent an item beyond the credit the client granted,"
         + " or for a call that does not stream. The connection was closed"),
         AttemptFailure.MAY_HAVE_RUN);
+    return false;
+  }
+
+  /**
+   * Hands a CREDIT to the client's stream of {@code call}: false if the call sends no stream, a
+   * protocol error of the server. With {@code call} null (the call ended), it is ignored.
+   */
+  static boolean credit(Attempt call, long items, long bytes) {
+    CallStreams streams = call == null ? null : call.call().streams();
+    return call == null || streams != null && streams.credit(items, bytes);
+  }
+
+  /** Frees {@code frame}: false, an item the call has no right to. */
+  private static boolean release(Frame frame) {
+    frame.release();
     return false;
   }
 

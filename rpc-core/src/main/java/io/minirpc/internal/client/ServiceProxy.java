@@ -41,6 +41,11 @@ final class ServiceProxy implements InvocationHandler {
     }
     Object[] a = args == null ? NO_ARGS : args;
     if (remote != null) {
+      int input = remote.descriptor().inputIndex();
+      if (input >= 0 && a[input] == null) {
+        throw new NullPointerException("the stream argument of " + remote.descriptor()
+            .displayName() + " is null: pass a Flow.Publisher (an empty one for no items)");
+      }
       if (remote.descriptor().streams()) {
         return client.stream(remote, a);
       }

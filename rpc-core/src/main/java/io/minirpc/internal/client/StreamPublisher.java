@@ -1,5 +1,7 @@
 package io.minirpc.internal.client;
 
+import io.minirpc.internal.transport.ItemReceiver;
+import io.minirpc.internal.transport.StreamDelivery;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 
@@ -12,13 +14,8 @@ final class StreamPublisher implements Flow.Publisher<Object> {
   /** How a subscription becomes a call: {@link ClientRuntime} is the one. */
   interface Starter {
     /** Starts the call whose items go to {@code receiver}; its end ends the stream. */
-    void startStream(ClientMethod method, Object[] args, StreamReceiver receiver);
+    void startStream(ClientMethod method, Object[] args, ItemReceiver receiver);
   }
-
-  /** Items a stream may have in flight or waiting, at most, beyond those delivered. */
-  static final int WINDOW_ITEMS = 1024;
-  /** Bytes of items a stream may have in flight or waiting, at most (one item may go over). */
-  static final long WINDOW_BYTES = 1 << 20;
 
   private final Starter starter;
   private final StreamDelivery delivery;
@@ -37,9 +34,9 @@ final class StreamPublisher implements Flow.Publisher<Object> {
   @Override
   public void subscribe(Flow.Subscriber<? super Object> subscriber) {
     Objects.requireNonNull(subscriber, "subscriber == null (Reactive Streams rule 1.9)");
-    StreamReceiver receiver = new StreamReceiver((Flow.Subscriber<Object>) subscriber, method,
-        delivery.executor(), WINDOW_ITEMS, WINDOW_BYTES, delivery.memory());
-    subscriber.onSubscribe(receiver);
+    ItemReceiver receiver = new ItemReceiver(new ClientItems(method), delivery.executor(),
+        ItemReceiver.WINDOW_ITEMS, ItemReceiver.WINDOW_BYTES, delivery.memory());
+    receiver.attach((Flow.Subscriber<Object>) subscriber);
     starter.startStream(method, args, receiver);
   }
 

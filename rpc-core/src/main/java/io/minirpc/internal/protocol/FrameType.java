@@ -38,7 +38,12 @@ public enum FrameType {
    * Either way, on a call that streams: the receiver grants its sender more items and bytes.
    * Header: items (int64), bytes (int64), both added to what was granted before. No body.
    */
-  CREDIT(10);
+  CREDIT(10),
+  /**
+   * Client to server: the client's stream of call {@code sequence} is complete; no ITEM follows.
+   * No header, no body. Sent only after the server's first CREDIT of that call.
+   */
+  END(11);
 
   private static final FrameType[] BY_CODE = new FrameType[256];
 

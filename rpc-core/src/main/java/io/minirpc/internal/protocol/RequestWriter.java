@@ -59,7 +59,7 @@ public final class RequestWriter {
     int i = 0;
     try {
       for (; i < writers.length; i++) {
-        Slots.write(buf, args[i], writers[i], limit);
+        Slots.write(buf, writers[i] == Slots.STREAM_SLOT ? null : args[i], writers[i], limit);
       }
     } catch (IOException | RuntimeException e) {
       buf.release();

@@ -17,6 +17,20 @@ public final class Slots {
   private Slots() {}
 
   /**
+   * The writer of a stream parameter's slot, which a request leaves empty (null): the stream's
+   * items follow in ITEM frames. Never called.
+   */
+  public static final ValueWriter STREAM_SLOT = (value, out) -> {
+    throw new IOException("a stream parameter's slot stays empty");
+  };
+
+  /** The reader of a stream parameter's slot: called only for one that is not empty, an error. */
+  public static final ValueReader EMPTY_STREAM_SLOT = in -> {
+    throw new IOException("the slot of a Flow.Publisher parameter must be empty (null): its"
+        + " items come in ITEM frames");
+  };
+
+  /**
    * Appends one slot holding {@code value}, encoded straight into {@code buf}.
    *
    * @param limit the writer index the frame must not pass (start + length field + max frame size)

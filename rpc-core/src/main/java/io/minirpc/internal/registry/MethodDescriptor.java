@@ -33,13 +33,13 @@ public final class MethodDescriptor {
   private final boolean async;
   /** {@code T} of a result {@code Flow.Publisher<T>}: the items of a server stream; or null. */
   private final Type itemType;
-
-  private MethodDescriptor(Class<?> service, Method method, boolean async, Type resultType) {
-    this(service, method, async, resultType, null);
-  }
+  /** The index of the {@code Flow.Publisher<T>} parameter, the client's stream; or -1. */
+  private final int inputIndex;
+  /** {@code T} of that parameter: the items the client streams; or null. */
+  private final Type inputItemType;
 
   private MethodDescriptor(Class<?> service, Method method, boolean async, Type resultType,
-      Type itemType) {
+      Type itemType, int inputIndex, Type inputItemType) {
     this.service = service;
     this.serviceName = service.getName();
     this.method = method;
@@ -49,6 +49,8 @@ public final class MethodDescriptor {
     this.resultType = resultType;
     this.async = async;
     this.itemType = itemType;
+    this.inputIndex = inputIndex;
+    this.inputItemType = inputItemType;
   }
 
   private MethodDescriptor(String serviceName, String key, Type[] parameterTypes,
@@ -66,6 +68,8 @@ public final class MethodDescriptor {
     this.resultType = resultType;
     this.async = false;
     this.itemType = itemType;
+    this.inputIndex = -1;
+    this.inputItemType = null;
   }
 
   /**
@@ -156,24 +160,22 @@ public final class MethodDescriptor {
     }
     Type returnType = m.getGenericReturnType();
     Class<?> raw = m.getReturnType();
-    for (Class<?> p : m.getParameterTypes()) {
-      if (p == Flow.Publisher.class) {
-        throw new IllegalArgumentException(where + " takes a Flow.Publisher: this version of"
-            + " minirpc streams from server to client only (a method that returns"
-            + " Flow.Publisher<T>); client and bidirectional streams are not supported yet");
+    int input = -1;
+    Class<?>[] classes = m.getParameterTypes();
+    for (int i = 0; i < classes.length; i++) {
+      if (classes[i] == Flow.Publisher.class) {
+        if (input >= 0) {
+          throw new IllegalArgumentException(where + " takes two Flow.Publisher parameters: a"
+              + " call carries one stream from the client; take one, of a type that holds both");
+        }
+        input = i;
       }
     }
+    Type inputItem = input < 0 ? null : itemOf(params[input], where, "parameter " + (input + 1),
+        "the client's stream's items");
     if (raw == Flow.Publisher.class) {
-      if (!(returnType instanceof ParameterizedType)) {
-        throw new IllegalArgumentException(where + " returns a raw Flow.Publisher: declare the"
-            + " type of its items, for example Flow.Publisher<String>");
-      }
-      Type item = ((ParameterizedType) returnType).getActualTypeArguments()[0];
-      if (item instanceof WildcardType) {
-        item = upperBound((WildcardType) item, where);
-      }
-      checkConcrete(item, where, "the stream's items");
-      return new MethodDescriptor(service, m, false, returnType, item);
+      Type item = itemOf(returnType, where, "the result", "the stream's items");
+      return new MethodDescriptor(service, m, false, returnType, item, input, inputItem);
     }
     if (raw == CompletableFuture.class || raw == CompletionStage.class) {
       if (!(returnType instanceof ParameterizedType)) {
@@ -192,7 +194,7 @@ public final class MethodDescriptor {
         result = upperBound((WildcardType) result, where);
       }
       checkConcrete(result, where, "the result");
-      return new MethodDescriptor(service, m, true, result);
+      return new MethodDescriptor(service, m, true, result, null, input, inputItem);
     }
     if (Future.class.isAssignableFrom(raw)) {
       throw new IllegalArgumentException(
@@ -202,7 +204,21 @@ public final class MethodDescriptor {
               + ": asynchronous methods must return CompletableFuture<T> or CompletionStage<T>");
     }
     checkConcrete(returnType, where, "the result");
-    return new MethodDescriptor(service, m, false, returnType);
+    return new MethodDescriptor(service, m, false, returnType, null, input, inputItem);
+  }
+
+  /** {@code T} of {@code publisher}, a {@code Flow.Publisher<T>}, checked to be decodable. */
+  private static Type itemOf(Type publisher, String where, String what, String items) {
+    if (!(publisher instanceof ParameterizedType)) {
+      throw new IllegalArgumentException(where + ": " + what + " is a raw Flow.Publisher:"
+          + " declare the type of its items, for example Flow.Publisher<String>");
+    }
+    Type item = ((ParameterizedType) publisher).getActualTypeArguments()[0];
+    if (item instanceof WildcardType) {
+      item = upperBound((WildcardType) item, where);
+    }
+    checkConcrete(item, where, items);
+    return item;
   }
 
   private static Type upperBound(WildcardType w, String where) {
@@ -325,6 +341,25 @@ public final class MethodDescriptor {
   /** {@code T} of a server stream's {@code Flow.Publisher<T>}, or null if the method streams not. */
   public Type itemType() {
     return itemType;
+  }
+
+  /**
+   * Whether the client streams to the server: the method takes a {@code Flow.Publisher<T>},
+   * whose items go one ITEM frame each within the server's credit, ended by an END frame; its
+   * slot in the request is empty.
+   */
+  public boolean inputStreams() {
+    return inputIndex >= 0;
+  }
+
+  /** The index of the {@code Flow.Publisher<T>} parameter, or -1 if the client streams not. */
+  public int inputIndex() {
+    return inputIndex;
+  }
+
+  /** {@code T} of the {@code Flow.Publisher<T>} parameter, or null if the client streams not. */
+  public Type inputItemType() {
+    return inputItemType;
   }
 
   /** Whether a RESPONSE carries no value: the method returns nothing, or a stream (ended). */

@@ -322,24 +322,17 @@ final class ConnectionCalls {
     return rapid;
   }
 
-  /**
-   * The client granted call {@code seq}'s stream more; a number it does not know (a stream that
-   * has ended) is ignored. Event loop.
-   */
-  void credit(long seq, long items, long bytes) {
-    QueuedCall call = calls.get(seq);
-    ServerStream stream = call == null ? null : call.stream();
-    if (stream != null) {
-      stream.credit(items, bytes);
-    }
+  /** Call {@code seq}, or null if there is none (it ended); event loop. */
+  QueuedCall call(long seq) {
+    return calls.get(seq);
   }
 
   /** The channel became writable again: streams that waited for it go on. Event loop. */
   void writable() {
     for (QueuedCall call : calls.values()) {
-      ServerStream stream = call.stream();
-      if (stream != null) {
-        stream.writable();
+      ServerStreams streams = call.streams();
+      if (streams != null) {
+        streams.writable();
       }
     }
   }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * CallMemory}) until their answers are written. Given back from any thread: the frames by their
  * release, the calls' memory as they end.
  */
-final class ConnectionMemory implements FrameMemory, MemoryHolder {
+final class ConnectionMemory implements FrameMemory, MemoryHolder,
+    io.minirpc.internal.transport.ReceiverBudget {
   private static final Logger log = LoggerFactory.getLogger(ConnectionMemory.class);
   private static final LogSafe.Limiter STALLED = LogSafe.Limiter.perSecond();
 
@@ -41,6 +42,8 @@ final class ConnectionMemory implements FrameMemory, MemoryHolder {
   private final AtomicLong answers = new AtomicLong();
   /** What the answers of its started calls are expected to hold, until they are encoded. */
   private final AtomicLong expectedAnswers = new AtomicLong();
+  /** Of {@link #used}, the byte credit and queued items of the client's streams. */
+  private final AtomicLong streams = new AtomicLong();
   /** True while the decoder waits for memory: the next release wakes it. */
   private final AtomicBoolean waiting = new AtomicBoolean();
   private volatile Runnable wake;
@@ -142,6 +145,51 @@ final class ConnectionMemory implements FrameMemory, MemoryHolder {
     }
     address.add(bytes);
     return TAKEN;
+  }
+
+  /**
+   * Takes up to {@code bytes} for the credit a client's stream grants, or nothing if not even
+   * {@code least} fit: the client's streams on one connection hold at most a quarter of what it
+   * may hold, so that its requests and answers keep room.
+   */
+  @Override
+  public long take(long bytes, long least) {
+    long n = Math.min(bytes, server.perConnection() / 4 - streams.get());
+    long m = Math.min(least, bytes);
+    if (n <= 0 || n < m) {
+      return 0;
+    }
+    long taken = take(n) == TAKEN ? n : m < n && take(m) == TAKEN ? m : 0;
+    streams.addAndGet(taken);
+    return taken;
+  }
+
+  /** A client's stream holds {@code bytes} more, whatever the budget says. */
+  @Override
+  public void force(long bytes) {
+    streams.addAndGet(bytes);
+    hold(bytes);
+  }
+
+  /** A client's stream gives {@code bytes} back. */
+  @Override
+  public void give(long bytes) {
+    streams.addAndGet(-bytes);
+    release(bytes);
+  }
+
+  /** Runs {@code retry} a little later, on the event loop, while the connection is open. */
+  @Override
+  public void await(Runnable retry) {
+    try {
+      channel.eventLoop().schedule(() -> {
+        if (!closed) {
+          retry.run();
+        }
+      }, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the event loop is shutting down, and the connection with it
+    }
   }
 
   /** Bytes this connection holds now. */

@@ -5,6 +5,7 @@ import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.RequestHeader;
+import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.LogSafe;
 import io.minirpc.metrics.Refusal;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -158,7 +159,8 @@ final class Dispatcher {
       authenticate(connection, header);
       stage = Refusal.NOT_FOUND;
       route = router.route(header, frame.codecId(), frame.flags());
-      if (route.method().descriptor().streams() && !connection.clientStreams()) {
+      MethodDescriptor streaming = route.method().descriptor();
+      if ((streaming.streams() || streaming.inputStreams()) && !connection.clientStreams()) {
         throw new RpcException(RpcException.Code.NOT_FOUND, "the server did not run "
             + route.method().descriptor().displayName() + ": it streams, and the client's"
             + " HELLO does not say it speaks streams (an older minirpc). Upgrade the client");

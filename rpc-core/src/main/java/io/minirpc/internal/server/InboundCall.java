@@ -7,6 +7,7 @@ import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.RequestHeader;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
+import io.minirpc.internal.transport.ItemSender;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -44,8 +45,8 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
   /** On the System.nanoTime() clock; meaningless when {@link #timeoutNanos} is not positive. */
   private final long deadlineNanos;
   private final long timeoutNanos;
-  /** Where the items of a server stream go, credit included; null if the method streams not. */
-  private final ServerStream stream;
+  /** The call's streams, either way, credit and items included; null for most calls. */
+  private final ServerStreams streams;
   /** Guarded by this: the thread running the implementation, to interrupt on cancel. */
   private Thread runner;
   /** Guarded by this: the future an asynchronous implementation returned, until it ends. */
@@ -75,11 +76,9 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     this.memory = memory;
     this.timeoutNanos = header.timeoutNanos();
     this.deadlineNanos = received + timeoutNanos;
-    this.stream = !method.descriptor().streams() ? null : new ServerStream(
-        error -> { if (error == null) respond(null); else failWith(error); }, channel, seq,
-        codec.id(), codec.isEvolving(), method.itemWriter(codec),
-        serving.limits().maxFrameSize(), connection.memory(), connection::executor,
-        method.descriptor().displayName());
+    this.streams = ServerStreams.of(
+        error -> { if (error == null) respond(null); else failWith(error); }, connection, serving,
+        method, codec, seq);
   }
 
   /** The connection the call came on. */
@@ -138,7 +137,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
       }
       result = pendingResult;
     }
-    if (stream != null && stream.cancel() && claim()) {
+    if (streams != null && streams.cancel(remainingNanos()) && claim()) {
       finish(); // it streamed: nothing more is sent, and the call ends now
     }
     if (result != null) {
@@ -229,6 +228,9 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     } finally {
       frame.release();
     }
+    if (streams != null) {
+      streams.open(args, d.inputIndex(), remainingNanos()); // the client's stream, if it sends one
+    }
     Object result;
     CurrentCall.Context previous = CurrentCall.enter(this);
     synchronized (this) {
@@ -237,7 +239,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     try {
       result = serving.interceptors().isEmpty()
           ? method.invoke(args)
-          : new InterceptedServerCall(method, args, this, serving.interceptors(), stream).run();
+          : new InterceptedServerCall(method, args, this, serving.interceptors(), streams).run();
     } catch (Throwable t) {
       failWith(t);
       return;
@@ -277,6 +279,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
   }
 
   private void respond(Object value) {
+    ItemSender stream = streams == null ? null : streams.answers();
     if (stream != null && stream.start(value, remainingNanos())) {
       return; // streams; it answers when the stream ends
     }
@@ -356,16 +359,19 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
    * gives back all the memory it holds. Runs once per call.
    */
   private void finish() {
+    if (streams != null) {
+      streams.finished();
+    }
     connection.remove(seq, this);
     memory.release();
     serving.admission().finished();
     connection.callEnded();
   }
 
-  /** The call's server stream, credit and writability go to; null if the method streams not. */
+  /** The call's streams, which its frames and its connection's writability reach; or null. */
   @Override
-  public ServerStream stream() {
-    return stream;
+  public ServerStreams streams() {
+    return streams;
   }
 
   /** The size this call's answer is expected to have: its method's recent answers'. */

@@ -18,8 +18,8 @@ final class InterceptedServerCall extends InterceptedMethod implements ServerCal
   private final ServerMethod method;
   private final CurrentCall.Context context;
   private final List<ServerInterceptor> interceptors;
-  /** The call's server stream; null for a method that streams not. */
-  private final ServerStream stream;
+  /** The call's streams; null for a method that streams neither way. */
+  private final ServerStreams stream;
 
   /**
    * @param stream for a method that streams, its stream: started with what the method returned,
@@ -27,7 +27,7 @@ final class InterceptedServerCall extends InterceptedMethod implements ServerCal
    *     as the call's; null otherwise
    */
   InterceptedServerCall(ServerMethod method, Object[] args, CurrentCall.Context context,
-      List<ServerInterceptor> interceptors, ServerStream stream) {
+      List<ServerInterceptor> interceptors, ServerStreams stream) {
     super(method.descriptor(), args);
     this.method = method;
     this.context = context;
@@ -52,8 +52,8 @@ final class InterceptedServerCall extends InterceptedMethod implements ServerCal
     try {
       if (i == interceptors.size()) {
         Object result = method.invoke(arguments());
-        if (stream != null) {
-          return stream.startIntercepted(result, context.remainingNanos());
+        if (stream != null && stream.answers() != null) {
+          return stream.answers().startIntercepted(result, context.remainingNanos());
         }
         if (method.descriptor().isAsync()) {
           return result == null

@@ -33,8 +33,8 @@ interface QueuedCall extends Runnable, ChannelFutureListener {
   /** The client gave up, or went away: stop the implementation if it runs, answer nothing. */
   void cancel();
 
-  /** The call's server stream, which credit and writability reach; null for most calls. */
-  default ServerStream stream() {
+  /** The call's streams, which its frames and writability reach; null for most calls. */
+  default ServerStreams streams() {
     return null;
   }
 

@@ -172,10 +172,9 @@ final class ServerHandler extends FrameHandler {
         break;
       case CANCEL:
         frame.release();
-        // Only what a rapid reset does is counted: a CANCEL that names no request sent yet, or
-        // undoes one at once, before it started. A call that timed out while it waited, a hedge
-        // that lost, a call that has just ended: a client under overload cancels those by the
-        // thousand, and a cancelled call that runs still holds its worker until it stops.
+        // Only what a rapid reset does is counted: a CANCEL of no request sent yet, or of one
+        // not started yet. A client under overload cancels calls that waited or ran by the
+        // thousand (timed out, hedges that lost), and such a call held its worker anyway.
         long seq = frame.sequence();
         boolean counted = seq > lastRequest || calls.cancel(seq, RAPID_CANCEL_NANOS);
         if (counted && !cancels.take()) {
@@ -193,12 +192,21 @@ final class ServerHandler extends FrameHandler {
                 + " nothing else");
             return;
           }
-          calls.credit(frame.sequence(), items, bytes);
+          ServerStreams.credit(calls.call(frame.sequence()), items, bytes);
         } catch (CorruptedFrameException e) {
           protocolError(ctx, "a CREDIT frame is malformed: " + e.getMessage());
           return;
         } finally {
           frame.release();
+        }
+        break;
+      case ITEM:
+      case END:
+        if (!ServerStreams.fromClient(calls.call(frame.sequence()), frame,
+            frame.type() == FrameType.END)) {
+          protocolError(ctx, "an " + frame.type() + " of call " + frame.sequence() + " beyond the"
+              + " credit the server granted, or of a call that takes no stream");
+          return;
         }
         break;
       case PING:
@@ -239,8 +247,7 @@ final class ServerHandler extends FrameHandler {
         unknown.add(c.name());
       }
     }
-    // One line, however many names; each escaped and cut, the whole cut too: they are the
-    // client's words.
+    // One line, however many names; each escaped and cut, the whole too: the client's words.
     StringBuilder names = new StringBuilder();
     for (int i = 0; i < unknown.size() && names.length() < 1000; i++) {
       names.append(i == 0 ? "'" : ", '").append(LogSafe.escape(unknown.get(i))).append('\'');

@@ -2,6 +2,7 @@ package io.minirpc.internal.server;
 
 import io.minirpc.codec.ValueReader;
 import io.minirpc.codec.ValueWriter;
+import io.minirpc.internal.protocol.Slots;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.CompressorRegistry;
 import io.minirpc.internal.registry.ExceptionFields;
@@ -30,6 +31,8 @@ final class ServerMethod {
   private final ValueWriter[] writers;
   /** Per codec: the writer of a server stream's items; null entries if the method streams not. */
   private final ValueWriter[] itemWriters;
+  /** Per codec, the reader of the client's stream's items; null if the client streams not. */
+  private final ValueReader[] inputReaders;
   /** Per codec: the fields of its declared exceptions, in the layout they travel in. */
   private final ExceptionFields[] exceptions;
   private final RateLimiter methodLimit;
@@ -59,12 +62,14 @@ final class ServerMethod {
     this.readers = new ValueReader[codecs.slots()][];
     this.writers = new ValueWriter[codecs.slots()];
     this.itemWriters = new ValueWriter[codecs.slots()];
+    this.inputReaders = new ValueReader[codecs.slots()];
     this.exceptions = new ExceptionFields[codecs.slots()];
     for (Codecs.Entry codec : entries) {
       exceptions[codec.index()] = ExceptionFields.of(descriptor, exceptionLayout(codec));
       ValueReader[] r = new ValueReader[descriptor.parameterCount()];
       for (int i = 0; i < r.length; i++) {
-        r[i] = codec.reader(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
+        r[i] = i == descriptor.inputIndex() ? Slots.EMPTY_STREAM_SLOT
+            : codec.reader(descriptor.parameterType(i), descriptor, "parameter " + (i + 1));
       }
       readers[codec.index()] = r;
       writers[codec.index()] = descriptor.answersNothing() ? null
@@ -72,6 +77,10 @@ final class ServerMethod {
       if (descriptor.streams()) {
         itemWriters[codec.index()] =
             codec.writer(descriptor.itemType(), descriptor, "the stream's items");
+      }
+      if (descriptor.inputStreams()) {
+        inputReaders[codec.index()] = codec.reader(descriptor.inputItemType(), descriptor,
+            "the client's stream's items");
       }
     }
   }
@@ -158,6 +167,11 @@ final class ServerMethod {
   /** The writer of the stream's items in {@code codec}; null if the method streams not. */
   ValueWriter itemWriter(Codecs.Entry codec) {
     return itemWriters[codec.index()];
+  }
+
+  /** The reader of the client's stream's items in {@code codec}'s layout. */
+  ValueReader inputReader(Codecs.Entry codec) {
+    return inputReaders[codec.index()];
   }
 
   /** Takes a permit of each limit on this method; {@code null} if admitted, else the refuser. */

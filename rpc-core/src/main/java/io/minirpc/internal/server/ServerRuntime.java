@@ -9,6 +9,7 @@ import io.minirpc.internal.config.TlsConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.transport.Bootstraps;
+import io.minirpc.internal.transport.StreamDelivery;
 import io.minirpc.internal.transport.Tls;
 import io.minirpc.internal.transport.TrackedThreads;
 import io.minirpc.internal.transport.Transport;
@@ -70,6 +71,8 @@ public final class ServerRuntime {
   /** Every thread the server made, to wait in close() until each is gone. */
   private final List<TrackedThreads> threadFactories = new ArrayList<>();
   private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+  /** The threads that hand clients' stream items to the methods, made on the first. */
+  private final StreamDelivery delivery = new StreamDelivery("server", Long.MAX_VALUE);
 
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
@@ -223,7 +226,7 @@ public final class ServerRuntime {
     ServerLimits limits = ServerLimits.of(settings, maxCalls, maxRunning);
     Dispatcher dispatcher = new Dispatcher(new Router(registry, codecs),
         new Serving(limits, new Admission(limits, inFlight), interceptors, authenticator,
-            observer), runner, new AuthFailures(settings.maxAuthFailuresPerConnection(),
+            observer, delivery), runner, new AuthFailures(settings.maxAuthFailuresPerConnection(),
                 settings.maxAuthFailuresPerSecond()));
     Hello hello = announcement.hello();
     long idleNanos = settings.idleTimeout().toNanos();
@@ -252,8 +255,7 @@ public final class ServerRuntime {
 
   /**
    * The PINGs a second a connection may send: the setting, or twice what a client pinging at a
-   * third of a short idle timeout sends, whichever is more, so that the server's own clients never
-   * break it.
+   * third of a short idle timeout sends if more, so that the server's own clients never break it.
    */
   private int pingsPerSecond(long idleNanos) {
     long asked = 2 * 3 * TimeUnit.SECONDS.toNanos(1) / Math.max(1, idleNanos) + 1;
@@ -346,6 +348,7 @@ public final class ServerRuntime {
         }
       }
     }
+    delivery.close();
     long quiet = transport.quietPeriodMillis();
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workerGroup.shutdownGracefully(quiet, 2000 + quiet, TimeUnit.MILLISECONDS);

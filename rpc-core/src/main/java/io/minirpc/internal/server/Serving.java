@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
  * @param interceptors run around every call, the first outermost; empty for the direct path
  * @param authenticator decides about each request before it is decoded, or null for none
  * @param observer told of refusals before dispatch, or null for none
+ * @param delivery the threads that hand the items of clients' streams to the methods
  */
 record Serving(ServerLimits limits, Admission admission, List<ServerInterceptor> interceptors,
-    Authenticator authenticator, RpcObserver observer) {
+    Authenticator authenticator, RpcObserver observer,
+    io.minirpc.internal.transport.StreamDelivery delivery) {
   private static final Logger log = LoggerFactory.getLogger(Serving.class);
 
   Serving {
@@ -27,7 +29,8 @@ record Serving(ServerLimits limits, Admission admission, List<ServerInterceptor>
 
   Serving(ServerLimits limits, Admission admission, List<ServerInterceptor> interceptors,
       Authenticator authenticator) {
-    this(limits, admission, interceptors, authenticator, null);
+    this(limits, admission, interceptors, authenticator, null,
+        new io.minirpc.internal.transport.StreamDelivery("server", Long.MAX_VALUE));
   }
 
   /**

@@ -4,10 +4,12 @@ import io.minirpc.RpcClient;
 import io.minirpc.StreamIterator;
 import io.minirpc.Streams;
 import io.minirpc.examples.support.ExampleConfig;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 /** Reads streams from a running {@link TickerServer} with the settings in client.properties. */
 public final class TickerClient {
@@ -68,5 +70,20 @@ public final class TickerClient {
       System.out.println("live(INIT) gave fewer than 5 quotes in 10 s");
     }
     System.out.println("live(INIT)         cancelled after 5 quotes");
+
+    // The client streams: quotes made as the server asks for them, never all in memory.
+    List<Ticker.Quote> mine = LongStream.range(0, 1000)
+        .mapToObj(i -> new Ticker.Quote("MINE", i, 10 + i % 3)).toList();
+    System.out.printf("average(1000)      = %.2f%n", ticker.average(Streams.fromIterable(mine)));
+
+    // Both ways: each quote sent comes back repriced, as the iterator reads it.
+    double total = 0;
+    try (StreamIterator<Ticker.Quote> it = Streams.iterate(
+        ticker.reprice(2, Streams.fromIterable(mine)), 16)) {
+      while (it.hasNext()) {
+        total += it.next().price();
+      }
+    }
+    System.out.printf("reprice(2, 1000)   = %.2f in all%n", total);
   }
 }

@@ -1,5 +1,6 @@
 package io.minirpc.examples.ticker;
 
+import io.minirpc.StreamIterator;
 import io.minirpc.StreamProducer;
 import io.minirpc.Streams;
 import java.util.concurrent.CancellationException;
@@ -38,6 +39,47 @@ public final class TickerImpl implements Ticker {
       }
     });
     return out;
+  }
+
+  @Override
+  public double average(Flow.Publisher<Quote> quotes) {
+    // Read like any iterator: the client sends no more than 64 quotes ahead of this loop.
+    double sum = 0;
+    long n = 0;
+    try (StreamIterator<Quote> it = Streams.iterate(quotes, 64)) {
+      while (it.hasNext()) {
+        sum += it.next().price();
+        n++;
+      }
+    }
+    return n == 0 ? 0 : sum / n;
+  }
+
+  @Override
+  public Flow.Publisher<Quote> reprice(double factor, Flow.Publisher<Quote> quotes) {
+    // A processor: what the client's subscriber requests of the answers is requested of the
+    // client's stream, so a slow reader at one end holds the producer at the other.
+    return out -> quotes.subscribe(new Flow.Subscriber<Quote>() {
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        out.onSubscribe(s);
+      }
+
+      @Override
+      public void onNext(Quote q) {
+        out.onNext(new Quote(q.symbol(), q.sequence(), q.price() * factor));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        out.onError(t);
+      }
+
+      @Override
+      public void onComplete() {
+        out.onComplete();
+      }
+    });
   }
 
   private static Quote quote(String symbol, long i) {

@@ -89,7 +89,7 @@ class ClientPipelineFuzzTest {
       for (int i = 0; i < n && connection.isUsable(); i++) {
         ClientMethod m = METHODS.get(data.consumeInt(0, METHODS.size() - 1));
         PendingCall call = new PendingCall(m, new Object[m.descriptor().parameterCount()],
-            Map.of(), new PendingCall.Support(ClientPipelineFuzzTest::encode, null),
+            Map.of(), new PendingCall.Support(ClientPipelineFuzzTest::encode, null, null),
             TimeUnit.SECONDS.toNanos(60), TimeLimit.OWN);
         calls.add(call);
         if (connection.tryAcquire() && call.attempt().assign(connection)) {

@@ -1,4 +1,4 @@
-package io.minirpc.internal.server;
+package io.minirpc.internal.transport;
 
 import io.minirpc.RpcException;
 import io.minirpc.codec.ValueWriter;
@@ -15,22 +15,23 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The items of one server stream on their way to the client: the Flow.Publisher the method
- * returned is asked for no more than the client granted, in items and in bytes, and each item
- * goes as an ITEM frame while the client's credit lasts and the channel is writable. When the
- * publisher completes, the held items are sent first; then the owner answers with the RESPONSE
- * that ends the stream. An error, a cancel or the deadline ends it at once.
+ * The items of one stream on their way to its receiver, on either side: the server's answer
+ * stream, or a client's stream of arguments. The Flow.Publisher given is asked for no more than
+ * the receiver granted, in items and in bytes, and each item goes as an ITEM frame while the
+ * credit lasts and the channel is writable. When the publisher completes, the held items are
+ * sent first; then the owner ends the stream (a server's RESPONSE, a client's END). An error, a
+ * cancel or the deadline ends it at once.
  *
  * <p>Threads: the publisher signals on its own threads; credit, writability and cancels arrive
  * on the event loop, which alone writes to the channel. The publisher is asked for items on the
- * server's executor, never on the event loop, since a publisher may produce them in {@code
+ * given executor, never on the event loop, since a publisher may produce them in {@code
  * request} (an iterator pulled on the caller's thread); those requests and the cancel are made
  * one at a time, as the Reactive Streams rules ask.
  */
-final class ServerStream implements Flow.Subscriber<Object> {
-  /** Who holds the stream: the inbound call, which answers once it ends. */
-  interface Owner {
-    /** The stream ended: completely if {@code error} is null (the RESPONSE follows), or not. */
+public final class ItemSender implements Flow.Subscriber<Object> {
+  /** Who holds the stream: the call, which ends it on the wire once it ends here. */
+  public interface Owner {
+    /** The stream ended: completely if {@code error} is null (the RESPONSE or END follows). */
     void streamEnded(Throwable error);
   }
 
@@ -41,22 +42,24 @@ final class ServerStream implements Flow.Subscriber<Object> {
   private final boolean evolving;
   private final ValueWriter writer;
   private final int maxFrameSize;
-  /** The server's executor, known once the connection's first call ran. */
+  /** Where the publisher is asked for items: on a server, known once its first call ran. */
   private final java.util.function.Supplier<Executor> executor;
   private final String what;
+  /** "server" or "client", for messages. */
+  private final String side;
   /** Serializes requests and the cancel to the publisher. */
   private final SerialSubscription upstream = new SerialSubscription(this::publisherFailed);
   /**
-   * Items and bytes asked of the publisher or encoded and unsent, at most, whatever the client
-   * granted: a client that grants without end and stops reading costs this much and its socket.
+   * Items and bytes asked of the publisher or encoded and unsent, at most, whatever the receiver
+   * granted: a receiver that grants without end and stops reading costs this much and its socket.
    */
-  static final int WINDOW_ITEMS = 1024;
-  static final long WINDOW_BYTES = 1 << 20;
+  public static final int WINDOW_ITEMS = 1024;
+  public static final long WINDOW_BYTES = 1 << 20;
 
   // Guarded by this.
-  /** Items the client granted that were not sent yet. */
+  /** Items the receiver granted that were not sent yet. */
   private long items;
-  /** Bytes the client granted that were not sent yet; below zero by one item at most. */
+  /** Bytes the receiver granted that were not sent yet; below zero by one item at most. */
   private long bytes;
   /** Items asked of the publisher that have not arrived. */
   private long requested;
@@ -70,15 +73,21 @@ final class ServerStream implements Flow.Subscriber<Object> {
   private boolean drainScheduled;
   private io.netty.util.concurrent.ScheduledFuture<?> deadline;
   /** Told of each item passed on, for observers. */
-  private final io.minirpc.internal.transport.ItemListeners listeners =
-      new io.minirpc.internal.transport.ItemListeners();
+  private final ItemListeners listeners = new ItemListeners();
   /** Behind interceptors: the stage the stream's end completes, instead of telling the owner. */
   private volatile java.util.concurrent.CompletableFuture<Object> interceptedEnd;
 
-  ServerStream(Owner owner, Channel channel, long seq, byte codecId, boolean evolving,
-      ValueWriter writer, int maxFrameSize, ConnectionMemory memory,
-      java.util.function.Supplier<Executor> executor,
-      String what) {
+  /**
+   * @param seq the call's sequence number, which its ITEM frames carry
+   * @param writer encodes each item
+   * @param memory where held items count
+   * @param executor where the publisher is asked for items
+   * @param what the stream, for messages ("com.example.Feed.ticks(int)")
+   * @param side "server" or "client", for messages
+   */
+  public ItemSender(Owner owner, Channel channel, long seq, byte codecId, boolean evolving,
+      ValueWriter writer, int maxFrameSize, SenderBudget memory,
+      java.util.function.Supplier<Executor> executor, String what, String side) {
     this.owner = owner;
     this.channel = channel;
     this.seq = seq;
@@ -89,6 +98,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
     this.held = new HeldItems(memory);
     this.executor = executor;
     this.what = what;
+    this.side = side;
   }
 
   /**
@@ -98,7 +108,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
    *
    * @return false if the stream had started before: {@code result} is then not the method's
    */
-  boolean start(Object result, long remainingNanos) {
+  public boolean start(Object result, long remainingNanos) {
     boolean cancelledBefore;
     synchronized (this) {
       if (started) {
@@ -138,7 +148,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
   }
 
   /** Runs {@code listener} for each item written from now on (an observer counting them). */
-  void listen(Runnable listener) {
+  public void listen(Runnable listener) {
     listeners.add(listener);
   }
 
@@ -147,7 +157,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
    * the returned stage, which the interceptors see as the call's, and not the owner; the owner
    * answers once the interceptors' stage has ended.
    */
-  java.util.concurrent.CompletionStage<Object> startIntercepted(Object result,
+  public java.util.concurrent.CompletionStage<Object> startIntercepted(Object result,
       long remainingNanos) {
     java.util.concurrent.CompletableFuture<Object> end =
         new java.util.concurrent.CompletableFuture<>();
@@ -194,7 +204,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
           ? new RpcException(RpcException.Code.RESOURCE_EXHAUSTED, "an item of " + what
               + " is larger than the maximum frame size of " + maxFrameSize + " bytes"
               + " (minirpc.maxFrameSize), so the stream ended. Send smaller items")
-          : new RpcException(RpcException.Code.CODEC, "the server could not encode an item of "
+          : new RpcException(RpcException.Code.CODEC, "the " + side + " could not encode an item of "
               + what + ": " + e.getMessage()));
       return;
     }
@@ -228,8 +238,8 @@ final class ServerStream implements Flow.Subscriber<Object> {
     scheduleDrain();
   }
 
-  /** The client granted {@code moreItems} and {@code moreBytes}; event loop. */
-  void credit(long moreItems, long moreBytes) {
+  /** The receiver granted {@code moreItems} and {@code moreBytes}; event loop. */
+  public void credit(long moreItems, long moreBytes) {
     synchronized (this) {
       items = plus(items, moreItems);
       bytes = plus(bytes, moreBytes); // from below zero, after an item that overdrew them
@@ -238,22 +248,22 @@ final class ServerStream implements Flow.Subscriber<Object> {
   }
 
   /** The channel became writable again; event loop. */
-  void writable() {
+  public void writable() {
     drain();
   }
 
   /**
-   * The client cancelled, or went away: stop the publisher, send nothing more. Returns whether
+   * The call was cancelled, or its peer went away: stop the publisher, send nothing more. Returns whether
    * the stream had started, so that its owner ends the call now; one not started ends through
    * {@link #start}.
    */
-  boolean cancel() {
+  public boolean cancel() {
     if (close()) {
       upstream.cancel();
       java.util.concurrent.CompletableFuture<Object> end = interceptedEnd;
       if (end != null) { // the interceptors see the call end
-        end.completeExceptionally(new RpcException(RpcException.Code.CANCELLED, "the client"
-            + " cancelled " + what + ", or went away"));
+        end.completeExceptionally(new RpcException(RpcException.Code.CANCELLED, what
+            + " was cancelled, or its peer went away"));
       }
     }
     synchronized (this) {
@@ -276,7 +286,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
     try {
       channel.eventLoop().execute(this::drain);
     } catch (RejectedExecutionException e) {
-      cancel(); // the server is stopping
+      cancel(); // the side is stopping
     }
   }
 
@@ -377,7 +387,7 @@ final class ServerStream implements Flow.Subscriber<Object> {
   }
 
   /** {@code a + b} for {@code b} not negative, at most Long.MAX_VALUE. */
-  private static long plus(long a, long b) {
+  static long plus(long a, long b) {
     return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
   }
 }

@@ -1,4 +1,4 @@
-package io.minirpc.internal.server;
+package io.minirpc.internal.transport;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;

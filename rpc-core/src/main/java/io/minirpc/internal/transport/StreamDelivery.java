@@ -1,4 +1,4 @@
-package io.minirpc.internal.client;
+package io.minirpc.internal.transport;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -7,25 +7,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads that hand a client's stream items to their subscribers: made on the first stream,
+ * The threads that hand a side's stream items to their subscribers: made on the first stream,
  * as many as subscribers are busy at once (a subscriber that blocks holds one), idle ones leaving
  * after a minute. Never an event loop, so a slow subscriber slows no connection.
  */
-final class StreamDelivery {
+public final class StreamDelivery {
   private final String name;
   private final long memoryLimit;
   private ExecutorService executor;
   private StreamMemory memory;
   private boolean closed;
 
-  /** @param memoryLimit what the client's streams may hold at once, see {@link StreamMemory} */
-  StreamDelivery(String name, long memoryLimit) {
+  /**
+   * @param name of its threads, "minirpc-stream-NAME-N"
+   * @param memoryLimit what the side's streams may hold at once, see {@link StreamMemory}
+   */
+  public StreamDelivery(String name, long memoryLimit) {
     this.name = name;
     this.memoryLimit = memoryLimit;
   }
 
   /** The executor, made on first use. */
-  synchronized ExecutorService executor() {
+  public synchronized ExecutorService executor() {
     if (executor == null) {
       AtomicInteger n = new AtomicInteger();
       executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
@@ -41,16 +44,16 @@ final class StreamDelivery {
     return executor;
   }
 
-  /** The budget of the client's streams, made on first use. */
-  synchronized StreamMemory memory() {
+  /** The budget of the side's streams, made on first use. */
+  public synchronized StreamMemory memory() {
     if (memory == null) {
-      memory = new StreamMemory(memoryLimit, StreamPublisher.WINDOW_BYTES / 16, executor());
+      memory = new StreamMemory(memoryLimit, ItemReceiver.WINDOW_BYTES / 16, executor());
     }
     return memory;
   }
 
   /** Stops taking work; what runs finishes on its own. */
-  synchronized void close() {
+  public synchronized void close() {
     closed = true;
     if (executor != null) {
       executor.shutdown();

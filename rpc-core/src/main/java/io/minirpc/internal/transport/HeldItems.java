@@ -1,21 +1,21 @@
-package io.minirpc.internal.server;
+package io.minirpc.internal.transport;
 
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 
 /**
- * A server stream's items, encoded, that wait for credit or a writable socket: counted in the
- * connection's and the server's memory from when they are held until they are written or
- * dropped. Not thread-safe: its stream guards it.
+ * A stream's items, encoded, that wait for credit or a writable socket: counted in the sender's
+ * memory budget from when they are held until they are written or dropped. Not thread-safe: its
+ * stream guards it.
  */
 final class HeldItems {
   private final ArrayDeque<ByteBuf> frames = new ArrayDeque<>();
-  private final ConnectionMemory memory;
+  private final SenderBudget memory;
   private long bytes;
   /** The largest item so far, to ask for no more items than the bytes granted hold. */
   private int largest;
 
-  HeldItems(ConnectionMemory memory) {
+  HeldItems(SenderBudget memory) {
     this.memory = memory;
   }
 
@@ -25,7 +25,7 @@ final class HeldItems {
     frames.add(frame);
     bytes += size;
     largest = Math.max(largest, size);
-    memory.holdAnswer(size); // whatever the budget says: it is in memory already
+    memory.hold(size); // whatever the budget says: it is in memory already
   }
 
   /** The next item to write, which the caller now owns; its memory is given back. */
@@ -33,7 +33,6 @@ final class HeldItems {
     ByteBuf next = frames.poll();
     int size = next.readableBytes();
     bytes -= size;
-    memory.answerWritten(size);
     memory.release(size);
     return next;
   }
@@ -53,7 +52,6 @@ final class HeldItems {
     frames.clear();
     bytes = 0;
     if (free > 0) {
-      memory.answerWritten(free);
       memory.release(free);
     }
   }
@@ -74,8 +72,8 @@ final class HeldItems {
     return largest;
   }
 
-  /** Whether the connection's unwritten answers hold more than their share of its memory. */
+  /** Whether the sender's unwritten frames hold more than their share of its memory. */
   boolean overShare() {
-    return memory.answersOverShare();
+    return memory.overShare();
   }
 }

@@ -1,4 +1,4 @@
-package io.minirpc.internal.client;
+package io.minirpc.internal.transport;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * figure). A stream grants bytes only from here; one that finds no room waits, with no credit,
  * until another stream gives some back, so servers slow down rather than the client fill up.
  */
-final class StreamMemory {
+public final class StreamMemory implements ReceiverBudget {
   private final long limit;
   private final AtomicLong used = new AtomicLong();
   private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
@@ -34,7 +34,8 @@ final class StreamMemory {
    * it took, 0 if there is not that much room. Grants of a few bytes would cost a CREDIT frame
    * per item.
    */
-  long take(long bytes, long least) {
+  @Override
+  public long take(long bytes, long least) {
     for (;;) {
       long u = used.get();
       long n = Math.min(bytes, limit - u);
@@ -51,12 +52,14 @@ final class StreamMemory {
    * Counts {@code bytes} whether there is room or not: an item that arrived within its credit and
    * went over it (one item may overdraw its stream's bytes) is in memory already.
    */
-  void force(long bytes) {
+  @Override
+  public void force(long bytes) {
     used.addAndGet(bytes);
   }
 
   /** Gives back {@code bytes}; streams that wait for room try again. */
-  void give(long bytes) {
+  @Override
+  public void give(long bytes) {
     used.addAndGet(-bytes);
     Runnable next;
     while (limit - used.get() >= wakeAt && (next = waiting.poll()) != null) {
@@ -69,7 +72,8 @@ final class StreamMemory {
   }
 
   /** Runs {@code retry} once there is room again (at once, if there is now). */
-  void await(Runnable retry) {
+  @Override
+  public void await(Runnable retry) {
     waiting.add(retry);
     if (limit - used.get() >= wakeAt) {
       give(0);
@@ -77,7 +81,7 @@ final class StreamMemory {
   }
 
   /** Bytes held now. */
-  long used() {
+  public long used() {
     return used.get();
   }
 }

@@ -1,10 +1,7 @@
-package io.minirpc.internal.client;
+package io.minirpc.internal.transport;
 
-import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.Frames;
-import io.minirpc.internal.protocol.Protocol;
-import io.minirpc.internal.protocol.Slots;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -14,42 +11,52 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The client's end of one server stream: the subscription its subscriber holds. What the
- * subscriber requests becomes credit sent to the server, at most {@code windowItems} items and
- * {@code windowBytes} bytes ahead of what it has been given; an item beyond the credit is the
- * server's protocol error. Items arrive on the event loop as frames and wait, undecoded, until
- * the subscriber wants them; they are decoded and handed over on the delivery executor, one at a
- * time, never on the event loop, so a slow subscriber holds only its own stream.
+ * The receiving end of one stream, on either side: a client's end of a server stream, or a
+ * server's end of a client's stream of arguments; the subscription its subscriber holds. What
+ * the subscriber requests becomes credit sent to the sender, at most {@code windowItems} items
+ * and {@code windowBytes} bytes ahead of what it has been given, and only bytes its side's budget
+ * has room for; an item beyond the credit is the sender's protocol error. Items arrive on the
+ * event loop as frames and wait, undecoded, until the subscriber wants them; they are decoded
+ * and handed over on the delivery executor, one at a time, never on the event loop, so a slow
+ * subscriber holds only its own stream.
  *
- * <p>The stream ends when its call does: the RESPONSE that ends the stream completes the call,
- * and the subscriber's {@code onComplete} follows the items before it; an error ends it at once.
+ * <p>The stream ends when its owner says so ({@link #ended}): completely after the items before
+ * it, or with an error at once.
  */
-final class StreamReceiver implements Flow.Subscription, Runnable {
-  private final Flow.Subscriber<Object> subscriber;
-  private final ClientMethod method;
+public final class ItemReceiver implements Flow.Subscription, Runnable {
+  /** Items, and bytes of items, a stream may have in flight or waiting beyond those delivered. */
+  public static final int WINDOW_ITEMS = 1024;
+  public static final long WINDOW_BYTES = 1 << 20; // one item may go over
+  /** The least byte credit granted, and the first, before an item shows its size. */
+  static final long MIN_BYTES = 8 << 10;
+
+  private final ReceivedItems items;
   private final Executor executor;
   private final int windowItems;
   private final long windowBytes;
-  /** The client's budget the byte credit and the queued items come from. */
-  private final StreamMemory memory;
+  /** The side's budget the byte credit and the queued items come from. */
+  private final ReceiverBudget memory;
   /** Serializes delivery: whoever raises it from 0 drains. */
   private final AtomicInteger wip = new AtomicInteger();
   /** Told of each item passed on, for observers. */
-  private final io.minirpc.internal.transport.ItemListeners listeners =
-      new io.minirpc.internal.transport.ItemListeners();
-  /** The call's future, to cancel; set once it starts. */
-  private volatile java.util.concurrent.CompletableFuture<?> call;
+  private final ItemListeners listeners = new ItemListeners();
+  /** Cancels the call; set once it starts. */
+  private volatile Runnable cancelCall;
+  /** Told each signal; set once, by {@link #attach}. */
+  private volatile Flow.Subscriber<Object> subscriber;
 
   // Guarded by this.
   /** What the subscriber asked for and was not given. */
   private long demand;
   private final ArrayDeque<Frame> queue = new ArrayDeque<>();
   private long queuedBytes;
-  /** Credit granted to the server of the current attempt and not used yet. */
+  /** Credit granted to the sender (a client's: of the current attempt) and not used yet. */
   private long creditItems;
   private long creditBytes;
   /** What this stream holds of {@link #memory}: its byte credit left and its queued items. */
   private long held;
+  /** The largest item so far, to grant bytes for the items granted; 0 before the first. */
+  private int largest;
   /** Whether it waits for {@link #memory} to have room. */
   private boolean awaiting;
   private Channel channel;
@@ -61,57 +68,63 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   /** Whether the subscriber was told the end, or cancelled: nothing more reaches it. */
   private boolean done;
 
-  StreamReceiver(Flow.Subscriber<Object> subscriber, ClientMethod method, Executor executor,
-      int windowItems, long windowBytes, StreamMemory memory) {
-    this.subscriber = subscriber;
-    this.method = method;
+  /**
+   * @param items how items are read
+   * @param executor where the subscriber is told each signal
+   * @param memory the side's budget
+   */
+  public ItemReceiver(ReceivedItems items, Executor executor, int windowItems, long windowBytes,
+      ReceiverBudget memory) {
+    this.items = items;
     this.executor = executor;
     this.windowItems = windowItems;
     this.windowBytes = windowBytes;
     this.memory = memory;
   }
 
-  /**
-   * The future of the call this stream is, which ends the stream as it ends; cancelling the
-   * subscription cancels it, and a subscription cancelled already cancels it now.
-   */
-  void call(java.util.concurrent.CompletableFuture<?> call) {
-    this.call = call;
-    call.whenComplete((value, error) -> ended(error instanceof java.util.concurrent.CompletionException
-        && error.getCause() != null ? error.getCause() : error));
+  /** Gives the stream its subscriber, once; until then nothing is requested, nor delivered. */
+  public void attach(Flow.Subscriber<Object> s) {
+    subscriber = s;
+    s.onSubscribe(this);
+    schedule();
+  }
+
+  /** How to cancel the call: a cancel of the subscription runs it, one made already now. */
+  public void cancelWith(Runnable cancel) {
+    this.cancelCall = cancel;
     synchronized (this) {
       if (!done) {
         return;
       }
     }
-    call.cancel(false);
+    cancel.run();
   }
 
   /** Runs {@code listener} for each item handed to the subscriber from now on. */
-  void listen(Runnable listener) {
+  public void listen(Runnable listener) {
     listeners.add(listener);
   }
 
   /** Whether the subscriber cancelled, or was told the end. */
-  synchronized boolean isDone() {
+  public synchronized boolean isDone() {
     return done;
   }
 
-  /** Whether an item arrived, so that the call goes to no other server. */
-  synchronized boolean received() {
+  /** Whether an item arrived, so that the call goes to no other peer. */
+  public synchronized boolean received() {
     return received;
   }
 
   /**
-   * The request went to a server as call {@code seq} on {@code ch}; the grants start again from
-   * nothing there. Event loop, right after the request was written.
+   * The stream is call {@code seq} on {@code ch}; the grants start again from nothing there (a
+   * client's call sent to another server). Event loop: a client's right after the request.
    */
-  void opened(Channel ch, long seq) {
+  public void opened(Channel ch, long seq) {
     synchronized (this) {
       channel = ch;
       sequence = seq;
       creditItems = 0;
-      creditBytes = 0; // a new server: what the last one was granted is given back
+      creditBytes = 0; // a new peer: what the last one was granted is given back
       rebalance();
     }
     grant();
@@ -119,9 +132,9 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
 
   /**
    * An ITEM of this stream arrived; this takes the frame. False if it was beyond the credit
-   * granted, a protocol error of the server. Event loop.
+   * granted, a protocol error of the sender. Event loop.
    */
-  boolean item(Frame frame) {
+  public boolean item(Frame frame) {
     int size = frame.size();
     synchronized (this) {
       if (done) {
@@ -134,6 +147,7 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
       }
       creditItems--;
       creditBytes -= size;
+      largest = Math.max(largest, size);
       received = true;
       queue.add(frame);
       queuedBytes += size;
@@ -145,8 +159,8 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
     return true;
   }
 
-  /** The call ended: with {@code error}, or completely (null), after the items before it. */
-  void ended(Throwable error) {
+  /** The stream ended: with {@code error} at once, or completely (null) after its items. */
+  public void ended(Throwable error) {
     synchronized (this) {
       if (error == null) {
         completed = true;
@@ -185,13 +199,13 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   }
 
   private void cancelCall() {
-    java.util.concurrent.CompletableFuture<?> c = call;
+    Runnable c = cancelCall;
     if (c != null) {
-      c.cancel(false); // its connection tells the server, which stops the stream
+      c.run(); // the peer is told, and stops the stream
     }
   }
 
-  /** Sends the server what the subscriber's demand and the window allow, when worth a frame. */
+  /** Sends the sender what the subscriber's demand and the window allow, when worth a frame. */
   private void grant() {
     long items;
     long bytes;
@@ -201,30 +215,33 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
       if (channel == null || done || completed || failure != null) {
         return;
       }
-      if (held - Math.max(0, creditBytes) - queuedBytes >= windowBytes / 16) {
+      long targetItems = Math.min(Math.max(0, demand - queue.size()), windowItems);
+      items = Math.max(0, targetItems - creditItems);
+      // Bytes for the items granted, by the largest so far: a thousand streams of small items
+      // then share a budget that a thousand windows of the largest size would not fit in.
+      long window = Math.min(windowBytes, Math.max(MIN_BYTES,
+          (largest == 0 ? MIN_BYTES : largest) * Math.max(1, Math.max(targetItems, creditItems))));
+      if (held - Math.max(0, creditBytes) - queuedBytes >= window / 4) {
         rebalance(); // items delivered since: what they held goes back, a chunk at a time
       }
-      long want = Math.max(0, demand - queue.size());
-      long targetItems = Math.min(want, windowItems);
-      items = Math.max(0, targetItems - creditItems);
-      bytes = Math.max(0, windowBytes - queuedBytes - creditBytes);
+      bytes = Math.max(0, window - queuedBytes - creditBytes);
       boolean itemsLow = items > 0 && (creditItems <= 0 || items >= Math.max(1, targetItems / 2));
       boolean bytesLow = bytes > 0 && creditItems + items > 0
-          && (creditBytes <= 0 || bytes >= windowBytes / 2);
+          && (creditBytes <= 0 || bytes >= window / 2);
       if (!itemsLow && !bytesLow) {
         return;
       }
-      bytes = bytesLow || creditBytes <= 0 ? memory.take(bytes, windowBytes / 16) : 0; // wakeAt
+      bytes = bytesLow || creditBytes <= 0 ? memory.take(bytes, window / 16) : 0;
       held += bytes; // taken: what rebalance below counts from
       if (bytes == 0 && creditBytes <= 0) {
-        awaitRoom(); // no room in the client's budget: no credit until a stream gives some back
+        awaitRoom(); // no room in the side's budget: no credit until a stream gives some back
         return;
       }
       creditItems += items;
       creditBytes += bytes;
       rebalance();
       if (creditBytes <= 0) {
-        awaitRoom(); // still overdrawn by an item: the server cannot send until there is more
+        awaitRoom(); // still overdrawn by an item: the sender cannot send until there is more
       }
       ch = channel;
       seq = sequence;
@@ -232,7 +249,7 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
     ch.writeAndFlush(Frames.credit(ch.alloc(), seq, items, bytes), ch.voidPromise());
   }
 
-  /** Grants again once the client's budget has room; under this. */
+  /** Grants again once the side's budget has room; under this. */
   private void awaitRoom() {
     if (!awaiting) {
       awaiting = true;
@@ -254,15 +271,13 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
     try {
       executor.execute(this);
     } catch (RejectedExecutionException e) {
-      // The client is closed: the subscriber is told the end here, and nothing more comes.
+      // This side is closed: the subscriber is told the end here, and nothing more comes.
       Throwable end;
       synchronized (this) {
         if (done) {
           return;
         }
-        end = failure != null ? failure : completed && queue.isEmpty() ? null
-            : new RpcException(RpcException.Code.CANCELLED, method.callPrefix()
-                + "was cancelled: the client was closed");
+        end = failure != null ? failure : completed && queue.isEmpty() ? null : items.closed();
         done = true;
         releaseQueue();
       }
@@ -282,6 +297,9 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
           if (done) {
             releaseQueue();
             break;
+          }
+          if (subscriber == null) {
+            break; // attach() schedules again
           }
           if (demand > 0 && !queue.isEmpty()) {
             next = queue.poll(); // the items before an error or the end go first
@@ -313,19 +331,12 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   private void deliver(Frame frame) {
     Object item;
     try {
-      item = Slots.read(frame.body(), method.itemReader(Protocol.evolving(frame.flags())));
-      if (item == null || frame.body().isReadable()) {
-        throw new IOException(item == null ? "the server sent a null item"
-            : frame.body().readableBytes() + " bytes follow the item");
-      }
+      item = items.read(frame);
     } catch (IOException | RuntimeException | Error e) {
       synchronized (this) {
         releaseQueue(); // nothing after an item that cannot be read
       }
-      ended(new RpcException(RpcException.Code.CODEC, method.callPrefix() + "failed: could"
-          + " not decode an item (" + method.descriptor().itemType().getTypeName() + ") with the"
-          + " client's codec: " + e.getMessage() + ". Check that client and server use the same"
-          + " version of the interface", e));
+      ended(items.undecodable(e));
       cancelCall();
       return;
     } finally {
@@ -372,7 +383,7 @@ final class StreamReceiver implements Flow.Subscription, Runnable {
   }
 
   /**
-   * Makes what this stream holds of the client's budget match its byte credit left and its
+   * Makes what this stream holds of the side's budget match its byte credit left and its
    * queued items; under this.
    */
   private void rebalance() {

@@ -1,0 +1,153 @@
+package io.minirpc.internal.client;
+
+import io.minirpc.RpcException;
+import io.minirpc.internal.protocol.FrameType;
+import io.minirpc.internal.protocol.Frames;
+import io.minirpc.internal.transport.ItemSender;
+import io.minirpc.internal.transport.SenderBudget;
+import io.minirpc.internal.transport.StreamDelivery;
+import io.netty.channel.Channel;
+import java.util.concurrent.Flow;
+
+/**
+ * A client's stream of arguments: the {@code Flow.Publisher} a call was given, sent to the
+ * server as ITEM frames within the credit the server grants, then ended by an END frame. The
+ * publisher is subscribed at the server's first CREDIT, which says that the server takes the
+ * stream (nothing of it goes before), and asked for items on the client's delivery threads,
+ * never on the event loop. Until then the call may still go to another server (a refusal marked
+ * NOT_RUN); once its publisher was subscribed, it is not sent again: its items cannot be taken
+ * back.
+ *
+ * <p>The publisher failing ends the call with CANCELLED (the server is told to stop); the call
+ * ending, for any reason, cancels the publisher.
+ */
+final class OutboundStream implements ItemSender.Owner, SenderBudget {
+  private final PendingCall call;
+  private final ClientMethod method;
+  private final Flow.Publisher<?> publisher;
+  private final StreamDelivery delivery;
+
+  // Guarded by this.
+  private ItemSender sender;
+  private Channel channel;
+  private long sequence;
+  private boolean evolving;
+  private int maxFrameSize;
+  /** Whether the call ended: nothing more is sent. */
+  private boolean over;
+
+  OutboundStream(PendingCall call, ClientMethod method, Flow.Publisher<?> publisher,
+      StreamDelivery delivery) {
+    this.call = call;
+    this.method = method;
+    this.publisher = publisher;
+    this.delivery = delivery;
+  }
+
+  /**
+   * The request was written as call {@code seq} on {@code ch}, in the evolving layout or not:
+   * the stream waits for that server's first credit. Event loop.
+   */
+  synchronized void opened(Channel ch, long seq, boolean evolving, int maxFrameSize) {
+    if (sender == null) {
+      this.channel = ch;
+      this.sequence = seq;
+      this.evolving = evolving;
+      this.maxFrameSize = maxFrameSize;
+    }
+  }
+
+  /** Whether the publisher was subscribed: the call then goes to no other server. */
+  synchronized boolean begun() {
+    return sender != null;
+  }
+
+  /**
+   * The server granted {@code items} and {@code bytes} more; event loop. The first credit
+   * subscribes the publisher, off the event loop (a publisher may do work in {@code subscribe}).
+   */
+  void credit(long items, long bytes) {
+    ItemSender s;
+    boolean first = false;
+    synchronized (this) {
+      if (over) {
+        return;
+      }
+      if (sender == null) {
+        first = true;
+        sender = new ItemSender(this, channel, sequence, method.codecId(), evolving,
+            method.inputWriter(evolving), maxFrameSize, this, delivery::executor,
+            "the stream argument of " + method.descriptor().displayName(), "client");
+      }
+      s = sender;
+    }
+    s.credit(items, bytes);
+    if (first) {
+      try {
+        delivery.executor().execute(() -> s.start(publisher, Long.MAX_VALUE));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        call.fail(new RpcException(RpcException.Code.CANCELLED, method.callPrefix()
+            + "was cancelled: the client was closed"));
+      }
+    }
+  }
+  /** The channel became writable again; event loop. */
+  void writable() {
+    ItemSender s;
+    synchronized (this) {
+      s = sender;
+    }
+    if (s != null) {
+      s.writable();
+    }
+  }
+
+  /** The call ended: the publisher is cancelled, and nothing more is sent. */
+  void ended() {
+    ItemSender s;
+    synchronized (this) {
+      over = true;
+      s = sender;
+    }
+    if (s != null) {
+      s.cancel();
+    }
+  }
+
+  @Override
+  public void streamEnded(Throwable error) {
+    if (error != null) {
+      call.fail(error instanceof RpcException r
+          ? new RpcException(r.code(), method.callPrefix() + "failed: " + r.getMessage(), r)
+          : new RpcException(RpcException.Code.CANCELLED, method.callPrefix() + "was cancelled:"
+              + " its stream argument failed: " + error, error));
+      return;
+    }
+    Channel ch;
+    long seq;
+    synchronized (this) {
+      if (over) {
+        return;
+      }
+      ch = channel;
+      seq = sequence;
+    }
+    // On the event loop, after the last ITEM: the sender ends there.
+    ch.writeAndFlush(Frames.empty(ch.alloc(), FrameType.END, seq), ch.voidPromise());
+  }
+
+  @Override
+  public void hold(long bytes) {
+    delivery.memory().force(bytes); // bounded by the sender's window, not refused
+  }
+
+  @Override
+  public void release(long bytes) {
+    delivery.memory().give(bytes);
+  }
+
+  @Override
+  public boolean overShare() {
+    return false; // the window bounds what one stream holds; its producer is the client's own
+  }
+}
