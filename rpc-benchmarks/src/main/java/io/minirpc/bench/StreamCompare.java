@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 
 /**
- * Server streaming, minirpc against gRPC-java, in one run: each system streams the same users
+ * Server streaming (or, with {@code --direction=up}, client streaming: see {@link
+ * StreamUploads}), minirpc against gRPC-java, in one run: each system streams the same users
  * (the record of {@code getUser}, built afresh per item) from a server to a client that takes
  * them as fast as it can, in one JVM, the systems taking turns (A B C A B C ...). Both use their
  * defaults and honour flow control: minirpc's publisher is pulled as the client grants credit;
@@ -41,7 +42,7 @@ import java.util.stream.LongStream;
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp rpc-benchmarks/target/benchmarks.jar io.minirpc.bench.StreamCompare \
- *     --items=1000000 --reps=5
+ *     --items=1000000 --reps=5 [--direction=up]
  * </pre>
  */
 public final class StreamCompare {
@@ -51,7 +52,7 @@ public final class StreamCompare {
   private StreamCompare() {}
 
   /** One system: streams {@code n} items, returns when the last arrived. */
-  private interface System_ extends AutoCloseable {
+  interface System_ extends AutoCloseable {
     void stream(long n) throws Exception;
   }
 
@@ -66,8 +67,9 @@ public final class StreamCompare {
     List<String> names = Arrays.asList(options.getOrDefault("systems", String.join(",", ALL))
         .split(","));
     Map<String, System_> systems = new LinkedHashMap<>();
+    boolean up = options.getOrDefault("direction", "down").equals("up");
     for (String name : names) {
-      systems.put(name, start(name));
+      systems.put(name, up ? StreamUploads.start(name) : start(name));
     }
     Map<String, List<double[]>> results = new LinkedHashMap<>();
     try {
@@ -159,6 +161,37 @@ public final class StreamCompare {
     public Flow.Publisher<io.minirpc.bench.model.User> users(long count) {
       return Streams.fromStream(LongStream.range(0, count).mapToObj(Users::user));
     }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> store(
+        Flow.Publisher<io.minirpc.bench.model.User> users) {
+      java.util.concurrent.CompletableFuture<Long> stored =
+          new java.util.concurrent.CompletableFuture<>();
+      users.subscribe(new Flow.Subscriber<>() {
+        private long n;
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          s.request(Long.MAX_VALUE); // the receiver's window bounds what is in flight
+        }
+
+        @Override
+        public void onNext(io.minirpc.bench.model.User u) {
+          n++;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          stored.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+          stored.complete(n);
+        }
+      });
+      return stored;
+    }
   }
 
   private static System_ minirpc(String codec) {
@@ -204,7 +237,7 @@ public final class StreamCompare {
   }
 
   /** gRPC's server: writes while the transport is ready, resumes when it is again. */
-  static final class GrpcServed extends UserStreamGrpc.UserStreamImplBase {
+  static class GrpcServed extends UserStreamGrpc.UserStreamImplBase {
     @Override
     public void users(CountRequest request, StreamObserver<User> observer) {
       ServerCallStreamObserver<User> out = (ServerCallStreamObserver<User>) observer;

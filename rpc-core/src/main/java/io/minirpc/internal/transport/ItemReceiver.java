@@ -217,10 +217,11 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
       }
       long targetItems = Math.min(Math.max(0, demand - queue.size()), windowItems);
       items = Math.max(0, targetItems - creditItems);
-      // Bytes for the items granted, by the largest so far: a thousand streams of small items
-      // then share a budget that a thousand windows of the largest size would not fit in.
+      // Bytes for twice the items granted, by the largest so far (the items bind, not the
+      // bytes): a thousand streams of small items then share a budget that a thousand windows
+      // of the largest size would not fit in.
       long window = Math.min(windowBytes, Math.max(MIN_BYTES,
-          (largest == 0 ? MIN_BYTES : largest) * Math.max(1, Math.max(targetItems, creditItems))));
+          2L * largest * Math.max(1, Math.max(targetItems, creditItems))));
       if (held - Math.max(0, creditBytes) - queuedBytes >= window / 4) {
         rebalance(); // items delivered since: what they held goes back, a chunk at a time
       }
