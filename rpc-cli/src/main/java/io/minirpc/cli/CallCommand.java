@@ -57,13 +57,7 @@ final class CallCommand implements Callable<Integer> {
             + Methods.name(t.service.methods().get(0)));
       }
       MethodDescription m = choose(t.service.name(), Methods.named(t.service, t.method), args);
-      for (int i = 0; i < m.parameters().size(); i++) {
-        if (m.parameters().get(i).type().startsWith(STREAM)) {
-          throw new Failure(Minirpc.USAGE, t.service.name() + "." + m.key() + " takes a stream"
-              + " from the client (parameter " + (i + 1) + ", " + m.parameters().get(i).name()
-              + "), which minirpc call does not send. Call it from Java, with a Flow.Publisher");
-        }
-      }
+      refuseClientStream(t.service.name(), m);
       if (m.resultType().startsWith(STREAM)) {
         // One line of JSON per item, as it arrives: a pipe to jq or grep sees each at once.
         remote.stream(t.service.name(), m.key(), m.digest(), args, item -> {
@@ -115,6 +109,17 @@ final class CallCommand implements Callable<Integer> {
   }
 
   /** The one method the arguments fit, or a failure that says why none or several do. */
+  /** Fails if {@code m} takes a stream from the client, which this command does not send. */
+  private static void refuseClientStream(String service, MethodDescription m) {
+    for (int i = 0; i < m.parameters().size(); i++) {
+      if (m.parameters().get(i).type().startsWith(STREAM)) {
+        throw new Failure(Minirpc.USAGE, service + "." + m.key() + " takes a stream from the"
+            + " client (parameter " + (i + 1) + ", " + m.parameters().get(i).name() + "), which"
+            + " minirpc call does not send. Call it from Java, with a Flow.Publisher");
+      }
+    }
+  }
+
   private static MethodDescription choose(String service, List<MethodDescription> candidates,
       JsonNode[] args) {
     List<MethodDescription> byCount = new ArrayList<>();
@@ -132,6 +137,9 @@ final class CallCommand implements Callable<Integer> {
           + simple(service) + "." + Methods.name(candidates.get(0)) + " takes "
           + (candidates.size() == 1 ? candidates.get(0).parameters().size() + ": "
               + takes.get(0) : "other numbers: " + String.join("; ", takes)));
+    }
+    if (byCount.size() == 1) {
+      refuseClientStream(service, byCount.get(0)); // before its arguments are checked
     }
     List<MethodDescription> fitting = new ArrayList<>();
     List<String> problems = new ArrayList<>();

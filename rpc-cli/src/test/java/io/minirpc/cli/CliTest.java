@@ -147,6 +147,18 @@ class CliTest {
   }
 
   @Test
+  void callOfAMethodThatTakesAStreamFromTheClientIsRefusedWithTheReason() throws Exception {
+    Recorder recorder = (name, orders) -> 0;
+    try (RpcServer s = server(new ShopImpl(),
+        b -> b.listing(true).register(Recorder.class, recorder))) {
+      Result r = run("call", at(s), "Recorder.record", "[\"x\", []]");
+      assertEquals(2, r.exit(), r.out() + r.err());
+      assertTrue(r.err().contains("takes a stream from the client (parameter 2"), r.err());
+      assertTrue(r.err().contains("Call it from Java"), r.err());
+    }
+  }
+
+  @Test
   void callWithARecordPrintsThePrettyResult() throws Exception {
     try (RpcServer s = server(new ShopImpl())) {
       Result r = run("call", at(s), SHOP + ".order",

@@ -210,6 +210,35 @@ class ClientStreamingTest {
   }
 
   @Test
+  void aCallThatEndsBeforeTheServerTookTheStreamStillCancelsTheCallersPublisher()
+      throws Exception {
+    try (RpcServer other = RpcServer.builder().host("127.0.0.1").port(0).codecs(codec)
+            .register(Feed.class, new FeedImpl()).build().start();
+        RpcClient c = RpcClient.builder().address("127.0.0.1", other.port()).codec(codec)
+            .build()) {
+      StreamProducer<Long> out = new StreamProducer<>();
+      CompletableFuture<Throwable> producerEnd = new CompletableFuture<>();
+      Thread producer = new Thread(() -> {
+        try {
+          out.send(1L); // waits for a subscriber that asks
+          producerEnd.complete(null);
+        } catch (CancellationException | InterruptedException e) {
+          producerEnd.complete(e);
+        }
+      }, "uplink-unsent");
+      producer.setDaemon(true);
+      producer.start();
+      CompletableFuture<Long> call = c.proxy(Uplink.class).countInOrder(out);
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> call.get(5, TimeUnit.SECONDS));
+      assertEquals(RpcException.Code.NOT_FOUND,
+          assertInstanceOf(RpcException.class, e.getCause()).code(), "the server has no Uplink");
+      assertInstanceOf(CancellationException.class, producerEnd.get(5, TimeUnit.SECONDS),
+          "the producer is told the call ended, not left waiting");
+    }
+  }
+
+  @Test
   void aNullStreamArgumentIsRefusedAtOnce() {
     NullPointerException e = assertThrows(NullPointerException.class,
         () -> uplink.countInOrder(null));

@@ -153,6 +153,38 @@ class HostileClientStreamTest {
     }
   }
 
+  @Test
+  void aRequestThatFindsTheMemoryFullBesideOpenClientStreamsIsRefusedNotWaitedFor()
+      throws Exception {
+    try (RpcServer server = RpcServer.builder().host("127.0.0.1").port(0)
+            .maxConnectionMemory(1 << 20).gracePeriod(Duration.ofMillis(200))
+            .register(Uplink.class, new UplinkImpl()).build().start();
+        RawConnection raw = new RawConnection(server.port())) {
+      String ticks = "countTicks(java.lang.String,java.util.concurrent.Flow$Publisher)";
+      String label = "\"" + "x".repeat(120_000) + "\"";
+      // A method that blocks on its stream, its request's memory held while it waits for items.
+      raw.requestWithBody(1, 1, UPLINK, ticks, slots(label, null));
+      assertEquals(RawConnection.CREDIT, raw.read().type());
+      // A second such request no longer fits: waiting for memory would stop reading, and with
+      // it the items and the END the first method waits for.
+      raw.requestWithBody(1, 2, UPLINK, ticks, slots(label, null));
+      RawConnection.Reply r;
+      do {
+        r = raw.read();
+      } while (r.type() == RawConnection.CREDIT);
+      assertEquals(RawConnection.ERROR, r.type());
+      assertEquals(2, r.seq());
+      assertTrue(r.notRun(), "refused unrun, so that it may go again");
+      assertTrue(r.errorMessage().contains("client streams"), r.errorMessage());
+      raw.frame(RawConnection.END, 0, 1, new byte[0], new byte[0]);
+      do {
+        r = raw.read();
+      } while (r.type() == RawConnection.CREDIT);
+      assertEquals(RawConnection.RESPONSE, r.type(), "the first method got its END and answered");
+      assertEquals(1, r.seq());
+    }
+  }
+
   /** A REQUEST body of JSON slots; null for an empty slot. */
   private static byte[] slots(String... values) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();

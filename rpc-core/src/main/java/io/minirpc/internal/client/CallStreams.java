@@ -33,28 +33,6 @@ final class CallStreams {
     return in.item(frame);
   }
 
-  /**
-   * {@code call}'s request was written as {@code seq} on {@code ch}, to a server that said
-   * {@code hello}: its streams open, if it has any. Event loop.
-   */
-  static void opened(Attempt call, Channel ch, long seq, boolean evolving,
-      io.minirpc.internal.protocol.Hello hello) {
-    CallStreams streams = call.call().streams();
-    if (streams != null) {
-      streams.opened(ch, seq, evolving, hello.maxFrameSize());
-    }
-  }
-
-  /** The channel of {@code calls} became writable again: their client streams go on. */
-  static void writable(Iterable<Attempt> calls) {
-    for (Attempt a : calls) {
-      CallStreams streams = a.call().streams();
-      if (streams != null) {
-        streams.writable();
-      }
-    }
-  }
-
   /** The request was written as call {@code seq} on {@code ch}; event loop. */
   void opened(Channel ch, long seq, boolean evolving, int maxFrameSize) {
     if (in != null) {

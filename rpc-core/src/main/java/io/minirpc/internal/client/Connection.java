@@ -235,7 +235,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
     call.sent(seq);
     channel.write(request).addListener(call); // the batcher flushes
     // A server stream grants its first credit, a client's stream subscribes its publisher.
-    CallStreams.opened(call, channel, seq, verdict == Compatibility.EVOLVING, serverHello);
+    ResponseReader.opened(call, channel, seq, verdict == Compatibility.EVOLVING, serverHello);
   }
 
   /** The call sent as {@code seq}, or null if it ended (a late frame). Event loop. */
@@ -282,7 +282,8 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   /** The channel became writable again: waiting calls may go. */
   void writable() {
     owner.capacityFreed();
-    CallStreams.writable(pending.values()); // a client's stream that waited for it goes on
+    // A client's stream that waited goes on; a copy, as one may end its call (and leave it).
+    ResponseReader.writable(new ArrayList<>(pending.values()));
   }
 
   /** Event loop only, where the sequence number was set. */

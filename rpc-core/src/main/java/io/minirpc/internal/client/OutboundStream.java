@@ -22,7 +22,8 @@ import java.util.concurrent.Flow;
  * ending, for any reason, cancels the publisher.
  */
 final class OutboundStream implements ItemSender.Owner, SenderBudget {
-  private final PendingCall call;
+  /** Ends the call with an error: the publisher failed. */
+  private final java.util.function.Consumer<Throwable> failCall;
   private final ClientMethod method;
   private final Flow.Publisher<?> publisher;
   private final StreamDelivery delivery;
@@ -36,9 +37,9 @@ final class OutboundStream implements ItemSender.Owner, SenderBudget {
   /** Whether the call ended: nothing more is sent. */
   private boolean over;
 
-  OutboundStream(PendingCall call, ClientMethod method, Flow.Publisher<?> publisher,
-      StreamDelivery delivery) {
-    this.call = call;
+  OutboundStream(java.util.function.Consumer<Throwable> failCall, ClientMethod method,
+      Flow.Publisher<?> publisher, StreamDelivery delivery) {
+    this.failCall = failCall;
     this.method = method;
     this.publisher = publisher;
     this.delivery = delivery;
@@ -86,7 +87,7 @@ final class OutboundStream implements ItemSender.Owner, SenderBudget {
       try {
         delivery.executor().execute(() -> s.start(publisher, Long.MAX_VALUE));
       } catch (java.util.concurrent.RejectedExecutionException e) {
-        call.fail(new RpcException(RpcException.Code.CANCELLED, method.callPrefix()
+        failCall.accept(new RpcException(RpcException.Code.CANCELLED, method.callPrefix()
             + "was cancelled: the client was closed"));
       }
     }
@@ -102,22 +103,35 @@ final class OutboundStream implements ItemSender.Owner, SenderBudget {
     }
   }
 
-  /** The call ended: the publisher is cancelled, and nothing more is sent. */
+  /**
+   * The call ended: the publisher is cancelled, and nothing more is sent. One never subscribed
+   * (the call ended before the server took the stream) is subscribed and cancelled at once, so
+   * that it closes what it holds and a producer waiting to send is told.
+   */
   void ended() {
     ItemSender s;
     synchronized (this) {
+      if (over) {
+        return;
+      }
       over = true;
       s = sender;
     }
     if (s != null) {
       s.cancel();
+      return;
+    }
+    try {
+      delivery.executor().execute(() -> ItemSender.cancelUnstarted(publisher));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      ItemSender.cancelUnstarted(publisher); // the client is closed: here, then
     }
   }
 
   @Override
   public void streamEnded(Throwable error) {
     if (error != null) {
-      call.fail(error instanceof RpcException r
+      failCall.accept(error instanceof RpcException r
           ? new RpcException(r.code(), method.callPrefix() + "failed: " + r.getMessage(), r)
           : new RpcException(RpcException.Code.CANCELLED, method.callPrefix() + "was cancelled:"
               + " its stream argument failed: " + error, error));

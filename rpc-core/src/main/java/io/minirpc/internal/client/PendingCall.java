@@ -97,7 +97,7 @@ final class PendingCall extends CallRecord implements TimerTask, Attempt.Call {
     this.deadlineNanos = System.nanoTime() + timeoutNanos;
     this.limit = limit;
     int input = method.descriptor().inputIndex();
-    this.streams = input < 0 ? null : new CallStreams(null, new OutboundStream(this, method,
+    this.streams = input < 0 ? null : new CallStreams(null, new OutboundStream(this::fail, method,
         (java.util.concurrent.Flow.Publisher<?>) args[input], support.delivery()));
   }
 

@@ -140,6 +140,28 @@ final class ResponseReader {
     return call == null || streams != null && streams.credit(items, bytes);
   }
 
+  /**
+   * {@code call}'s request was written as {@code seq} on {@code ch}, to a server that said
+   * {@code hello}: its streams open, if it has any. Event loop.
+   */
+  static void opened(Attempt call, io.netty.channel.Channel ch, long seq, boolean evolving,
+      io.minirpc.internal.protocol.Hello hello) {
+    CallStreams streams = call.call().streams();
+    if (streams != null) {
+      streams.opened(ch, seq, evolving, hello.maxFrameSize());
+    }
+  }
+
+  /** The channel of {@code calls} became writable again: their client streams go on. */
+  static void writable(Iterable<Attempt> calls) {
+    for (Attempt a : calls) {
+      CallStreams streams = a.call().streams();
+      if (streams != null) {
+        streams.writable();
+      }
+    }
+  }
+
   /** Frees {@code frame}: false, an item the call has no right to. */
   private static boolean release(Frame frame) {
     frame.release();

@@ -40,6 +40,7 @@ final class ConnectionCalls {
   private final WriteBatcher<Outgoing> out;
   private final WorkerShares shares;
   private final ConnectionMemory memory;
+  private final InputMemory inputMemory;
   /** Guarded by itself: calls admitted but waiting for one of this connection's workers. */
   private final ArrayDeque<QueuedCall> waiting = new ArrayDeque<>();
   /** Guarded by {@link #waiting}: workers this connection's calls hold. */
@@ -65,6 +66,7 @@ final class ConnectionCalls {
     this.channel = channel;
     this.shares = shares;
     this.memory = memory;
+    this.inputMemory = new InputMemory(memory);
     this.out = new WriteBatcher<>(channel, o -> Outgoing.write(channel, o), Outgoing::reject);
   }
 
@@ -130,6 +132,11 @@ final class ConnectionCalls {
   /** What this connection's frames and calls hold. */
   ConnectionMemory memory() {
     return memory;
+  }
+
+  /** What its client streams' receivers grant from: a part of {@link #memory}. */
+  InputMemory inputMemory() {
+    return inputMemory;
   }
 
   /** Takes a place for a waiting health watch; false if {@code max} wait already. */

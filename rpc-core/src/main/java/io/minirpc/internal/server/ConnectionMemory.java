@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
  * CallMemory}) until their answers are written. Given back from any thread: the frames by their
  * release, the calls' memory as they end.
  */
-final class ConnectionMemory implements FrameMemory, MemoryHolder,
-    io.minirpc.internal.transport.ReceiverBudget {
+final class ConnectionMemory implements FrameMemory, MemoryHolder {
   private static final Logger log = LoggerFactory.getLogger(ConnectionMemory.class);
   private static final LogSafe.Limiter STALLED = LogSafe.Limiter.perSecond();
 
@@ -42,8 +41,11 @@ final class ConnectionMemory implements FrameMemory, MemoryHolder,
   private final AtomicLong answers = new AtomicLong();
   /** What the answers of its started calls are expected to hold, until they are encoded. */
   private final AtomicLong expectedAnswers = new AtomicLong();
-  /** Of {@link #used}, the byte credit and queued items of the client's streams. */
-  private final AtomicLong streams = new AtomicLong();
+  /** Client streams open on the connection: their methods wait for frames still unread. */
+  private final java.util.concurrent.atomic.AtomicInteger inputStreams =
+      new java.util.concurrent.atomic.AtomicInteger();
+  /** Whether the last REQUEST refused was refused beside open client streams; decoder only. */
+  private boolean refusedBeside;
   /** True while the decoder waits for memory: the next release wakes it. */
   private final AtomicBoolean waiting = new AtomicBoolean();
   private volatile Runnable wake;
@@ -59,6 +61,11 @@ final class ConnectionMemory implements FrameMemory, MemoryHolder,
     this.server = server;
     this.channel = channel;
     this.address = address;
+  }
+
+  /** The connection's channel, whose event loop a waiting client stream retries on. */
+  Channel channel() {
+    return channel;
   }
 
   /** The memory of a new connection, within {@code server}'s budget and its host's share. */
@@ -80,9 +87,19 @@ final class ConnectionMemory implements FrameMemory, MemoryHolder,
     if (charge > server.perConnection()) {
       return NEVER;
     }
+    if (type == FrameType.ITEM) {
+      hold(charge); // its credit paid for it (and closes a connection that overdraws): no wait
+      return charge;
+    }
     int taken = takeForFrame(charge);
     if (taken == TAKEN) {
       return charge;
+    }
+    if (type == FrameType.REQUEST && inputStreams.get() > 0) {
+      // Running methods wait for items that come after this request: waiting for memory that
+      // those methods hold could stop them all. Refused, unrun, instead; see tooLarge.
+      refusedBeside = true;
+      return NEVER;
     }
     // Wait; then look again, so a release between the first look and the wait is not missed.
     waiting.set(true);
@@ -147,49 +164,9 @@ final class ConnectionMemory implements FrameMemory, MemoryHolder,
     return TAKEN;
   }
 
-  /**
-   * Takes up to {@code bytes} for the credit a client's stream grants, or nothing if not even
-   * {@code least} fit: the client's streams on one connection hold at most a quarter of what it
-   * may hold, so that its requests and answers keep room.
-   */
-  @Override
-  public long take(long bytes, long least) {
-    long n = Math.min(bytes, server.perConnection() / 4 - streams.get());
-    long m = Math.min(least, bytes);
-    if (n <= 0 || n < m) {
-      return 0;
-    }
-    long taken = take(n) == TAKEN ? n : m < n && take(m) == TAKEN ? m : 0;
-    streams.addAndGet(taken);
-    return taken;
-  }
-
-  /** A client's stream holds {@code bytes} more, whatever the budget says. */
-  @Override
-  public void force(long bytes) {
-    streams.addAndGet(bytes);
-    hold(bytes);
-  }
-
-  /** A client's stream gives {@code bytes} back. */
-  @Override
-  public void give(long bytes) {
-    streams.addAndGet(-bytes);
-    release(bytes);
-  }
-
-  /** Runs {@code retry} a little later, on the event loop, while the connection is open. */
-  @Override
-  public void await(Runnable retry) {
-    try {
-      channel.eventLoop().schedule(() -> {
-        if (!closed) {
-          retry.run();
-        }
-      }, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // the event loop is shutting down, and the connection with it
-    }
+  /** A client stream opened ({@code +1}) or ended ({@code -1}) on this connection. */
+  void inputStream(int change) {
+    inputStreams.addAndGet(change);
   }
 
   /** Bytes this connection holds now. */
@@ -207,6 +184,12 @@ final class ConnectionMemory implements FrameMemory, MemoryHolder,
 
   @Override
   public String tooLarge(FrameType type, int frameBytes) {
+    if (type == FrameType.REQUEST && refusedBeside) {
+      refusedBeside = false;
+      return "the server refused the call for now, unrun: its connection's memory is full, and"
+          + " the client streams open on it wait for items that come after this request. Send it"
+          + " again (a fleet does), or send fewer calls at once beside client streams";
+    }
     if (type == FrameType.REQUEST) {
       return "the server refused the call: its request of " + frameBytes + " bytes would hold "
           + (long) frameBytes * MemoryBudget.REQUEST_FACTOR + " bytes of the server's memory"

@@ -77,8 +77,8 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     this.timeoutNanos = header.timeoutNanos();
     this.deadlineNanos = received + timeoutNanos;
     this.streams = ServerStreams.of(
-        error -> { if (error == null) respond(null); else failWith(error); }, connection, serving,
-        method, codec, seq);
+        error -> { if (error == null) respond(null); else failWith(error); }, connection.memory(),
+        connection.inputMemory(), connection::executor, serving, method, codec, seq);
   }
 
   /** The connection the call came on. */

@@ -192,7 +192,7 @@ final class ServerHandler extends FrameHandler {
                 + " nothing else");
             return;
           }
-          ServerStreams.credit(calls.call(frame.sequence()), items, bytes);
+          StreamFrames.credit(calls.call(frame.sequence()), items, bytes);
         } catch (CorruptedFrameException e) {
           protocolError(ctx, "a CREDIT frame is malformed: " + e.getMessage());
           return;
@@ -202,7 +202,7 @@ final class ServerHandler extends FrameHandler {
         break;
       case ITEM:
       case END:
-        if (!ServerStreams.fromClient(calls.call(frame.sequence()), frame,
+        if (!StreamFrames.fromClient(calls.call(frame.sequence()), frame,
             frame.type() == FrameType.END)) {
           protocolError(ctx, "an " + frame.type() + " of call " + frame.sequence() + " beyond the"
               + " credit the server granted, or of a call that takes no stream");

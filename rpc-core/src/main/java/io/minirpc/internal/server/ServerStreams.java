@@ -35,6 +35,8 @@ final class ServerStreams {
   private final ConnectionMemory memory;
   /** The deadline of the client's stream; guarded by this. */
   private io.netty.util.concurrent.ScheduledFuture<?> deadline;
+  /** Whether the client's stream opened, and counts on its connection; guarded by this. */
+  private boolean opened;
 
   private ServerStreams(ItemSender out, ItemReceiver in, Channel channel, long seq, String what,
       ConnectionMemory memory) {
@@ -46,21 +48,25 @@ final class ServerStreams {
     this.what = what;
   }
 
-  /** The streams of call {@code seq} of {@code method}; null if it streams neither way. */
-  static ServerStreams of(ItemSender.Owner owner, ConnectionCalls connection, Serving serving,
+  /**
+   * The streams of call {@code seq} of {@code method} on the connection of {@code memory} and
+   * {@code inputs}, whose calls run on {@code executor}; null if it streams neither way.
+   */
+  static ServerStreams of(ItemSender.Owner owner, ConnectionMemory memory, InputMemory inputs,
+      java.util.function.Supplier<java.util.concurrent.Executor> executor, Serving serving,
       ServerMethod method, Codecs.Entry codec, long seq) {
     MethodDescriptor d = method.descriptor();
     if (!d.streams() && !d.inputStreams()) {
       return null;
     }
-    Channel ch = connection.channel();
+    Channel ch = memory.channel();
     ItemSender out = !d.streams() ? null : new ItemSender(owner, ch, seq, codec.id(),
         codec.isEvolving(), method.itemWriter(codec), serving.limits().maxFrameSize(),
-        new AnswerBudget(connection.memory()), connection::executor, d.displayName(), "server");
+        new AnswerBudget(memory), executor, d.displayName(), "server");
     ItemReceiver in = !d.inputStreams() ? null : new ItemReceiver(new Items(method, codec),
         serving.delivery().executor(), ItemReceiver.WINDOW_ITEMS, ItemReceiver.WINDOW_BYTES,
-        connection.memory());
-    return new ServerStreams(out, in, ch, seq, d.displayName(), connection.memory());
+        inputs);
+    return new ServerStreams(out, in, ch, seq, d.displayName(), memory);
   }
 
   /**
@@ -72,6 +78,10 @@ final class ServerStreams {
       return;
     }
     args[index] = new Input(in, what);
+    synchronized (this) {
+      opened = true;
+    }
+    memory.inputStream(1); // its connection no longer waits for memory while it is open
     channel.writeAndFlush(Frames.credit(channel.alloc(), seq, 0, 0), channel.voidPromise());
     in.cancelWith(() -> { }); // the client's sender gets no more credit, and the call goes on
     in.opened(channel, seq);
@@ -84,31 +94,6 @@ final class ServerStreams {
         deadline = timer;
       }
     }
-  }
-
-  /**
-   * The client granted {@code call}'s stream more; a call that ended (null) or that streams no
-   * answers ignores it. Event loop.
-   */
-  static void credit(QueuedCall call, long items, long bytes) {
-    ServerStreams streams = call == null ? null : call.streams();
-    if (streams != null) {
-      streams.credit(items, bytes);
-    }
-  }
-
-  /**
-   * An ITEM ({@code end} false) or the END of {@code call}'s stream from the client, which this
-   * takes: false if the client had no right to send it, a protocol error. Late ones, for a call
-   * that ended (null), are dropped. Event loop.
-   */
-  static boolean fromClient(QueuedCall call, Frame frame, boolean end) {
-    ServerStreams streams = call == null ? null : call.streams();
-    if (call == null || end || streams == null) {
-      frame.release();
-      return call == null || end && streams != null && streams.end();
-    }
-    return streams.item(frame);
   }
 
   /** The stream of answers, or null if the method returns none. */
@@ -188,11 +173,17 @@ final class ServerStreams {
       return;
     }
     io.netty.util.concurrent.ScheduledFuture<?> timer;
+    boolean counted;
     synchronized (this) {
       timer = deadline;
+      counted = opened;
+      opened = false;
     }
     if (timer != null) {
       timer.cancel(false);
+    }
+    if (counted) {
+      memory.inputStream(-1);
     }
     in.ended(new RpcException(RpcException.Code.CANCELLED, what + " ended before the client's"
         + " stream did"));

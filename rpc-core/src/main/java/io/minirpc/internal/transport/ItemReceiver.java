@@ -18,10 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * has room for; an item beyond the credit is the sender's protocol error. Items arrive on the
  * event loop as frames and wait, undecoded, until the subscriber wants them; they are decoded
  * and handed over on the delivery executor, one at a time, never on the event loop, so a slow
- * subscriber holds only its own stream.
- *
- * <p>The stream ends when its owner says so ({@link #ended}): completely after the items before
- * it, or with an error at once.
+ * subscriber holds only its own stream. It ends when its owner says so ({@link #ended}), after
+ * the items before the end that its subscriber requests.
  */
 public final class ItemReceiver implements Flow.Subscription, Runnable {
   /** Items, and bytes of items, a stream may have in flight or waiting beyond those delivered. */
@@ -232,6 +230,9 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
       if (!itemsLow && !bytesLow) {
         return;
       }
+      if (bytes == 0 && creditBytes <= 0) {
+        return; // the queue fills the window: deliveries make room, not the budget
+      }
       bytes = bytesLow || creditBytes <= 0 ? memory.take(bytes, window / 16) : 0;
       held += bytes; // taken: what rebalance below counts from
       if (bytes == 0 && creditBytes <= 0) {
@@ -254,15 +255,13 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
   private void awaitRoom() {
     if (!awaiting) {
       awaiting = true;
-      memory.await(this::retryGrant);
+      memory.await(() -> {
+        synchronized (this) {
+          awaiting = false;
+        }
+        grant();
+      });
     }
-  }
-
-  private void retryGrant() {
-    synchronized (this) {
-      awaiting = false;
-    }
-    grant();
   }
 
   private void schedule() {
@@ -273,10 +272,11 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
       executor.execute(this);
     } catch (RejectedExecutionException e) {
       // This side is closed: the subscriber is told the end here, and nothing more comes.
+      wip.set(0);
       Throwable end;
       synchronized (this) {
-        if (done) {
-          return;
+        if (done || subscriber == null) {
+          return; // attach() schedules again, and is told then
         }
         end = failure != null ? failure : completed && queue.isEmpty() ? null : items.closed();
         done = true;

@@ -120,7 +120,7 @@ public final class ItemSender implements Flow.Subscriber<Object> {
     if (cancelledBefore) {
       if (result instanceof Flow.Publisher) {
         // Subscribed and cancelled at once: the publisher closes what it holds (a cursor).
-        ((Flow.Publisher<?>) result).subscribe(SerialSubscription.CANCELLING);
+        cancelUnstarted((Flow.Publisher<?>) result);
       }
       ended(new RpcException(RpcException.Code.CANCELLED, "cancelled"));
       return true;
@@ -145,6 +145,11 @@ public final class ItemSender implements Flow.Subscriber<Object> {
       end(e);
     }
     return true;
+  }
+
+  /** Subscribes to and cancels {@code publisher} of a call that ended before it streamed. */
+  public static void cancelUnstarted(Flow.Publisher<?> publisher) {
+    publisher.subscribe(SerialSubscription.CANCELLING);
   }
 
   /** Runs {@code listener} for each item written from now on (an observer counting them). */
