@@ -8,9 +8,7 @@ import io.minirpc.RpcClient;
 import io.minirpc.RpcServer;
 import io.minirpc.StreamProducer;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -39,8 +37,8 @@ class ClientStreamMemoryTest {
         RawConnection raw = new RawConnection(server.port())) {
       raw.readTimeout(Duration.ofSeconds(30));
       long total = 10_000_000;
-      raw.writeRaw(requestWithoutDeadline(Uplink.class.getName(),
-          "countInOrder(java.util.concurrent.Flow$Publisher)"));
+      raw.writeRaw(StreamMemoryTest.requestWithoutDeadline(Uplink.class.getName(),
+          "countInOrder(java.util.concurrent.Flow$Publisher)", RawConnection.NULL_SLOT_BODY));
       long items = 0;
       long bytes = 0;
       long sent = 0;
@@ -123,20 +121,5 @@ class ClientStreamMemoryTest {
     } finally {
       later.shutdownNow();
     }
-  }
-
-  /** A REQUEST, sequence 1, in JSON, with timeout 0, and one empty slot: a stream's. */
-  private static byte[] requestWithoutDeadline(String service, String method) throws IOException {
-    ByteArrayOutputStream header = new ByteArrayOutputStream();
-    DataOutputStream h = new DataOutputStream(header);
-    for (String s : new String[] {service, method}) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      h.writeShort(b.length);
-      h.write(b);
-    }
-    h.writeLong(0);
-    h.writeShort(0);
-    return RawConnection.frameBytes(RawConnection.REQUEST, 1, 1, header.toByteArray(),
-        RawConnection.NULL_SLOT_BODY);
   }
 }

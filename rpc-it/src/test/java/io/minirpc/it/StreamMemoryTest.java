@@ -38,7 +38,7 @@ class StreamMemoryTest {
       raw.readTimeout(Duration.ofSeconds(30));
       long total = 10_000_000;
       raw.writeRaw(requestWithoutDeadline(Feed.class.getName(), "count(long)",
-          Long.toString(total).getBytes(StandardCharsets.UTF_8)));
+          HostileServer.slot(Long.toString(total).getBytes(StandardCharsets.UTF_8))));
       long t0 = System.nanoTime();
       long received = 0;
       long granted = 0;
@@ -116,8 +116,11 @@ class StreamMemoryTest {
     }
   }
 
-  /** A REQUEST, sequence 1, in JSON, with timeout 0: no deadline, as a stream's usually has. */
-  private static byte[] requestWithoutDeadline(String service, String method, byte[] argument)
+  /**
+   * A REQUEST, sequence 1, in JSON, with timeout 0 (no deadline, as a stream's usually has) and
+   * {@code body}, its slots.
+   */
+  static byte[] requestWithoutDeadline(String service, String method, byte[] body)
       throws IOException {
     ByteArrayOutputStream header = new ByteArrayOutputStream();
     DataOutputStream h = new DataOutputStream(header);
@@ -128,8 +131,7 @@ class StreamMemoryTest {
     }
     h.writeLong(0);
     h.writeShort(0);
-    return RawConnection.frameBytes(RawConnection.REQUEST, 1, 1, header.toByteArray(),
-        HostileServer.slot(argument));
+    return RawConnection.frameBytes(RawConnection.REQUEST, 1, 1, header.toByteArray(), body);
   }
 
 }

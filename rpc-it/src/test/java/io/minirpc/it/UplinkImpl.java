@@ -89,6 +89,24 @@ final class UplinkImpl implements Uplink {
 
   @Override
   public long holdAfter(int n, Flow.Publisher<Long> items) {
+    Throwable end = requestThenWait(items, n);
+    ends.add(end == null ? new IllegalStateException("completed") : end);
+    return taken.get();
+  }
+
+  @Override
+  public long stall(Flow.Publisher<Long> items) {
+    // One, and no more: the client waits for credit until the deadline.
+    Throwable end = requestThenWait(items, 1);
+    ends.add(end == null ? new IllegalStateException("completed") : end);
+    return -1;
+  }
+
+  /**
+   * Requests {@code n} of {@code items}, counting them into {@link #taken}, and waits for the
+   * end, which it returns (null if complete). Not interruptible: the end is what ends the wait.
+   */
+  private Throwable requestThenWait(Flow.Publisher<Long> items, int n) {
     CompletableFuture<Throwable> end = new CompletableFuture<>();
     items.subscribe(new Flow.Subscriber<>() {
       @Override
@@ -111,35 +129,7 @@ final class UplinkImpl implements Uplink {
         end.complete(null);
       }
     });
-    ends.add(end.join() == null ? new IllegalStateException("completed") : end.join());
-    return taken.get();
-  }
-
-  @Override
-  public long stall(Flow.Publisher<Long> items) {
-    CompletableFuture<Throwable> end = new CompletableFuture<>();
-    items.subscribe(new Flow.Subscriber<>() {
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        s.request(1); // one, and no more: the client waits for credit until the deadline
-      }
-
-      @Override
-      public void onNext(Long item) {}
-
-      @Override
-      public void onError(Throwable t) {
-        end.complete(t);
-      }
-
-      @Override
-      public void onComplete() {
-        end.complete(null);
-      }
-    });
-    Throwable t = end.join(); // not interruptible: the stream's end is what ends the wait
-    ends.add(t == null ? new IllegalStateException("completed") : t);
-    return -1;
+    return end.join();
   }
 
   @Override
