@@ -72,6 +72,26 @@ public final class Streams {
   }
 
   /**
+   * {@code publisher}'s items, each through {@code mapper}, with its backpressure: what a
+   * subscriber requests is requested of {@code publisher}. The way to answer a stream with a
+   * stream, in a method that streams both ways:
+   *
+   * <pre>{@code
+   * public Flow.Publisher<Quote> quotes(Flow.Publisher<Order> orders) {
+   *   return Streams.map(orders, pricing::quote); // the client sends as fast as its caller reads
+   * }
+   * }</pre>
+   *
+   * A mapper that throws, or returns null, cancels {@code publisher} and ends the stream with
+   * that error. Each subscriber subscribes to {@code publisher} anew.
+   */
+  public static <T, R> Flow.Publisher<R> map(Flow.Publisher<T> publisher,
+      java.util.function.Function<? super T, ? extends R> mapper) {
+    return new MappedPublisher<>(Objects.requireNonNull(publisher, "publisher == null"),
+        Objects.requireNonNull(mapper, "mapper == null"));
+  }
+
+  /**
    * Subscribes to {@code publisher} and returns its items as a blocking iterator that requests
    * at most {@code prefetch} items ahead of what was taken. Closing it before the end cancels
    * the subscription (for a minirpc stream, the call). A failed stream throws its error from

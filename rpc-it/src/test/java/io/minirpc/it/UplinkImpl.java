@@ -154,41 +154,12 @@ final class UplinkImpl implements Uplink {
 
   @Override
   public Flow.Publisher<Long> doubled(Flow.Publisher<Long> items) {
-    return map(items, x -> x * 2);
+    return Streams.map(items, x -> x * 2); // demand passes straight through, to the client
   }
 
   @Override
   public Flow.Publisher<Long> runningTotal(Flow.Publisher<Feed.Tick> ticks) {
     long[] total = {0};
-    return map(ticks, t -> total[0] += t.seq());
-  }
-
-  /**
-   * Each item of {@code in} mapped, as the answer's subscriber asks: a processor that requests
-   * from {@code in} what its own subscriber requested of it, so backpressure reaches the client.
-   */
-  static <T, R> Flow.Publisher<R> map(Flow.Publisher<T> in,
-      java.util.function.Function<T, R> f) {
-    return out -> in.subscribe(new Flow.Subscriber<T>() {
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        out.onSubscribe(s); // demand passes straight through
-      }
-
-      @Override
-      public void onNext(T item) {
-        out.onNext(f.apply(item));
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        out.onError(t);
-      }
-
-      @Override
-      public void onComplete() {
-        out.onComplete();
-      }
-    });
+    return Streams.map(ticks, t -> total[0] += t.seq());
   }
 }

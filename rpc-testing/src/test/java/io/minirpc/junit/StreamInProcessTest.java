@@ -54,27 +54,7 @@ class StreamInProcessTest {
 
     @Override
     public Flow.Publisher<Long> plusOne(Flow.Publisher<Long> items) {
-      return subscriber -> items.subscribe(new Flow.Subscriber<Long>() {
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-          subscriber.onSubscribe(s);
-        }
-
-        @Override
-        public void onNext(Long item) {
-          subscriber.onNext(item + 1);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          subscriber.onError(t);
-        }
-
-        @Override
-        public void onComplete() {
-          subscriber.onComplete();
-        }
-      });
+      return Streams.map(items, x -> x + 1);
     }
 
     @Override

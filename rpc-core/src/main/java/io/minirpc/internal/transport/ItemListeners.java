@@ -27,27 +27,9 @@ public final class ItemListeners {
   /** {@code publisher}, telling these listeners of each item it emits. */
   public java.util.concurrent.Flow.Publisher<Object> counting(
       java.util.concurrent.Flow.Publisher<?> publisher) {
-    return subscriber -> publisher.subscribe(new java.util.concurrent.Flow.Subscriber<Object>() {
-      @Override
-      public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
-        subscriber.onSubscribe(s);
-      }
-
-      @Override
-      public void onNext(Object item) {
-        item();
-        subscriber.onNext(item);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        subscriber.onError(t);
-      }
-
-      @Override
-      public void onComplete() {
-        subscriber.onComplete();
-      }
+    return io.minirpc.Streams.map(publisher, x -> {
+      item();
+      return x;
     });
   }
 }

@@ -57,29 +57,9 @@ public final class TickerImpl implements Ticker {
 
   @Override
   public Flow.Publisher<Quote> reprice(double factor, Flow.Publisher<Quote> quotes) {
-    // A processor: what the client's subscriber requests of the answers is requested of the
-    // client's stream, so a slow reader at one end holds the producer at the other.
-    return out -> quotes.subscribe(new Flow.Subscriber<Quote>() {
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        out.onSubscribe(s);
-      }
-
-      @Override
-      public void onNext(Quote q) {
-        out.onNext(new Quote(q.symbol(), q.sequence(), q.price() * factor));
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        out.onError(t);
-      }
-
-      @Override
-      public void onComplete() {
-        out.onComplete();
-      }
-    });
+    // What the client's subscriber requests of the answers is requested of the client's
+    // stream, so a slow reader at one end holds the producer at the other.
+    return Streams.map(quotes, q -> new Quote(q.symbol(), q.sequence(), q.price() * factor));
   }
 
   private static Quote quote(String symbol, long i) {
