@@ -282,8 +282,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   /** The channel became writable again: waiting calls may go. */
   void writable() {
     owner.capacityFreed();
-    // A client's stream that waited goes on; a copy, as one may end its call (and leave it).
-    ResponseReader.writable(new ArrayList<>(pending.values()));
+    ResponseReader.writable(pending.values()); // a client's stream that waited goes on
   }
 
   /** Event loop only, where the sequence number was set. */

@@ -6,6 +6,7 @@ import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.transport.ItemSender;
 import io.minirpc.internal.transport.SenderBudget;
 import io.minirpc.internal.transport.StreamDelivery;
+import io.minirpc.internal.transport.StreamMemory;
 import io.netty.channel.Channel;
 import java.util.concurrent.Flow;
 
@@ -27,6 +28,8 @@ final class OutboundStream implements ItemSender.Owner, SenderBudget {
   private final ClientMethod method;
   private final Flow.Publisher<?> publisher;
   private final StreamDelivery delivery;
+  /** {@link StreamDelivery#memory()}, once it was needed. */
+  private volatile StreamMemory memory;
 
   // Guarded by this.
   private ItemSender sender;
@@ -152,12 +155,21 @@ final class OutboundStream implements ItemSender.Owner, SenderBudget {
 
   @Override
   public void hold(long bytes) {
-    delivery.memory().force(bytes); // bounded by the sender's window, not refused
+    memory().force(bytes); // bounded by the sender's window, not refused
   }
 
   @Override
   public void release(long bytes) {
-    delivery.memory().give(bytes);
+    memory().give(bytes);
+  }
+
+  /** The client's stream budget, looked up once: items come many, and its getter locks. */
+  private StreamMemory memory() {
+    StreamMemory m = memory;
+    if (m == null) {
+      m = memory = delivery.memory();
+    }
+    return m;
   }
 
   @Override

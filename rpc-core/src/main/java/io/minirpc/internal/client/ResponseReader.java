@@ -152,13 +152,24 @@ final class ResponseReader {
     }
   }
 
-  /** The channel of {@code calls} became writable again: their client streams go on. */
+  /**
+   * The channel of {@code calls} became writable again: their streams go on. They are found
+   * first and told after, as one may end its call and leave {@code calls}; most calls have
+   * none, and then nothing is allocated.
+   */
   static void writable(Iterable<Attempt> calls) {
+    java.util.List<CallStreams> waiting = null;
     for (Attempt a : calls) {
       CallStreams streams = a.call().streams();
       if (streams != null) {
-        streams.writable();
+        if (waiting == null) {
+          waiting = new java.util.ArrayList<>();
+        }
+        waiting.add(streams);
       }
+    }
+    if (waiting != null) {
+      waiting.forEach(CallStreams::writable);
     }
   }
 

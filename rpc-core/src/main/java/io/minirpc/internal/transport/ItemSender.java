@@ -392,7 +392,7 @@ public final class ItemSender implements Flow.Subscriber<Object> {
   }
 
   /** {@code a + b} for {@code b} not negative, at most Long.MAX_VALUE. */
-  static long plus(long a, long b) {
+  private static long plus(long a, long b) {
     return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
   }
 }
