@@ -422,6 +422,19 @@ public final class RpcServer implements AutoCloseable, ServerGauges {
     }
 
     /**
+     * How long a method that blocks its worker on a client's stream (a blocking iterator over
+     * its {@code Flow.Publisher} parameter) waits for the client's next item, once it asked for
+     * one: then the stream ends with {@code TIMEOUT} for the method, and the worker is free
+     * again. This bounds what a client that opens a stream and sends nothing can hold. A method
+     * that reads its stream asynchronously (a subscriber, a returned future) holds no worker and
+     * is not cut. Default 60 s; {@link Duration#ZERO} for never ({@code
+     * minirpc.server.maxStreamIdle}).
+     */
+    public Builder maxStreamIdle(Duration idle) {
+      return with("minirpc.server.maxStreamIdle", idle);
+    }
+
+    /**
      * How long a connection may live, give or take 10% so that connections opened together do
      * not leave together: then the server sends GOAWAY, the client moves its new calls to a new
      * connection, and the server closes the old one once its calls have ended, or after {@code

@@ -185,6 +185,57 @@ class HostileClientStreamTest {
     }
   }
 
+  @Test
+  void streamsThatSendNothingFreeTheWorkersOfMethodsBlockedOnThemAfterTheIdleLimit()
+      throws Exception {
+    UplinkImpl impl = new UplinkImpl();
+    try (RpcServer server = RpcServer.builder().host("127.0.0.1").port(0).threads(2).maxRunningPerConnection(2)
+            .maxStreamIdle(Duration.ofMillis(400)).gracePeriod(Duration.ofMillis(200))
+            .register(Uplink.class, impl).build().start();
+        RpcClient good = client(server);
+        RawConnection raw = new RawConnection(server.port())) {
+      String ticks = "countTicks(java.lang.String,java.util.concurrent.Flow$Publisher)";
+      // Both workers block in methods that iterate over streams the client never sends.
+      raw.requestWithBody(1, 1, UPLINK, ticks, slots("\"a\"", null));
+      raw.requestWithBody(1, 2, UPLINK, ticks, slots("\"b\"", null));
+      long start = System.nanoTime();
+      // A good client's call waits for a worker, and gets one once the limit frees them.
+      assertEquals(100L, good.proxy(Uplink.class)
+          .countInOrder(ClientStreamingTest.range(100, new AtomicLong())).get(10, TimeUnit.SECONDS));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMs >= 300 && tookMs < 3_000, "served after " + tookMs + " ms");
+      java.util.Set<Long> ended = new java.util.HashSet<>();
+      while (ended.size() < 2) {
+        RawConnection.Reply r = raw.read();
+        if (r.type() == RawConnection.CREDIT) {
+          continue;
+        }
+        assertEquals(RawConnection.ERROR, r.type());
+        assertEquals(io.minirpc.RpcException.Code.TIMEOUT.wireNumber(), r.errorCode());
+        assertTrue(r.errorMessage().contains("minirpc.server.maxStreamIdle"), r.errorMessage());
+        ended.add(r.seq());
+      }
+      assertEquals(java.util.Set.of(1L, 2L), ended);
+    }
+  }
+
+  @Test
+  void aMethodThatReadsItsStreamAsynchronouslyIsNotCutByTheIdleLimit() throws Exception {
+    try (RpcServer server = RpcServer.builder().host("127.0.0.1").port(0)
+            .maxStreamIdle(Duration.ofMillis(200)).gracePeriod(Duration.ofMillis(200))
+            .register(Uplink.class, new UplinkImpl()).build().start();
+        RpcClient client = client(server)) {
+      io.minirpc.StreamProducer<Long> producer = new io.minirpc.StreamProducer<>();
+      java.util.concurrent.CompletableFuture<Long> count =
+          client.proxy(Uplink.class).countInOrder(producer);
+      producer.send(0L);
+      Thread.sleep(800); // four times the limit, with credit granted and nothing sent
+      producer.send(1L);
+      producer.complete();
+      assertEquals(2L, count.get(10, TimeUnit.SECONDS));
+    }
+  }
+
   /** A REQUEST body of JSON slots; null for an empty slot. */
   private static byte[] slots(String... values) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -10,11 +10,12 @@ import java.util.Set;
 
 /**
  * Every setting of minirpc, in the order of the configuration table: the client's and both sides'
- * ({@link Keys}), then the server's ({@link ServerKeys}). Settings are parsed, checked, listed in
+ * ({@link Keys}), then the server's ({@link ServerKeys}, {@link LifetimeKeys}). Settings are parsed, checked, listed in
  * messages and rendered into docs/configuration.md and the Spring Boot metadata from here.
  */
 public final class KeyTable {
-  private static final List<Object> ENTRIES = concat(Keys.table(), ServerKeys.table());
+  private static final List<Object> ENTRIES = concat(Keys.table(), ServerKeys.table(),
+      LifetimeKeys.table());
   private static final Map<String, List<Key<?>>> BY_NAME = new LinkedHashMap<>();
 
   static {
@@ -27,9 +28,12 @@ public final class KeyTable {
 
   private KeyTable() {}
 
-  private static List<Object> concat(List<Object> a, List<Object> b) {
-    List<Object> all = new ArrayList<>(a);
-    all.addAll(b);
+  @SafeVarargs
+  private static List<Object> concat(List<Object>... parts) {
+    List<Object> all = new ArrayList<>();
+    for (List<Object> p : parts) {
+      all.addAll(p);
+    }
     return Collections.unmodifiableList(all);
   }
 

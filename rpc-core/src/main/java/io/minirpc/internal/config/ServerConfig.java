@@ -180,21 +180,26 @@ public final class ServerConfig {
   }
 
   public Duration handshakeTimeout() {
-    return get(ServerKeys.HANDSHAKE_TIMEOUT);
+    return get(LifetimeKeys.HANDSHAKE_TIMEOUT);
   }
 
   /** how long a connection may go without a call; zero for ever */
   public Duration maxConnectionIdle() {
-    return get(ServerKeys.MAX_CONNECTION_IDLE);
+    return get(LifetimeKeys.MAX_CONNECTION_IDLE);
   }
 
   /** how long a connection may live; zero for ever */
   public Duration maxConnectionAge() {
-    return get(ServerKeys.MAX_CONNECTION_AGE);
+    return get(LifetimeKeys.MAX_CONNECTION_AGE);
   }
 
   public Duration maxConnectionAgeGrace() {
-    return get(ServerKeys.MAX_CONNECTION_AGE_GRACE);
+    return get(LifetimeKeys.MAX_CONNECTION_AGE_GRACE);
+  }
+
+  /** how long a method blocked on a client's stream waits for an item; zero for ever */
+  public Duration maxStreamIdle() {
+    return get(LifetimeKeys.MAX_STREAM_IDLE);
   }
 
   public int maxPreHelloFrameSize() {

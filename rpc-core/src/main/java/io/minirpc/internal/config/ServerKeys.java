@@ -203,45 +203,6 @@ public final class ServerKeys {
           .check(n -> KeyChecks.atLeast(n, 1, "connectionRatePerAddress", ""))
           .register(TABLE);
 
-  public static final Key<Duration> HANDSHAKE_TIMEOUT =
-      Key.define("minirpc.server.handshakeTimeout", SERVER, ValueType.DURATION,
-              Duration.ofSeconds(10))
-          .builder("handshakeTimeout(Duration)")
-          .meaning("a connection whose HELLO has not arrived this long after it opened is closed"
-              + " (the idle timeout applies after the handshake); with an authenticator, one not"
-              + " authenticated by then gets GOAWAY and is closed")
-          .check(d -> KeyChecks.positive(d, "handshakeTimeout"))
-          .register(TABLE);
-
-  public static final Key<Duration> MAX_CONNECTION_IDLE =
-      Key.define("minirpc.server.maxConnectionIdle", SERVER, ValueType.DURATION,
-              Duration.ofMinutes(5))
-          .builder("maxConnectionIdle(Duration)")
-          .meaning("a connection with no call open and no request for this long (PINGs do not"
-              + " count) gets GOAWAY and is closed; a minirpc client opens a new one for its next"
-              + " call. 0 for never")
-          .check(d -> KeyChecks.notNegative(d, "maxConnectionIdle"))
-          .register(TABLE);
-
-  public static final Key<Duration> MAX_CONNECTION_AGE =
-      Key.define("minirpc.server.maxConnectionAge", SERVER, ValueType.DURATION, Duration.ZERO)
-          .defaultText("0 (never)")
-          .builder("maxConnectionAge(Duration, grace)")
-          .meaning("a connection older than this (±10% jitter) gets GOAWAY, and is closed once its"
-              + " open calls end or `minirpc.server.maxConnectionAgeGrace` passes; the client"
-              + " reconnects. 0 for never")
-          .check(d -> KeyChecks.notNegative(d, "maxConnectionAge"))
-          .register(TABLE);
-
-  public static final Key<Duration> MAX_CONNECTION_AGE_GRACE =
-      Key.define("minirpc.server.maxConnectionAgeGrace", SERVER, ValueType.DURATION,
-              Duration.ofSeconds(30))
-          .builder("maxConnectionAge(Duration, grace)")
-          .meaning("how long calls open at a GOAWAY for age, idleness or room may still take;"
-              + " then the connection is closed")
-          .check(d -> KeyChecks.notNegative(d, "maxConnectionAgeGrace"))
-          .register(TABLE);
-
   public static final Key<Integer> MAX_PRE_HELLO_FRAME_SIZE =
       Key.define("minirpc.server.maxPreHelloFrameSize", SERVER, ValueType.INT_SIZE, 64 * 1024)
           .builder("maxPreHelloFrameSize(int)")

@@ -244,6 +244,9 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
       failWith(t);
       return;
     } finally {
+      if (streams != null) {
+        streams.returned(); // a method blocked on the client's stream is so no longer
+      }
       synchronized (this) {
         runner = null;
         if (cancelled) {

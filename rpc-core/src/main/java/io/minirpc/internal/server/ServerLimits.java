@@ -17,11 +17,13 @@ import io.minirpc.internal.config.ServerKeys;
  * @param maxMetadataEntries metadata entries one request may carry
  * @param errorDetails whether undeclared exceptions reach callers with their class and message
  * @param compressionMinSize answer bodies smaller than this go uncompressed
+ * @param maxStreamIdleNanos how long a method blocked on a client's stream waits for an item it
+ *     asked for; 0 for ever (minirpc.server.maxStreamIdle)
  */
 record ServerLimits(int maxFrameSize, boolean sendStackTraces, int maxCallsPerConnection,
     int maxCalls, long maxQueuedBytes, String executorLimits, int maxRunningPerConnection,
     int maxMetadataSize, int maxMetadataEntries, boolean errorDetails,
-    int compressionMinSize) {
+    int compressionMinSize, long maxStreamIdleNanos) {
 
   /**
    * The limits of a server with {@code settings}, and the two worked out at start: {@code
@@ -34,6 +36,6 @@ record ServerLimits(int maxFrameSize, boolean sendStackTraces, int maxCallsPerCo
         ServerKeys.SERVER_THREADS.name() + "=" + settings.serverThreads() + ", "
             + ServerKeys.SERVER_QUEUE.name() + "=" + settings.serverQueue(), maxRunning,
         settings.maxMetadataSize(), settings.maxMetadataEntries(), settings.errorDetails(),
-        settings.compressionMinSize());
+        settings.compressionMinSize(), settings.maxStreamIdle().toNanos());
   }
 }

@@ -37,10 +37,15 @@ final class ServerStreams {
   private io.netty.util.concurrent.ScheduledFuture<?> deadline;
   /** Whether the client's stream opened, and counts on its connection; guarded by this. */
   private boolean opened;
+  /** How long the method may wait on its worker for the client; 0 for ever. */
+  private final long idleNanos;
+  /** Watches the client's stream while the method blocks its worker; set when it opens. */
+  private volatile IdleWatch idle;
 
   private ServerStreams(ItemSender out, ItemReceiver in, Channel channel, long seq, String what,
-      ConnectionMemory memory) {
+      ConnectionMemory memory, long idleNanos) {
     this.memory = memory;
+    this.idleNanos = idleNanos;
     this.out = out;
     this.in = in;
     this.channel = channel;
@@ -66,7 +71,8 @@ final class ServerStreams {
     ItemReceiver in = !d.inputStreams() ? null : new ItemReceiver(new Items(method, codec),
         serving.delivery().executor(), ItemReceiver.WINDOW_ITEMS, ItemReceiver.WINDOW_BYTES,
         inputs);
-    return new ServerStreams(out, in, ch, seq, d.displayName(), memory);
+    return new ServerStreams(out, in, ch, seq, d.displayName(), memory,
+        serving.limits().maxStreamIdleNanos());
   }
 
   /**
@@ -85,6 +91,7 @@ final class ServerStreams {
     channel.writeAndFlush(Frames.credit(channel.alloc(), seq, 0, 0), channel.voidPromise());
     in.cancelWith(() -> { }); // the client's sender gets no more credit, and the call goes on
     in.opened(channel, seq);
+    idle = IdleWatch.start(in, channel.eventLoop(), idleNanos, what);
     if (remainingNanos != Long.MAX_VALUE) {
       io.netty.util.concurrent.ScheduledFuture<?> timer = channel.eventLoop().schedule(
           () -> in.ended(new RpcException(RpcException.Code.TIMEOUT, "the deadline of " + what
@@ -93,6 +100,14 @@ final class ServerStreams {
       synchronized (this) {
         deadline = timer;
       }
+    }
+  }
+
+  /** The method returned: it no longer holds its worker, however long it reads its stream. */
+  void returned() {
+    IdleWatch w = idle;
+    if (w != null) {
+      w.stop();
     }
   }
 
@@ -134,6 +149,10 @@ final class ServerStreams {
     // Within its credit, the item is paid for by the credit, which holds the connection's memory
     // until the item is delivered: what its decoder reserved for it goes back now.
     memory.release(frame.takeReserved(Long.MAX_VALUE));
+    IdleWatch w = idle;
+    if (w != null) {
+      w.item();
+    }
     return in.item(frame);
   }
 
@@ -185,6 +204,7 @@ final class ServerStreams {
     if (counted) {
       memory.inputStream(-1);
     }
+    returned();
     in.ended(new RpcException(RpcException.Code.CANCELLED, what + " ended before the client's"
         + " stream did"));
   }

@@ -32,8 +32,8 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
   private final Executor executor;
   private final int windowItems;
   private final long windowBytes;
-  /** The side's budget the byte credit and the queued items come from. */
-  private final ReceiverBudget memory;
+  /** What this stream holds of its side's budget: its byte credit left and its queued items. */
+  private final BudgetHold hold;
   /** Serializes delivery: whoever raises it from 0 drains. */
   private final AtomicInteger wip = new AtomicInteger();
   /** Told of each item passed on, for observers. */
@@ -51,12 +51,8 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
   /** Credit granted to the sender (a client's: of the current attempt) and not used yet. */
   private long creditItems;
   private long creditBytes;
-  /** What this stream holds of {@link #memory}: its byte credit left and its queued items. */
-  private long held;
   /** The largest item so far, to grant bytes for the items granted; 0 before the first. */
   private int largest;
-  /** Whether it waits for {@link #memory} to have room. */
-  private boolean awaiting;
   private Channel channel;
   private long sequence;
   /** Whether an item arrived: the call is not sent again elsewhere after that. */
@@ -77,7 +73,7 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
     this.executor = executor;
     this.windowItems = windowItems;
     this.windowBytes = windowBytes;
-    this.memory = memory;
+    this.hold = new BudgetHold(memory);
   }
 
   /** Gives the stream its subscriber, once; until then nothing is requested, nor delivered. */
@@ -106,6 +102,15 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
   /** Whether the subscriber cancelled, or was told the end. */
   public synchronized boolean isDone() {
     return done;
+  }
+
+  /**
+   * Whether the subscriber waits for an item the sender has credit for and has not sent: the
+   * sender, not this side, holds the stream up.
+   */
+  public synchronized boolean waitsForSender() {
+    return !done && !completed && failure == null && demand > 0 && queue.isEmpty()
+        && creditItems > 0 && creditBytes > 0;
   }
 
   /** Whether an item arrived, so that the call goes to no other peer. */
@@ -220,7 +225,7 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
       // of the largest size would not fit in.
       long window = Math.min(windowBytes, Math.max(MIN_BYTES,
           2L * largest * Math.max(1, Math.max(targetItems, creditItems))));
-      if (held - Math.max(0, creditBytes) - queuedBytes >= window / 4) {
+      if (hold.held() - Math.max(0, creditBytes) - queuedBytes >= window / 4) {
         rebalance(); // items delivered since: what they held goes back, a chunk at a time
       }
       bytes = Math.max(0, window - queuedBytes - creditBytes);
@@ -233,35 +238,21 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
       if (bytes == 0 && creditBytes <= 0) {
         return; // the queue fills the window: deliveries make room, not the budget
       }
-      bytes = bytesLow || creditBytes <= 0 ? memory.take(bytes, window / 16) : 0;
-      held += bytes; // taken: what rebalance below counts from
+      bytes = bytesLow || creditBytes <= 0 ? hold.take(bytes, window / 16) : 0;
       if (bytes == 0 && creditBytes <= 0) {
-        awaitRoom(); // no room in the side's budget: no credit until a stream gives some back
+        hold.await(this::grant); // no room in the side's budget: none until a stream gives some
         return;
       }
       creditItems += items;
       creditBytes += bytes;
       rebalance();
       if (creditBytes <= 0) {
-        awaitRoom(); // still overdrawn by an item: the sender cannot send until there is more
+        hold.await(this::grant); // still overdrawn by an item: the sender waits for more
       }
       ch = channel;
       seq = sequence;
     }
     ch.writeAndFlush(Frames.credit(ch.alloc(), seq, items, bytes), ch.voidPromise());
-  }
-
-  /** Grants again once the side's budget has room; under this. */
-  private void awaitRoom() {
-    if (!awaiting) {
-      awaiting = true;
-      memory.await(() -> {
-        synchronized (this) {
-          awaiting = false;
-        }
-        grant();
-      });
-    }
   }
 
   private void schedule() {
@@ -388,13 +379,6 @@ public final class ItemReceiver implements Flow.Subscription, Runnable {
    * queued items; under this.
    */
   private void rebalance() {
-    long target = Math.max(0, creditBytes) + queuedBytes;
-    long delta = target - held;
-    held = target;
-    if (delta > 0) {
-      memory.force(delta);
-    } else if (delta < 0) {
-      memory.give(-delta);
-    }
+    hold.match(Math.max(0, creditBytes) + queuedBytes);
   }
 }

@@ -81,6 +81,7 @@ class SettingsTest {
     SAMPLES.put("minirpc.server.connectionRatePerAddress", "7");
     SAMPLES.put("minirpc.server.maxConnectionAge", "2h");
     SAMPLES.put("minirpc.server.maxConnectionAgeGrace", "7s");
+    SAMPLES.put("minirpc.server.maxStreamIdle", "90s");
     SAMPLES.put("minirpc.server.maxPreHelloFrameSize", "4KiB");
     SAMPLES.put("minirpc.server.maxMetadataSize", "1KiB");
     SAMPLES.put("minirpc.server.maxMetadataEntries", "5");
@@ -257,6 +258,7 @@ class SettingsTest {
     assertEquals(7, v.connectionRatePerAddress());
     assertEquals(Duration.ofHours(2), v.maxConnectionAge());
     assertEquals(Duration.ofSeconds(7), v.maxConnectionAgeGrace());
+    assertEquals(Duration.ofSeconds(90), v.maxStreamIdle());
     assertEquals(4096, v.maxPreHelloFrameSize());
     assertEquals(1024, v.maxMetadataSize());
     assertEquals(5, v.maxMetadataEntries());
@@ -324,6 +326,7 @@ class SettingsTest {
     assertEquals(20, s.connectionRatePerAddress());
     assertEquals(Duration.ZERO, s.maxConnectionAge());
     assertEquals(Duration.ofSeconds(30), s.maxConnectionAgeGrace());
+    assertEquals(Duration.ofSeconds(60), s.maxStreamIdle());
     assertEquals(64 * 1024, s.maxPreHelloFrameSize());
     assertEquals(8 * 1024, s.maxMetadataSize());
     assertEquals(64, s.maxMetadataEntries());

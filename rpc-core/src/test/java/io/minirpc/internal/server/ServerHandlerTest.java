@@ -48,7 +48,7 @@ class ServerHandlerTest {
   /** A dispatcher for connections that send no requests, and no authenticator. */
   private static Dispatcher dispatcher() {
     ServerLimits limits = new ServerLimits(16 << 20, false, 1000, 10_000, 1 << 20, "", 4, 8192, 64, false,
-        1024);
+        1024, 0);
     return new Dispatcher(null, new Serving(limits, null, List.of(), null), Runnable::run);
   }
 
