@@ -162,6 +162,32 @@ class ClientStreamingTest {
   }
 
   @Test
+  void theMethodCancellingTheStreamStopsTheClientsProducerWithin100MillisecondsAndTheCallGoesOn()
+      throws Exception {
+    StreamProducer<Long> out = new StreamProducer<>();
+    AtomicLong stopped = new AtomicLong();
+    Thread producer = new Thread(() -> {
+      try {
+        for (long i = 0; ; i++) {
+          out.send(i);
+        }
+      } catch (CancellationException | InterruptedException e) {
+        stopped.set(System.nanoTime());
+      }
+    }, "uplink-producer");
+    producer.start();
+    CompletableFuture<Long> call = CompletableFuture.supplyAsync(
+        () -> uplink.takeThenLinger(10, 1000, out));
+    producer.join(5000);
+    assertTrue(stopped.get() != 0, "the producer was never stopped");
+    assertTrue(!call.isDone(), "the producer stopped before the call's end");
+    long millis = TimeUnit.NANOSECONDS.toMillis(stopped.get() - impl.closedAt.get());
+    assertTrue(impl.closedAt.get() != 0 && millis < 100,
+        "the producer stopped " + millis + " ms after the method cancelled the stream");
+    assertEquals(45L, call.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   void theDeadlineEndsTheStreamWithTimeoutOnBothSides() throws Exception {
     AtomicLong produced = new AtomicLong();
     RpcException e = assertThrows(RpcException.class,

@@ -220,6 +220,28 @@ class HostileClientStreamTest {
   }
 
   @Test
+  void aClientWhoseHelloTakesNoEndIsNotSentOneWhenTheMethodCancelsItsStream() throws Exception {
+    try (RpcServer server = server(new UplinkImpl());
+        RawConnection raw = new RawConnection(server.port())) { // its HELLO's flags: 0x04 only
+      raw.requestWithBody(1, 1, UPLINK,
+          "takeThenLinger(int,int,java.util.concurrent.Flow$Publisher)", slots("2", "200", null));
+      assertEquals(RawConnection.CREDIT, raw.read().type());
+      assertEquals(RawConnection.CREDIT, raw.read().type()); // the method asked for 8
+      for (int i = 0; i < 2; i++) {
+        raw.frame(RawConnection.ITEM, 1, 1, new byte[0], HostileServer.slot(
+            Integer.toString(i + 1).getBytes(StandardCharsets.UTF_8)));
+      }
+      RawConnection.Reply r;
+      do {
+        r = raw.read();
+        assertTrue(r.type() != RawConnection.END, "an older client was sent an END");
+      } while (r.type() == RawConnection.CREDIT);
+      assertEquals(RawConnection.RESPONSE, r.type());
+      assertEquals("3", r.slotText());
+    }
+  }
+
+  @Test
   void aMethodThatReadsItsStreamAsynchronouslyIsNotCutByTheIdleLimit() throws Exception {
     try (RpcServer server = RpcServer.builder().host("127.0.0.1").port(0)
             .maxStreamIdle(Duration.ofMillis(200)).gracePeriod(Duration.ofMillis(200))

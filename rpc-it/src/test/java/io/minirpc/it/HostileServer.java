@@ -29,7 +29,8 @@ final class HostileServer implements AutoCloseable {
   private int replyType = RawConnection.RESPONSE;
   private int replyCodec = 1;
   private byte[] replyHeader = new byte[0];
-  /** ITEM frames sent before each RESPONSE, and their body. */
+  /** ITEM frames (or frames of {@link #preludeType}) sent before each RESPONSE, and their body. */
+  private int preludeType = RawConnection.ITEM;
   private int items;
   private byte[] item;
   private final List<Socket> connections = new CopyOnWriteArrayList<>();
@@ -87,6 +88,16 @@ final class HostileServer implements AutoCloseable {
     HostileServer server = new HostileServer(hello, slot("null".getBytes(StandardCharsets.UTF_8)));
     server.items = items;
     server.item = item;
+    return server;
+  }
+
+  /**
+   * A server that speaks streams and sends an END frame with {@code body} for every call before
+   * its RESPONSE: an END for a call whose client sends no stream, or one that is not empty.
+   */
+  static HostileServer ending(byte[] body) throws IOException {
+    HostileServer server = streaming(1, body);
+    server.preludeType = RawConnection.END;
     return server;
   }
 
@@ -186,7 +197,7 @@ final class HostileServer implements AutoCloseable {
         } else if (type == RawConnection.REQUEST) {
           requests.incrementAndGet();
           for (int i = 0; i < items; i++) {
-            out.write(RawConnection.frameBytes(RawConnection.ITEM, 1, seq, new byte[0], item));
+            out.write(RawConnection.frameBytes(preludeType, 1, seq, new byte[0], item));
           }
           byte[] response = RawConnection.frameBytes(replyType, replyCodec, seq, replyHeader,
               responseBody);

@@ -44,6 +44,20 @@ class HostileStreamTest {
   }
 
   @Test
+  void anEndForACallThatSendsNoStreamOrOneThatIsNotEmptyClosesTheConnection() throws Exception {
+    for (byte[] body : new byte[][] {new byte[0], {1, 2, 3}}) {
+      try (HostileServer bad = HostileServer.ending(body);
+          RpcClient client = RpcClient.builder().address("127.0.0.1", bad.port()).codec("json")
+              .build()) {
+        RpcException e = assertThrows(RpcException.class,
+            () -> client.proxy(Feed.class).ping(1));
+        assertTrue(e.getMessage().contains(body.length == 0 ? "which sends no stream"
+            : "END frame that is not empty"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
   void creditThatLiesClosesThatConnectionOnly() throws Exception {
     FeedImpl impl = new FeedImpl();
     try (RpcServer server = server(impl);

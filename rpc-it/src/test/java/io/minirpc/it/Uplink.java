@@ -25,6 +25,12 @@ public interface Uplink {
   /** Reads {@code n} items and answers, before the client's stream has ended. */
   long takeFirst(int n, Flow.Publisher<Long> items);
 
+  /**
+   * Reads {@code n} items, closes its iterator (which cancels the client's stream), then answers
+   * their sum after {@code lingerMillis}: the call goes on after the stream was cancelled.
+   */
+  long takeThenLinger(int n, int lingerMillis, Flow.Publisher<Long> items);
+
   /** Reads {@code n} items, then throws the declared exception. */
   long failAfter(int n, Flow.Publisher<Long> items) throws Feed.FeedException;
 

@@ -142,6 +142,26 @@ final class UplinkImpl implements Uplink {
     return sum; // the iterator is left open: the call's end ends the client's stream
   }
 
+  /** When {@link #takeThenLinger} closed its iterator, by {@link System#nanoTime}. */
+  final java.util.concurrent.atomic.AtomicLong closedAt = new java.util.concurrent.atomic.AtomicLong();
+
+  @Override
+  public long takeThenLinger(int n, int lingerMillis, Flow.Publisher<Long> items) {
+    long sum = 0;
+    try (StreamIterator<Long> it = Streams.iterate(items, 8)) {
+      for (int i = 0; i < n && it.hasNext(); i++) {
+        sum += it.next();
+      }
+    }
+    closedAt.set(System.nanoTime());
+    try {
+      Thread.sleep(lingerMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return sum;
+  }
+
   @Override
   public long failAfter(int n, Flow.Publisher<Long> items) throws Feed.FeedException {
     try (StreamIterator<Long> it = Streams.iterate(items, 8)) {

@@ -64,6 +64,18 @@ final class CallStreams {
     return in != null && in.received() || out != null && out.begun();
   }
 
+  /**
+   * The server wants no more of the client's stream (its method cancelled it), and the call goes
+   * on: the stream stops as at the call's end. False if the call sends none. Event loop.
+   */
+  boolean stop() {
+    if (out == null) {
+      return false;
+    }
+    out.ended();
+    return true;
+  }
+
   /** The call ended: the client's stream stops. */
   void ended() {
     if (out != null) {

@@ -157,6 +157,10 @@ final class ClientHandler extends FrameHandler {
   @Override
   protected void onFrame(ChannelHandlerContext ctx, Frame frame) {
     lastReadNanos = System.nanoTime();
+    if (connection.isFaulty()) {
+      frame.release(); // decoded from the same read as the fault: nothing of it is trusted
+      return;
+    }
     switch (frame.type()) {
       case RESPONSE:
         connection.onResponse(frame);
@@ -177,6 +181,9 @@ final class ClientHandler extends FrameHandler {
         break;
       case CREDIT:
         credit(frame);
+        break;
+      case END:
+        stop(frame);
         break;
       case PING:
         frame.release();
@@ -202,6 +209,21 @@ final class ClientHandler extends FrameHandler {
       default:
         frame.release();
         protocolError(ctx, "a server must not send " + frame.type() + " frames");
+    }
+  }
+
+  /**
+   * The server wants no more of a stream the client sends, while the call goes on: one with a
+   * body, or for a call that sends none, is a fault.
+   */
+  private void stop(Frame frame) {
+    boolean empty = !frame.header().isReadable() && !frame.body().isReadable();
+    frame.release();
+    if (!empty) {
+      connection.closeBecauseFaulty("it sent an END frame that is not empty");
+    } else if (!ResponseReader.stop(connection.pendingAt(frame.sequence()))) {
+      connection.closeBecauseFaulty("it sent an END for call " + frame.sequence() + ", which"
+          + " sends no stream");
     }
   }
 

@@ -107,7 +107,8 @@ final class OutboundStream implements ItemSender.Owner, SenderBudget {
   }
 
   /**
-   * The call ended: the publisher is cancelled, and nothing more is sent. One never subscribed
+   * The call ended, or the server wants no more of the stream (an END from it): the publisher is
+   * cancelled, and nothing more is sent. One never subscribed
    * (the call ended before the server took the stream) is subscribed and cancelled at once, so
    * that it closes what it holds and a producer waiting to send is told.
    */

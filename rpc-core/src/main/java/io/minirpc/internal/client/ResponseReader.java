@@ -141,6 +141,15 @@ final class ResponseReader {
   }
 
   /**
+   * The server wants no more of {@code call}'s stream, if it is still open (null if it ended):
+   * false if the call sends none. Event loop.
+   */
+  static boolean stop(Attempt call) {
+    CallStreams streams = call == null ? null : call.call().streams();
+    return call == null || streams != null && streams.stop();
+  }
+
+  /**
    * {@code call}'s request was written as {@code seq} on {@code ch}, to a server that said
    * {@code hello}: its streams open, if it has any. Event loop.
    */

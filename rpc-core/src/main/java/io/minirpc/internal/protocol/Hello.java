@@ -53,7 +53,8 @@ public record Hello(
     Map<String, String> metadata,
     List<CodecInfo> compressors,
     int answerCompressor,
-    boolean streams) {
+    boolean streams,
+    boolean streamEnds) {
 
   /**
    * Flag of a server's HELLO: it has an authenticator that did not accept the client's HELLO, so
@@ -74,6 +75,24 @@ public record Hello(
    * sends a method that streams only to a server whose HELLO has it.
    */
   public static final int FLAG_STREAMS = 0x04;
+
+  /**
+   * Flag of either side's HELLO: its sender takes END both ways. A client that has it takes an
+   * END from the server, for a stream it sends, as the word to stop sending it while the call
+   * goes on; a server sends such an END to no other client.
+   */
+  public static final int FLAG_STREAM_ENDS = 0x08;
+
+  /** A HELLO whose sender takes END both ways if it speaks streams, as this version does. */
+  public Hello(int minVersion, int maxVersion, int maxFrameSize, long heartbeatNanos,
+      long idleTimeoutNanos, int maxCallsPerConnection, List<CodecInfo> codecs,
+      List<String> allowedClasses, List<ServiceInfo> services, Map<String, String> shapes,
+      boolean detailsWithheld, boolean servicesFiltered, Map<String, String> metadata,
+      List<CodecInfo> compressors, int answerCompressor, boolean streams) {
+    this(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
+        maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
+        servicesFiltered, metadata, compressors, answerCompressor, streams, streams);
+  }
 
   /** The canonical HELLO, of a sender that speaks streams as this version does. */
   public Hello(int minVersion, int maxVersion, int maxFrameSize, long heartbeatNanos,
@@ -112,7 +131,8 @@ public record Hello(
   public Hello withMetadata(Map<String, String> metadata) {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
-        servicesFiltered, Map.copyOf(metadata), compressors, answerCompressor, streams);
+        servicesFiltered, Map.copyOf(metadata), compressors, answerCompressor, streams,
+        streamEnds);
   }
 
   /**
@@ -122,7 +142,8 @@ public record Hello(
   public Hello withCompression(List<CodecInfo> compressors, int answerCompressor) {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
-        servicesFiltered, metadata, List.copyOf(compressors), answerCompressor, streams);
+        servicesFiltered, metadata, List.copyOf(compressors), answerCompressor, streams,
+        streamEnds);
   }
 
   /** The names of {@code classes}, sorted, as a HELLO lists the allowed classes. */
@@ -162,7 +183,7 @@ public record Hello(
   public Hello withoutDetails() {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, List.of(), List.of(), Map.of(), true, false, Map.of(),
-        compressors, 0, streams);
+        compressors, 0, streams, streamEnds);
   }
 
   /**
@@ -172,7 +193,7 @@ public record Hello(
   public Hello withOnly(List<ServiceInfo> services, Map<String, String> shapes) {
     return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, List.copyOf(services), Map.copyOf(shapes),
-        false, true, Map.of(), compressors, 0, streams);
+        false, true, Map.of(), compressors, 0, streams, streamEnds);
   }
 
   /**
@@ -233,7 +254,8 @@ public record Hello(
         Frames.writeString(buf, Frames.truncate(e.getValue(), MAX_SHAPE_CHARS));
       }
       buf.writeByte((detailsWithheld ? FLAG_DETAILS_WITHHELD : 0)
-          | (servicesFiltered ? FLAG_SERVICES_FILTERED : 0) | (streams ? FLAG_STREAMS : 0));
+          | (servicesFiltered ? FLAG_SERVICES_FILTERED : 0) | (streams ? FLAG_STREAMS : 0)
+          | (streamEnds ? FLAG_STREAM_ENDS : 0));
       RequestHeader.writeMetadata(buf, metadata);
       buf.writeByte(answerCompressor);
       buf.writeShort(count(compressors.size(), "compressors"));

@@ -195,7 +195,7 @@ public final class HelloReader {
         lazy ? shapes : Map.copyOf(shapes),
         (flags & Hello.FLAG_DETAILS_WITHHELD) != 0, (flags & Hello.FLAG_SERVICES_FILTERED) != 0,
         Map.copyOf(metadata), List.copyOf(compressors), answerCompressor,
-        (flags & Hello.FLAG_STREAMS) != 0);
+        (flags & Hello.FLAG_STREAMS) != 0, (flags & Hello.FLAG_STREAM_ENDS) != 0);
   }
 
   private static void atMost(int n, int max, String what) {

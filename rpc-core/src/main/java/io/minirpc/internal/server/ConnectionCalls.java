@@ -57,10 +57,8 @@ final class ConnectionCalls {
   private int authenticationFailures;
   /** Why the connection is to be told to go away, once it is; else null. Event loop. */
   private String goAwayReason;
-  /** Whether its client's HELLO says it speaks streams; set from its HELLO. */
-  private volatile boolean clientStreams = true;
-  /** What its client can inflate and asked its answers in; set from its HELLO. */
-  private volatile ServerCompression compression = ServerCompression.NONE;
+  /** What its client's HELLO said; set from its HELLO. */
+  private volatile ClientHello client = ClientHello.BEFORE;
 
   ConnectionCalls(Channel channel, WorkerShares shares, ConnectionMemory memory) {
     this.channel = channel;
@@ -74,23 +72,13 @@ final class ConnectionCalls {
     return channel;
   }
 
-  /** Whether its client speaks streams (ITEM and CREDIT frames), as its HELLO says. */
-  boolean clientStreams() {
-    return clientStreams;
+  /** What its client's HELLO said: how its answers are compressed, what streams it speaks. */
+  ClientHello client() {
+    return client;
   }
 
-  void clientStreams(boolean speaks) {
-    clientStreams = speaks;
-  }
-
-  /** How this connection's answers are compressed. */
-  ServerCompression compression() {
-    return compression;
-  }
-
-  /** Its client's HELLO said what it can inflate and which compressor it asks for. */
-  void compression(ServerCompression compression) {
-    this.compression = compression;
+  void client(ClientHello hello) {
+    this.client = hello;
   }
 
   /**

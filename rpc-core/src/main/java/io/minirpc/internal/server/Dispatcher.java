@@ -160,7 +160,7 @@ final class Dispatcher {
       stage = Refusal.NOT_FOUND;
       route = router.route(header, frame.codecId(), frame.flags());
       MethodDescriptor streaming = route.method().descriptor();
-      if ((streaming.streams() || streaming.inputStreams()) && !connection.clientStreams()) {
+      if ((streaming.streams() || streaming.inputStreams()) && !connection.client().streams()) {
         throw new RpcException(RpcException.Code.NOT_FOUND, "the server did not run "
             + route.method().descriptor().displayName() + ": it streams, and the client's"
             + " HELLO does not say it speaks streams (an older minirpc). Upgrade the client");

@@ -22,6 +22,8 @@ final class IdleWatch {
   private final EventLoop loop;
   private final long limitNanos;
   private final String what;
+  /** Tells the client to stop sending, once the stream ended here. */
+  private final Runnable stopClient;
   /** Whether the method still holds its worker; the watch stops once it does not. */
   private volatile boolean blocking = true;
   private volatile ScheduledFuture<?> next;
@@ -32,19 +34,25 @@ final class IdleWatch {
   private boolean waitedAtLook;
   private int quietLooks;
 
-  private IdleWatch(ItemReceiver stream, EventLoop loop, long limitNanos, String what) {
+  private IdleWatch(ItemReceiver stream, EventLoop loop, long limitNanos, String what,
+      Runnable stopClient) {
+    this.stopClient = stopClient;
     this.stream = stream;
     this.loop = loop;
     this.limitNanos = limitNanos;
     this.what = what;
   }
 
-  /** Starts watching {@code stream} of method {@code what}; null if {@code limitNanos} is 0. */
-  static IdleWatch start(ItemReceiver stream, EventLoop loop, long limitNanos, String what) {
+  /**
+   * Starts watching {@code stream} of method {@code what}, which runs {@code stopClient} when it
+   * ends it; null if {@code limitNanos} is 0.
+   */
+  static IdleWatch start(ItemReceiver stream, EventLoop loop, long limitNanos, String what,
+      Runnable stopClient) {
     if (limitNanos <= 0) {
       return null;
     }
-    IdleWatch w = new IdleWatch(stream, loop, limitNanos, what);
+    IdleWatch w = new IdleWatch(stream, loop, limitNanos, what, stopClient);
     w.schedule();
     return w;
   }
@@ -88,5 +96,6 @@ final class IdleWatch {
         + " stream to " + what + " for " + ms + " ms while the method waited for one on a worker"
         + " (minirpc.server.maxStreamIdle=" + ms + "ms on the server). A client that sends"
         + " rarely needs a method that reads its stream asynchronously, or a larger limit"));
+    stopClient.run();
   }
 }

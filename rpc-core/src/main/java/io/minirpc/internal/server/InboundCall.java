@@ -78,7 +78,8 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     this.deadlineNanos = received + timeoutNanos;
     this.streams = ServerStreams.of(
         error -> { if (error == null) respond(null); else failWith(error); }, connection.memory(),
-        connection.inputMemory(), connection::executor, serving, method, codec, seq);
+        connection.inputMemory(), connection::executor, serving, method, codec, seq,
+        connection.client().streamEnds());
   }
 
   /** The connection the call came on. */
@@ -303,7 +304,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     ByteBuf buf;
     try {
       buf = Answers.response(method, codec, seq, value, serving.limits(),
-          connection.compression(), channel.alloc());
+          connection.client().compression(), channel.alloc());
     } catch (Answers.Unsendable e) {
       ended = 0; // the error answers instead
       sendOnce(e.error());

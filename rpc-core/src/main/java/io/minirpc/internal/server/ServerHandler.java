@@ -283,9 +283,8 @@ final class ServerHandler extends FrameHandler {
       ctx.writeAndFlush(goAwayFrame(ctx.alloc(), blocked)).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    calls.compression(ServerCompression.of(theirs, CompressorRegistry.installed(),
-        dispatcher.limits().compressionMinSize()));
-    calls.clientStreams(theirs.streams());
+    calls.client(new ClientHello(ServerCompression.of(theirs, CompressorRegistry.installed(),
+        dispatcher.limits().compressionMinSize()), theirs.streams(), theirs.streamEnds()));
     if (dispatcher.authenticates(calls, theirs)) {
       calls.authenticated();
       ctx.writeAndFlush(dispatcher.helloFor(calls, theirs, hello).toFrame(ctx.alloc()),

@@ -3,6 +3,7 @@ package io.minirpc.internal.server;
 import io.minirpc.RpcException;
 import io.minirpc.codec.ValueReader;
 import io.minirpc.internal.protocol.Frame;
+import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
@@ -41,10 +42,13 @@ final class ServerStreams {
   private final long idleNanos;
   /** Watches the client's stream while the method blocks its worker; set when it opens. */
   private volatile IdleWatch idle;
+  /** Whether the client takes an END, to stop sending its stream before the call ends. */
+  private final boolean stopsClient;
 
   private ServerStreams(ItemSender out, ItemReceiver in, Channel channel, long seq, String what,
-      ConnectionMemory memory, long idleNanos) {
+      ConnectionMemory memory, long idleNanos, boolean stopsClient) {
     this.memory = memory;
+    this.stopsClient = stopsClient;
     this.idleNanos = idleNanos;
     this.out = out;
     this.in = in;
@@ -55,11 +59,12 @@ final class ServerStreams {
 
   /**
    * The streams of call {@code seq} of {@code method} on the connection of {@code memory} and
-   * {@code inputs}, whose calls run on {@code executor}; null if it streams neither way.
+   * {@code inputs}, whose calls run on {@code executor}, from a client that takes an END for its
+   * stream if {@code stopsClient}; null if it streams neither way.
    */
   static ServerStreams of(ItemSender.Owner owner, ConnectionMemory memory, InputMemory inputs,
       java.util.function.Supplier<java.util.concurrent.Executor> executor, Serving serving,
-      ServerMethod method, Codecs.Entry codec, long seq) {
+      ServerMethod method, Codecs.Entry codec, long seq, boolean stopsClient) {
     MethodDescriptor d = method.descriptor();
     if (!d.streams() && !d.inputStreams()) {
       return null;
@@ -72,7 +77,7 @@ final class ServerStreams {
         serving.delivery().executor(), ItemReceiver.WINDOW_ITEMS, ItemReceiver.WINDOW_BYTES,
         inputs);
     return new ServerStreams(out, in, ch, seq, d.displayName(), memory,
-        serving.limits().maxStreamIdleNanos());
+        serving.limits().maxStreamIdleNanos(), stopsClient);
   }
 
   /**
@@ -89,9 +94,11 @@ final class ServerStreams {
     }
     memory.inputStream(1); // its connection no longer waits for memory while it is open
     channel.writeAndFlush(Frames.credit(channel.alloc(), seq, 0, 0), channel.voidPromise());
-    in.cancelWith(() -> { }); // the client's sender gets no more credit, and the call goes on
+    // The method's subscriber cancelled, or could not read an item: the client stops sending,
+    // and the call goes on.
+    in.cancelWith(this::stopClient);
     in.opened(channel, seq);
-    idle = IdleWatch.start(in, channel.eventLoop(), idleNanos, what);
+    idle = IdleWatch.start(in, channel.eventLoop(), idleNanos, what, this::stopClient);
     if (remainingNanos != Long.MAX_VALUE) {
       io.netty.util.concurrent.ScheduledFuture<?> timer = channel.eventLoop().schedule(
           () -> in.ended(new RpcException(RpcException.Code.TIMEOUT, "the deadline of " + what
@@ -100,6 +107,17 @@ final class ServerStreams {
       synchronized (this) {
         deadline = timer;
       }
+    }
+  }
+
+  /**
+   * Tells the client to stop sending its stream, with an END, if it takes one; an older client
+   * is granted nothing more, and stops when the call ends.
+   */
+  private void stopClient() {
+    if (stopsClient) {
+      channel.writeAndFlush(Frames.empty(channel.alloc(), FrameType.END, seq),
+          channel.voidPromise());
     }
   }
 
