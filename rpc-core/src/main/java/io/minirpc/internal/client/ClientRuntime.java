@@ -129,7 +129,7 @@ public final class ClientRuntime
               Map.of())
               // Its static metadata, where a bearer token usually is: a server with an
               // authenticator shows its services only to a HELLO it accepts.
-              .withMetadata(metadata);
+              .withMetadata(metadata).withStreamEnds();
       Hello hello = compression.announce(bare);
       List<ServerInstance> fixed = null;
       if (target.localName() != null) {

@@ -77,13 +77,12 @@ public record Hello(
   public static final int FLAG_STREAMS = 0x04;
 
   /**
-   * Flag of either side's HELLO: its sender takes END both ways. A client that has it takes an
-   * END from the server, for a stream it sends, as the word to stop sending it while the call
-   * goes on; a server sends such an END to no other client.
+   * Flag of a client's HELLO: it takes an END from the server, for a stream it sends, as the word
+   * to stop sending it while the call goes on; a server sends such an END to no other client.
    */
   public static final int FLAG_STREAM_ENDS = 0x08;
 
-  /** A HELLO whose sender takes END both ways if it speaks streams, as this version does. */
+  /** A HELLO that takes no END from a server: a server's, or an older client's. */
   public Hello(int minVersion, int maxVersion, int maxFrameSize, long heartbeatNanos,
       long idleTimeoutNanos, int maxCallsPerConnection, List<CodecInfo> codecs,
       List<String> allowedClasses, List<ServiceInfo> services, Map<String, String> shapes,
@@ -91,7 +90,7 @@ public record Hello(
       List<CodecInfo> compressors, int answerCompressor, boolean streams) {
     this(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
-        servicesFiltered, metadata, compressors, answerCompressor, streams, streams);
+        servicesFiltered, metadata, compressors, answerCompressor, streams, false);
   }
 
   /** The canonical HELLO, of a sender that speaks streams as this version does. */
@@ -125,6 +124,13 @@ public record Hello(
       List<String> allowedClasses, List<ServiceInfo> services, Map<String, String> shapes) {
     this(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
         maxCallsPerConnection, codecs, allowedClasses, services, shapes, false, Map.of());
+  }
+
+  /** This HELLO flagged {@link #FLAG_STREAM_ENDS}: a client's, of this version. */
+  public Hello withStreamEnds() {
+    return new Hello(minVersion, maxVersion, maxFrameSize, heartbeatNanos, idleTimeoutNanos,
+        maxCallsPerConnection, codecs, allowedClasses, services, shapes, detailsWithheld,
+        servicesFiltered, metadata, compressors, answerCompressor, streams, true);
   }
 
   /** This HELLO with {@code metadata}: what a client sends. */
