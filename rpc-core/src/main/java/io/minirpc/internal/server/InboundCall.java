@@ -237,6 +237,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
     synchronized (this) {
       runner = Thread.currentThread();
     }
+    long began = System.nanoTime();
     try {
       result = serving.interceptors().isEmpty()
           ? method.invoke(args)
@@ -245,6 +246,7 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
       failWith(t);
       return;
     } finally {
+      method.ran(System.nanoTime() - began); // whether its calls are quick: ConnectionWorkers
       if (streams != null) {
         streams.returned(); // a method blocked on the client's stream is so no longer
       }
@@ -376,6 +378,11 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
   @Override
   public ServerStreams streams() {
     return streams;
+  }
+
+  @Override
+  public ServerMethod method() {
+    return method;
   }
 
   /** The size this call's answer is expected to have: its method's recent answers'. */

@@ -12,6 +12,9 @@ import io.netty.channel.ChannelFutureListener;
  * ways.
  */
 interface QueuedCall extends Runnable, ChannelFutureListener {
+  /** The method called: how long its calls take a worker, and what they answer. */
+  ServerMethod method();
+
   /** The size this call's answer is expected to have: its method's recent answers'. */
   long answerEstimate();
 

@@ -44,6 +44,14 @@ final class ServerMethod {
    * the gap to a smaller one. Racy on purpose: an estimate.
    */
   private volatile long answerEstimate = UNKNOWN_ANSWER;
+  /** What {@link #runEstimate} is before a call ran: not quick. */
+  static final long UNKNOWN_RUN = Long.MAX_VALUE;
+  /**
+   * How long its implementation takes to return, in nanoseconds, for {@link ConnectionWorkers} to
+   * run quick calls one after another on a worker that runs already: a moving average, {@link
+   * #UNKNOWN_RUN} until a call ran. Racy on purpose, like {@link #answerEstimate}.
+   */
+  private volatile long runEstimate = UNKNOWN_RUN;
   /** Whether its {@code @Compress} chooses its answers' compressor, {@link #compressor}. */
   private final boolean compressionChosen;
   /** What its {@code @Compress} chose; null for none, or when it has none. */
@@ -98,6 +106,22 @@ final class ServerMethod {
   /** The size its next answer is expected to have, in bytes. */
   long answerEstimate() {
     return answerEstimate;
+  }
+
+  /** How long its implementation takes, in nanoseconds; {@link #UNKNOWN_RUN} before it ran. */
+  long runEstimate() {
+    return runEstimate;
+  }
+
+  /** Its implementation took {@code nanos} to return a call's result. */
+  void ran(long nanos) {
+    // An eighth of the way to each new time; written only when that moves it more than a
+    // thirty-second, so that workers that call it often do not bounce its cache line.
+    long e = runEstimate;
+    long next = e == UNKNOWN_RUN ? nanos : e + (nanos - e) / 8;
+    if (Math.abs(next - e) > (e >> 5) + 100 || e == UNKNOWN_RUN) {
+      runEstimate = next;
+    }
   }
 
   /** An answer of {@code bytes} was encoded. */

@@ -343,8 +343,8 @@ public final class ServerRuntime {
   private void shutdownThreads() {
     if (executor != null) {
       for (Runnable unrun : executor.shutdownNow()) {
-        if (unrun instanceof ConnectionCalls.Worker) {
-          ((ConnectionCalls.Worker) unrun).discard();
+        if (unrun instanceof ConnectionWorkers.Worker) {
+          ((ConnectionWorkers.Worker) unrun).discard();
         }
       }
     }
