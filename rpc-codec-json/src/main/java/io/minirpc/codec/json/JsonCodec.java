@@ -106,6 +106,8 @@ final class JsonCodec implements Codec {
     JsonMapper.Builder builder =
         JsonMapper.builder(factory)
             .addModule(new JavaTimeModule())
+            // After it, so that these come first: the same text, without DateTimeFormatter.
+            .addModule(IsoDates.module())
             .addModule(new Jdk8Module())
             // Constructors' parameter names, where classes were compiled with -parameters.
             .addModule(new ParameterNamesModule())
