@@ -142,7 +142,7 @@ final class UplinkImpl implements Uplink {
     return sum; // the iterator is left open: the call's end ends the client's stream
   }
 
-  /** When {@link #takeThenLinger} closed its iterator, by {@link System#nanoTime}. */
+  /** When {@link #takeThenLinger} was about to close its iterator, by {@link System#nanoTime}. */
   final java.util.concurrent.atomic.AtomicLong closedAt = new java.util.concurrent.atomic.AtomicLong();
 
   @Override
@@ -152,8 +152,8 @@ final class UplinkImpl implements Uplink {
       for (int i = 0; i < n && it.hasNext(); i++) {
         sum += it.next();
       }
+      closedAt.set(System.nanoTime()); // just before the close: the client may stop at once
     }
-    closedAt.set(System.nanoTime());
     try {
       Thread.sleep(lingerMillis);
     } catch (InterruptedException e) {
