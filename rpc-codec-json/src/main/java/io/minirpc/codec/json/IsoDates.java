@@ -60,19 +60,90 @@ final class IsoDates {
         && f.getFeature(JsonFormat.Feature.WRITE_DATES_WITH_ZONE_ID) == null);
   }
 
-  private static final class DateTimeWriter extends StdSerializer<LocalDateTime>
+  /**
+   * Writes the plain shape itself, and leaves the rest to JavaTimeModule's serializer: a value it
+   * does not write, timestamps, and any property with a format of its own.
+   */
+  private abstract static class Writer<T> extends StdSerializer<T>
       implements ContextualSerializer {
-    DateTimeWriter() {
-      super(LocalDateTime.class);
+    private final StdSerializer<T> standard;
+
+    Writer(Class<T> type, StdSerializer<T> standard) {
+      super(type);
+      this.standard = standard;
+    }
+
+    /** Writes {@code v}, or returns false to leave it to JavaTimeModule. */
+    abstract boolean write(T v, JsonGenerator g) throws IOException;
+
+    @Override
+    public void serialize(T v, JsonGenerator g, SerializerProvider p) throws IOException {
+      if (p.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS) || !write(v, g)) {
+        standard.serialize(v, g, p);
+      }
     }
 
     @Override
-    public void serialize(LocalDateTime v, JsonGenerator g, SerializerProvider p)
+    public void serializeWithType(T v, JsonGenerator g, SerializerProvider p, TypeSerializer t)
         throws IOException {
-      if (v.getYear() < 0 || v.getYear() > 9999
-          || p.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)) {
-        LocalDateTimeSerializer.INSTANCE.serialize(v, g, p);
-        return;
+      standard.serializeWithType(v, g, p, t);
+    }
+
+    @Override
+    public JsonSerializer<?> createContextual(SerializerProvider p, BeanProperty property)
+        throws JsonMappingException {
+      return plain(findFormatOverrides(p, property, handledType())) ? this
+          : ((ContextualSerializer) standard).createContextual(p, property);
+    }
+  }
+
+  /** Reads the plain shape itself, and leaves the rest to JavaTimeModule's deserializer. */
+  private abstract static class Reader<T> extends StdDeserializer<T>
+      implements ContextualDeserializer {
+    private final StdDeserializer<T> standard;
+
+    Reader(Class<T> type, StdDeserializer<T> standard) {
+      super(type);
+      this.standard = standard;
+    }
+
+    /** The value of the string token's characters; null to leave it to JavaTimeModule. */
+    abstract T read(char[] c, int at, int length);
+
+    @Override
+    public T deserialize(JsonParser p, DeserializationContext c) throws IOException {
+      if (p.hasToken(JsonToken.VALUE_STRING)) {
+        T v = read(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        if (v != null) {
+          return v;
+        }
+      }
+      return standard.deserialize(p, c);
+    }
+
+    @Override
+    public Object deserializeWithType(JsonParser p, DeserializationContext c, TypeDeserializer t)
+        throws IOException {
+      return standard.deserializeWithType(p, c, t);
+    }
+
+    @Override
+    public JsonDeserializer<?> createContextual(DeserializationContext c, BeanProperty property)
+        throws JsonMappingException {
+      return plain(findFormatOverrides(c, property, handledType())) ? this
+          : ((ContextualDeserializer) standard).createContextual(c, property);
+    }
+  }
+
+  private static final class DateTimeWriter extends Writer<LocalDateTime> {
+    DateTimeWriter() {
+      super(LocalDateTime.class, LocalDateTimeSerializer.INSTANCE);
+    }
+
+    @Override
+    boolean write(LocalDateTime v, JsonGenerator g) throws IOException {
+      if (v.getYear() < 0 || v.getYear() > 9999) {
+        return false;
       }
       char[] c = new char[29];
       int n = date(c, v.getYear(), v.getMonthValue(), v.getDayOfMonth());
@@ -97,112 +168,45 @@ final class IsoDates {
         n += digits;
       }
       g.writeString(c, 0, n);
-    }
-
-    @Override
-    public void serializeWithType(LocalDateTime v, JsonGenerator g, SerializerProvider p,
-        TypeSerializer t) throws IOException {
-      LocalDateTimeSerializer.INSTANCE.serializeWithType(v, g, p, t);
-    }
-
-    @Override
-    public JsonSerializer<?> createContextual(SerializerProvider p, BeanProperty property)
-        throws JsonMappingException {
-      return plain(findFormatOverrides(p, property, handledType())) ? this
-          : LocalDateTimeSerializer.INSTANCE.createContextual(p, property);
+      return true;
     }
   }
 
-  private static final class DateWriter extends StdSerializer<LocalDate>
-      implements ContextualSerializer {
+  private static final class DateWriter extends Writer<LocalDate> {
     DateWriter() {
-      super(LocalDate.class);
+      super(LocalDate.class, LocalDateSerializer.INSTANCE);
     }
 
     @Override
-    public void serialize(LocalDate v, JsonGenerator g, SerializerProvider p) throws IOException {
-      if (v.getYear() < 0 || v.getYear() > 9999
-          || p.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)) {
-        LocalDateSerializer.INSTANCE.serialize(v, g, p);
-        return;
+    boolean write(LocalDate v, JsonGenerator g) throws IOException {
+      if (v.getYear() < 0 || v.getYear() > 9999) {
+        return false;
       }
       char[] c = new char[10];
       g.writeString(c, 0, date(c, v.getYear(), v.getMonthValue(), v.getDayOfMonth()));
-    }
-
-    @Override
-    public void serializeWithType(LocalDate v, JsonGenerator g, SerializerProvider p,
-        TypeSerializer t) throws IOException {
-      LocalDateSerializer.INSTANCE.serializeWithType(v, g, p, t);
-    }
-
-    @Override
-    public JsonSerializer<?> createContextual(SerializerProvider p, BeanProperty property)
-        throws JsonMappingException {
-      return plain(findFormatOverrides(p, property, handledType())) ? this
-          : LocalDateSerializer.INSTANCE.createContextual(p, property);
+      return true;
     }
   }
 
-  private static final class DateTimeReader extends StdDeserializer<LocalDateTime>
-      implements ContextualDeserializer {
+  private static final class DateTimeReader extends Reader<LocalDateTime> {
     DateTimeReader() {
-      super(LocalDateTime.class);
+      super(LocalDateTime.class, LocalDateTimeDeserializer.INSTANCE);
     }
 
     @Override
-    public LocalDateTime deserialize(JsonParser p, DeserializationContext c) throws IOException {
-      if (p.hasToken(JsonToken.VALUE_STRING)) {
-        LocalDateTime v = dateTime(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-        if (v != null) {
-          return v;
-        }
-      }
-      return LocalDateTimeDeserializer.INSTANCE.deserialize(p, c);
-    }
-
-    @Override
-    public Object deserializeWithType(JsonParser p, DeserializationContext c, TypeDeserializer t)
-        throws IOException {
-      return LocalDateTimeDeserializer.INSTANCE.deserializeWithType(p, c, t);
-    }
-
-    @Override
-    public JsonDeserializer<?> createContextual(DeserializationContext c, BeanProperty property)
-        throws JsonMappingException {
-      return plain(findFormatOverrides(c, property, handledType())) ? this
-          : LocalDateTimeDeserializer.INSTANCE.createContextual(c, property);
+    LocalDateTime read(char[] c, int at, int length) {
+      return dateTime(c, at, length);
     }
   }
 
-  private static final class DateReader extends StdDeserializer<LocalDate>
-      implements ContextualDeserializer {
+  private static final class DateReader extends Reader<LocalDate> {
     DateReader() {
-      super(LocalDate.class);
+      super(LocalDate.class, LocalDateDeserializer.INSTANCE);
     }
 
     @Override
-    public LocalDate deserialize(JsonParser p, DeserializationContext c) throws IOException {
-      if (p.hasToken(JsonToken.VALUE_STRING) && p.getTextLength() == 10) {
-        LocalDate v = date(p.getTextCharacters(), p.getTextOffset());
-        if (v != null) {
-          return v;
-        }
-      }
-      return LocalDateDeserializer.INSTANCE.deserialize(p, c);
-    }
-
-    @Override
-    public Object deserializeWithType(JsonParser p, DeserializationContext c, TypeDeserializer t)
-        throws IOException {
-      return LocalDateDeserializer.INSTANCE.deserializeWithType(p, c, t);
-    }
-
-    @Override
-    public JsonDeserializer<?> createContextual(DeserializationContext c, BeanProperty property)
-        throws JsonMappingException {
-      return plain(findFormatOverrides(c, property, handledType())) ? this
-          : LocalDateDeserializer.INSTANCE.createContextual(c, property);
+    LocalDate read(char[] c, int at, int length) {
+      return length == 10 ? date(c, at) : null;
     }
   }
 
