@@ -90,13 +90,16 @@ final class ConnectionWorkers {
     Worker worker;
     synchronized (waiting) {
       boolean full = running >= shares.maxRunningPerConnection();
-      if (full || holdsBack(call, running > 0) || joins(call)) {
+      boolean held = !full && holdsBack(call, running > 0);
+      long estimate = call.method().runEstimate();
+      boolean joined = !full && !held && joins(estimate);
+      if (full || held || joined) {
         if (!shares.tryWait()) {
           throw new RejectedExecutionException("the server's queue is full");
         }
         waiting.add(call);
-        if (!full && !heldBack) {
-          waitingWork += call.method().runEstimate();
+        if (joined) {
+          waitingWork += estimate;
           planLook(); // the running workers take it, unless they all stall
         }
         return;
@@ -114,14 +117,14 @@ final class ConnectionWorkers {
   }
 
   /**
-   * Whether {@code call}, quick, waits for a worker that runs a quick call already: while the
-   * quick work waiting stays within a batch per such worker. Under waiting.
+   * Whether a call whose method takes {@code estimate}, quick, waits for a worker that runs a
+   * quick call already: while the quick work waiting stays within a batch per such worker. Under
+   * waiting.
    */
-  private boolean joins(QueuedCall call) {
+  private boolean joins(long estimate) {
     if (runningQuick == 0) {
       return false; // none, or all run slow calls: they may not come back soon
     }
-    long estimate = call.method().runEstimate();
     return estimate < QUICK_NANOS && waitingWork + estimate <= runningQuick * BATCH_NANOS
         && waiting.size() < runningQuick * BATCH_CALLS;
   }
@@ -135,16 +138,19 @@ final class ConnectionWorkers {
     }
   }
 
-  /** Starts another worker if calls wait and no worker took one since the look was planned. */
+  /**
+   * Starts another worker if calls wait and no worker took one since the look was planned. While
+   * the answers hold too much, it looks again later: a call's end may not come to look for it.
+   */
   private void look() {
     Worker worker;
     synchronized (waiting) {
       lookPlanned = false;
-      if (waiting.isEmpty() || running >= shares.maxRunningPerConnection() || heldBack) {
-        return; // nothing waits, or the running workers (or a call's end) take them
+      if (waiting.isEmpty() || running >= shares.maxRunningPerConnection()) {
+        return; // nothing waits, or the running workers take them
       }
-      if (taken != takenAtLook || holdsBack(waiting.peek(), true)) {
-        planLook(); // they make progress: look again later
+      if (taken != takenAtLook || holdsBack(waiting.peek(), running > 0)) {
+        planLook(); // they make progress, or memory holds them: look again later
         return;
       }
       worker = new Worker(null, false);
@@ -167,10 +173,14 @@ final class ConnectionWorkers {
     return call;
   }
 
-  /** Starts {@code worker}, its first call counted as running; if refused, the call is refused. */
-  private void startWorker(Worker worker) {
+  /**
+   * Starts {@code worker}, its first call counted as running; false if the executor refused it,
+   * and with it the call.
+   */
+  private boolean startWorker(Worker worker) {
     try {
       executor.execute(worker);
+      return true;
     } catch (RejectedExecutionException e) {
       synchronized (waiting) {
         stopped(worker.quick);
@@ -178,6 +188,7 @@ final class ConnectionWorkers {
       worker.first.abort(RpcException.Code.UNAVAILABLE, "the server is shutting down or"
           + " overloaded, and could not start the call. Retry later, on this server or another");
       worker.first.discard();
+      return false;
     }
   }
 
@@ -247,7 +258,9 @@ final class ConnectionWorkers {
         worker = new Worker(null, false);
         worker.first = take(worker);
       }
-      startWorker(worker);
+      if (!startWorker(worker)) {
+        return; // the pool refuses: the next call's end tries again
+      }
     }
   }
 
