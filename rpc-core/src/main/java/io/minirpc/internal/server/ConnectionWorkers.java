@@ -94,15 +94,18 @@ final class ConnectionWorkers {
       long estimate = call.method().runEstimate();
       boolean joined = !full && !held && joins(estimate);
       if (full || held || joined) {
-        if (!shares.tryWait()) {
+        if (shares.tryWait()) {
+          waiting.add(call);
+          if (joined) {
+            waitingWork += estimate;
+            planLook(); // the running workers take it, unless they all stall
+          }
+          return;
+        }
+        if (!joined) {
           throw new RejectedExecutionException("the server's queue is full");
         }
-        waiting.add(call);
-        if (joined) {
-          waitingWork += estimate;
-          planLook(); // the running workers take it, unless they all stall
-        }
-        return;
+        // Joining only saves a hand-off: with the queue full, the call gets its own worker.
       }
       worker = new Worker(call, start(call));
     }
