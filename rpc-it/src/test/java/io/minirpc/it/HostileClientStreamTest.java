@@ -199,6 +199,11 @@ class HostileClientStreamTest {
       raw.requestWithBody(1, 1, UPLINK, ticks, slots("\"a\"", null));
       raw.requestWithBody(1, 2, UPLINK, ticks, slots("\"b\"", null));
       long start = System.nanoTime();
+      // Until both methods hold their workers, the good call below could take one first.
+      while (impl.ticksBegun.get() < 2) {
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "the raw calls began");
+        Thread.sleep(1);
+      }
       // A good client's call waits for a worker, and gets one once the limit frees them.
       assertEquals(100L, good.proxy(Uplink.class)
           .countInOrder(ClientStreamingTest.range(100, new AtomicLong())).get(10, TimeUnit.SECONDS));

@@ -14,6 +14,8 @@ final class UplinkImpl implements Uplink {
   final AtomicLong taken = new AtomicLong();
   /** How the last stream a method read ended: null while it goes on, or for a complete one. */
   final LinkedBlockingQueue<Throwable> ends = new LinkedBlockingQueue<>();
+  /** Calls of {@link #countTicks} that have begun, over all calls. */
+  final AtomicLong ticksBegun = new AtomicLong();
 
   @Override
   public CompletableFuture<Long> countInOrder(Flow.Publisher<Long> items) {
@@ -58,6 +60,7 @@ final class UplinkImpl implements Uplink {
 
   @Override
   public String countTicks(String label, Flow.Publisher<Feed.Tick> ticks) {
+    ticksBegun.incrementAndGet();
     long n = 0;
     try (StreamIterator<Feed.Tick> it = Streams.iterate(ticks, 32)) {
       while (it.hasNext()) {
