@@ -37,11 +37,8 @@ public final class CurrentCall {
 
   /** Restores what {@link #enter} returned. */
   public static void exit(Context previous) {
-    if (previous == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(previous);
-    }
+    // Set, not removed when null: the thread keeps its entry, and the next enter makes none.
+    CURRENT.set(previous);
   }
 
   /**

@@ -241,7 +241,7 @@ public final class ClientRuntime
 
   @Override
   public Object callBlocking(ClientMethod method, Object[] args) throws Throwable {
-    Waiting.checkNotOnEventLoop(group, method);
+    Waiting.checkNotOnEventLoop(ioThreadFactory, method);
     if (!interceptors.isEmpty()) {
       return Waiting.await(new InterceptedCall(this, method, args, interceptors));
     }

@@ -1,7 +1,7 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
-import io.netty.util.concurrent.EventExecutor;
+import io.minirpc.internal.transport.TrackedThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,17 +22,15 @@ final class Waiting {
    * A blocking call made on one of this client's I/O threads would wait for a response that only
    * that thread can read: fail at once instead of deadlocking until the timeout.
    */
-  static void checkNotOnEventLoop(Iterable<EventExecutor> group, ClientMethod method) {
-    for (EventExecutor e : group) {
-      if (e.inEventLoop()) {
-        throw new RpcException(
-            RpcException.Code.INTERNAL,
-            method.callPrefix()
-                + "was refused: a blocking call was made on the client's I/O thread (probably"
-                + " from a callback of an asynchronous call), where it would deadlock. Use an"
-                + " asynchronous method, or thenApplyAsync/thenComposeAsync to leave the I/O"
-                + " thread");
-      }
+  static void checkNotOnEventLoop(TrackedThreads ioThreads, ClientMethod method) {
+    if (ioThreads.made(Thread.currentThread())) {
+      throw new RpcException(
+          RpcException.Code.INTERNAL,
+          method.callPrefix()
+              + "was refused: a blocking call was made on the client's I/O thread (probably"
+              + " from a callback of an asynchronous call), where it would deadlock. Use an"
+              + " asynchronous method, or thenApplyAsync/thenComposeAsync to leave the I/O"
+              + " thread");
     }
   }
 

@@ -3,7 +3,7 @@ package io.minirpc.internal.protocol;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One decoded frame. {@link #header()} and {@link #body()} are slices of one buffer that this frame
+ * One decoded frame. {@link #header()} and {@link #body()} are views of one buffer that this frame
  * owns, and the frame may hold memory reserved for it from a {@link FrameMemory}: whoever takes the
  * frame must call {@link #release()} exactly once, which gives back both.
  */
@@ -121,6 +121,6 @@ public final class Frame {
 
   @Override
   public String toString() {
-    return type + "(seq=" + sequence + ", codec=" + codecId + ", " + owner.readableBytes() + " bytes)";
+    return type + "(seq=" + sequence + ", codec=" + codecId + ", " + size() + " bytes)";
   }
 }

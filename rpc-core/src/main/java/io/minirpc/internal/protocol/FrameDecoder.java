@@ -280,9 +280,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         owner = in.readRetainedSlice(frameBytes);
       }
       int headerStart = Protocol.LENGTH_FIELD + Protocol.FIXED_HEADER;
-      ByteBuf header = owner.slice(headerStart, headerLength);
-      int bodyStart = headerStart + headerLength;
-      ByteBuf body = owner.slice(bodyStart, owner.readableBytes() - bodyStart);
+      // No view where none is needed: an empty header is the shared empty buffer, and the body
+      // is the owner itself, read from past the header (nothing else reads the owner).
+      ByteBuf header = headerLength == 0 ? Unpooled.EMPTY_BUFFER
+          : owner.slice(headerStart, headerLength);
+      ByteBuf body = owner.readerIndex(headerStart + headerLength);
       out.add(new Frame(type, codecId, flags, sequence, header, body, owner, memory, reserved));
       reserved = 0; // the frame gives it back
       if (arrival != null) {

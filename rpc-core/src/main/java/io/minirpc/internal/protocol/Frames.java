@@ -110,15 +110,28 @@ public final class Frames {
 
   /** Reads a header string. */
   public static String readString(ByteBuf buf) {
+    int length = stringLength(buf);
+    String s = buf.toString(buf.readerIndex(), length, StandardCharsets.UTF_8);
+    buf.skipBytes(length);
+    return s;
+  }
+
+  /**
+   * A string as {@link #readString} reads it, which the thread likely read before: a service or
+   * method name, the same String each time ({@link HeaderNames}).
+   */
+  static String readName(ByteBuf buf) {
+    return HeaderNames.read(buf, stringLength(buf));
+  }
+
+  private static int stringLength(ByteBuf buf) {
     int length = readUnsignedShort(buf);
     if (buf.readableBytes() < length) {
       throw new CorruptedFrameException(
           "Header string of " + length + " bytes overruns the header (" + buf.readableBytes()
               + " bytes left)");
     }
-    String s = buf.toString(buf.readerIndex(), length, StandardCharsets.UTF_8);
-    buf.skipBytes(length);
-    return s;
+    return length;
   }
 
   public static int readUnsignedShort(ByteBuf buf) {

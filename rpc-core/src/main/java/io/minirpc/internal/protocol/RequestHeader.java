@@ -34,8 +34,8 @@ public record RequestHeader(
    * @throws RpcException RESOURCE_EXHAUSTED if the metadata is over a limit: a refusal of this call
    */
   public static RequestHeader read(ByteBuf header, int maxBytes, int maxEntries) {
-    String service = Frames.readString(header);
-    String method = Frames.readString(header);
+    String service = Frames.readName(header);
+    String method = Frames.readName(header);
     long timeoutNanos = Frames.readLong(header);
     return new RequestHeader(service, method, timeoutNanos,
         readMetadata(header, maxBytes, maxEntries));
@@ -70,6 +70,9 @@ public record RequestHeader(
   /** Writes a metadata map as {@link #readMetadata} reads it. */
   static void writeMetadata(ByteBuf buf, Map<String, String> metadata) {
     buf.writeShort(metadata.size());
+    if (metadata.isEmpty()) {
+      return; // most calls: no iterator
+    }
     for (Map.Entry<String, String> e : metadata.entrySet()) {
       Frames.writeString(buf, e.getKey());
       Frames.writeString(buf, e.getValue());

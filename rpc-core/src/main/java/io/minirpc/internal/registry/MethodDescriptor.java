@@ -29,6 +29,8 @@ public final class MethodDescriptor {
   private final String key;
   private final String displayName;
   private final Type[] parameterTypes;
+  /** The erased parameter types, looked up once: reflection clones them at every ask. */
+  private final Class<?>[] parameterClasses;
   private final Type resultType;
   private final boolean async;
   /** {@code T} of a result {@code Flow.Publisher<T>}: the items of a server stream; or null. */
@@ -46,6 +48,7 @@ public final class MethodDescriptor {
     this.key = keyOf(method);
     this.displayName = serviceName + "." + key;
     this.parameterTypes = method.getGenericParameterTypes();
+    this.parameterClasses = method.getParameterTypes();
     this.resultType = resultType;
     this.async = async;
     this.itemType = itemType;
@@ -65,6 +68,7 @@ public final class MethodDescriptor {
     this.key = key;
     this.displayName = serviceName + "." + key;
     this.parameterTypes = parameterTypes.clone();
+    this.parameterClasses = method.getParameterTypes();
     this.resultType = resultType;
     this.async = false;
     this.itemType = itemType;
@@ -307,9 +311,12 @@ public final class MethodDescriptor {
     return parameterTypes[i];
   }
 
-  /** The declared parameter classes, for checks that need the erased type. */
+  /**
+   * The declared parameter classes, for checks that need the erased type. The array is shared:
+   * read it, never change it.
+   */
   public Class<?>[] parameterClasses() {
-    return method.getParameterTypes();
+    return parameterClasses;
   }
 
   /**

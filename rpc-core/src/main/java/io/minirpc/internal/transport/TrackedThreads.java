@@ -27,6 +27,11 @@ public final class TrackedThreads implements ThreadFactory {
     return t;
   }
 
+  /** Whether this factory made {@code thread}, until {@link #joinAll} saw it end. */
+  public boolean made(Thread thread) {
+    return threads.contains(thread);
+  }
+
   /**
    * Waits up to {@code timeoutNanos} for every thread made so far to end; true if they all did.
    * Keeps the caller's interrupt status.
