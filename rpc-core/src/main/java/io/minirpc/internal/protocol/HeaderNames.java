@@ -1,15 +1,14 @@
 package io.minirpc.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The service and method names one thread read last, so that a request naming a method it named
  * before gets the same String, not a new one: every request carries both names. Direct-mapped by
- * the length and last bytes; a name that misses (or is long) is decoded as {@link Frames#readString}
+ * a hash of the bytes; a name that misses (or is long) is decoded as {@link Frames#readString}
  * decodes it, and replaces what its slot held. A peer sending ever new names only makes misses.
  */
 final class HeaderNames {
@@ -23,8 +22,10 @@ final class HeaderNames {
     }
   };
 
-  private final ByteBuf[] bytes = new ByteBuf[SLOTS];
+  private final byte[][] bytes = new byte[SLOTS][];
   private final String[] names = new String[SLOTS];
+  /** The name being read, copied in one bulk read: a buffer checks itself at every access. */
+  private final byte[] scratch = new byte[MAX_KEPT];
 
   private HeaderNames() {}
 
@@ -39,23 +40,21 @@ final class HeaderNames {
   }
 
   private String find(ByteBuf buf, int length) {
-    int at = buf.readerIndex();
-    // Names of one interface share their start, so the slot comes from the length and the end.
-    long end = length >= 8 ? buf.getLong(at + length - 8)
-        : length >= 4 ? buf.getInt(at + length - 4) : length > 0 ? buf.getByte(at) : 0;
-    long mixed = (end ^ length) * 0x9E3779B97F4A7C15L;
-    int slot = (int) (mixed >>> 59) & (SLOTS - 1);
-    ByteBuf kept = bytes[slot];
-    if (kept != null && kept.readableBytes() == length
-        && ByteBufUtil.equals(buf, at, kept, 0, length)) {
-      buf.skipBytes(length);
+    byte[] name = scratch;
+    buf.readBytes(name, 0, length);
+    int hash = length;
+    for (int i = 0; i < length; i++) {
+      hash = 31 * hash + name[i];
+    }
+    int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    byte[] kept = bytes[slot];
+    if (kept != null && Arrays.equals(kept, 0, kept.length, name, 0, length)) {
       return names[slot];
     }
-    byte[] read = new byte[length];
-    buf.readBytes(read);
-    String name = new String(read, StandardCharsets.UTF_8);
-    bytes[slot] = Unpooled.wrappedBuffer(read);
-    names[slot] = name;
-    return name;
+    kept = Arrays.copyOf(name, length);
+    String found = new String(kept, StandardCharsets.UTF_8);
+    bytes[slot] = kept;
+    names[slot] = found;
+    return found;
   }
 }
