@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.deser.SettableBeanProperty;
 import com.fasterxml.jackson.databind.deser.impl.PropertyBasedCreator;
 import com.fasterxml.jackson.databind.deser.impl.MethodProperty;
 import com.fasterxml.jackson.databind.deser.impl.PropertyValueBuffer;
+import com.fasterxml.jackson.databind.util.NameTransformer;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.util.Collection;
@@ -51,15 +52,43 @@ final class OrderedRecords extends BeanDeserializerModifier {
     private transient SettableBeanProperty[] ordered;
     private transient SerializedString[] names;
 
+    /** Whether this is Jackson's unwrapping copy, which keeps Jackson's path. */
+    private final boolean unwrapping;
+    /** What {@link #unwrappingDeserializer} works on now: a guard against cycles, as Jackson's. */
+    private transient volatile NameTransformer transforming;
+
     Reader(BeanDeserializer src) {
       super(src);
+      this.unwrapping = false;
+    }
+
+    private Reader(Reader src, NameTransformer unwrapper) {
+      super(src, unwrapper);
+      this.unwrapping = true;
+    }
+
+    /**
+     * Jackson's unwrapping copy, as its own {@code BeanDeserializer} makes one: it returns itself
+     * for any subclass, and a {@code @JsonUnwrapped} record would then be read as a nested one.
+     */
+    @Override
+    public JsonDeserializer<Object> unwrappingDeserializer(NameTransformer transformer) {
+      if (transforming == transformer) {
+        return this;
+      }
+      transforming = transformer;
+      try {
+        return new Reader(this, transformer);
+      } finally {
+        transforming = null;
+      }
     }
 
     @Override
     public void resolve(DeserializationContext ctxt) throws JsonMappingException {
       super.resolve(ctxt);
       PropertyBasedCreator creator = _propertyBasedCreator;
-      if (creator == null || _anySetter != null || _injectables != null
+      if (unwrapping || creator == null || _anySetter != null || _injectables != null
           || _objectIdReader != null || _needViewProcesing || _unwrappedPropertyHandler != null
           || _externalTypeIdHandler != null || (_ignorableProps != null && !_ignorableProps.isEmpty())
           || _includableProps != null) {
@@ -128,10 +157,15 @@ final class OrderedRecords extends BeanDeserializerModifier {
               bean = wrapInstantiationProblem(e, ctxt);
             }
             p.assignCurrentValue(bean);
-            if (bean != null && unknown != null) {
+            if (bean == null) {
+              // A creator may return null: the rest of the object is skipped, as Jackson does.
+              _handleNullFromPropsBasedCreator(p, ctxt, unknown, null);
+              return null;
+            }
+            if (unknown != null) {
               bean = handleUnknownProperties(ctxt, bean, unknown);
             }
-            return bean == null ? null : deserialize(p, ctxt, bean);
+            return deserialize(p, ctxt, bean);
           }
           next = prop.getCreatorIndex() + 1;
         }
@@ -150,7 +184,11 @@ final class OrderedRecords extends BeanDeserializerModifier {
         return wrapInstantiationProblem(e, ctxt);
       }
       p.assignCurrentValue(bean);
-      return bean != null && unknown != null ? handleUnknownProperties(ctxt, bean, unknown) : bean;
+      if (bean == null) {
+        _handleNullFromPropsBasedCreator(null, ctxt, unknown, null);
+        return null;
+      }
+      return unknown != null ? handleUnknownProperties(ctxt, bean, unknown) : bean;
     }
 
     /** The name at the parser, or null at the object's end. */

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.minirpc.codec.Codec;
@@ -27,6 +29,35 @@ class OrderedRecordsTest {
 
   @JsonIgnoreProperties("never-sent")
   record Slow(int a, String b, List<Integer> c, Inner d, @JsonProperty("e-e") boolean e) {}
+
+  record Maybe(int a, String b) {
+    @JsonCreator
+    static Maybe of(@JsonProperty("a") int a, @JsonProperty("b") String b) {
+      return a < 0 ? null : new Maybe(a, b);
+    }
+  }
+
+  @JsonIgnoreProperties("never-sent")
+  record MaybeSlow(int a, String b) {
+    @JsonCreator
+    static MaybeSlow of(@JsonProperty("a") int a, @JsonProperty("b") String b) {
+      return a < 0 ? null : new MaybeSlow(a, b);
+    }
+  }
+
+  record Address(String street, int no) {}
+
+  /** A class with a record unwrapped into it: the record's members are the class's. */
+  static final class Order {
+    String id;
+    @JsonUnwrapped
+    Address address;
+
+    @Override
+    public String toString() {
+      return id + " at " + address;
+    }
+  }
 
   /** Inputs: in order, reordered, missing, repeated, unknown, null and mistyped members. */
   private static final List<String> INPUTS = List.of(
@@ -88,6 +119,41 @@ class OrderedRecordsTest {
   }
 
   @Test
+  void aCreatorThatReturnsNullSkipsTheRestOfItsObjectAsJacksonDoes() throws IOException {
+    Codec plain = JsonCodecTest.codec(Set.of(), 1 << 20);
+    java.lang.reflect.Type fast = new com.fasterxml.jackson.core.type.TypeReference<
+        List<Maybe>>() {}.getType();
+    java.lang.reflect.Type slow = new com.fasterxml.jackson.core.type.TypeReference<
+        List<MaybeSlow>>() {}.getType();
+    for (Codec codec : List.of(plain, plain.evolving())) {
+      for (String json : List.of(
+          "[{\"a\":-1,\"b\":\"x\",\"c\":[1,{\"a\":3}]},{\"a\":2,\"b\":\"y\"}]",
+          "[{\"a\":-1,\"c\":1,\"b\":\"x\"},{\"a\":2,\"b\":\"y\"}]",
+          "[{\"a\":-1},{\"b\":\"y\",\"a\":2}]")) {
+        assertEquals(outcome(codec, slow, json).replace("MaybeSlow", "Maybe"),
+            outcome(codec, fast, json), json);
+      }
+    }
+    assertEquals("[null, Maybe[a=2, b=y]]", outcome(plain, fast,
+        "[{\"a\":-1,\"b\":\"x\",\"c\":[1,{\"a\":3}]},{\"a\":2,\"b\":\"y\"}]"));
+  }
+
+  @Test
+  void anUnwrappedRecordReadsBackInBothLayouts() throws IOException {
+    Codec plain = JsonCodecTest.codec(Set.of(), 1 << 20);
+    Order order = new Order();
+    order.id = "o-1";
+    order.address = new Address("Main Street", 7);
+    for (Codec codec : List.of(plain, plain.evolving())) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      codec.writer(Order.class).write(order, out);
+      String json = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(json.contains("\"street\":\"Main Street\""), json);
+      assertEquals(order.toString(), outcome(codec, Order.class, json));
+    }
+  }
+
+  @Test
   void aPageOfRecordsReadsBackAsWritten() throws IOException {
     Codec codec = JsonCodecTest.codec(Set.of(), 1 << 20);
     List<Fast> page = new ArrayList<>();
@@ -104,7 +170,7 @@ class OrderedRecordsTest {
   }
 
   /** The value read, or "failed at" the input's position, with the failure's kind. */
-  private static String outcome(Codec codec, Class<?> type, String json) {
+  private static String outcome(Codec codec, java.lang.reflect.Type type, String json) {
     try {
       Object value = codec.reader(type).read(JsonCodecTest.in(json));
       return String.valueOf(value);
