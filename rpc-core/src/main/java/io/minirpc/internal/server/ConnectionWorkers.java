@@ -4,6 +4,7 @@ import io.minirpc.RpcException;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -188,10 +189,33 @@ final class ConnectionWorkers {
       synchronized (waiting) {
         stopped(worker.quick);
       }
-      worker.first.abort(RpcException.Code.UNAVAILABLE, "the server is shutting down or"
-          + " overloaded, and could not start the call. Retry later, on this server or another");
-      worker.first.discard();
+      refuse(worker.first);
+      if (executor instanceof ExecutorService pool && pool.isShutdown()) {
+        // The server stops: no worker will come for the calls that wait. Free them now, or
+        // their frames would be left to the garbage collector.
+        for (QueuedCall call = dropWaiting(); call != null; call = dropWaiting()) {
+          refuse(call);
+        }
+      }
       return false;
+    }
+  }
+
+  private static void refuse(QueuedCall call) {
+    call.abort(RpcException.Code.UNAVAILABLE, "the server is shutting down or overloaded, and"
+        + " could not start the call. Retry later, on this server or another");
+    call.discard();
+  }
+
+  /** The next waiting call, taken to be dropped unrun; null if none waits. */
+  private QueuedCall dropWaiting() {
+    synchronized (waiting) {
+      QueuedCall call = waiting.poll();
+      if (call != null) {
+        shares.waited();
+        waitingWork = waiting.isEmpty() ? 0 : waitingWork;
+      }
+      return call;
     }
   }
 
@@ -304,9 +328,16 @@ final class ConnectionWorkers {
       }
     }
 
-    /** The executor dropped this worker unrun (the server stopped): free what its calls hold. */
+    /**
+     * The executor dropped this worker unrun (the server stopped): free what its calls hold, and
+     * what every call waiting behind it holds, held back for memory or not.
+     */
     void discard() {
-      for (QueuedCall call = first; call != null; call = next(this)) {
+      synchronized (waiting) {
+        stopped(quick);
+      }
+      first.discard();
+      for (QueuedCall call = dropWaiting(); call != null; call = dropWaiting()) {
         call.discard();
       }
     }
