@@ -90,8 +90,8 @@ final class OrderedRecords extends BeanDeserializerModifier {
       PropertyBasedCreator creator = _propertyBasedCreator;
       if (unwrapping || creator == null || _anySetter != null || _injectables != null
           || _objectIdReader != null || _needViewProcesing || _unwrappedPropertyHandler != null
-          || _externalTypeIdHandler != null || (_ignorableProps != null && !_ignorableProps.isEmpty())
-          || _includableProps != null) {
+          || _externalTypeIdHandler != null || _includableProps != null
+          || (_ignorableProps != null && !_ignorableProps.isEmpty())) {
         return;
       }
       for (SettableBeanProperty p : _beanProperties) {

@@ -217,7 +217,7 @@ final class ClientHandler extends FrameHandler {
    * body, or for a call that sends none, is a fault.
    */
   private void stop(Frame frame) {
-    boolean empty = !frame.header().isReadable() && !frame.body().isReadable();
+    boolean empty = frame.isEmpty();
     frame.release();
     if (!empty) {
       connection.closeBecauseFaulty("it sent an END frame that is not empty");
@@ -234,7 +234,7 @@ final class ClientHandler extends FrameHandler {
     try {
       items = Frames.readLong(frame.header());
       bytes = Frames.readLong(frame.header());
-      if (items < 0 || bytes < 0 || frame.header().isReadable() || frame.body().isReadable()) {
+      if (items < 0 || bytes < 0 || !frame.isEmpty()) {
         throw new java.io.IOException("two counts that are not negative, and nothing else");
       }
     } catch (java.io.IOException | RuntimeException e) {

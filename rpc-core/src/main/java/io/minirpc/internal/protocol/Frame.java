@@ -64,6 +64,11 @@ public final class Frame {
     return header;
   }
 
+  /** Whether nothing is left of it beyond its fixed header: no header and no body to read. */
+  public boolean isEmpty() {
+    return !header.isReadable() && !body.isReadable();
+  }
+
   /** The body: the codec slots. */
   public ByteBuf body() {
     return body;

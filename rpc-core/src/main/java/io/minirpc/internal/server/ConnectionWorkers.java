@@ -16,13 +16,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How many workers: at most {@code maxRunningPerConnection}, and no more than the calls need.
  * A call of a method whose implementation has been quick (it returned in under {@link
- * #QUICK_NANOS}, on average: it neither blocks nor works long) waits for a worker of its connection that runs a quick call already, unless the
- * quick calls waiting would take each such worker more than {@link #BATCH_NANOS}. So a burst of small
- * calls costs one or two hand-offs to the pool, not one per call, and their answers leave in
- * batches. Any other call (a slow method, one not seen yet) gets a worker of its own at once, as
- * every call did before. Should the running workers all stall on calls that are quick only on
- * average, a look {@link #STALL_NANOS} later that finds none of the waiting calls taken starts
- * another worker.
+ * #QUICK_NANOS}, on average: it neither blocks nor works long) waits for a worker of its
+ * connection that runs a quick call already, unless the quick calls waiting would take each such
+ * worker more than {@link #BATCH_NANOS}. So a burst of small calls costs one or two hand-offs to
+ * the pool, not one per call, and their answers leave in batches. Any other call (a slow method,
+ * one not seen yet) gets a worker of its own at once, as every call did before. Should the running
+ * workers all stall on calls that are quick only on average, a look {@link #STALL_NANOS} later
+ * that finds none of the waiting calls taken starts another worker.
  *
  * <p>While the connection's unwritten answers hold more than their share of its memory ({@link
  * ConnectionMemory#answersOverShare}), none of its calls is started: they wait until the client
@@ -133,7 +133,7 @@ final class ConnectionWorkers {
         && waiting.size() < runningQuick * BATCH_CALLS;
   }
 
-  /** Plans a look at the waiting calls, {@link #STALL_NANOS} from now, if none is. Under waiting. */
+  /** Plans a look at the waiting calls {@link #STALL_NANOS} from now, if none is; under waiting. */
   private void planLook() {
     if (!lookPlanned) {
       lookPlanned = true;
@@ -157,8 +157,7 @@ final class ConnectionWorkers {
         planLook(); // they make progress, or memory holds them: look again later
         return;
       }
-      worker = new Worker(null, false);
-      worker.first = take(worker);
+      worker = workerForNext();
       if (!waiting.isEmpty()) {
         planLook();
       }
@@ -166,14 +165,29 @@ final class ConnectionWorkers {
     startWorker(worker);
   }
 
+  /** A worker for the next waiting call, which it takes; under waiting, with a call waiting. */
+  private Worker workerForNext() {
+    Worker worker = new Worker(null, false);
+    worker.first = take(worker);
+    return worker;
+  }
+
   /** Takes the next waiting call for {@code worker}, counted as running; under waiting. */
   private QueuedCall take(Worker worker) {
-    QueuedCall call = waiting.poll();
-    taken++;
-    waitingWork = waiting.isEmpty() ? 0
-        : Math.max(0, waitingWork - Math.min(QUICK_NANOS, call.method().runEstimate()));
-    shares.waited();
+    QueuedCall call = poll();
     worker.quick = start(call);
+    return call;
+  }
+
+  /** The next waiting call, no longer counted as waiting; null if none. Under waiting. */
+  private QueuedCall poll() {
+    QueuedCall call = waiting.poll();
+    if (call != null) {
+      taken++;
+      waitingWork = waiting.isEmpty() ? 0
+          : Math.max(0, waitingWork - Math.min(QUICK_NANOS, call.method().runEstimate()));
+      shares.waited();
+    }
     return call;
   }
 
@@ -210,12 +224,7 @@ final class ConnectionWorkers {
   /** The next waiting call, taken to be dropped unrun; null if none waits. */
   private QueuedCall dropWaiting() {
     synchronized (waiting) {
-      QueuedCall call = waiting.poll();
-      if (call != null) {
-        shares.waited();
-        waitingWork = waiting.isEmpty() ? 0 : waitingWork;
-      }
-      return call;
+      return poll();
     }
   }
 
@@ -282,8 +291,7 @@ final class ConnectionWorkers {
         if (running >= shares.maxRunningPerConnection() || waiting.isEmpty()) {
           return; // the running workers take the waiting calls
         }
-        worker = new Worker(null, false);
-        worker.first = take(worker);
+        worker = workerForNext();
       }
       if (!startWorker(worker)) {
         return; // the pool refuses: the next call's end tries again

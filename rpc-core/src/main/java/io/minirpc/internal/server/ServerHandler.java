@@ -187,7 +187,7 @@ final class ServerHandler extends FrameHandler {
         try {
           long items = Frames.readLong(frame.header());
           long bytes = Frames.readLong(frame.header());
-          if (items < 0 || bytes < 0 || frame.header().isReadable() || frame.body().isReadable()) {
+          if (items < 0 || bytes < 0 || !frame.isEmpty()) {
             protocolError(ctx, "a CREDIT frame must carry two counts that are not negative, and"
                 + " nothing else");
             return;

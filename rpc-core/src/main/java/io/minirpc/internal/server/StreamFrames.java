@@ -28,7 +28,7 @@ final class StreamFrames {
   static boolean fromClient(QueuedCall call, Frame frame, boolean end) {
     ServerStreams streams = call == null ? null : call.streams();
     if (call == null || end || streams == null) {
-      boolean empty = !frame.header().isReadable() && !frame.body().isReadable();
+      boolean empty = frame.isEmpty();
       frame.release();
       return call == null || end && empty && streams != null && streams.end();
     }
