@@ -6,13 +6,11 @@ import io.minirpc.internal.protocol.FrameType;
 import io.minirpc.internal.protocol.Frames;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.Protocol;
+import io.minirpc.internal.transport.SequenceMap;
 import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.collection.LongObjectMap;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +48,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   private final ResponseDecoding decoding;
   /** Large responses of this connection being decoded off its event loop. Event loop only. */
   private final OffLoopAnswers offLoop;
-  private final LongObjectMap<Attempt> pending = new LongObjectHashMap<>();
+  private final SequenceMap<Attempt> pending = new SequenceMap<>();
   /**
    * Per method: {@link Compatibility#SAME}, {@link Compatibility#EVOLVING}, or the exception its
    * calls fail with. Event loop only.
@@ -290,8 +288,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
     long seq = call.sequence();
     // By identity: the number may since have been given to another call (a resent call keeps
     // none of its old connection's numbers, but a stale one must never cancel a stranger).
-    if (seq != 0 && pending.get(seq) == call) {
-      pending.remove(seq);
+    if (seq != 0 && pending.remove(seq, call)) {
       if (channel.isActive()) {
         sendEmpty(FrameType.CANCEL, seq);
       }
@@ -309,7 +306,7 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
     if (pending.isEmpty()) {
       return;
     }
-    List<Attempt> calls = new ArrayList<>(pending.values());
+    List<Attempt> calls = pending.values();
     pending.clear();
     String message =
         closeCode == RpcException.Code.CANCELLED

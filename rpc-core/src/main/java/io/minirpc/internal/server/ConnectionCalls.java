@@ -4,12 +4,12 @@ import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.ErrorInfo;
 import io.minirpc.internal.protocol.FrameDecoder;
 import io.minirpc.internal.protocol.Protocol;
+import io.minirpc.internal.transport.SequenceMap;
 import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConnectionCalls {
   private final Channel channel;
-  private final Map<Long, QueuedCall> calls = new ConcurrentHashMap<>();
+  /**
+   * The calls that have not ended, by sequence number. Event loop only: every call passes
+   * through it twice, and a concurrent map boxed each number.
+   */
+  private final SequenceMap<QueuedCall> calls = new SequenceMap<>();
   private final WriteBatcher<Outgoing> out;
   private final ConnectionMemory memory;
   private final InputMemory inputMemory;
@@ -121,16 +125,20 @@ final class ConnectionCalls {
     watches.decrementAndGet();
   }
 
-  /** Calls that have not ended. */
+  /** Calls that have not ended. Event loop. */
   int size() {
     return calls.size();
   }
 
-  /** Whether call {@code seq} is in flight: a request reusing its number breaks the protocol. */
+  /**
+   * Whether call {@code seq} is in flight: a request reusing its number breaks the protocol.
+   * Event loop.
+   */
   boolean inFlight(long seq) {
     return calls.containsKey(seq);
   }
 
+  /** Event loop. */
   void add(long seq, QueuedCall call) {
     calls.put(seq, call);
   }
@@ -151,8 +159,16 @@ final class ConnectionCalls {
     workers.callEnded();
   }
 
+  /**
+   * Call {@code seq} ended. Any thread: a call usually ends on the event loop, once its answer is
+   * written; one that ends on a worker (cancelled, dropped) leaves the table through the loop.
+   */
   void remove(long seq, QueuedCall call) {
-    calls.remove(seq, call);
+    if (channel.eventLoop().inEventLoop()) {
+      calls.remove(seq, call);
+    } else {
+      onLoop(() -> calls.remove(seq, call));
+    }
   }
 
   /**
@@ -190,17 +206,33 @@ final class ConnectionCalls {
     return workers.executor();
   }
 
-  /** The client is gone: nobody will read what its calls produce. */
+  /** The client is gone: nobody will read what its calls produce. Event loop. */
   void cancelAll() {
     for (QueuedCall call : calls.values()) {
       call.cancel();
     }
   }
 
-  /** Ends every call still open with {@code code} and stops them. */
+  /** Ends every call still open with {@code code} and stops them. Any thread: on the loop. */
   void abortAll(RpcException.Code code, String message) {
-    for (QueuedCall call : calls.values()) {
-      call.abort(code, message);
+    onLoop(() -> {
+      for (QueuedCall call : calls.values()) {
+        call.abort(code, message);
+      }
+    });
+  }
+
+  /** Runs {@code task} on the event loop: now if this is it, else soon; never if it is gone. */
+  private void onLoop(Runnable task) {
+    EventLoop loop = channel.eventLoop();
+    if (loop.inEventLoop()) {
+      task.run();
+    } else {
+      try {
+        loop.execute(task);
+      } catch (RejectedExecutionException e) {
+        // The event loop is gone, and its connection and this table with it.
+      }
     }
   }
 
