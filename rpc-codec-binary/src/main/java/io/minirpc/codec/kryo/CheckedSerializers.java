@@ -140,6 +140,9 @@ final class CheckedSerializers {
       Collection target;
       if (staging != null || CopyOnWriteArrayList.class.isAssignableFrom(type)) {
         target = staging != null ? staging.get() : new ArrayList<>(size);
+        if (target instanceof ArrayList<?> list) {
+          list.ensureCapacity(size); // the size is checked above: one array, never grown
+        }
       } else if (type == ArrayList.class) {
         target = new ArrayList<>(size);
       } else if (type == HashSet.class) {

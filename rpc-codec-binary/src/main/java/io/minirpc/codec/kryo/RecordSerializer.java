@@ -18,7 +18,9 @@ import java.lang.reflect.RecordComponent;
  * Kryo's own record serializer calls each accessor and the constructor by reflection on every
  * value, which a profile of a getUser call showed among the top costs on both sides. Components
  * are written as Kryo writes fields: primitives as themselves, final types without a class id,
- * anything else with one (which the class resolver checks against the slot's scope).
+ * anything else with one (which the class resolver checks against the slot's scope). The
+ * serializers of primitive and final components are looked up once too: Kryo looks a class's
+ * registration up in an identity map for every value, a tenth of a client's profile.
  */
 final class RecordSerializer extends Serializer<Record> {
   private final Class<?>[] types;
@@ -26,6 +28,9 @@ final class RecordSerializer extends Serializer<Record> {
   private final String[] names;
   private final MethodHandle[] accessors;
   private final MethodHandle constructor;
+  /** The serializers of the {@link #fixed} components, once asked for; null before. */
+  @SuppressWarnings("rawtypes")
+  private Serializer[] serializers;
 
   RecordSerializer(Kryo kryo, Class<?> type) {
     super(false, true);
@@ -72,8 +77,29 @@ final class RecordSerializer extends Serializer<Record> {
     }
   }
 
+  /**
+   * The serializers of the fixed components, from the Kryo this serializer was made for (Kryo
+   * makes one per instance): looked up at the first value, when every class is registered.
+   */
+  @SuppressWarnings("rawtypes")
+  private Serializer[] serializers(Kryo kryo) {
+    Serializer[] s = serializers;
+    if (s == null) {
+      s = new Serializer[types.length];
+      for (int i = 0; i < types.length; i++) {
+        if (fixed[i]) {
+          s[i] = kryo.getRegistration(types[i]).getSerializer();
+        }
+      }
+      serializers = s;
+    }
+    return s;
+  }
+
   @Override
+  @SuppressWarnings("rawtypes")
   public void write(Kryo kryo, Output output, Record object) {
+    Serializer[] s = serializers(kryo);
     for (int i = 0; i < types.length; i++) {
       Object value;
       try {
@@ -83,9 +109,9 @@ final class RecordSerializer extends Serializer<Record> {
             + object.getClass().getName() + ": " + t, t);
       }
       if (types[i].isPrimitive()) {
-        kryo.writeObject(output, value);
+        kryo.writeObject(output, value, s[i]);
       } else if (fixed[i]) {
-        kryo.writeObjectOrNull(output, value, types[i]);
+        kryo.writeObjectOrNull(output, value, s[i]);
       } else {
         kryo.writeClassAndObject(output, value);
       }
@@ -93,16 +119,18 @@ final class RecordSerializer extends Serializer<Record> {
   }
 
   @Override
+  @SuppressWarnings("rawtypes")
   public Record read(Kryo kryo, Input input, Class<? extends Record> type) {
+    Serializer[] s = serializers(kryo);
     if (input instanceof BoundedInput bounded) {
       bounded.tick(); // a record of records of ... counts against the budget too
     }
     Object[] values = new Object[types.length];
     for (int i = 0; i < types.length; i++) {
       if (types[i].isPrimitive()) {
-        values[i] = kryo.readObject(input, types[i]);
+        values[i] = kryo.readObject(input, types[i], s[i]);
       } else if (fixed[i]) {
-        values[i] = kryo.readObjectOrNull(input, types[i]);
+        values[i] = kryo.readObjectOrNull(input, types[i], s[i]);
       } else {
         values[i] = kryo.readClassAndObject(input);
       }
