@@ -16,6 +16,9 @@ public final class ClientConfig {
   private final List<Class<?>> allowedClasses;
   private final Map<String, String> metadata;
   private final TlsConfig tls;
+  /** Read on every call: kept apart from the map, whose lookup showed in a client's profile. */
+  private final int maxFrameSize;
+  private final boolean propagateDeadline;
 
   /**
    * @param values every key's value, defaults included
@@ -29,6 +32,8 @@ public final class ClientConfig {
     this.allowedClasses = List.copyOf(allowedClasses);
     this.metadata = ordered(metadata);
     this.tls = tls;
+    this.maxFrameSize = get(Keys.MAX_FRAME_SIZE);
+    this.propagateDeadline = get(Keys.PROPAGATE_DEADLINE);
     Target target = target();
     TransportKind transport = get(Keys.TRANSPORT);
     // A local:NAME address has no socket: it always takes the local transport, whatever
@@ -103,7 +108,7 @@ public final class ClientConfig {
   }
 
   public int maxFrameSize() {
-    return get(Keys.MAX_FRAME_SIZE);
+    return maxFrameSize;
   }
 
   /** the number of I/O threads, or 0 for the default (1) */
@@ -124,7 +129,7 @@ public final class ClientConfig {
   }
 
   public boolean propagateDeadline() {
-    return get(Keys.PROPAGATE_DEADLINE);
+    return propagateDeadline;
   }
 
   public int connections() {
