@@ -13,11 +13,24 @@ import java.util.function.Consumer;
  * load, the frames of hundreds of calls leave in a handful of writes; at rest, a frame waits for
  * nothing but the event loop.
  *
+ * <p>Frames sent by the event loop itself (a server that runs its methods there, a client whose
+ * callbacks send the next call) would wait for the end of everything the loop is doing: with 64
+ * calls read at once, the other side got nothing until all 64 were answered, then sat idle while
+ * this side waited for the next 64. So a batch that the loop has been filling for {@link
+ * #EARLY_NANOS} leaves at once, and both sides work at the same time: that more than doubled
+ * the calls a second of a 64-call load on two cores.
+ *
  * @param <T> what is queued: a frame, or a call that knows its frame
  */
 public final class WriteBatcher<T> {
   /** At most this many items per batch, so a busy channel still lets the loop read. */
   private static final int MAX_BATCH = 512;
+  /**
+   * How long the event loop adds to one batch before it flushes the batch itself. Measured: 20
+   * µs costs the worker-pool mode more flushes than it gains, 150 µs leaves small calls in one
+   * batch.
+   */
+  private static final long EARLY_NANOS = 50_000;
 
   @SuppressWarnings("rawtypes")
   private static final AtomicIntegerFieldUpdater<WriteBatcher> SCHEDULED =
@@ -29,6 +42,8 @@ public final class WriteBatcher<T> {
   private final Queue<T> queue = PlatformDependent.newMpscQueue();
   private final Runnable drain = this::drain;
   private volatile int scheduled;
+  /** When the event loop began to add to the batch waiting now. Event loop. */
+  private long batchBegan;
 
   /**
    * @param write writes one item on the event loop, without flushing
@@ -41,9 +56,18 @@ public final class WriteBatcher<T> {
   }
 
   /** Queues {@code item} from any thread; it is written and flushed soon, in order. */
-  @SuppressWarnings("unchecked")
   public void add(T item) {
     queue.offer(item);
+    if (channel.eventLoop().inEventLoop()) {
+      long now = System.nanoTime();
+      if (scheduled == 0) {
+        batchBegan = now;
+      } else if (now - batchBegan > EARLY_NANOS) {
+        batchBegan = now;
+        writeBatch(); // the drain already planned finds what is added from now on
+        return;
+      }
+    }
     if (SCHEDULED.compareAndSet(this, 0, 1)) {
       try {
         channel.eventLoop().execute(drain);
@@ -56,8 +80,8 @@ public final class WriteBatcher<T> {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private void drain() {
+  /** Writes what is queued, up to a batch, and flushes it. Event loop. */
+  private void writeBatch() {
     int n = 0;
     T item;
     while (n < MAX_BATCH && (item = queue.poll()) != null) {
@@ -65,6 +89,10 @@ public final class WriteBatcher<T> {
       n++;
     }
     channel.flush();
+  }
+
+  private void drain() {
+    writeBatch();
     scheduled = 0;
     if (!queue.isEmpty() && SCHEDULED.compareAndSet(this, 0, 1)) {
       channel.eventLoop().execute(drain);
