@@ -12,6 +12,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 
 /**
  * Records, component by component in declaration order, through method handles looked up once:
@@ -21,6 +22,9 @@ import java.lang.reflect.RecordComponent;
  * anything else with one (which the class resolver checks against the slot's scope). The
  * serializers of primitive and final components are looked up once too: Kryo looks a class's
  * registration up in an identity map for every value, a tenth of a client's profile.
+ *
+ * <p>Kryo makes one per record class and Kryo instance, and a Kryo instance serves one thread at
+ * a time ({@link KryoCodec}'s workers): what it keeps between values is not shared.
  */
 final class RecordSerializer extends Serializer<Record> {
   private final Class<?>[] types;
@@ -28,6 +32,8 @@ final class RecordSerializer extends Serializer<Record> {
   private final String[] names;
   private final MethodHandle[] accessors;
   private final MethodHandle constructor;
+  /** An array for the next record's values; null while one is being read. */
+  private Object[] spare;
   /** The serializers of the {@link #fixed} components, once asked for; null before. */
   @SuppressWarnings("rawtypes")
   private Serializer[] serializers;
@@ -125,7 +131,10 @@ final class RecordSerializer extends Serializer<Record> {
     if (input instanceof BoundedInput bounded) {
       bounded.tick(); // a record of records of ... counts against the budget too
     }
-    Object[] values = new Object[types.length];
+    // The values' array is this serializer's, lent out while it reads: a record that holds one
+    // of its own kind reads that one into an array of its own.
+    Object[] values = spare != null ? spare : new Object[types.length];
+    spare = null;
     for (int i = 0; i < types.length; i++) {
       if (types[i].isPrimitive()) {
         values[i] = kryo.readObject(input, types[i], s[i]);
@@ -143,6 +152,9 @@ final class RecordSerializer extends Serializer<Record> {
           + e.getMessage(), e);
     } catch (Throwable t) {
       throw new KryoException("Cannot construct " + type.getName() + ": " + t, t);
+    } finally {
+      Arrays.fill(values, null); // holds on to nothing of the value read
+      spare = values;
     }
   }
 }
