@@ -44,6 +44,8 @@ public final class WriteBatcher<T> {
   private volatile int scheduled;
   /** When the event loop began to add to the batch waiting now. Event loop. */
   private long batchBegan;
+  /** Whether a batch is being written now. Event loop. */
+  private boolean writing;
 
   /**
    * @param write writes one item on the event loop, without flushing
@@ -62,7 +64,7 @@ public final class WriteBatcher<T> {
       long now = System.nanoTime();
       if (scheduled == 0) {
         batchBegan = now;
-      } else if (now - batchBegan > EARLY_NANOS) {
+      } else if (now - batchBegan > EARLY_NANOS && !writing) {
         batchBegan = now;
         writeBatch(); // the drain already planned finds what is added from now on
         return;
@@ -80,15 +82,24 @@ public final class WriteBatcher<T> {
     }
   }
 
-  /** Writes what is queued, up to a batch, and flushes it. Event loop. */
+  /**
+   * Writes what is queued, up to a batch, and flushes it. Event loop. A write that completes at
+   * once runs its listeners here, and they may add (a call that ends lets the next run): those
+   * wait for the drain, so a batch is never written from inside another.
+   */
   private void writeBatch() {
-    int n = 0;
-    T item;
-    while (n < MAX_BATCH && (item = queue.poll()) != null) {
-      write.accept(item);
-      n++;
+    writing = true;
+    try {
+      int n = 0;
+      T item;
+      while (n < MAX_BATCH && (item = queue.poll()) != null) {
+        write.accept(item);
+        n++;
+      }
+      channel.flush();
+    } finally {
+      writing = false;
     }
-    channel.flush();
   }
 
   private void drain() {
