@@ -1,6 +1,7 @@
 package io.minirpc.internal.transport;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -12,8 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * size, so the consecutive numbers of the calls in flight fill consecutive slots. Removing the
  * oldest then walks the whole run of them (a profile of 64 calls in flight put that walk at 4 %
  * of the event loop). Here a key is mixed with a seed drawn per table and multiplied by the
- * golden ratio, so runs stay short for consecutive numbers, and a peer cannot pick numbers that
- * collide: it does not know the seed.
+ * golden ratio, so runs stay short for consecutive numbers, and a peer cannot aim its numbers at
+ * one run: it does not know the seed. (Its calls in flight, and so the table, are bounded by the
+ * server's limits whatever it sends.)
  *
  * @param <V> the call
  */
@@ -160,7 +162,7 @@ public final class SequenceMap<V> {
 
   /** Removes every key; the table keeps its size. */
   public void clear() {
-    java.util.Arrays.fill(values, null);
+    Arrays.fill(values, null);
     size = 0;
   }
 }
