@@ -8,7 +8,6 @@ import io.minirpc.internal.transport.SequenceMap;
 import io.minirpc.internal.transport.WriteBatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -213,7 +212,7 @@ final class ConnectionCalls {
     }
   }
 
-  /** Ends every call still open with {@code code} and stops them. Any thread: on the loop. */
+  /** Ends every call still open with {@code code} and stops them. Any thread: on the loop, soon. */
   void abortAll(RpcException.Code code, String message) {
     onLoop(() -> {
       for (QueuedCall call : calls.values()) {
@@ -222,17 +221,12 @@ final class ConnectionCalls {
     });
   }
 
-  /** Runs {@code task} on the event loop: now if this is it, else soon; never if it is gone. */
+  /** Runs {@code task} on the event loop soon; never if the loop is gone. */
   private void onLoop(Runnable task) {
-    EventLoop loop = channel.eventLoop();
-    if (loop.inEventLoop()) {
-      task.run();
-    } else {
-      try {
-        loop.execute(task);
-      } catch (RejectedExecutionException e) {
-        // The event loop is gone, and its connection and this table with it.
-      }
+    try {
+      channel.eventLoop().execute(task);
+    } catch (RejectedExecutionException e) {
+      // The event loop is gone, and its connection and this table with it.
     }
   }
 
