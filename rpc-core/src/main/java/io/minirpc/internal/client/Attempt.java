@@ -1,10 +1,12 @@
 package io.minirpc.internal.client;
 
 import io.minirpc.RpcException;
+import io.minirpc.codec.DecodeBudget;
 import io.minirpc.internal.protocol.Protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * <p>The request buffer belongs to the attempt until it is handed to the channel; whoever ends
  * the attempt first releases it if it was never sent.
  */
-final class Attempt implements ChannelFutureListener {
+final class Attempt implements ChannelFutureListener, DecodeBudget {
   private static final AtomicReferenceFieldUpdater<Attempt, ByteBuf> REQUEST =
       AtomicReferenceFieldUpdater.newUpdater(Attempt.class, ByteBuf.class, "request");
   private static final AtomicIntegerFieldUpdater<Attempt> STATE =
@@ -356,6 +358,21 @@ final class Attempt implements ChannelFutureListener {
 
   boolean isDone() {
     return call.isDone();
+  }
+
+  /**
+   * Whether the call still wants the answer being decoded: the budget of an answer decoded on the
+   * event loop, the attempt itself, so that decoding one makes no garbage.
+   */
+  @Override
+  public void check() throws IOException {
+    if (isDone()) {
+      throw new IOException("the call ended");
+    }
+    if (System.nanoTime() - deadlineNanos() >= 0) {
+      fail(timedOut());
+      throw new IOException("the deadline passed");
+    }
   }
 
   /** The write finished (event loop). */

@@ -188,8 +188,11 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   }
 
   private void write(Attempt call) {
-    Object verdict = verdicts.computeIfAbsent(call.method(),
-        m -> Compatibility.verdict(m, serverHello, address));
+    Object verdict = verdicts.get(call.method()); // first: the lambda below is an object
+    if (verdict == null) {
+      verdict = verdicts.computeIfAbsent(call.method(),
+          m -> Compatibility.verdict(m, serverHello, address));
+    }
     if (verdict instanceof RpcException) {
       RpcException mismatch = (RpcException) verdict;
       call.failed(new RpcException(mismatch.code(), mismatch.getMessage()),

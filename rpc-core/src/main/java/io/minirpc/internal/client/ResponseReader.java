@@ -197,7 +197,8 @@ final class ResponseReader {
       inflate(frame, measure, connection);
       io.minirpc.codec.ValueReader reader = method.reader(Protocol.evolving(frame.flags()));
       value = reader == null ? discard(frame)
-          : Slots.read(frame.body(), reader, () -> checkDecoding(call, measure));
+          : Slots.read(frame.body(), reader,
+              measure == null ? call : () -> checkDecoding(call, measure));
       if (frame.body().isReadable()) {
         throw new IOException(frame.body().readableBytes() + " bytes follow the result");
       }
@@ -265,16 +266,8 @@ final class ResponseReader {
   /** The decoding budget: a call that ended meanwhile (cancelled, timed out) stops decoding. */
   private static void checkDecoding(Attempt call, ResponseDecoding.Measure measure)
       throws IOException {
-    if (call.isDone()) {
-      throw new IOException("the call ended");
-    }
-    if (System.nanoTime() - call.deadlineNanos() >= 0) {
-      call.fail(call.timedOut());
-      throw new IOException("the deadline passed");
-    }
-    if (measure != null) {
-      measure.check();
-    }
+    call.check();
+    measure.check();
   }
 
   private static Object discard(Frame frame) throws IOException {

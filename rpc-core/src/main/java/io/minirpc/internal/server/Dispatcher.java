@@ -5,6 +5,7 @@ import io.minirpc.RpcException;
 import io.minirpc.internal.protocol.Frame;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.protocol.RequestHeader;
+import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.registry.MethodDescriptor;
 import io.minirpc.internal.transport.LogSafe;
 import io.minirpc.metrics.Refusal;
@@ -138,7 +139,8 @@ final class Dispatcher {
     long received = System.nanoTime();
     long seq = frame.sequence();
     RequestHeader header;
-    Router.Route route = null;
+    ServerMethod method = null;
+    Codecs.Entry codec = null;
     if (connection.inFlight(seq)) {
       frame.release();
       // Its answer could not be told from the first call's, and a table keyed by number would
@@ -158,11 +160,12 @@ final class Dispatcher {
       stage = Refusal.AUTHENTICATION;
       authenticate(connection, header);
       stage = Refusal.NOT_FOUND;
-      route = router.route(header, frame.codecId(), frame.flags());
-      MethodDescriptor streaming = route.method().descriptor();
+      method = router.method(header);
+      codec = router.codec(frame.codecId(), frame.flags());
+      MethodDescriptor streaming = method.descriptor();
       if ((streaming.streams() || streaming.inputStreams()) && !connection.client().streams()) {
         throw new RpcException(RpcException.Code.NOT_FOUND, "the server did not run "
-            + route.method().descriptor().displayName() + ": it streams, and the client's"
+            + method.descriptor().displayName() + ": it streams, and the client's"
             + " HELLO does not say it speaks streams (an older minirpc). Upgrade the client");
       }
       stage = Refusal.MEMORY;
@@ -177,7 +180,7 @@ final class Dispatcher {
           throw memory.noRoomForMetadata(taken, refused);
         }
       }
-      serving.admission().admit(route.method(), connection.size(), frame.size());
+      serving.admission().admit(method, connection.size(), frame.size());
     } catch (CorruptedFrameException e) {
       frame.release();
       throw e;
@@ -191,7 +194,7 @@ final class Dispatcher {
             LogSafe.escape(refusal.getMessage(), 1000));
       }
       if (serving.observer() != null) {
-        serving.refused(route == null ? null : route.method(), refusal.code(),
+        serving.refused(codec == null ? null : method, refusal.code(),
             refusal instanceof Refused ? ((Refused) refusal).reason()
                 : stage == Refusal.NOT_FOUND && refusal.code() == RpcException.Code.CODEC
                     ? Refusal.CODEC : stage);
@@ -208,7 +211,7 @@ final class Dispatcher {
     long fixed = metadataBytes + frame.takeReserved(MemoryBudget.CALL_BYTES);
     CallMemory held = new CallMemory(memory, fixed,
         frame.takeReserved((MemoryBudget.REQUEST_FACTOR - 1L) * frame.body().readableBytes()));
-    InboundCall call = new InboundCall(serving, connection, route, header, frame, received, held);
+    InboundCall call = new InboundCall(serving, connection, method, codec, header, frame, received, held);
     connection.add(seq, call);
     try {
       connection.execute(call, executor);
@@ -216,9 +219,9 @@ final class Dispatcher {
       frame.release();
       held.release();
       connection.remove(seq, call);
-      log.debug("Executor full; refusing {}", route.method().descriptor().displayName());
+      log.debug("Executor full; refusing {}", method.descriptor().displayName());
       RpcException refusal = serving.admission().rejected(frame.size());
-      serving.refused(route.method(), refusal.code(), Refusal.WORKER_QUEUE);
+      serving.refused(method, refusal.code(), Refusal.WORKER_QUEUE);
       connection.refuse(seq, refusal);
     }
   }

@@ -62,14 +62,14 @@ final class InboundCall implements QueuedCall, CurrentCall.Context {
    * @param memory what the call holds of its connection's memory, which it gives back once its
    *     answer is written (or it ends unanswered)
    */
-  InboundCall(Serving serving, ConnectionCalls connection, Router.Route route,
-      RequestHeader header, Frame frame, long received, CallMemory memory) {
+  InboundCall(Serving serving, ConnectionCalls connection, ServerMethod method,
+      Codecs.Entry codec, RequestHeader header, Frame frame, long received, CallMemory memory) {
     this.serving = serving;
     this.connection = connection;
     this.channel = connection.channel();
     this.frame = frame;
-    this.method = route.method();
-    this.codec = route.codec();
+    this.method = method;
+    this.codec = codec;
     this.seq = frame.sequence();
     this.metadata = header.metadata();
     this.received = received;

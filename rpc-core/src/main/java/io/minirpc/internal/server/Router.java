@@ -7,12 +7,10 @@ import io.minirpc.internal.registry.Codecs;
 
 /**
  * Finds what a request asks for, from its header alone, before any byte of its body reaches a
- * codec: the registered method and the codec it was encoded with.
+ * codec: the registered method and the codec it was encoded with. Two lookups, not one object
+ * holding both: a request makes no garbage to be routed.
  */
 final class Router {
-  /** Where a request goes: a method and the codec of its arguments. */
-  record Route(ServerMethod method, Codecs.Entry codec) {}
-
   private final ServiceRegistry registry;
   private final Codecs codecs;
 
@@ -22,17 +20,26 @@ final class Router {
   }
 
   /**
-   * The route of a request.
+   * The method a request calls.
    *
-   * @throws RpcException NOT_FOUND for a service or method the server does not have, CODEC for a
-   *     codec it does not speak; either way the connection lives on
+   * @throws RpcException NOT_FOUND for a service or method the server does not have; the
+   *     connection lives on
    */
-  Route route(RequestHeader header, byte codecId, byte flags) {
+  ServerMethod method(RequestHeader header) {
     ServerMethod method = registry.find(header.service(), header.method());
     if (method == null) {
       throw new RpcException(RpcException.Code.NOT_FOUND,
           registry.describeMissing(header.service(), header.method()));
     }
+    return method;
+  }
+
+  /**
+   * The codec of a request's arguments, from its frame's codec id and flags.
+   *
+   * @throws RpcException CODEC for a codec the server does not speak; the connection lives on
+   */
+  Codecs.Entry codec(byte codecId, byte flags) {
     Codecs.Entry codec = codecs.byId(codecId, Protocol.evolving(flags));
     if (codec == null && codecs.byId(codecId) != null) {
       throw new RpcException(RpcException.Code.CODEC,
@@ -45,6 +52,6 @@ final class Router {
           "the server does not speak codec id " + (codecId & 0xFF) + " (it speaks: "
               + codecs.names() + "). Set minirpc.codec on the client to one of those");
     }
-    return new Route(method, codec);
+    return codec;
   }
 }
