@@ -26,10 +26,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -271,8 +271,11 @@ public final class ServerRuntime {
   private ThreadPoolExecutor newExecutor() {
     int threads = settings.serverThreads();
     int queue = settings.serverQueue();
+    // Linked, not an array: the event loop reads the queue's size for every call that waits for
+    // its connection's worker (WorkerShares), and an ArrayBlockingQueue takes its one lock for
+    // that, the lock every idle worker waits on; a LinkedBlockingQueue counts in an atomic.
     BlockingQueue<Runnable> workQueue =
-        queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
+        queue == 0 ? new SynchronousQueue<>() : new LinkedBlockingQueue<>(queue);
     AtomicInteger counter = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
