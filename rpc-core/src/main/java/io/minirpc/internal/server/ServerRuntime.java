@@ -277,22 +277,15 @@ public final class ServerRuntime {
     BlockingQueue<Runnable> workQueue =
         queue == 0 ? new SynchronousQueue<>() : new LinkedBlockingQueue<>(queue);
     AtomicInteger counter = new AtomicInteger();
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
-            workQueue,
-            r -> {
-              Thread t = new Thread(r, "minirpc-server-worker-" + counter.incrementAndGet());
-              t.setDaemon(false);
-              // Idle workers time out and end; forget those (a new thread is NEW, not TERMINATED).
-              workerThreads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
-              workerThreads.add(t);
-              return t;
-            },
-            new ThreadPoolExecutor.AbortPolicy());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        workQueue, r -> {
+          Thread t = new Thread(r, "minirpc-server-worker-" + counter.incrementAndGet());
+          t.setDaemon(false);
+          // Idle workers time out and end; forget those (a new thread is NEW, not TERMINATED).
+          workerThreads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
+          workerThreads.add(t);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
     // Idle workers go away, so a quiet server holds few threads.
     pool.allowCoreThreadTimeOut(true);
     return pool;
