@@ -26,14 +26,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +71,7 @@ public final class ServerRuntime {
 
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
-  private ThreadPoolExecutor executor;
+  private WorkerPool executor;
   private Channel serverChannel;
   private volatile int port = -1;
   private boolean started;
@@ -160,7 +155,7 @@ public final class ServerRuntime {
               : Math.max(1, Runtime.getRuntime().availableProcessors());
       bossGroup = transport.group(1, threads("minirpc-server-accept"));
       workerGroup = transport.group(ioThreads, threads("minirpc-server-io"));
-      executor = newExecutor();
+      executor = new WorkerPool(settings.serverThreads(), settings.serverQueue(), workerThreads);
       ServerBootstrap bootstrap = Bootstraps.server(transport, bossGroup, workerGroup)
           .childHandler(pipeline(settings.directExecutor() ? Runnable::run : executor));
       String host = settings.host();
@@ -230,9 +225,9 @@ public final class ServerRuntime {
                 settings.maxAuthFailuresPerSecond()));
     Hello hello = announcement.hello();
     long idleNanos = settings.idleTimeout().toNanos();
-    ThreadPoolExecutor pool = executor; // null when a test runs calls inline
+    WorkerPool pool = executor; // null when a test runs calls inline
     WorkerShares shares = new WorkerShares(maxRunning, settings.serverQueue(),
-        () -> pool == null ? 0 : pool.getQueue().size());
+        () -> pool == null ? 0 : pool.queued());
     this.shares = shares;
     ConnectionLifetime.Limits lifetime = new ConnectionLifetime.Limits(
         settings.maxConnectionIdle().toNanos(), settings.maxConnectionAge().toNanos(),
@@ -266,29 +261,6 @@ public final class ServerRuntime {
     TrackedThreads t = new TrackedThreads(prefix, false);
     threadFactories.add(t);
     return t;
-  }
-
-  private ThreadPoolExecutor newExecutor() {
-    int threads = settings.serverThreads();
-    int queue = settings.serverQueue();
-    // Linked, not an array: the event loop reads the queue's size for every call that waits for
-    // its connection's worker (WorkerShares), and an ArrayBlockingQueue takes its one lock for
-    // that, the lock every idle worker waits on; a LinkedBlockingQueue counts in an atomic.
-    BlockingQueue<Runnable> workQueue =
-        queue == 0 ? new SynchronousQueue<>() : new LinkedBlockingQueue<>(queue);
-    AtomicInteger counter = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        workQueue, r -> {
-          Thread t = new Thread(r, "minirpc-server-worker-" + counter.incrementAndGet());
-          t.setDaemon(false);
-          // Idle workers time out and end; forget those (a new thread is NEW, not TERMINATED).
-          workerThreads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
-          workerThreads.add(t);
-          return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
-    // Idle workers go away, so a quiet server holds few threads.
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   /** The bound port, or -1 before start. Never blocks, not even while close() waits. */
