@@ -211,7 +211,8 @@ final class Dispatcher {
     long fixed = metadataBytes + frame.takeReserved(MemoryBudget.CALL_BYTES);
     CallMemory held = new CallMemory(memory, fixed,
         frame.takeReserved((MemoryBudget.REQUEST_FACTOR - 1L) * frame.body().readableBytes()));
-    InboundCall call = new InboundCall(serving, connection, method, codec, header, frame, received, held);
+    InboundCall call =
+        new InboundCall(serving, connection, method, codec, header, frame, received, held);
     connection.add(seq, call);
     try {
       connection.execute(call, executor);

@@ -1,9 +1,9 @@
 package io.minirpc.internal.server;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,14 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * minirpc.server.queue}): a fixed pool whose idle threads end after a minute, and which refuses a
  * task when its queue is full.
  *
- * <p>It counts the tasks handed to it that no thread has taken yet, for {@link WorkerShares}: the
+ * <p>It counts the tasks handed to it that no thread has begun yet, for {@link WorkerShares}: the
  * event loop reads that for every call that waits for its connection's worker, and an
  * ArrayBlockingQueue's own size takes the queue's lock, the one every idle worker parks on (the
  * loop parked on it some 80 times a second at 185,000 calls a second). The count is an atomic.
+ * It also counts, for the moment between the hand-off and its start, a task that a thread takes
+ * at once: at most one per thread being woken or made, against a queue of hundreds.
  */
 final class WorkerPool extends ThreadPoolExecutor {
   /** Tasks handed to {@link #execute} that have not begun: queued, or about to be. */
   private final AtomicInteger waiting = new AtomicInteger();
+  /** Whether tasks can wait at all: without a queue, none does. */
+  private final boolean queues;
 
   /**
    * @param threads at most this many workers
@@ -32,6 +36,7 @@ final class WorkerPool extends ThreadPoolExecutor {
   WorkerPool(int threads, int queue, Set<Thread> threadsMade) {
     super(threads, threads, 60, TimeUnit.SECONDS, workQueue(queue), new Factory(threadsMade),
         new ThreadPoolExecutor.AbortPolicy());
+    this.queues = queue > 0;
     // Idle workers go away, so a quiet server holds few threads.
     allowCoreThreadTimeOut(true);
   }
@@ -44,11 +49,14 @@ final class WorkerPool extends ThreadPoolExecutor {
   @Override
   public void execute(Runnable task) {
     waiting.incrementAndGet();
+    boolean handed = false;
     try {
       super.execute(task);
-    } catch (RejectedExecutionException e) {
-      waiting.decrementAndGet();
-      throw e;
+      handed = true;
+    } finally {
+      if (!handed) {
+        waiting.decrementAndGet(); // refused, or no thread could be made for it
+      }
     }
   }
 
@@ -57,9 +65,17 @@ final class WorkerPool extends ThreadPoolExecutor {
     waiting.decrementAndGet();
   }
 
+  /** Tasks no worker will begin, taken from the queue: they count no more. */
+  @Override
+  public List<Runnable> shutdownNow() {
+    List<Runnable> unrun = super.shutdownNow();
+    waiting.addAndGet(-unrun.size());
+    return unrun;
+  }
+
   /** The tasks handed to the pool that no worker has begun; without a lock. */
   int queued() {
-    return Math.max(0, waiting.get());
+    return queues ? Math.max(0, waiting.get()) : 0;
   }
 
   /** Names the workers and keeps track of them, for the server's close to wait for. */

@@ -48,6 +48,46 @@ class WorkerPoolTest {
     }
   }
 
+  @Test
+  void tasksDroppedAtShutdownWaitNoMore() throws Exception {
+    WorkerPool pool = new WorkerPool(1, 2, ConcurrentHashMap.newKeySet());
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    pool.execute(() -> {
+      running.countDown();
+      await(release);
+    });
+    assertTrue(running.await(5, TimeUnit.SECONDS), "the one worker never began its task");
+    pool.execute(() -> { });
+    pool.execute(() -> { });
+    assertEquals(2, pool.queued());
+    assertEquals(2, pool.shutdownNow().size(), "the two queued tasks come back unrun");
+    assertEquals(0, pool.queued(), "tasks that will never begin are not waiting");
+    release.countDown();
+    assertTrue(pool.awaitTermination(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void withoutAQueueNothingWaits() throws Exception {
+    WorkerPool pool = new WorkerPool(1, 0, ConcurrentHashMap.newKeySet());
+    try {
+      CountDownLatch running = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      pool.execute(() -> {
+        running.countDown();
+        await(release);
+      });
+      assertTrue(running.await(5, TimeUnit.SECONDS), "the one worker never began its task");
+      assertThrows(RejectedExecutionException.class, () -> pool.execute(() -> { }),
+          "with its one worker busy and no queue, the pool refuses");
+      assertEquals(0, pool.queued());
+      release.countDown();
+    } finally {
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(5, TimeUnit.SECONDS));
+    }
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await(5, TimeUnit.SECONDS);
