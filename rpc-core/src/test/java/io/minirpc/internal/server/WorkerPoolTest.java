@@ -19,15 +19,9 @@ class WorkerPoolTest {
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
     WorkerPool pool = new WorkerPool(1, 2, threads);
     try {
-      CountDownLatch running = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      CountDownLatch done = new CountDownLatch(3);
-      pool.execute(() -> {
-        running.countDown();
-        await(release);
-        done.countDown();
-      });
-      assertTrue(running.await(5, TimeUnit.SECONDS), "the one worker never began its task");
+      CountDownLatch done = new CountDownLatch(2);
+      occupy(pool, release);
       assertEquals(0, pool.queued(), "a task a worker has begun waits no more");
 
       pool.execute(done::countDown);
@@ -51,13 +45,8 @@ class WorkerPoolTest {
   @Test
   void tasksDroppedAtShutdownWaitNoMore() throws Exception {
     WorkerPool pool = new WorkerPool(1, 2, ConcurrentHashMap.newKeySet());
-    CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    pool.execute(() -> {
-      running.countDown();
-      await(release);
-    });
-    assertTrue(running.await(5, TimeUnit.SECONDS), "the one worker never began its task");
+    occupy(pool, release);
     pool.execute(() -> { });
     pool.execute(() -> { });
     assertEquals(2, pool.queued());
@@ -71,13 +60,8 @@ class WorkerPoolTest {
   void withoutAQueueNothingWaits() throws Exception {
     WorkerPool pool = new WorkerPool(1, 0, ConcurrentHashMap.newKeySet());
     try {
-      CountDownLatch running = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      pool.execute(() -> {
-        running.countDown();
-        await(release);
-      });
-      assertTrue(running.await(5, TimeUnit.SECONDS), "the one worker never began its task");
+      occupy(pool, release);
       assertThrows(RejectedExecutionException.class, () -> pool.execute(() -> { }),
           "with its one worker busy and no queue, the pool refuses");
       assertEquals(0, pool.queued());
@@ -86,6 +70,16 @@ class WorkerPoolTest {
       pool.shutdownNow();
       assertTrue(pool.awaitTermination(5, TimeUnit.SECONDS));
     }
+  }
+
+  /** Gives the pool's one worker a task that holds it until {@code release}, once it has begun. */
+  private static void occupy(WorkerPool pool, CountDownLatch release) throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(1);
+    pool.execute(() -> {
+      running.countDown();
+      await(release);
+    });
+    assertTrue(running.await(5, TimeUnit.SECONDS), "the one worker never began its task");
   }
 
   private static void await(CountDownLatch latch) {
