@@ -40,6 +40,11 @@ final class IsoDates {
   private static final int[] SCALE = {
     100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1
   };
+  /**
+   * Each thread's room for a value's text, which the generator copies at once: a page of 15
+   * records wrote 45 of these arrays, 3 KB a call, before.
+   */
+  private static final ThreadLocal<char[]> TEXT = ThreadLocal.withInitial(() -> new char[29]);
 
   private IsoDates() {}
 
@@ -145,7 +150,7 @@ final class IsoDates {
       if (v.getYear() < 0 || v.getYear() > 9999) {
         return false;
       }
-      char[] c = new char[29];
+      char[] c = TEXT.get();
       int n = date(c, v.getYear(), v.getMonthValue(), v.getDayOfMonth());
       c[n++] = 'T';
       n = two(c, n, v.getHour());
@@ -182,7 +187,7 @@ final class IsoDates {
       if (v.getYear() < 0 || v.getYear() > 9999) {
         return false;
       }
-      char[] c = new char[10];
+      char[] c = TEXT.get();
       g.writeString(c, 0, date(c, v.getYear(), v.getMonthValue(), v.getDayOfMonth()));
       return true;
     }
