@@ -94,7 +94,11 @@ public final class AllocationCensus {
   private static int again(String[] args, String heap) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!option.matches("-XX:[+-]Use\\w*GC|-Xm[sx].*")) { // the collector and heap are ours
+        cmd.add(option);
+      }
+    }
     cmd.addAll(List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+UseEpsilonGC", "-XX:-UseTLAB",
         "-Xms" + heap, "-Xmx" + heap, "-Xlog:disable", "-Xlog:all=error:stderr",
         "-D" + CHILD + "=true",
