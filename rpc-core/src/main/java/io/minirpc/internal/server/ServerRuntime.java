@@ -5,7 +5,6 @@ import io.minirpc.RpcException;
 import io.minirpc.ServerInterceptor;
 import io.minirpc.internal.config.ServerConfig;
 import io.minirpc.internal.config.Target;
-import io.minirpc.internal.config.TlsConfig;
 import io.minirpc.internal.protocol.Hello;
 import io.minirpc.internal.registry.Codecs;
 import io.minirpc.internal.transport.Bootstraps;
