@@ -188,10 +188,10 @@ final class Connection implements ResponseReader.Source, Attempt.Holder {
   }
 
   private void write(Attempt call) {
-    Object verdict = verdicts.get(call.method()); // first: the lambda below is an object
-    if (verdict == null) {
-      verdict = verdicts.computeIfAbsent(call.method(),
-          m -> Compatibility.verdict(m, serverHello, address));
+    Object verdict = verdicts.get(call.method());
+    if (verdict == null) { // once per method: the map is the event loop's alone
+      verdict = Compatibility.verdict(call.method(), serverHello, address);
+      verdicts.put(call.method(), verdict);
     }
     if (verdict instanceof RpcException) {
       RpcException mismatch = (RpcException) verdict;
